@@ -1,0 +1,351 @@
+"""Block classification: one staged algorithm, read top to bottom (after jusText's core).
+
+1. segment      text -> blocks (one line each, blank lines remembered as gaps)
+2. context-free each block alone: rule hits (a category) and a content class from length and
+                stopword density (good / near-good / short / bad); a learned scorer may vote here
+3. sections     a section header ("Meistgelesen", "Mehr zum Thema") drops what follows it until
+                article text resumes, the next section starts, or the page ends
+4. duplicates   repeats inside the page are dropped after the first kept copy; a block that merely
+                glues together other blocks of the page is dropped in favour of its parts
+5. context      blocks the rules did not decide take their class from their neighbours
+6. header       (text pages) the title is found above the first article paragraph; what stands
+                before it is page header
+7. categories   a dropped block with no rule of its own takes the category of the dropped block it
+                follows, else "other"
+
+Rules are precise overrides: a block a rule dropped is never revived by context.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+from .document import BOILERPLATE, CONTENT, TITLE, Block
+from .ruleset import LanguageRules, LineRule, SectionRule
+
+# ---------------------------------------------------------------------------- thresholds (jusText's)
+LENGTH_LOW = 70  # characters: shorter blocks are "short" and take their class from neighbours
+LENGTH_HIGH = 200  # characters: longer blocks with enough stopwords are "good"
+STOPWORDS_LOW = 0.30  # stopword density below this: "bad"
+STOPWORDS_HIGH = 0.32  # stopword density at or above this: "good" (if long) or "near-good"
+MAX_LINK_DENSITY = 0.2  # share of characters inside URLs above which a block is "bad"
+MAX_HEADING_DISTANCE = 200  # characters: a heading this close above good text is near-good
+
+# ---------------------------------------------------------------------------- our own thresholds
+HEADING_MAX_WORDS = 15  # a heading or title line has at most this many words ...
+TITLE_MAX_WORDS = 30  # ... a title a few more
+TITLE_MERGE_MAX_WORDS = 6  # a short line directly above the title line joins it ("Dortmund:")
+DUP_MIN_CHARS = 25  # shorter repeats ("mehr", "Teilen") are left to the other stages
+MERGED_MIN_PART_CHARS = 60  # parts of a glued-together block must be at least this long ...
+MERGED_MIN_COVERAGE = 0.7  # ... and together cover this share of it
+DATELINE_WINDOW = 40  # characters: a date this close to a paragraph's start is its dateline
+
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_WORD = re.compile(r"\w+", re.UNICODE)
+_NONWORD = re.compile(r"[\W_]+", re.UNICODE)
+_SENTENCE_END = re.compile(r"[.!?…:;\"“”»«'’)]$")
+
+# A scorer returns one content probability per block (None: no opinion). The learned model slots in here.
+Scorer = Callable[[Sequence[Block], LanguageRules], Sequence[float | None]]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What classification found besides the per-block labels."""
+
+    title: str | None
+    title_source: str | None
+
+
+# ================================================================================ 1. segment
+
+
+def segment_text(text: str) -> list[Block]:
+    """One block per non-blank line; blank lines before a block are counted in ``gap_before``."""
+    blocks: list[Block] = []
+    gap = 0
+    for lineno, raw in enumerate(text.splitlines(), start=1):
+        line = " ".join(raw.split())  # folds tabs, runs of spaces and no-break spaces
+        if not line:
+            gap += 1
+            continue
+        blocks.append(Block(index=len(blocks), text=line, line=lineno, gap_before=gap))
+        gap = 0
+    return blocks
+
+
+# ================================================================================ 2. context-free
+
+
+def block_features(block: Block, rules: LanguageRules) -> dict:
+    """Cheap per-block measurements shared by the heuristic, ``explain`` and the learned model."""
+    text = block.text
+    words = _WORD.findall(text.lower())
+    n_words = len(words)
+    url_chars = sum(len(m) for m in _URL.findall(text))
+    return {
+        "chars": len(text),
+        "words": n_words,
+        "stopword_density": round(sum(1 for w in words if w in rules.stopwords) / n_words, 4) if n_words else 0.0,
+        "link_density": round(url_chars / len(text), 4) if text else 0.0,
+        "ends_sentence": bool(_SENTENCE_END.search(text)),
+        "digit_ratio": round(sum(c.isdigit() for c in text) / len(text), 4) if text else 0.0,
+    }
+
+
+def content_class(f: dict) -> str:
+    """jusText's context-free class from length, link and stopword density."""
+    if f["link_density"] > MAX_LINK_DENSITY:
+        return "bad"
+    if f["chars"] < LENGTH_LOW:
+        return "short"
+    if f["stopword_density"] >= STOPWORDS_HIGH:
+        return "good" if f["chars"] > LENGTH_HIGH else "near-good"
+    if f["stopword_density"] >= STOPWORDS_LOW:
+        return "near-good"
+    return "bad"
+
+
+def _context_free(blocks: list[Block], rules: LanguageRules, extra_rules: Sequence[LineRule],
+                  scorer: Scorer | None) -> None:
+    for b in blocks:
+        b.features = block_features(b, rules)
+        b.cf_class = content_class(b.features)
+        rule = rules.match_line(b.text, b.features["words"], extra_rules)
+        if rule is not None:
+            b.drop(rule.category, rule.id)
+    if scorer is not None:
+        for b, p in zip(blocks, scorer(blocks, rules)):
+            if p is not None:
+                b.score = round(float(p), 4)
+
+
+# ================================================================================ 3. sections
+
+
+def _is_prose(b: Block) -> bool:
+    """Article text: a long, stopword-rich block that no rule claimed."""
+    return b.category is None and b.cf_class == "good"
+
+
+def _sections(blocks: list[Block], rules: LanguageRules) -> None:
+    n, i = len(blocks), 0
+    while i < n:
+        header = blocks[i]
+        rule = _section_header(header, rules)
+        if rule is None:
+            i += 1
+            continue
+        end = _section_end(blocks, i + 1, rule, rules)
+        header.drop(rule.category, f"{rule.id} (section header)")
+        for b in blocks[i + 1:end]:
+            # the section's category wins over a line rule's: a byline inside a teaser list is the
+            # teaser's, and must never date the article
+            own = f"; {b.reason}" if b.category is not None else ""
+            b.drop(rule.category, f"in section {rule.id} (line {header.line}){own}")
+        i = end
+
+
+def _section_header(b: Block, rules: LanguageRules) -> SectionRule | None:
+    if b.features["link_density"] > 0:  # "Weitere Informationen: www..." is a link line, not a header
+        return None
+    return rules.match_section(b.text, b.features["words"])
+
+
+def _section_end(blocks: list[Block], start: int, rule: SectionRule, rules: LanguageRules) -> int:
+    """Index of the first block after the section: where a run of ``rule.resume`` prose blocks
+    starts, or where the next section header stands, or the end of the page."""
+    run_start, run = start, 0
+    for j in range(start, len(blocks)):
+        b = blocks[j]
+        if _section_header(b, rules) is not None:
+            return j
+        if _is_prose(b) and not _teaser_shaped(b, rules):
+            if run == 0:
+                run_start = j
+            run += 1
+            if run >= rule.resume:
+                return run_start
+        else:
+            run = 0
+    return len(blocks)
+
+
+def _teaser_shaped(b: Block, rules: LanguageRules) -> bool:
+    """A teaser snippet opens with its own date ("[31.3.2020] Die App ...")."""
+    dates = rules.find_dates(b.text[:DATELINE_WINDOW])
+    return bool(dates) and dates[0][1] <= 2
+
+
+# ================================================================================ 4. duplicates
+
+
+def _norm(text: str) -> str:
+    return _NONWORD.sub(" ", text.lower()).strip()
+
+
+def _duplicates(blocks: list[Block]) -> None:
+    keys = [_norm(b.text) for b in blocks]
+    _merged_copies(blocks, keys)
+    first_kept: dict[str, int] = {}
+    for b, key in zip(blocks, keys):
+        if len(key) < DUP_MIN_CHARS or b.category is not None:
+            continue
+        if key in first_kept:
+            b.drop("duplicate", f"repeats line {blocks[first_kept[key]].line}")
+        else:
+            first_kept[key] = b.index
+    # a copy inside a dropped section does not make a kept copy a duplicate; the reverse is handled
+    # above because dropped blocks never become the first kept copy
+
+
+def _merged_copies(blocks: list[Block], keys: list[str]) -> None:
+    """Drop a block that is other blocks of the page glued together (a summary or teaser copy)."""
+    parts = [(i, k) for i, k in enumerate(keys) if len(k) >= MERGED_MIN_PART_CHARS]
+    for i, key in enumerate(keys):
+        if len(key) < 2 * MERGED_MIN_PART_CHARS or blocks[i].category is not None:
+            continue
+        inside = [j for j, k in parts if j != i and len(k) < len(key) and k in key]
+        covered = sum(len(keys[j]) for j in inside)
+        if len(inside) >= 2 and covered >= MERGED_MIN_COVERAGE * len(key):
+            lines = ", ".join(str(blocks[j].line) for j in inside)
+            blocks[i].drop("duplicate", f"merged copy of lines {lines}")
+
+
+# ================================================================================ 5. context
+
+
+def _is_heading_like(b: Block, max_words: int = HEADING_MAX_WORDS) -> bool:
+    text = b.text
+    return (0 < b.features["words"] <= max_words and not text.endswith((".", ",", ";"))
+            and not _URL.search(text))
+
+
+def _context(blocks: list[Block]) -> None:
+    """jusText's revision: short and near-good blocks follow their neighbours."""
+    cls = ["bad" if b.category is not None else b.cf_class for b in blocks]
+    # headings directly above good text are at least near-good
+    for i, b in enumerate(blocks):
+        if cls[i] == "short" and _is_heading_like(b):
+            dist = 0
+            for j in range(i + 1, len(blocks)):
+                if cls[j] == "good":
+                    cls[i] = "near-good"
+                    break
+                dist += blocks[j].features["chars"]
+                if dist > MAX_HEADING_DISTANCE or cls[j] == "bad":
+                    break
+    final = list(cls)
+    for i, c in enumerate(cls):
+        if c != "short":
+            continue
+        prev_c = _neighbour(cls, i, -1, ignore_neargood=True)
+        next_c = _neighbour(cls, i, +1, ignore_neargood=True)
+        if prev_c == next_c:
+            final[i] = prev_c
+        elif "bad" in (_neighbour(cls, i, -1, False), _neighbour(cls, i, +1, False)):
+            final[i] = "bad"
+        else:
+            final[i] = "good"
+    for i, c in enumerate(cls):
+        if c != "near-good":
+            continue
+        if _neighbour(final, i, -1, True) == "bad" and _neighbour(final, i, +1, True) == "bad":
+            final[i] = "bad"
+        else:
+            final[i] = "good"
+    for b, c in zip(blocks, final):
+        if b.category is None and c == "bad":
+            b.label = BOILERPLATE  # category is given in stage 7
+            b.reason = f"content class {b.cf_class}, neighbours not content"
+
+
+def _neighbour(cls: list[str], i: int, step: int, ignore_neargood: bool) -> str:
+    j = i + step
+    while 0 <= j < len(cls):
+        c = cls[j]
+        if c in ("good", "bad") or (c == "near-good" and not ignore_neargood):
+            return c
+        j += step
+    return "bad"
+
+
+# ================================================================================ 6. header / title
+
+
+def _title_and_header(blocks: list[Block]) -> Outcome:
+    """The title is the heading line(s) right above the first article paragraph (datelines and
+    bylines may stand between). Kept lines above the title are page header: kicker, menus, slogans."""
+    start = next((b.index for b in blocks if b.kept and b.cf_class in ("good", "near-good")), None)
+    if start is None:
+        return Outcome(None, None)
+    title_idx: list[int] = []
+    j = start - 1
+    while j >= 0 and blocks[j].category in ("byline", "duplicate", "caption"):
+        j -= 1
+    if j >= 0 and blocks[j].category in (None, "other") and _is_heading_like(blocks[j], TITLE_MAX_WORDS):
+        title_idx = [j]
+        k = j
+        while (k > 0 and blocks[k].gap_before == 0 and blocks[k - 1].category in (None, "other")
+               and _is_heading_like(blocks[k - 1], TITLE_MERGE_MAX_WORDS)):
+            k -= 1
+            title_idx.insert(0, k)
+    header_end = title_idx[0] if title_idx else start
+    for b in blocks[:header_end]:
+        if b.category is None:
+            b.drop("navigation", "page header above the title" + (f" ({b.reason})" if b.reason else ""))
+    for idx in title_idx:
+        blocks[idx].label, blocks[idx].category, blocks[idx].reason = TITLE, None, "title above first paragraph"
+    if not title_idx:
+        return Outcome(None, None)
+    return Outcome(" ".join(blocks[i].text for i in title_idx), "text:heading")
+
+
+def _mark_known_title(blocks: list[Block], title: str | None) -> None:
+    """HTML pages: the extractor knows the title; drop its repeat from the body."""
+    if not title:
+        return
+    key = _norm(title)
+    for b in blocks[:3]:
+        block_key = _norm(b.text)
+        # the body's title line may carry a kicker ("Nach Corona-Lockerungen ...") or lack a prefix
+        if block_key and b.features["words"] <= TITLE_MAX_WORDS and (block_key in key or key in block_key):
+            b.label, b.category, b.reason = TITLE, None, "title from HTML metadata"
+            return
+
+
+# ================================================================================ 7. categories
+
+
+def _categorise(blocks: list[Block]) -> None:
+    prev: Block | None = None
+    for b in blocks:
+        if b.label == BOILERPLATE and b.category is None:
+            if prev is not None and prev.label == BOILERPLATE and prev.category not in (None, "other", "duplicate"):
+                b.category = prev.category
+                b.reason = f"{b.reason}; follows {prev.category} line {prev.line}"
+            else:
+                b.category = "other"
+        prev = b
+
+
+# ================================================================================ driver
+
+
+def classify(blocks: list[Block], rules: LanguageRules, *, mode: str = "text", known_title: str | None = None,
+             extra_rules: Sequence[LineRule] = (), scorer: Scorer | None = None) -> Outcome:
+    """Label every block in place; return the title found. ``mode`` is ``text`` (a flattened page:
+    all stages) or ``html`` (an extractor's output: rules, sections and duplicates only, since the
+    extractor already judged content)."""
+    _context_free(blocks, rules, extra_rules, scorer)
+    _sections(blocks, rules)
+    _duplicates(blocks)
+    if mode == "text":
+        _context(blocks)
+        outcome = _title_and_header(blocks)
+    else:
+        _mark_known_title(blocks, known_title)
+        outcome = Outcome(known_title, "html:metadata" if known_title else None)
+    _categorise(blocks)
+    return outcome

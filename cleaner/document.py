@@ -1,0 +1,114 @@
+"""The data that flows through the pipeline: a Document made of Blocks."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+#: boilerplate categories; every dropped block carries one of these
+CATEGORIES = (
+    "navigation",  # menus, breadcrumbs, skip links, section labels, tags, header/footer lines
+    "ad",  # "Anzeige", advertisement labels and their leftovers
+    "most_read",  # "Meistgelesen" / most-read / popular lists
+    "related",  # "Mehr zum Thema", "Das könnte Sie auch interessieren", teaser blocks
+    "comments",  # comment headers, comment forms and comment bodies
+    "share",  # share / print / mail widgets
+    "caption",  # image credits and captions
+    "notice",  # newsletter, subscription, paywall, cookie, publisher notices, legal lines
+    "contact",  # press contacts, addresses, phone / e-mail lines
+    "link",  # link-only lines ("Weitere Informationen: www...")
+    "byline",  # date and author lines (their date may be used as metadata)
+    "duplicate",  # a repeat of another block of the same page
+    "template",  # a line that recurs across many pages of one outlet (corpus-level)
+    "other",  # dropped by the content score, no rule named it
+)
+
+CONTENT = "content"
+BOILERPLATE = "boilerplate"
+TITLE = "title"
+
+
+@dataclass
+class Block:
+    """One line or paragraph of a page, with the decision about it and why."""
+
+    index: int
+    text: str
+    line: int  # 1-based line number in the input text (or paragraph number for HTML)
+    gap_before: int = 0  # blank lines before this block in the input
+    label: str = CONTENT  # content | boilerplate | title
+    category: str | None = None
+    reason: str = ""
+    #: content probability from the heuristic or model (None where rules alone decided)
+    score: float | None = None
+    #: context-free class from the heuristic stage: good | near-good | short | bad
+    cf_class: str = ""
+    features: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def kept(self) -> bool:
+        return self.label == CONTENT
+
+    def drop(self, category: str, reason: str) -> None:
+        assert category in CATEGORIES, category
+        self.label = BOILERPLATE
+        self.category = category
+        self.reason = reason
+
+
+@dataclass
+class Document:
+    """A cleaned page: the kept text, every block with its decision, and metadata with provenance."""
+
+    source: str
+    id: str
+    format: str  # text | html
+    blocks: list[Block] = field(default_factory=list)
+    title: str | None = None
+    url: str | None = None
+    date: str | None = None
+    date_source: str | None = None
+    outlet: str | None = None
+    outlet_source: str | None = None
+    language: str | None = None
+    language_prob: float | None = None
+    rules_language: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)  # passthrough metadata from the input
+
+    @property
+    def text(self) -> str:
+        return "\n".join(b.text for b in self.blocks if b.kept)
+
+    @property
+    def removed(self) -> dict[str, int]:
+        counts = {c: 0 for c in CATEGORIES}
+        for b in self.blocks:
+            if b.label == BOILERPLATE:
+                counts[b.category or "other"] += 1
+        return counts
+
+    def to_record(self, keep_removed: bool = True) -> dict[str, Any]:
+        """The JSONL record; key order is fixed so output is byte-stable."""
+        rec: dict[str, Any] = {
+            "id": self.id,
+            "source": self.source,
+            "format": self.format,
+            "url": self.url,
+            "title": self.title,
+            "date": self.date,
+            "date_source": self.date_source,
+            "outlet": self.outlet,
+            "outlet_source": self.outlet_source,
+            "language": self.language,
+            "language_prob": self.language_prob,
+            "text": self.text,
+            "removed": self.removed,
+        }
+        if keep_removed:
+            rec["removed_blocks"] = [
+                {"line": b.line, "category": b.category, "reason": b.reason, "text": b.text}
+                for b in self.blocks
+                if b.label == BOILERPLATE
+            ]
+        if self.meta:
+            rec["meta"] = dict(sorted(self.meta.items()))
+        return rec

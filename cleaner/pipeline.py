@@ -1,0 +1,120 @@
+"""The cleaning pipeline for one document: decode -> (extract) -> segment -> classify -> metadata.
+
+``Cleaner`` holds what is expensive to set up (compiled rules, later the model) so that a batch pays
+for it once; the module functions ``clean_text`` / ``clean_html`` use a shared default instance.
+"""
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Mapping
+
+from . import metadata
+from .classify import Scorer, classify, segment_text
+from .document import Document
+from .extract import extract_html
+from .readers import BadInput, decode, read_bytes, sniff_format
+from .ruleset import load_rules
+from .settings import Settings
+
+#: characters of the page used for the stopword vote that picks the rule language
+RULE_LANGUAGE_SAMPLE = 20_000
+
+
+def content_id(data: bytes) -> str:
+    """Stable id: a hash of the input bytes (the same page gets the same id wherever it lies)."""
+    return hashlib.blake2b(data, digest_size=8).hexdigest()
+
+
+class Cleaner:
+    """Cleans documents with one set of loaded rules and settings."""
+
+    def __init__(self, settings: Settings | None = None, scorer: Scorer | None = None):
+        self.settings = settings or Settings()
+        self.rules = load_rules(tuple(self.settings.rules_dirs))
+        self.scorer = scorer
+
+    # ------------------------------------------------------------------ entry points
+    def clean_file(self, path: str, *, fmt: str | None = None, meta: Mapping[str, Any] | None = None) -> Document:
+        data = read_bytes(path, self.settings.max_bytes)
+        return self.clean_bytes(data, source=path, fmt=fmt, meta=meta)
+
+    def clean_bytes(self, data: bytes, *, source: str, fmt: str | None = None,
+                    meta: Mapping[str, Any] | None = None) -> Document:
+        if len(data) > self.settings.max_bytes:
+            raise BadInput(f"oversized: more than {self.settings.max_bytes} bytes")
+        text = decode(data)
+        fmt = fmt or self.settings.format
+        if fmt == "auto":
+            fmt = sniff_format(source, text)
+        doc_id = content_id(data)
+        if fmt == "html":
+            return self.clean_html(text, source=source, meta=meta, doc_id=doc_id)
+        return self.clean_text(text, source=source, meta=meta, doc_id=doc_id)
+
+    def clean_text(self, text: str, *, source: str = "<text>", url: str | None = None,
+                   meta: Mapping[str, Any] | None = None, doc_id: str | None = None) -> Document:
+        """Clean a flattened page (text dump): every stage of the classifier runs."""
+        meta = dict(meta or {})
+        url = url or meta.pop("url", None)
+        doc = Document(source=source, id=doc_id or content_id(text.encode("utf-8")), format="text", url=url)
+        self._run(doc, text, text, mode="text", known_title=None, html_date=None, sitename=None, meta=meta)
+        return doc
+
+    def clean_html(self, html: str, *, source: str = "<html>", url: str | None = None,
+                   meta: Mapping[str, Any] | None = None, doc_id: str | None = None) -> Document:
+        """Clean an HTML page: trafilatura extracts, then the block rules clean its output."""
+        meta = dict(meta or {})
+        url = url or meta.pop("url", None)
+        ext = extract_html(html, url=url)
+        doc = Document(source=source, id=doc_id or content_id(html.encode("utf-8")), format="html", url=ext.url)
+        self._run(doc, ext.text, ext.text, mode="html", known_title=ext.title,
+                  html_date=metadata.normalise_date(ext.date), sitename=ext.sitename, meta=meta)
+        return doc
+
+    # ------------------------------------------------------------------ the stages
+    def _run(self, doc: Document, body: str, raw_text: str, *, mode: str, known_title: str | None,
+             html_date: str | None, sitename: str | None, meta: dict) -> None:
+        s = self.settings
+        rules_lang = self.rules.guess_language(raw_text[:RULE_LANGUAGE_SAMPLE], s.default_language)
+        lang_rules = self.rules.for_language(rules_lang, s.default_language)
+        doc.rules_language = lang_rules.language
+
+        outlet, doc.outlet, doc.outlet_source = metadata.outlet_for(self.rules, raw_text, doc.url, sitename)
+        if meta.get("outlet"):
+            doc.outlet, doc.outlet_source = str(meta.pop("outlet")), "input:metadata"
+
+        doc.blocks = segment_text(body)
+        outcome = classify(doc.blocks, lang_rules, mode=mode, known_title=known_title,
+                           extra_rules=outlet.line_rules if outlet else (), scorer=self.scorer)
+        doc.title = meta.pop("title", None) or outcome.title
+
+        input_date = metadata.normalise_date(meta.pop("date", None))
+        if input_date:
+            doc.date, doc.date_source = input_date, "input:metadata"
+        elif html_date:
+            doc.date, doc.date_source = html_date, "html:metadata"
+        else:
+            doc.date, doc.date_source = metadata.text_date(doc.blocks, lang_rules)
+
+        doc.language, doc.language_prob = metadata.language(doc.text, s.language_sample_chars)
+        doc.meta = meta
+
+
+_DEFAULT: Cleaner | None = None
+
+
+def default_cleaner() -> Cleaner:
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Cleaner()
+    return _DEFAULT
+
+
+def clean_text(text: str, **kwargs) -> Document:
+    """Clean a flattened page with the default rules. See ``Cleaner.clean_text``."""
+    return default_cleaner().clean_text(text, **kwargs)
+
+
+def clean_html(html: str, **kwargs) -> Document:
+    """Clean an HTML page with the default rules. See ``Cleaner.clean_html``."""
+    return default_cleaner().clean_html(html, **kwargs)

@@ -1,0 +1,98 @@
+"""Golden regression: re-clean raw/ and compare with clean/corpus.jsonl and clean/<name>.txt.
+
+The CLI (``cleaner regress``) and the test suite call the same function.
+"""
+from __future__ import annotations
+
+import difflib
+import json
+import os
+from dataclasses import dataclass, field
+
+from .batch import clean_paths
+from .pipeline import Cleaner
+from .writers import dumps, review_name
+
+CORPUS_NAME = "corpus.jsonl"
+
+
+@dataclass
+class Difference:
+    source: str
+    lines: list[str] = field(default_factory=list)
+
+
+def _load_golden(path: str) -> dict[str, dict]:
+    if not os.path.exists(path):
+        return {}
+    out = {}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                rec = json.loads(line)
+                out[rec["source"]] = rec
+    return out
+
+
+def _field_diff(old: dict, new: dict) -> list[str]:
+    lines = []
+    for key in sorted(set(old) | set(new)):
+        if key in ("text", "removed_blocks"):
+            continue
+        if old.get(key) != new.get(key):
+            lines.append(f"  {key}: {json.dumps(old.get(key), ensure_ascii=False)} -> "
+                         f"{json.dumps(new.get(key), ensure_ascii=False)}")
+    return lines
+
+
+def _text_diff(source: str, old: str, new: str) -> list[str]:
+    return [
+        "  " + line.rstrip("\n")
+        for line in difflib.unified_diff(old.splitlines(), new.splitlines(), f"golden/{source}", f"now/{source}",
+                                         lineterm="", n=1)
+    ]
+
+
+def run(raw: str, clean: str, cleaner: Cleaner, update: bool = False) -> tuple[list[Difference], list[str]]:
+    """Compare (or with ``update`` rewrite) the golden outputs. Returns (differences, errors)."""
+    corpus_path = os.path.join(clean, CORPUS_NAME)
+    golden = _load_golden(corpus_path)
+    records, errors = [], []
+    for result in clean_paths([raw], cleaner):
+        if result.error:
+            errors.append(f"{result.source}: {result.error}")
+        else:
+            records.append(result.record)
+    diffs: list[Difference] = []
+    seen = set()
+    for rec in records:
+        src = rec["source"]
+        seen.add(src)
+        old = golden.get(src)
+        txt_path = os.path.join(clean, review_name(src))
+        old_txt = open(txt_path, encoding="utf-8").read() if os.path.exists(txt_path) else None
+        d = Difference(src)
+        if old is None:
+            d.lines.append("  new document (no golden record)")
+        elif dumps(old) != dumps(rec):
+            d.lines += _field_diff(old, rec)
+            if old.get("text") != rec["text"]:
+                d.lines += _text_diff(src, old.get("text", ""), rec["text"])
+            if old.get("removed_blocks") != rec.get("removed_blocks") and old.get("text") == rec["text"]:
+                d.lines.append("  removed_blocks changed (categories or reasons)")
+        if old_txt != rec["text"] + "\n":
+            d.lines.append(f"  {txt_path} differs from the record's text" if old_txt is not None
+                           else f"  {txt_path} missing")
+        if d.lines:
+            diffs.append(d)
+    for src in sorted(set(golden) - seen):
+        diffs.append(Difference(src, ["  golden record has no input any more"]))
+    if update:
+        from .writers import AtomicWriter, write_review_text
+
+        with AtomicWriter(corpus_path) as w:
+            for rec in records:
+                w.write(rec)
+        for rec in records:
+            write_review_text(clean, rec["source"], rec["text"])
+    return diffs, errors

@@ -1,0 +1,276 @@
+"""Load the rule data files (cleaner/rules/*.toml) into compiled, immutable rule sets.
+
+Rules are data so that a user can edit them; this module only compiles them. A rule folder given by
+the user replaces packaged files of the same name and adds new ones.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+import justext
+
+from .document import CATEGORIES
+
+PACKAGE_RULES = Path(__file__).parent / "rules"
+FLAGS = re.IGNORECASE | re.UNICODE
+_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+class RuleError(ValueError):
+    """A rule file is malformed; the message names the file and the rule."""
+
+
+@dataclass(frozen=True)
+class LineRule:
+    id: str
+    category: str
+    regex: re.Pattern
+    max_words: int | None = None
+    min_words: int | None = None
+
+    def applies(self, text: str, n_words: int) -> bool:
+        if self.max_words is not None and n_words > self.max_words:
+            return False
+        if self.min_words is not None and n_words < self.min_words:
+            return False
+        return self.regex.search(text) is not None
+
+
+@dataclass(frozen=True)
+class VocabRule:
+    """A block made only of widget words ("Drucken PDF Link mailen"), with at least one anchor word."""
+
+    id: str
+    category: str
+    words: frozenset[str]
+    anchors: frozenset[str]
+    max_words: int = 14
+
+    def applies(self, text: str, n_words: int) -> bool:
+        tokens = [t.strip(".,;:!?()[]{}\"'«»„“”…·•") for t in text.lower().split()]
+        tokens = [t for t in tokens if t]
+        if not tokens or len(tokens) > self.max_words:
+            return False
+        return all(t in self.words for t in tokens) and any(t in self.anchors for t in tokens)
+
+
+@dataclass(frozen=True)
+class SectionRule:
+    """A header that opens a boilerplate section ("Meistgelesen", "Mehr zum Thema", "Kommentare")."""
+
+    id: str
+    category: str
+    regex: re.Pattern
+    max_words: int = 10
+    #: consecutive prose blocks that mean article text has resumed (ends the section before them)
+    resume: int = 1
+
+    def applies(self, text: str, n_words: int) -> bool:
+        return n_words <= self.max_words and self.regex.search(text) is not None
+
+
+@dataclass(frozen=True)
+class Outlet:
+    name: str
+    domains: tuple[str, ...]
+    signatures: tuple[re.Pattern, ...]
+    min_hits: int = 2
+    line_rules: tuple[LineRule, ...] = ()
+
+    def signature_hits(self, text: str) -> int:
+        return sum(len(sig.findall(text)) for sig in self.signatures)
+
+
+@dataclass(frozen=True)
+class LanguageRules:
+    """Everything the classifier needs for one language: common rules plus the language's own."""
+
+    language: str
+    stopwords: frozenset[str]
+    line_rules: tuple[LineRule, ...]
+    vocab_rules: tuple[VocabRule, ...]
+    section_rules: tuple[SectionRule, ...]
+    date_regexes: tuple[re.Pattern, ...]
+    months: dict
+    #: one alternation of every line pattern: a block that misses it needs no per-rule check
+    prefilter: re.Pattern
+
+    def match_line(self, text: str, n_words: int, extra: Iterable[LineRule] = ()) -> LineRule | VocabRule | None:
+        for rule in extra:
+            if rule.applies(text, n_words):
+                return rule
+        if self.prefilter.search(text):
+            for rule in self.line_rules:
+                if rule.applies(text, n_words):
+                    return rule
+        for vocab in self.vocab_rules:
+            if vocab.applies(text, n_words):
+                return vocab
+        return None
+
+    def match_section(self, text: str, n_words: int) -> SectionRule | None:
+        for rule in self.section_rules:
+            if rule.applies(text, n_words):
+                return rule
+        return None
+
+    def find_dates(self, text: str) -> list[tuple[_dt.date, int]]:
+        """All full dates (day, month, year) in ``text`` with their start offsets, in text order."""
+        found: dict[int, _dt.date] = {}
+        for regex in self.date_regexes:
+            for m in regex.finditer(text):
+                groups = m.groupdict()
+                if not groups.get("d") or m.start() in found:
+                    continue
+                month = groups["m"]
+                month_no = int(month) if month.isdigit() else self.months.get(month.lower().rstrip("."))
+                try:
+                    found[m.start()] = _dt.date(int(groups["y"]), int(month_no), int(groups["d"]))
+                except (TypeError, ValueError):
+                    continue
+        return sorted(((d, pos) for pos, d in found.items()), key=lambda x: x[1])
+
+
+@dataclass(frozen=True)
+class Rules:
+    """All loaded rules: per-language sets and the outlet registry."""
+
+    languages: dict[str, LanguageRules]
+    outlets: tuple[Outlet, ...]
+
+    def for_language(self, language: str | None, default: str) -> LanguageRules:
+        return self.languages.get(language or "", self.languages.get(default) or next(iter(self.languages.values())))
+
+    def guess_language(self, text: str, default: str) -> str:
+        """Stopword vote over the page: cheap, deterministic, good enough to pick a rule set."""
+        tokens = _WORD.findall(text.lower())
+        best, best_hits = default, 0
+        for lang, lr in sorted(self.languages.items()):
+            hits = sum(1 for t in tokens if t in lr.stopwords)
+            if hits > best_hits:
+                best, best_hits = lang, hits
+        return best
+
+
+# ------------------------------------------------------------------------------------------ loading
+
+
+def _rule_files(rules_dirs: tuple[str, ...]) -> dict[str, Path]:
+    files = {p.name: p for p in sorted(PACKAGE_RULES.glob("*.toml"))}
+    for d in rules_dirs:
+        folder = Path(d)
+        if not folder.is_dir():
+            raise RuleError(f"{d}: rules folder does not exist")
+        for p in sorted(folder.glob("*.toml")):
+            files[p.name] = p
+    return files
+
+
+def _compile(pattern: str, where: str, subst: dict[str, str]) -> re.Pattern:
+    for key, value in subst.items():
+        pattern = pattern.replace("{" + key + "}", value)
+    try:
+        return re.compile(pattern, FLAGS)
+    except re.error as exc:
+        raise RuleError(f"{where}: bad pattern: {exc}") from None
+
+
+def _line_rules(items: list, where: str, subst: dict[str, str]) -> list[LineRule]:
+    rules = []
+    for item in items:
+        rid, cat = item.get("id"), item.get("category")
+        if not rid or cat not in CATEGORIES:
+            raise RuleError(f"{where}: rule {rid!r} needs an id and a category from {CATEGORIES}")
+        rules.append(
+            LineRule(rid, cat, _compile(item["pattern"], f"{where} rule {rid}", subst),
+                     item.get("max_words"), item.get("min_words"))
+        )
+    return rules
+
+
+def _load_toml(path: Path) -> dict:
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise RuleError(f"{path}: {exc}") from None
+
+
+def _month_alternation(months: dict) -> str:
+    names = sorted(months, key=len, reverse=True)
+    return "(?:" + "|".join(re.escape(n) for n in names) + ")"
+
+
+def _language(path: Path, data: dict, common: dict) -> LanguageRules:
+    where = str(path)
+    lang = data.get("language") or path.stem
+    months = {k.lower(): int(v) for k, v in data.get("months", {}).items()}
+    month_alt = _month_alternation(months) if months else r"(?!x)x"
+    date_sources = [p.replace("{month}", month_alt) for p in common.get("dates", []) + data.get("dates", [])]
+    date_regexes = tuple(re.compile(r"(?<![\w.])" + p + r"(?!\d)", FLAGS) for p in date_sources)
+    any_date = "(?:" + "|".join(_NAMED_GROUP.sub("(?:", p) for p in date_sources) + ")"
+    subst = {"date": any_date, "month": month_alt}
+    # the language's own rules first: they are more specific (a date line is a byline, not a phone number)
+    line = _line_rules(data.get("line", []), where, subst) + _line_rules(common.get("line", []), "common.toml", subst)
+    vocab = []
+    for item in common.get("vocab", []) + data.get("vocab", []):
+        if item.get("category") not in CATEGORIES:
+            raise RuleError(f"{where}: vocab rule {item.get('id')!r} has no valid category")
+        vocab.append(VocabRule(item["id"], item["category"], frozenset(w.lower() for w in item["words"]),
+                               frozenset(w.lower() for w in item.get("anchors", item["words"])),
+                               item.get("max_words", 14)))
+    sections = []
+    for item in common.get("section", []) + data.get("section", []):
+        if item.get("category") not in CATEGORIES:
+            raise RuleError(f"{where}: section rule {item.get('id')!r} has no valid category")
+        sections.append(SectionRule(item["id"], item["category"],
+                                    _compile(item["pattern"], f"{where} section {item['id']}", subst),
+                                    item.get("max_words", 10), item.get("resume", 1)))
+    stoplist = data.get("stoplist")
+    try:
+        stopwords = frozenset(w.lower() for w in justext.get_stoplist(stoplist)) if stoplist else frozenset()
+    except ValueError:
+        raise RuleError(f"{where}: unknown jusText stoplist {stoplist!r}") from None
+    stopwords |= frozenset(w.lower() for w in data.get("extra_stopwords", []))
+    prefilter = re.compile("|".join(f"(?:{r.regex.pattern})" for r in line) or r"(?!x)x", FLAGS)
+    return LanguageRules(lang, stopwords, tuple(line), tuple(vocab), tuple(sections), date_regexes, months,
+                         prefilter)
+
+
+def _outlets(path: Path | None) -> tuple[Outlet, ...]:
+    if path is None:
+        return ()
+    data = _load_toml(path)
+    out = []
+    for item in data.get("outlet", []):
+        name = item.get("name")
+        if not name:
+            raise RuleError(f"{path}: every outlet needs a name")
+        sigs = tuple(_compile(s, f"{path} outlet {name}", {}) for s in item.get("signatures", []))
+        lines = tuple(_line_rules(item.get("line", []), f"{path} outlet {name}", {}))
+        out.append(Outlet(name, tuple(d.lower() for d in item.get("domains", [])), sigs,
+                          int(item.get("min_hits", 2)), lines))
+    return tuple(out)
+
+
+@lru_cache(maxsize=8)
+def load_rules(rules_dirs: tuple[str, ...] = ()) -> Rules:
+    """Load and compile every rule file once per folder list (cached: rules are immutable)."""
+    files = _rule_files(tuple(rules_dirs))
+    common = _load_toml(files["common.toml"]) if "common.toml" in files else {}
+    languages = {}
+    for name, path in files.items():
+        if name in ("common.toml", "outlets.toml"):
+            continue
+        lr = _language(path, _load_toml(path), common)
+        languages[lr.language] = lr
+    if not languages:
+        raise RuleError("no language rule files found")
+    return Rules(languages, _outlets(files.get("outlets.toml")))

@@ -1,0 +1,33 @@
+"""One frozen settings value, passed down through every stage (like trafilatura's options)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+FORMATS = ("auto", "text", "html")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a run may vary. Thresholds of the algorithm itself live as constants in classify.py."""
+
+    #: how to read inputs: ``auto`` decides by file name and content
+    format: str = "auto"
+    #: extra rule folders; a file there with a packaged file's name replaces it, others are added
+    rules_dirs: tuple[str, ...] = ()
+    #: inputs larger than this (after decompression) are rejected as oversized
+    max_bytes: int = 20_000_000
+    #: keep the text, category and reason of every removed block in the output record
+    keep_removed: bool = True
+    #: characters of cleaned text given to language identification (bounds its cost)
+    language_sample_chars: int = 2000
+    #: language assumed for rule selection when the stopword vote is undecided
+    default_language: str = "de"
+    #: extra metadata to trust (e.g. url known from a crawl); mapping of field -> value
+    extra: tuple[tuple[str, str], ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        if self.format not in FORMATS:
+            raise ValueError(f"format must be one of {FORMATS}, not {self.format!r}")
+
+    def with_(self, **changes) -> "Settings":
+        return replace(self, **changes)
