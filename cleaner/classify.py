@@ -225,6 +225,10 @@ def _is_heading_like(b: Block, max_words: int = HEADING_MAX_WORDS) -> bool:
 def _context(blocks: list[Block]) -> None:
     """jusText's revision: short and near-good blocks follow their neighbours."""
     cls = ["bad" if b.category is not None else b.cf_class for b in blocks]
+    if "good" not in cls:
+        # a short article (no paragraph over LENGTH_HIGH) would vanish entirely: its near-good
+        # paragraphs are the best the page has, so they anchor the revision instead
+        cls = ["good" if c == "near-good" else c for c in cls]
     # headings directly above good text are at least near-good
     for i, b in enumerate(blocks):
         if cls[i] == "short" and _is_heading_like(b):

@@ -13,6 +13,11 @@ _TITLE_TAG = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||–|—|-|::|:|·|•|»)\s+|:\s+(?=[^:]+$)")
 #: a site suffix has at most this many words
 SITE_SUFFIX_MAX_WORDS = 4
+#: a meta description this long that also stands in the page body is the article's lead (standfirst)
+LEAD_MIN_CHARS = 80
+LEAD_PROBE_CHARS = 50
+_BODY = re.compile(r"<body\b", re.IGNORECASE)
+_SPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -24,10 +29,11 @@ class Extracted:
     url: str | None
 
 
-def extract_html(html: str, url: str | None = None) -> Extracted:
+def extract_html(html: str, url: str | None = None, prune_xpath: tuple[str, ...] = ()) -> Extracted:
     doc = trafilatura.bare_extraction(
         html,
         url=url,
+        prune_xpath=list(prune_xpath) or None,
         with_metadata=True,
         include_comments=False,
         include_tables=True,
@@ -41,12 +47,28 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
         if m and len(_html.unescape(m.group(1)).split()) > 1:
             title = " ".join(_html.unescape(m.group(1)).split())
     return Extracted(
-        text=doc.text or "",
+        text=_with_lead(doc.text or "", doc.description, html),
         title=strip_site_suffix(title, doc.sitename, doc.hostname or url),
         date=doc.date or None,
         sitename=doc.sitename or None,
         url=url or doc.url or None,
     )
+
+
+def _with_lead(text: str, description: str | None, html: str) -> str:
+    """Extractors often skip the lead paragraph when a site marks it up as a "teaser" outside the
+    article body. If the meta description is visible in the body but missing from the extraction,
+    it is that lead: put it first."""
+    if not text or not description or len(description) < LEAD_MIN_CHARS:
+        return text
+    desc = _SPACE.sub(" ", description).strip()
+    if desc[:LEAD_PROBE_CHARS] in _SPACE.sub(" ", text):
+        return text
+    m = _BODY.search(html)
+    body = _SPACE.sub(" ", _html.unescape(html[m.start():] if m else html))
+    if ">" + desc[:LEAD_PROBE_CHARS] not in body.replace("> ", ">"):
+        return text
+    return desc + "\n" + text
 
 
 def strip_site_suffix(title: str | None, sitename: str | None, host: str | None) -> str | None:

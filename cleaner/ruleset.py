@@ -144,6 +144,8 @@ class Rules:
 
     languages: dict[str, LanguageRules]
     outlets: tuple[Outlet, ...]
+    #: XPath expressions pruned from HTML before extraction
+    html_prune_xpath: tuple[str, ...] = ()
 
     def for_language(self, language: str | None, default: str) -> LanguageRules:
         return self.languages.get(language or "", self.languages.get(default) or next(iter(self.languages.values())))
@@ -273,4 +275,5 @@ def load_rules(rules_dirs: tuple[str, ...] = ()) -> Rules:
         languages[lr.language] = lr
     if not languages:
         raise RuleError("no language rule files found")
-    return Rules(languages, _outlets(files.get("outlets.toml")))
+    prune = tuple(common.get("html", {}).get("prune_xpath", []))
+    return Rules(languages, _outlets(files.get("outlets.toml")), prune)

@@ -1,0 +1,96 @@
+"""The library API: clean_text / clean_html / Cleaner and the Document they return."""
+import dataclasses
+
+import pytest
+
+from cleaner import BadInput, Cleaner, Document, Settings, clean_html, clean_text
+
+PAGE = """Startseite > Lokales > Witten
+
+Lokales
+
+Stadtbücherei verlängert Öffnungszeiten
+
+Von Petra Lange
+
+Die Stadtbücherei Witten öffnet ab dem kommenden Monat auch am Samstagnachmittag. Damit reagiert die Stadt auf eine Umfrage, in der sich viele Nutzerinnen und Nutzer längere Öffnungszeiten gewünscht hatten.
+
+Für das zusätzliche Angebot stellt der Rat zwei halbe Stellen bereit. Die Leiterin der Bücherei rechnet damit, dass vor allem Familien und Berufstätige von den neuen Zeiten profitieren werden.
+
+Anzeige
+
+Mehr zum Thema
+
+Neue Leseecke im Rathaus eröffnet
+Bücherflohmarkt am Wochenende
+"""
+
+
+def test_clean_text_returns_document_with_blocks_and_reasons():
+    doc = clean_text(PAGE, source="mem.txt")
+    assert isinstance(doc, Document)
+    assert doc.title == "Stadtbücherei verlängert Öffnungszeiten"
+    assert doc.text.splitlines()[0].startswith("Die Stadtbücherei Witten öffnet")
+    assert len(doc.text.splitlines()) == 2
+    dropped = {b.text: (b.category, b.reason) for b in doc.blocks if b.label == "boilerplate"}
+    assert dropped["Anzeige"][0] == "ad"
+    assert dropped["Mehr zum Thema"][0] == "related"
+    assert dropped["Bücherflohmarkt am Wochenende"][0] == "related"
+    assert dropped["Von Petra Lange"][0] == "byline"
+    assert all(reason for _, reason in dropped.values())
+    assert doc.language == "de" and 0.5 < doc.language_prob <= 1.0
+
+
+def test_record_has_fixed_keys_and_counts():
+    rec = clean_text(PAGE, source="mem.txt").to_record()
+    assert list(rec)[:13] == ["id", "source", "format", "url", "title", "date", "date_source", "outlet",
+                              "outlet_source", "language", "language_prob", "text", "removed"]
+    assert rec["removed"]["related"] == 3 and rec["removed"]["ad"] == 1
+    assert all(b["reason"] for b in rec["removed_blocks"])
+    assert "removed_blocks" not in clean_text(PAGE).to_record(keep_removed=False)
+
+
+def test_cleaner_is_reusable_and_settings_are_frozen():
+    cleaner = Cleaner(Settings(language_sample_chars=500))
+    a = cleaner.clean_text(PAGE)
+    b = cleaner.clean_text(PAGE)
+    assert a.to_record() == b.to_record()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        cleaner.settings.format = "html"
+    with pytest.raises(ValueError):
+        Settings(format="pdf")
+
+
+def test_clean_html_uses_extractor_and_block_rules():
+    html = """<html><head><title>Brücke gesperrt | Beispiel-Zeitung</title>
+    <meta property="og:site_name" content="Beispiel-Zeitung"></head><body>
+    <nav><a href="/">Startseite</a> <a href="/lokales">Lokales</a></nav>
+    <article><h1>Brücke gesperrt</h1>
+    <p>Die Ruhrbrücke zwischen Hattingen und Witten bleibt wegen Bauarbeiten bis Ende Mai gesperrt. Autofahrer
+    müssen eine Umleitung über die Innenstadt nehmen, wie die Stadt am Montag mitteilte.</p>
+    <p>Fußgänger und Radfahrer können die Brücke weiterhin benutzen. Die Arbeiten an den Fahrbahnübergängen
+    kosten nach Angaben der Stadt rund 1,2 Millionen Euro und werden vom Land gefördert.</p>
+    <p>Foto: Stadt Hattingen</p>
+    <p>Meistgelesen</p><p>Neuer Kreisel in Sprockhövel eröffnet</p>
+    </article><footer>Impressum | Datenschutz | Kontakt</footer></body></html>"""
+    doc = clean_html(html, url="https://www.beispiel-zeitung.de/lokales/bruecke")
+    assert doc.format == "html"
+    assert doc.title == "Brücke gesperrt"
+    assert "Umleitung über die Innenstadt" in doc.text
+    assert "Fußgänger und Radfahrer" in doc.text
+    assert "Foto: Stadt Hattingen" not in doc.text
+    assert "Kreisel" not in doc.text
+    assert doc.outlet == "Beispiel-Zeitung" and doc.outlet_source == "html:sitename"
+    assert doc.url == "https://www.beispiel-zeitung.de/lokales/bruecke"
+
+
+def test_bad_input_raises_clear_error(tmp_path):
+    cleaner = Cleaner()
+    with pytest.raises(BadInput, match="empty"):
+        cleaner.clean_bytes(b"   \n", source="x.txt")
+    with pytest.raises(BadInput, match="binary"):
+        cleaner.clean_bytes(b"\x00\x01\x02PK\x03\x04" * 50, source="x.bin")
+    with pytest.raises(BadInput, match="oversized"):
+        Cleaner(Settings(max_bytes=10)).clean_bytes(b"a" * 11, source="x.txt")
+    with pytest.raises(BadInput, match="no such file"):
+        cleaner.clean_file(str(tmp_path / "missing.txt"))

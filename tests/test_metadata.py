@@ -1,0 +1,127 @@
+"""Date, outlet and language extraction, including the teaser-date trap."""
+import pytest
+
+from cleaner import Cleaner, clean_text
+from cleaner.extract import strip_site_suffix
+
+ARTICLE = ("Der Kreistag hat am Abend den Haushalt für das kommende Jahr beschlossen. Nach langer Debatte "
+           "stimmte eine breite Mehrheit für den Entwurf der Verwaltung, der Investitionen in Schulen vorsieht.\n\n"
+           "Die Opposition kritisierte, dass die Kreisumlage für die Städte erneut steigen soll. Der Landrat "
+           "verwies dagegen auf die gestiegenen Kosten für Energie und Personal in allen Bereichen.\n\n")
+
+
+def page(header: str = "", footer: str = "", first: str = "") -> str:
+    return f"Kreis Unna\n\n{header}Kreistag beschließt Haushalt\n\n{first}{ARTICLE}{footer}"
+
+
+@pytest.mark.parametrize("line, iso", [
+    ("20.09.2018", "2018-09-20"),
+    ("[24.9.2018]", "2018-09-24"),
+    ("Nachricht vom 16.01.2019", "2019-01-16"),
+    ("Veröffentlicht am 16. Januar 2019, 14:12 Uhr", "2019-01-16"),
+    ("Stand: 03.02.2021 | 10:45 Uhr", "2021-02-03"),
+    ("Mi, 7. Juli 2021", "2021-07-07"),
+    ("2019-01-16", "2019-01-16"),
+])
+def test_date_from_header_line(line, iso):
+    doc = clean_text(page(header=f"{line}\n\n"))
+    assert doc.date == iso
+    assert doc.date_source.startswith("text:byline")
+    assert line not in doc.text
+
+
+@pytest.mark.parametrize("first, iso", [
+    ("[24.9.2018] ", "2018-09-24"),
+    ("Unna, 12. März 2021 – ", "2021-03-12"),
+    ("UNNA (12.03.2021). ", "2021-03-12"),
+])
+def test_date_from_dateline_of_first_paragraph(first, iso):
+    doc = clean_text(page(first=first))
+    assert doc.date == iso and doc.date_source.startswith("text:dateline")
+
+
+def test_english_dates():
+    text = ("Springfield council approves budget\n\nPublished January 16, 2019\n\n"
+            "The city council on Tuesday approved a budget that raises spending on parks and roads, after a "
+            "debate that lasted late into the night and drew dozens of residents to the chamber.\n\n"
+            "Council members said the plan would be paid for without a tax increase, relying instead on "
+            "higher than expected sales tax revenue over the past two years.\n")
+    doc = clean_text(text)
+    assert doc.language == "en"
+    assert doc.date == "2019-01-16"
+
+
+TEASERS = ("Weitere Meldungen aus dem Kreis\n"
+           "Schulneubau in Kamen beginnt\n"
+           "[31.3.2020] Der Bau der neuen Gesamtschule in Kamen beginnt im Sommer, teilte der Kreis mit. mehr...\n"
+           "Radweg an der B1 freigegeben\n"
+           "26.03.2020\n"
+           "Nach zwei Jahren Bauzeit ist der Radweg zwischen Unna und Holzwickede fertig. mehr...\n")
+
+
+def test_teaser_date_is_never_the_article_date():
+    doc = clean_text(page(footer=TEASERS))
+    assert doc.date is None and doc.date_source is None
+    assert "Schulneubau" not in doc.text and "Radweg" not in doc.text
+
+
+def test_article_date_wins_over_teaser_dates():
+    doc = clean_text(page(header="05.11.2019\n\n", footer=TEASERS))
+    assert doc.date == "2019-11-05"
+
+
+def test_no_date_on_page_gives_null():
+    doc = clean_text(page())
+    assert doc.date is None and doc.date_source is None
+
+
+def test_implausible_dates_are_not_used():
+    doc = clean_text(page(header="01.01.1850\n\n"))
+    assert doc.date is None
+
+
+def test_outlet_by_text_signature_needs_enough_hits():
+    signed = page(footer="Kommune21, Ausgabe 3/2020\nKommune21 berichtet seit 20 Jahren über Verwaltung.\n")
+    doc = clean_text(signed)
+    assert doc.outlet == "Kommune21" and doc.outlet_source == "text:signature"
+    once = page(first="Wie das Fachmagazin Kommune21 berichtet, ")
+    assert clean_text(once).outlet is None  # one mention is a quote, not a masthead
+
+
+def test_outlet_by_url_domain_and_fallbacks():
+    doc = clean_text(page(), url="https://www.ruhrnachrichten.de/unna/kreistag")
+    assert doc.outlet == "Ruhr Nachrichten" and doc.outlet_source == "url:domain"
+    doc = clean_text(page(), url="https://news.example.org/a/b")
+    assert doc.outlet == "news.example.org" and doc.outlet_source == "url:hostname"
+    assert clean_text(page()).outlet is None
+
+
+def test_outlet_slogan_signature():
+    doc = clean_text("Dortmund überrascht. Dich.\n\n" + page())
+    assert doc.outlet == "Stadt Dortmund" and doc.outlet_source == "text:signature"
+
+
+def test_input_metadata_is_used_and_passed_through():
+    doc = Cleaner().clean_text(page(header="05.11.2019\n\n"), meta={"date": "2020-02-02T10:00:00Z",
+                                                                     "outlet": "Hellweger Anzeiger",
+                                                                     "crawl": "cc-2020-10"})
+    assert doc.date == "2020-02-02" and doc.date_source == "input:metadata"
+    assert doc.outlet == "Hellweger Anzeiger" and doc.outlet_source == "input:metadata"
+    assert doc.to_record()["meta"] == {"crawl": "cc-2020-10"}
+
+
+def test_language_is_deterministic_and_bounded():
+    text = page()
+    results = {clean_text(text).language_prob for _ in range(3)}
+    assert len(results) == 1
+    assert clean_text(text).language == "de"
+    assert clean_text("Nur zwei").language is None
+
+
+def test_title_site_suffix_is_stripped():
+    assert strip_site_suffix("Autohäuser rechnen mit Flaute | MDR.DE", "MDR", "www.mdr.de") == \
+        "Autohäuser rechnen mit Flaute"
+    assert strip_site_suffix("Reparaturcafé am 31. Januar: Stadt Ahlen", "Stadt Ahlen", "ahlen.de") == \
+        "Reparaturcafé am 31. Januar"
+    assert strip_site_suffix("Krieg und Frieden - eine Bilanz", "Zeitung", "zeitung.de") == \
+        "Krieg und Frieden - eine Bilanz"
