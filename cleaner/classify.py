@@ -35,7 +35,13 @@ MAX_HEADING_DISTANCE = 200  # characters: a heading this close above good text i
 # ---------------------------------------------------------------------------- our own thresholds
 HEADING_MAX_WORDS = 15  # a heading or title line has at most this many words ...
 TITLE_MAX_WORDS = 30  # ... a title a few more
-TITLE_MERGE_MAX_WORDS = 6  # a short line directly above the title line joins it ("Dortmund:")
+TITLE_MERGE_MAX_WORDS = 6  # a short "Ort:" line directly above the title line joins it ("Dortmund:")
+MENU_MIN_TOKENS = 4  # a line of this many capitalised words without a stopword is a menu
+LENIENT_PROSE_MIN_WORDS = 12  # near-good sentences this long count as prose where a section needs several
+#: categories whose blocks often have an unmarked line above them that belongs to them
+HEADS_CATEGORIES = frozenset({"contact", "caption"})
+#: dropped blocks that interrupt an article without ending it: context looks through them
+TRANSPARENT = frozenset({"byline", "caption", "ad", "duplicate", "share", "link"})
 DUP_MIN_CHARS = 25  # shorter repeats ("mehr", "Teilen") are left to the other stages
 MERGED_MIN_PART_CHARS = 60  # parts of a glued-together block must be at least this long ...
 MERGED_MIN_COVERAGE = 0.7  # ... and together cover this share of it
@@ -45,6 +51,9 @@ _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _WORD = re.compile(r"\w+", re.UNICODE)
 _NONWORD = re.compile(r"[\W_]+", re.UNICODE)
 _SENTENCE_END = re.compile(r"[.!?…:;\"“”»«'’)]$")
+_PROSE_END = re.compile(r"[.!][\"“”»«'’)]?$")
+_BULLET = re.compile(r"^[•·\-–*▪►>]\s")
+_MENU_TOKEN = re.compile(r"^(?:[A-ZÄÖÜ0-9][\w.&'’-]*|[&|/•·–-]+)$")
 
 # A scorer returns one content probability per block (None: no opinion). The learned model slots in here.
 Scorer = Callable[[Sequence[Block], LanguageRules], Sequence[float | None]]
@@ -112,7 +121,14 @@ def _context_free(blocks: list[Block], rules: LanguageRules, extra_rules: Sequen
     for b in blocks:
         b.features = block_features(b, rules)
         b.cf_class = content_class(b.features)
-        rule = rules.match_line(b.text, b.features["words"], extra_rules)
+        n_words = b.features["words"]
+        # most specific first: a row of widget words is a share bar; then a row of capitalised
+        # words is a menu ("Sport Kultur Service E-Paper" is not a notice); then keyword rules
+        rule = rules.match_vocab(b.text, n_words)
+        if rule is None and _menu_shaped(b):
+            b.drop("navigation", "menu shape (capitalised words, no stopword)")
+            continue
+        rule = rule or rules.match_line(b.text, n_words, extra_rules)
         if rule is not None:
             b.drop(rule.category, rule.id)
     if scorer is not None:
@@ -121,12 +137,25 @@ def _context_free(blocks: list[Block], rules: LanguageRules, extra_rules: Sequen
                 b.score = round(float(p), 4)
 
 
+def _menu_shaped(b: Block) -> bool:
+    """'Home News Sport Kultur Kontakt', 'Latest Hardware AI Policy Reviews': menu items in a row."""
+    tokens = b.text.split()
+    return (len(tokens) >= MENU_MIN_TOKENS and b.features["stopword_density"] == 0
+            and not b.features["ends_sentence"] and all(_MENU_TOKEN.match(t) for t in tokens))
+
+
 # ================================================================================ 3. sections
 
 
-def _is_prose(b: Block) -> bool:
-    """Article text: a long, stopword-rich block that no rule claimed."""
-    return b.category is None and b.cf_class == "good"
+def _is_prose(b: Block, lenient: bool = False) -> bool:
+    """Article text: a long, stopword-rich block that no rule claimed. Where a section needs several
+    prose blocks to end (notices, comments), a full sentence of near-good length counts too."""
+    if b.category is not None:
+        return False
+    if b.cf_class == "good":
+        return True
+    return (lenient and b.cf_class == "near-good" and b.features["words"] >= LENIENT_PROSE_MIN_WORDS
+            and bool(_PROSE_END.search(b.text)))
 
 
 def _sections(blocks: list[Block], rules: LanguageRules) -> None:
@@ -142,8 +171,10 @@ def _sections(blocks: list[Block], rules: LanguageRules) -> None:
         for b in blocks[i + 1:end]:
             # the section's category wins over a line rule's: a byline inside a teaser list is the
             # teaser's, and must never date the article
-            own = f"; {b.reason}" if b.category is not None else ""
-            b.drop(rule.category, f"in section {rule.id} (line {header.line}){own}")
+            if b.category is None:
+                b.drop(rule.category, f"in section {rule.id} (line {header.line})")
+            elif rule.override:
+                b.drop(rule.category, f"in section {rule.id} (line {header.line}); {b.reason}")
         i = end
 
 
@@ -157,19 +188,33 @@ def _section_end(blocks: list[Block], start: int, rule: SectionRule, rules: Lang
     """Index of the first block after the section: where a run of ``rule.resume`` prose blocks
     starts, or where the next section header stands, or the end of the page."""
     run_start, run = start, 0
-    for j in range(start, len(blocks)):
+    last = len(blocks) if rule.max_blocks is None else min(len(blocks), start + rule.max_blocks)
+    for j in range(start, last):
         b = blocks[j]
         if _section_header(b, rules) is not None:
             return j
-        if _is_prose(b) and not _teaser_shaped(b, rules):
+        # a heading above prose ends a box - but not a lead-in ("... eine Bitte an Sie:"), which belongs to it
+        if (rule.stop_at_heading and b.category is None and _is_heading_like(b) and not b.text.endswith(":")
+                and _prose_follows(blocks, j) and not (rule.body is not None and rule.body.search(b.text))):
+            return j
+        if _is_prose(b, lenient=rule.resume > 1) and not _teaser_shaped(b, rules):
             if run == 0:
                 run_start = j
             run += 1
             if run >= rule.resume:
                 return run_start
-        else:
+        elif b.category is None:  # blocks a line rule dropped neither count nor break the run
             run = 0
-    return len(blocks)
+    return last
+
+
+def _prose_follows(blocks: list[Block], i: int) -> bool:
+    """The next block that is not an article interruption is prose."""
+    for b in blocks[i + 1:]:
+        if b.category in TRANSPARENT:
+            continue
+        return _is_prose(b, lenient=True)
+    return False
 
 
 def _teaser_shaped(b: Block, rules: LanguageRules) -> bool:
@@ -219,12 +264,14 @@ def _merged_copies(blocks: list[Block], keys: list[str]) -> None:
 def _is_heading_like(b: Block, max_words: int = HEADING_MAX_WORDS) -> bool:
     text = b.text
     return (0 < b.features["words"] <= max_words and not text.endswith((".", ",", ";"))
-            and not _URL.search(text))
+            and not _URL.search(text) and not _BULLET.match(text))
 
 
 def _context(blocks: list[Block]) -> None:
-    """jusText's revision: short and near-good blocks follow their neighbours."""
-    cls = ["bad" if b.category is not None else b.cf_class for b in blocks]
+    """jusText's revision: short and near-good blocks follow their neighbours. Blocks dropped as
+    article interruptions (bylines, captions, ad labels, duplicates) are looked through."""
+    cls = ["skip" if b.category in TRANSPARENT else "bad" if b.category is not None else b.cf_class
+           for b in blocks]
     if "good" not in cls:
         # a short article (no paragraph over LENGTH_HIGH) would vanish entirely: its near-good
         # paragraphs are the best the page has, so they anchor the revision instead
@@ -234,6 +281,8 @@ def _context(blocks: list[Block]) -> None:
         if cls[i] == "short" and _is_heading_like(b):
             dist = 0
             for j in range(i + 1, len(blocks)):
+                if cls[j] == "skip":
+                    continue
                 if cls[j] == "good":
                     cls[i] = "near-good"
                     break
@@ -260,7 +309,7 @@ def _context(blocks: list[Block]) -> None:
         else:
             final[i] = "good"
     for b, c in zip(blocks, final):
-        if b.category is None and c == "bad":
+        if b.category is None and c in ("bad", "skip"):
             b.label = BOILERPLATE  # category is given in stage 7
             b.reason = f"content class {b.cf_class}, neighbours not content"
 
@@ -268,7 +317,7 @@ def _context(blocks: list[Block]) -> None:
 def _neighbour(cls: list[str], i: int, step: int, ignore_neargood: bool) -> str:
     j = i + step
     while 0 <= j < len(cls):
-        c = cls[j]
+        c = cls[j]  # "short" and "skip" are passed over
         if c in ("good", "bad") or (c == "near-good" and not ignore_neargood):
             return c
         j += step
@@ -281,7 +330,8 @@ def _neighbour(cls: list[str], i: int, step: int, ignore_neargood: bool) -> str:
 def _title_and_header(blocks: list[Block]) -> Outcome:
     """The title is the heading line(s) right above the first article paragraph (datelines and
     bylines may stand between). Kept lines above the title are page header: kicker, menus, slogans."""
-    start = next((b.index for b in blocks if b.kept and b.cf_class in ("good", "near-good")), None)
+    start = next((b.index for b in blocks if b.kept and b.cf_class in ("good", "near-good")
+                  and not _is_heading_like(b, TITLE_MAX_WORDS)), None)
     if start is None:
         return Outcome(None, None)
     title_idx: list[int] = []
@@ -292,7 +342,7 @@ def _title_and_header(blocks: list[Block]) -> Outcome:
         title_idx = [j]
         k = j
         while (k > 0 and blocks[k].gap_before == 0 and blocks[k - 1].category in (None, "other")
-               and _is_heading_like(blocks[k - 1], TITLE_MERGE_MAX_WORDS)):
+               and blocks[k - 1].text.endswith(":") and _is_heading_like(blocks[k - 1], TITLE_MERGE_MAX_WORDS)):
             k -= 1
             title_idx.insert(0, k)
     header_end = title_idx[0] if title_idx else start
@@ -323,15 +373,18 @@ def _mark_known_title(blocks: list[Block], title: str | None) -> None:
 
 
 def _categorise(blocks: list[Block]) -> None:
-    prev: Block | None = None
-    for b in blocks:
-        if b.label == BOILERPLATE and b.category is None:
-            if prev is not None and prev.label == BOILERPLATE and prev.category not in (None, "other", "duplicate"):
-                b.category = prev.category
-                b.reason = f"{b.reason}; follows {prev.category} line {prev.line}"
-            else:
-                b.category = "other"
-        prev = b
+    for i, b in enumerate(blocks):
+        if b.label != BOILERPLATE or b.category is not None:
+            continue
+        nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+        prev = blocks[i - 1] if i > 0 else None
+        if nxt is not None and nxt.label == BOILERPLATE and nxt.category in HEADS_CATEGORIES:
+            # a name line above an address, a caption above its credit
+            b.category, b.reason = nxt.category, f"{b.reason}; heads {nxt.category} line {nxt.line}"
+        elif prev is not None and prev.label == BOILERPLATE and prev.category not in (None, "other", "duplicate"):
+            b.category, b.reason = prev.category, f"{b.reason}; follows {prev.category} line {prev.line}"
+        else:
+            b.category = "other"
 
 
 # ================================================================================ driver

@@ -71,6 +71,14 @@ class SectionRule:
     max_words: int = 10
     #: consecutive prose blocks that mean article text has resumed (ends the section before them)
     resume: int = 1
+    #: blocks inside take the section's category even if a line rule named another one
+    override: bool = True
+    #: the section ends after at most this many blocks (an ad label covers the ad copy below it)
+    max_blocks: int | None = None
+    #: the section ends at a heading that stands right above prose (a newsletter box inside a page)
+    stop_at_heading: bool = False
+    #: what the section's own lines look like (ad copy: "jetzt", "Prozent"); such a line never ends it
+    body: re.Pattern | None = None
 
     def applies(self, text: str, n_words: int) -> bool:
         return n_words <= self.max_words and self.regex.search(text) is not None
@@ -110,6 +118,9 @@ class LanguageRules:
             for rule in self.line_rules:
                 if rule.applies(text, n_words):
                     return rule
+        return None
+
+    def match_vocab(self, text: str, n_words: int) -> VocabRule | None:
         for vocab in self.vocab_rules:
             if vocab.applies(text, n_words):
                 return vocab
@@ -234,7 +245,11 @@ def _language(path: Path, data: dict, common: dict) -> LanguageRules:
             raise RuleError(f"{where}: section rule {item.get('id')!r} has no valid category")
         sections.append(SectionRule(item["id"], item["category"],
                                     _compile(item["pattern"], f"{where} section {item['id']}", subst),
-                                    item.get("max_words", 10), item.get("resume", 1)))
+                                    item.get("max_words", 10), item.get("resume", 1),
+                                    item.get("override", True), item.get("max_blocks"),
+                                    item.get("stop_at_heading", False),
+                                    _compile(item["body"], f"{where} section {item['id']} body", subst)
+                                    if item.get("body") else None))
     stoplist = data.get("stoplist")
     try:
         stopwords = frozenset(w.lower() for w in justext.get_stoplist(stoplist)) if stoplist else frozenset()
