@@ -36,13 +36,17 @@ MAX_HEADING_DISTANCE = 200  # characters: a heading this close above good text i
 HEADING_MAX_WORDS = 15  # a heading or title line has at most this many words ...
 TITLE_MAX_WORDS = 30  # ... a title a few more
 TITLE_MERGE_MAX_WORDS = 6  # a short "Ort:" line directly above the title line joins it ("Dortmund:")
-MENU_MIN_TOKENS = 4  # a line of this many capitalised words without a stopword is a menu
+MENU_MIN_TOKENS = 4  # a line of this many capitalised words, nearly no stopwords, is a menu
+MENU_MAX_STOPWORDS = 0.2  # ("Lokales Region Sport": German stoplists hold some nouns)
+CAPTION_MAX_WORDS = 25  # a line right above a photo credit this short is the photo's caption
 LENIENT_PROSE_MIN_WORDS = 12  # near-good sentences this long count as prose where a section needs several
+#: line categories that mark the page footer: a teaser or comment list ends where one starts
+FOOTER_CATEGORIES = frozenset({"navigation", "notice", "contact"})
 #: categories whose blocks often have an unmarked line above them that belongs to them
 HEADS_CATEGORIES = frozenset({"contact", "caption"})
 #: dropped blocks that interrupt an article without ending it: context looks through them
 TRANSPARENT = frozenset({"byline", "caption", "ad", "duplicate", "share", "link"})
-DUP_MIN_CHARS = 25  # shorter repeats ("mehr", "Teilen") are left to the other stages
+DUP_MIN_CHARS = 40  # shorter repeats ("mehr", "Teilen", a name line) are left to the other stages
 MERGED_MIN_PART_CHARS = 60  # parts of a glued-together block must be at least this long ...
 MERGED_MIN_COVERAGE = 0.7  # ... and together cover this share of it
 DATELINE_WINDOW = 40  # characters: a date this close to a paragraph's start is its dateline
@@ -131,6 +135,7 @@ def _context_free(blocks: list[Block], rules: LanguageRules, extra_rules: Sequen
         rule = rule or rules.match_line(b.text, n_words, extra_rules)
         if rule is not None:
             b.drop(rule.category, rule.id)
+    _captions_above_credits(blocks)
     if scorer is not None:
         for b, p in zip(blocks, scorer(blocks, rules)):
             if p is not None:
@@ -140,8 +145,17 @@ def _context_free(blocks: list[Block], rules: LanguageRules, extra_rules: Sequen
 def _menu_shaped(b: Block) -> bool:
     """'Home News Sport Kultur Kontakt', 'Latest Hardware AI Policy Reviews': menu items in a row."""
     tokens = b.text.split()
-    return (len(tokens) >= MENU_MIN_TOKENS and b.features["stopword_density"] == 0
+    return (len(tokens) >= MENU_MIN_TOKENS and b.features["stopword_density"] <= MENU_MAX_STOPWORDS
             and not b.features["ends_sentence"] and all(_MENU_TOKEN.match(t) for t in tokens))
+
+
+def _captions_above_credits(blocks: list[Block]) -> None:
+    """'So soll die Schule aussehen: ...' / 'Visualisierung: Büro X': the line right above a photo
+    credit is the photo's caption."""
+    for prev, b in zip(blocks, blocks[1:]):
+        if (b.reason == "caption.credit" and prev.category is None and prev.cf_class != "good"
+                and prev.features["words"] <= CAPTION_MAX_WORDS):
+            prev.drop("caption", f"above photo credit line {b.line}")
 
 
 # ================================================================================ 3. sections
@@ -193,6 +207,8 @@ def _section_end(blocks: list[Block], start: int, rule: SectionRule, rules: Lang
         b = blocks[j]
         if _section_header(b, rules) is not None:
             return j
+        if rule.ends_at_footer and b.category in FOOTER_CATEGORIES:
+            return j  # a list does not run into the page footer ("Zum Seitenanfang", "© 2024 ...")
         # a heading above prose ends a box - but not a lead-in ("... eine Bitte an Sie:"), which belongs to it
         if (rule.stop_at_heading and b.category is None and _is_heading_like(b) and not b.text.endswith(":")
                 and _prose_follows(blocks, j) and not (rule.body is not None and rule.body.search(b.text))):

@@ -79,6 +79,8 @@ class SectionRule:
     stop_at_heading: bool = False
     #: what the section's own lines look like (ad copy: "jetzt", "Prozent"); such a line never ends it
     body: re.Pattern | None = None
+    #: a teaser list ends where the page footer starts (a navigation, notice or contact line)
+    ends_at_footer: bool = False
 
     def applies(self, text: str, n_words: int) -> bool:
         return n_words <= self.max_words and self.regex.search(text) is not None
@@ -249,7 +251,8 @@ def _language(path: Path, data: dict, common: dict) -> LanguageRules:
                                     item.get("override", True), item.get("max_blocks"),
                                     item.get("stop_at_heading", False),
                                     _compile(item["body"], f"{where} section {item['id']} body", subst)
-                                    if item.get("body") else None))
+                                    if item.get("body") else None,
+                                    item.get("ends_at_footer", False)))
     stoplist = data.get("stoplist")
     try:
         stopwords = frozenset(w.lower() for w in justext.get_stoplist(stoplist)) if stoplist else frozenset()
