@@ -1,0 +1,55 @@
+"""The two benchmarks in ../shared/benchmarks, with a fixed train/test split.
+
+Split: a page is in the *test* half when the first hex digit of sha256(page key) is 0-7, else in
+*train* (key = the ScrapingHub file hash, or the trafilatura-dev URL key). Training only ever reads
+train pages; every reported number is on test pages.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("CLEANER_SHARED", ROOT.parent / "shared")) / "benchmarks"
+
+
+def split_of(key: str) -> str:
+    return "test" if hashlib.sha256(key.encode("utf-8")).hexdigest()[0] in "01234567" else "train"
+
+
+@dataclass
+class Page:
+    bench: str  # scrapinghub | trafilatura-dev
+    key: str
+    path: Path
+    split: str
+    url: str | None = None
+    body: str | None = None  # ScrapingHub gold article body
+    with_: list[str] = field(default_factory=list)  # trafilatura-dev snippets
+    without: list[str] = field(default_factory=list)
+
+    def html_bytes(self) -> bytes:
+        return gzip.decompress(self.path.read_bytes())
+
+
+def scrapinghub() -> list[Page]:
+    base = SHARED / "scrapinghub"
+    gold = json.loads((base / "ground-truth.json").read_text(encoding="utf-8"))
+    return [Page("scrapinghub", k, base / "html" / f"{k}.html.gz", split_of(k), v.get("url"), v.get("articleBody", ""))
+            for k, v in sorted(gold.items())]
+
+
+def trafilatura_dev() -> list[Page]:
+    base = SHARED / "trafilatura-dev"
+    gold = json.loads((base / "evaldata.json").read_text(encoding="utf-8"))
+    return [Page("trafilatura-dev", k, base / "html" / v["file"], split_of(k),
+                 k if k.startswith("http") else None, None, list(v["with"]), list(v["without"]))
+            for k, v in sorted(gold.items())]
+
+
+def load(bench: str) -> list[Page]:
+    return {"scrapinghub": scrapinghub, "trafilatura-dev": trafilatura_dev}[bench]()

@@ -1,0 +1,107 @@
+"""Benchmark harness: every system on the test half of both benchmarks, side by side, one process.
+
+    .venv/bin/python bench/run.py                 # full table, test splits
+    .venv/bin/python bench/run.py --limit 20      # smoke run
+    .venv/bin/python bench/run.py --write         # also rewrite the table in bench/RESULTS.md
+
+Text mode input = the page rendered with inscriptis (get_text). docs/s counts only the system's own
+call (rendering and language detection for jusText's stoplist are input preparation, done once).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from inscriptis import get_text  # noqa: E402
+from langdetect import DetectorFactory, detect  # noqa: E402
+
+import data  # noqa: E402
+from cleaner import Cleaner  # noqa: E402
+from cleaner.evaluate import shingle_score, snippet_score  # noqa: E402
+from cleaner.readers import decode  # noqa: E402
+from systems import make_systems  # noqa: E402
+
+DetectorFactory.seed = 0
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+BEGIN, END = "<!-- bench:table -->", "<!-- /bench:table -->"
+
+
+@dataclass
+class Prepared:
+    key: str
+    url: str | None
+    html: str
+    text: str
+    lang: str
+    page: data.Page
+
+
+def prepare(page: data.Page) -> Prepared:
+    html = decode(page.html_bytes())
+    text = get_text(html)
+    try:
+        lang = detect(text[:3000])
+    except Exception:
+        lang = "en"
+    return Prepared(page.key, page.url, html, text, lang, page)
+
+
+def score(bench: str, pages: list[Prepared], outputs: list[str]):
+    if bench == "scrapinghub":
+        return shingle_score((p.page.body, o) for p, o in zip(pages, outputs))
+    return snippet_score((o, p.page.with_, p.page.without) for p, o in zip(pages, outputs))
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--split", default="test", choices=["test", "train", "all"])
+    ap.add_argument("--bench", nargs="*", default=["scrapinghub", "trafilatura-dev"])
+    ap.add_argument("--systems", nargs="*", help="subset of systems (default: all)")
+    ap.add_argument("--limit", type=int, help="first N pages of each benchmark (smoke run)")
+    ap.add_argument("--write", action="store_true", help="rewrite the table in bench/RESULTS.md")
+    args = ap.parse_args(argv)
+
+    cleaner = Cleaner()
+    systems = make_systems(cleaner)
+    names = args.systems or list(systems)
+    rows = []
+    for bench in args.bench:
+        pages = [p for p in data.load(bench) if args.split == "all" or p.split == args.split]
+        pages = pages[: args.limit] if args.limit else pages
+        prepared = [prepare(p) for p in pages]
+        for name in names:
+            kind, fn = systems[name]
+            outputs, start = [], time.perf_counter()
+            for p in prepared:
+                try:
+                    outputs.append(fn(p) or "")
+                except Exception as exc:  # a system failing on a page scores as empty output
+                    print(f"  {name} failed on {p.key}: {type(exc).__name__}: {exc}", file=sys.stderr)
+                    outputs.append("")
+            seconds = time.perf_counter() - start
+            s = score(bench, prepared, outputs)
+            speed = "-" if name.startswith("keep-all") else f"{len(prepared) / seconds:.1f}"
+            rows.append((bench, f"{name} ({kind})", s.f1, s.precision, s.recall, speed, len(prepared)))
+            print(f"{bench:<16} {name + ' (' + kind + ')':<26} F1 {s.f1:.3f}  P {s.precision:.3f}  "
+                  f"R {s.recall:.3f}  {speed:>7} docs/s  ({len(prepared)} docs)", flush=True)
+    table = ["| benchmark | system (input) | F1 | P | R | docs/s | docs |", "|---|---|---|---|---|---|---|"]
+    table += [f"| {b} | {n} | {f:.3f} | {p:.3f} | {r:.3f} | {sp} | {d} |" for b, n, f, p, r, sp, d in rows]
+    print("\n".join(table))
+    if args.write:
+        cmd = "`.venv/bin/python bench/run.py " + " ".join(argv if argv is not None else sys.argv[1:]) + "`"
+        block = f"{BEGIN}\nCommand: {cmd.replace(' `', '`')}\n\n" + "\n".join(table) + f"\n{END}"
+        text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else f"# Benchmark results\n\n{BEGIN}\n{END}\n"
+        head, _, rest = text.partition(BEGIN)
+        _, _, tail = rest.partition(END)
+        RESULTS.write_text(head + block + tail, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

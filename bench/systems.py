@@ -1,0 +1,48 @@
+"""The systems compared by the harness, each a function from a prepared page to output text."""
+from __future__ import annotations
+
+import justext
+import trafilatura
+
+from cleaner import Cleaner
+
+#: langdetect code -> jusText stoplist name, for the languages in the benchmarks
+JUSTEXT_LANG = {"de": "German", "en": "English", "fr": "French", "es": "Spanish", "it": "Italian",
+                "pt": "Portuguese", "nl": "Dutch", "pl": "Polish", "ru": "Russian", "ko": "Korean",
+                "ja": "Japanese", "zh-cn": "Chinese", "tr": "Turkish", "sv": "Swedish", "da": "Danish",
+                "no": "Norwegian_Bokmal", "fi": "Finnish", "cs": "Czech", "hu": "Hungarian", "el": "Greek",
+                "ro": "Romanian", "uk": "Ukrainian", "id": "Indonesian", "vi": "Vietnamese", "ar": "Arabic"}
+
+
+def make_systems(cleaner: Cleaner) -> dict:
+    """name -> (input kind, function). Input kind ``html`` gets the page's HTML string, ``text`` the
+    page rendered to text with inscriptis."""
+
+    def cleaner_text(p):
+        return cleaner.clean_text(p.text, source=p.key, url=p.url).text
+
+    def cleaner_html(p):
+        return cleaner.clean_html(p.html, source=p.key, url=p.url).text
+
+    def traf(p):
+        return trafilatura.extract(p.html, url=p.url) or ""
+
+    def traf_fast(p):
+        return trafilatura.extract(p.html, url=p.url, fast=True) or ""
+
+    def jt(p):
+        stoplist = justext.get_stoplist(JUSTEXT_LANG.get(p.lang, "English"))
+        paras = justext.justext(p.html.encode("utf-8"), stoplist, encoding="utf-8")
+        return "\n".join(x.text for x in paras if not x.is_boilerplate)
+
+    def keep_all(p):
+        return p.text
+
+    return {
+        "cleaner text": ("text", cleaner_text),
+        "cleaner html": ("html", cleaner_html),
+        "trafilatura": ("html", traf),
+        "trafilatura fast": ("html", traf_fast),
+        "jusText": ("html", jt),
+        "keep-all text": ("text", keep_all),
+    }
