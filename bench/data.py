@@ -7,18 +7,20 @@ train pages; every reported number is on test pages.
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from cleaner.training import benchmark_split  # noqa: E402  (the one definition of the split)
 SHARED = Path(os.environ.get("CLEANER_SHARED", ROOT.parent / "shared")) / "benchmarks"
 
 
 def split_of(key: str) -> str:
-    return "test" if hashlib.sha256(key.encode("utf-8")).hexdigest()[0] in "01234567" else "train"
+    return benchmark_split(key)
 
 
 @dataclass

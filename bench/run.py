@@ -65,9 +65,18 @@ def main(argv=None) -> int:
     ap.add_argument("--systems", nargs="*", help="subset of systems (default: all)")
     ap.add_argument("--limit", type=int, help="first N pages of each benchmark (smoke run)")
     ap.add_argument("--write", action="store_true", help="rewrite the table in bench/RESULTS.md")
+    ap.add_argument("--html-threshold", type=float, help="override the model's HTML filter threshold")
+    ap.add_argument("--text-threshold", type=float, help="override the model's text threshold")
+    ap.add_argument("--model", help="model folder, or 'none' (default: the shipped model)")
     args = ap.parse_args(argv)
 
-    cleaner = Cleaner()
+    from cleaner import Settings
+
+    cleaner = Cleaner(Settings(model=args.model))
+    if cleaner.scorer is not None and args.html_threshold is not None:
+        cleaner.scorer.html_threshold = args.html_threshold
+    if cleaner.scorer is not None and args.text_threshold is not None:
+        cleaner.scorer.threshold = args.text_threshold
     systems = make_systems(cleaner)
     names = args.systems or list(systems)
     rows = []

@@ -40,6 +40,9 @@ MENU_MIN_TOKENS = 4  # a line of this many capitalised words, nearly no stopword
 MENU_MAX_STOPWORDS = 0.2  # ("Lokales Region Sport": German stoplists hold some nouns)
 CAPTION_MAX_WORDS = 25  # a line right above a photo credit this short is the photo's caption
 LENIENT_PROSE_MIN_WORDS = 12  # near-good sentences this long count as prose where a section needs several
+SHORT_PARAGRAPH_RUN = 2  # ... and this many of them in a row end even a list section (news paragraphs are short)
+HEADER_KEEP_SCORE = 0.5  # a line the model calls content is neither page header nor the title
+GIVE_BACK_HEADINGS = 2  # a section that ends where an article starts returns its title and dek lines
 #: line categories that mark the page footer: a teaser or comment list ends where one starts
 FOOTER_CATEGORIES = frozenset({"navigation", "notice", "contact"})
 #: categories whose blocks often have an unmarked line above them that belongs to them
@@ -59,8 +62,9 @@ _PROSE_END = re.compile(r"[.!][\"“”»«'’)]?$")
 _BULLET = re.compile(r"^[•·\-–*▪►>]\s")
 _MENU_TOKEN = re.compile(r"^(?:[A-ZÄÖÜ0-9][\w.&'’-]*|[&|/•·–-]+)$")
 
-# A scorer returns one content probability per block (None: no opinion). The learned model slots in here.
-Scorer = Callable[[Sequence[Block], LanguageRules], Sequence[float | None]]
+# A scorer (the learned model) returns one content probability per block; it has two thresholds,
+# ``threshold`` for text pages and ``html_threshold`` for filtering an extractor's output.
+Scorer = Callable[[Sequence[Block], LanguageRules, str], Sequence[float]]
 
 
 @dataclass(frozen=True)
@@ -120,8 +124,7 @@ def content_class(f: dict) -> str:
     return "bad"
 
 
-def _context_free(blocks: list[Block], rules: LanguageRules, extra_rules: Sequence[LineRule],
-                  scorer: Scorer | None) -> None:
+def _context_free(blocks: list[Block], rules: LanguageRules, extra_rules: Sequence[LineRule]) -> None:
     for b in blocks:
         b.features = block_features(b, rules)
         b.cf_class = content_class(b.features)
@@ -136,17 +139,15 @@ def _context_free(blocks: list[Block], rules: LanguageRules, extra_rules: Sequen
         if rule is not None:
             b.drop(rule.category, rule.id)
     _captions_above_credits(blocks)
-    if scorer is not None:
-        for b, p in zip(blocks, scorer(blocks, rules)):
-            if p is not None:
-                b.score = round(float(p), 4)
 
 
 def _menu_shaped(b: Block) -> bool:
     """'Home News Sport Kultur Kontakt', 'Latest Hardware AI Policy Reviews': menu items in a row."""
     tokens = b.text.split()
+    shouting = sum(t.isupper() for t in tokens) >= 0.6 * len(tokens)  # an ALL-CAPS headline, not a menu
     return (len(tokens) >= MENU_MIN_TOKENS and b.features["stopword_density"] <= MENU_MAX_STOPWORDS
-            and not b.features["ends_sentence"] and all(_MENU_TOKEN.match(t) for t in tokens))
+            and not shouting and b.features["digit_ratio"] == 0 and not b.features["ends_sentence"]
+            and all(_MENU_TOKEN.match(t) for t in tokens))
 
 
 def _captions_above_credits(blocks: list[Block]) -> None:
@@ -174,13 +175,16 @@ def _is_prose(b: Block, lenient: bool = False) -> bool:
 
 def _sections(blocks: list[Block], rules: LanguageRules) -> None:
     n, i = len(blocks), 0
+    # sidebars rendered above the article: sections opening before the first prose give back the
+    # title and dek that stand right above the article's first paragraphs
+    first_prose = next((k for k, b in enumerate(blocks) if _is_prose(b, lenient=True)), n)
     while i < n:
         header = blocks[i]
         rule = _section_header(header, rules)
         if rule is None:
             i += 1
             continue
-        end = _section_end(blocks, i + 1, rule, rules)
+        end = _section_end(blocks, i + 1, rule, rules, give_back=i < first_prose)
         header.drop(rule.category, f"{rule.id} (section header)")
         for b in blocks[i + 1:end]:
             # the section's category wins over a line rule's: a byline inside a teaser list is the
@@ -198,10 +202,11 @@ def _section_header(b: Block, rules: LanguageRules) -> SectionRule | None:
     return rules.match_section(b.text, b.features["words"])
 
 
-def _section_end(blocks: list[Block], start: int, rule: SectionRule, rules: LanguageRules) -> int:
+def _section_end(blocks: list[Block], start: int, rule: SectionRule, rules: LanguageRules,
+                 give_back: bool = False) -> int:
     """Index of the first block after the section: where a run of ``rule.resume`` prose blocks
     starts, or where the next section header stands, or the end of the page."""
-    run_start, run = start, 0
+    run_start, run, strict = start, 0, False
     last = len(blocks) if rule.max_blocks is None else min(len(blocks), start + rule.max_blocks)
     for j in range(start, last):
         b = blocks[j]
@@ -213,11 +218,21 @@ def _section_end(blocks: list[Block], start: int, rule: SectionRule, rules: Lang
         if (rule.stop_at_heading and b.category is None and _is_heading_like(b) and not b.text.endswith(":")
                 and _prose_follows(blocks, j) and not (rule.body is not None and rule.body.search(b.text))):
             return j
-        if _is_prose(b, lenient=rule.resume > 1) and not _teaser_shaped(b, rules):
+        if _is_prose(b, lenient=True) and not _teaser_shaped(b, rules):
+            if rule.body is not None and not rule.body.search(b.text):
+                return j  # an ad label covers ad copy, not the article sentence below it
             if run == 0:
-                run_start = j
+                run_start, strict = j, False
             run += 1
-            if run >= rule.resume:
+            strict = strict or _is_prose(b)
+            # one long paragraph ends a list; short news paragraphs need company; notices and
+            # comments (resume > 1) need several
+            if (rule.resume == 1 and strict) or run >= max(rule.resume, SHORT_PARAGRAPH_RUN):
+                # the article's own title and dek stand right above its first paragraph
+                floor = max(start, run_start - GIVE_BACK_HEADINGS) if give_back else run_start
+                while (run_start > floor and blocks[run_start - 1].category is None
+                       and _is_heading_like(blocks[run_start - 1], TITLE_MAX_WORDS)):
+                    run_start -= 1
                 return run_start
         elif b.category is None:  # blocks a line rule dropped neither count nor break the run
             run = 0
@@ -284,6 +299,14 @@ def _is_heading_like(b: Block, max_words: int = HEADING_MAX_WORDS) -> bool:
 
 
 def _context(blocks: list[Block]) -> None:
+    """jusText's revision, applied: blocks it calls bad are dropped."""
+    for b, c in zip(blocks, _context_classes(blocks)):
+        if b.category is None and c in ("bad", "skip"):
+            b.label = BOILERPLATE  # category is given in stage 7
+            b.reason = f"content class {b.cf_class}, neighbours not content"
+
+
+def _context_classes(blocks: list[Block]) -> list[str]:
     """jusText's revision: short and near-good blocks follow their neighbours. Blocks dropped as
     article interruptions (bylines, captions, ad labels, duplicates) are looked through."""
     cls = ["skip" if b.category in TRANSPARENT else "bad" if b.category is not None else b.cf_class
@@ -324,10 +347,7 @@ def _context(blocks: list[Block]) -> None:
             final[i] = "bad"
         else:
             final[i] = "good"
-    for b, c in zip(blocks, final):
-        if b.category is None and c in ("bad", "skip"):
-            b.label = BOILERPLATE  # category is given in stage 7
-            b.reason = f"content class {b.cf_class}, neighbours not content"
+    return final
 
 
 def _neighbour(cls: list[str], i: int, step: int, ignore_neargood: bool) -> str:
@@ -346,15 +366,16 @@ def _neighbour(cls: list[str], i: int, step: int, ignore_neargood: bool) -> str:
 def _title_and_header(blocks: list[Block]) -> Outcome:
     """The title is the heading line(s) right above the first article paragraph (datelines and
     bylines may stand between). Kept lines above the title are page header: kicker, menus, slogans."""
-    start = next((b.index for b in blocks if b.kept and b.cf_class in ("good", "near-good")
-                  and not _is_heading_like(b, TITLE_MAX_WORDS)), None)
+    start = next((b.index for b in blocks if b.kept and not _is_heading_like(b, TITLE_MAX_WORDS)
+                  and (b.cf_class in ("good", "near-good") or (b.score or 0) >= 0.5)), None)
     if start is None:
         return Outcome(None, None)
     title_idx: list[int] = []
     j = start - 1
     while j >= 0 and blocks[j].category in ("byline", "duplicate", "caption"):
         j -= 1
-    if j >= 0 and blocks[j].category in (None, "other") and _is_heading_like(blocks[j], TITLE_MAX_WORDS):
+    if (j >= 0 and blocks[j].category in (None, "other") and _is_heading_like(blocks[j], TITLE_MAX_WORDS)
+            and (blocks[j].score is None or blocks[j].score < HEADER_KEEP_SCORE)):
         title_idx = [j]
         k = j
         while (k > 0 and blocks[k].gap_before == 0 and blocks[k - 1].category in (None, "other")
@@ -363,7 +384,7 @@ def _title_and_header(blocks: list[Block]) -> Outcome:
             title_idx.insert(0, k)
     header_end = title_idx[0] if title_idx else start
     for b in blocks[:header_end]:
-        if b.category is None:
+        if b.category is None and (b.score is None or b.score < HEADER_KEEP_SCORE):
             b.drop("navigation", "page header above the title" + (f" ({b.reason})" if b.reason else ""))
     for idx in title_idx:
         blocks[idx].label, blocks[idx].category, blocks[idx].reason = TITLE, None, "title above first paragraph"
@@ -406,16 +427,58 @@ def _categorise(blocks: list[Block]) -> None:
 # ================================================================================ driver
 
 
+def annotate(blocks: list[Block], rules: LanguageRules, extra_rules: Sequence[LineRule] = ()) -> None:
+    """Stages 2-4: what the rules say about each block (the model's input as well)."""
+    _context_free(blocks, rules, extra_rules)
+    _sections(blocks, rules)
+    _duplicates(blocks)
+    for b, c in zip(blocks, _context_classes(blocks)):  # the heuristic's verdict, a model feature
+        b.features["context_good"] = c == "good"
+
+
+def _model_decision(blocks: list[Block], rules: LanguageRules, mode: str, scorer: Scorer) -> None:
+    """Stage 5 with a model: rules stay precise overrides; the model decides every other block. On
+    HTML the extractor already chose content, so only blocks the model is confident about go."""
+    threshold = scorer.threshold if mode == "text" else scorer.html_threshold
+    scores = scorer(blocks, rules, mode)
+    keep = [b.category is None and b.label == CONTENT and p >= threshold for b, p in zip(blocks, scores)]
+    if mode == "text" and not any(keep):
+        # the model keeps nothing: a page unlike its training pages; the heuristic's verdict stands
+        keep = [b.category is None and b.features["context_good"] for b in blocks]
+    if mode == "text":
+        _keep_subheadings(blocks, keep)
+    for b, p, k in zip(blocks, scores, keep):
+        b.score = round(float(p), 4)
+        if b.category is None and b.label == CONTENT and not k:
+            b.label = BOILERPLATE
+            b.reason = f"model p={p:.2f} < {threshold:.2f}"
+
+
+def _keep_subheadings(blocks: list[Block], keep: list[bool]) -> None:
+    """A short heading between two kept paragraphs is the article's subheading (interruptions such
+    as an ad label or a caption between them are looked through)."""
+    n = len(blocks)
+    for i, b in enumerate(blocks):
+        if keep[i] or b.category is not None or not _is_heading_like(b):
+            continue
+        prev = next((j for j in range(i - 1, -1, -1) if blocks[j].category not in TRANSPARENT), None)
+        nxt = next((j for j in range(i + 1, n) if blocks[j].category not in TRANSPARENT), None)
+        if (prev is not None and nxt is not None and keep[prev] and keep[nxt]
+                and not _is_heading_like(blocks[prev]) and not _is_heading_like(blocks[nxt])):
+            keep[i] = True
+
+
 def classify(blocks: list[Block], rules: LanguageRules, *, mode: str = "text", known_title: str | None = None,
              extra_rules: Sequence[LineRule] = (), scorer: Scorer | None = None) -> Outcome:
     """Label every block in place; return the title found. ``mode`` is ``text`` (a flattened page:
-    all stages) or ``html`` (an extractor's output: rules, sections and duplicates only, since the
-    extractor already judged content)."""
-    _context_free(blocks, rules, extra_rules, scorer)
-    _sections(blocks, rules)
-    _duplicates(blocks)
-    if mode == "text":
+    all stages) or ``html`` (an extractor's output: the extractor already judged content, so only
+    rules, sections, duplicates and confident model drops apply)."""
+    annotate(blocks, rules, extra_rules)
+    if scorer is not None:
+        _model_decision(blocks, rules, mode, scorer)
+    elif mode == "text":
         _context(blocks)
+    if mode == "text":
         outcome = _title_and_header(blocks)
     else:
         _mark_known_title(blocks, known_title)

@@ -31,7 +31,16 @@ class Cleaner:
     def __init__(self, settings: Settings | None = None, scorer: Scorer | None = None):
         self.settings = settings or Settings()
         self.rules = load_rules(tuple(self.settings.rules_dirs))
+        if scorer is None and self.settings.model != "none":
+            from .model import load_model
+
+            scorer = load_model(self.settings.model) if self.settings.model else load_model()
         self.scorer = scorer
+
+    def rules_for(self, text: str):
+        """The rule set of the page's language (stopword vote)."""
+        lang = self.rules.guess_language(text[:RULE_LANGUAGE_SAMPLE], self.settings.default_language)
+        return self.rules.for_language(lang, self.settings.default_language)
 
     # ------------------------------------------------------------------ entry points
     def clean_file(self, path: str, *, fmt: str | None = None, meta: Mapping[str, Any] | None = None) -> Document:
@@ -75,8 +84,7 @@ class Cleaner:
     def _run(self, doc: Document, body: str, raw_text: str, *, mode: str, known_title: str | None,
              html_date: str | None, sitename: str | None, meta: dict) -> None:
         s = self.settings
-        rules_lang = self.rules.guess_language(raw_text[:RULE_LANGUAGE_SAMPLE], s.default_language)
-        lang_rules = self.rules.for_language(rules_lang, s.default_language)
+        lang_rules = self.rules_for(raw_text)
         doc.rules_language = lang_rules.language
 
         outlet, doc.outlet, doc.outlet_source = metadata.outlet_for(self.rules, raw_text, doc.url, sitename)

@@ -165,10 +165,12 @@ class Rules:
 
     def guess_language(self, text: str, default: str) -> str:
         """Stopword vote over the page: cheap, deterministic, good enough to pick a rule set."""
-        tokens = _WORD.findall(text.lower())
+        counts: dict[str, int] = {}
+        for t in _WORD.findall(text.lower()):
+            counts[t] = counts.get(t, 0) + 1
         best, best_hits = default, 0
         for lang, lr in sorted(self.languages.items()):
-            hits = sum(1 for t in tokens if t in lr.stopwords)
+            hits = sum(c for t, c in counts.items() if t in lr.stopwords)
             if hits > best_hits:
                 best, best_hits = lang, hits
         return best
@@ -293,5 +295,8 @@ def load_rules(rules_dirs: tuple[str, ...] = ()) -> Rules:
         languages[lr.language] = lr
     if not languages:
         raise RuleError("no language rule files found")
+    for lang, stoplist in sorted(common.get("stoplist_languages", {}).items()):
+        if lang not in languages:
+            languages[lang] = _language(files["common.toml"], {"language": lang, "stoplist": stoplist}, common)
     prune = tuple(common.get("html", {}).get("prune_xpath", []))
     return Rules(languages, _outlets(files.get("outlets.toml")), prune)

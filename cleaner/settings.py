@@ -22,6 +22,9 @@ class Settings:
     language_sample_chars: int = 2000
     #: language assumed for rule selection when the stopword vote is undecided
     default_language: str = "de"
+    #: the block model: None = the shipped model, a folder = a model trained with `cleaner train`,
+    #: "none" = rules and the jusText-style heuristic only
+    model: str | None = None
     #: extra metadata to trust (e.g. url known from a crawl); mapping of field -> value
     extra: tuple[tuple[str, str], ...] = field(default=())
 

@@ -1,0 +1,97 @@
+"""The shipped block model: two LightGBM boosters in LightGBM's text format, plus a JSON file with
+feature names, thresholds and the command that trained them. No pickle, no network.
+
+Stage 1 scores each block from its own features and its neighbours'. Stage 2 smooths along the page:
+it sees stage-1 probabilities of the surrounding blocks (a lone "content" line inside a teaser list
+is not content; a short line between two article paragraphs usually is).
+"""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from ..document import Block
+from ..ruleset import LanguageRules
+from .features import CATEGORICAL, FEATURE_NAMES, page_features
+
+MODEL_DIR = Path(__file__).parent
+META_FILE = "blocks.json"
+STAGE2_OFFSETS = (-4, -3, -2, -1, 1, 2, 3, 4)
+#: stage-2 inputs besides the probabilities: a few own features, by name
+STAGE2_OWN = ["log_chars", "stopword_density", "cf_class", "rule", "ends_sentence", "heading_like", "region",
+              "link_density", "in_section", "mode_html", "rel_pos", "context_good"]
+STAGE2_NAMES = (["p"] + [f"p@{o:+d}" for o in STAGE2_OFFSETS]
+                + ["p_win2", "p_win5", "p_max_before", "p_max_after", "p_page_mean"] + STAGE2_OWN)
+
+
+def stage2_rows(p: Sequence[float], rows: Sequence[Sequence[float]]) -> list[list[float]]:
+    """Stage-2 features of every block of one page from stage-1 probabilities ``p``."""
+    n = len(p)
+    idx = [FEATURE_NAMES.index(name) for name in STAGE2_OWN]
+    mean = float(sum(p) / n) if n else 0.0
+    out = []
+    prefix_max, running = [], -1.0
+    for v in p:
+        prefix_max.append(running)
+        running = max(running, v)
+    suffix_max, running = [0.0] * n, -1.0
+    for i in range(n - 1, -1, -1):
+        suffix_max[i] = running
+        running = max(running, p[i])
+    for i in range(n):
+        row = [p[i]]
+        row += [p[i + o] if 0 <= i + o < n else -1.0 for o in STAGE2_OFFSETS]
+        w2 = p[max(0, i - 2):i + 3]
+        w5 = p[max(0, i - 5):i + 6]
+        row += [sum(w2) / len(w2), sum(w5) / len(w5), prefix_max[i], suffix_max[i], mean]
+        row += [rows[i][k] for k in idx]
+        out.append(row)
+    return out
+
+
+class BlockModel:
+    """Scores blocks; ``threshold`` decides text pages, ``html_threshold`` filters extractor output."""
+
+    def __init__(self, stage1, stage2, meta: dict):
+        self.stage1 = stage1
+        self.stage2 = stage2
+        self.meta = meta
+        self.threshold = float(meta.get("threshold", 0.5))
+        self.html_threshold = float(meta.get("html_threshold", 0.15))
+        if list(meta.get("features", [])) != list(FEATURE_NAMES):
+            raise ValueError("model was trained with other features; retrain with `cleaner train`")
+
+    @classmethod
+    def load(cls, directory: str | Path = MODEL_DIR) -> "BlockModel | None":
+        import lightgbm as lgb
+
+        directory = Path(directory)
+        meta_path = directory / META_FILE
+        if not meta_path.exists():
+            return None
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        stage1 = lgb.Booster(model_file=str(directory / meta["stage1"]))
+        stage2 = lgb.Booster(model_file=str(directory / meta["stage2"])) if meta.get("stage2") else None
+        return cls(stage1, stage2, meta)
+
+    def __call__(self, blocks: Sequence[Block], rules: LanguageRules, mode: str) -> list[float]:
+        if not blocks:
+            return []
+        rows = page_features(blocks, rules, mode)
+        p = self.stage1.predict(np.asarray(rows, dtype=np.float64)).tolist()
+        if self.stage2 is not None:
+            p = self.stage2.predict(np.asarray(stage2_rows(p, rows), dtype=np.float64)).tolist()
+        return p
+
+
+@lru_cache(maxsize=4)
+def load_model(directory: str = str(MODEL_DIR)) -> BlockModel | None:
+    """The model in ``directory``, loaded once per process."""
+    return BlockModel.load(directory)
+
+
+__all__ = ["BlockModel", "CATEGORICAL", "FEATURE_NAMES", "STAGE2_NAMES", "load_model", "stage2_rows"]

@@ -1,0 +1,363 @@
+"""Training the block model (``cleaner train``): labelled pages -> block features -> two LightGBM
+stages -> model files in LightGBM's text format plus a JSON description.
+
+Labelled data comes in four shapes:
+- a gold file (ScrapingHub ``ground-truth.json`` or trafilatura ``evaldata.json``) with its ``html/``
+  folder beside it: pages are rendered to text (inscriptis) and, for HTML mode, extracted with
+  trafilatura; blocks are labelled by aligning them with the gold body (word 4-gram overlap), or
+  with the ``with``/``without`` snippets plus silver labels from cleaner's own HTML output;
+- annotated text pages (``+ |`` / ``- category |`` / ``= title |`` lines, see tests/fixtures);
+- (raw page, golden clean text) pairs: a raw block is content if it is a line of the golden text;
+- block-level JSONL: ``{"doc": ..., "text": ..., "label": 0|1|null, "mode": "text"|"html"}``,
+  blocks of one document consecutive and in page order.
+
+Reproducible: fixed seeds, single-threaded deterministic LightGBM, pages in sorted order.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import re
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import numpy as np
+
+from .classify import annotate, segment_text
+from .document import Block
+from .evaluate import load_gold, normalise_space
+from .extract import extract_html
+from .model.features import CATEGORICAL, FEATURE_NAMES, page_features
+from .model.scorer import META_FILE, STAGE2_NAMES, stage2_rows
+from .pipeline import Cleaner
+from .readers import decode
+from .ruleset import LanguageRules
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+SEED = 20261122
+FOLDS = 5
+LGB_PARAMS = {
+    "objective": "binary", "learning_rate": 0.05, "num_leaves": 31, "min_data_in_leaf": 20,
+    "feature_fraction": 0.8, "bagging_fraction": 0.8, "bagging_freq": 1, "lambda_l2": 1.0,
+    "seed": SEED, "deterministic": True, "force_row_wise": True, "num_threads": 1, "verbose": -1,
+}
+ROUNDS = 400
+STAGE2_ROUNDS = 200
+#: a block is article text when this share of its word 4-grams is in the gold text
+ALIGN_MIN_SHARE = 0.5
+
+
+def benchmark_split(key: str) -> str:
+    """The fixed split shared with bench/: test when sha256(key) starts with 0-7, else train."""
+    return "test" if hashlib.sha256(key.encode("utf-8")).hexdigest()[0] in "01234567" else "train"
+
+
+@dataclass
+class LabelledPage:
+    source: str  # what the page came from (for the training summary and CV groups)
+    mode: str  # text | html
+    blocks: list[Block]
+    rules: LanguageRules
+    labels: list[int | None]
+
+
+# ------------------------------------------------------------------------------ alignment
+
+
+def _shingles(tokens: list[str], n: int = 4) -> set:
+    return {tuple(tokens[i:i + n]) for i in range(len(tokens) - n + 1)}
+
+
+class GoldText:
+    """A gold text prepared for fast block alignment."""
+
+    def __init__(self, text: str):
+        self.tokens = _TOKEN.findall(text or "")
+        self.shingles = _shingles(self.tokens)
+        self.joined = " " + " ".join(self.tokens) + " "
+
+    def label(self, block_text: str) -> int | None:
+        tokens = _TOKEN.findall(block_text)
+        if not tokens:
+            return None
+        if len(tokens) < 4:
+            return int(" " + " ".join(tokens) + " " in self.joined)
+        mine = _shingles(tokens)
+        return int(len(mine & self.shingles) / len(mine) >= ALIGN_MIN_SHARE)
+
+
+def _unlabel_repeats(blocks: list[Block], labels: list[int | None]) -> None:
+    """A repeated block matches the gold as well as its first copy, but the scoring counts text
+    once: later copies carry no label (the duplicate stage drops them anyway)."""
+    seen = set()
+    for i, b in enumerate(blocks):
+        key = " ".join(_TOKEN.findall(b.text.lower()))
+        if key in seen and len(key) > 20:
+            labels[i] = None
+        seen.add(key)
+
+
+def _snippet_labels(blocks: list[Block], labels: list[int | None], with_: list[str], without: list[str]) -> None:
+    """Snippets are exact human labels: they override silver labels of the blocks that hold them."""
+    texts = [normalise_space(b.text) for b in blocks]
+    for snippets, value in ((without, 0), (with_, 1)):
+        for s in snippets:
+            s = normalise_space(s)
+            for i, t in enumerate(texts):
+                if s and (s in t or (len(t) >= 30 and t in s)):
+                    labels[i] = value
+
+
+# ------------------------------------------------------------------------------ sources
+
+
+def _render(html: str) -> str:
+    from inscriptis import get_text  # a training/bench dependency only
+
+    return get_text(html)
+
+
+def _annotated_blocks(cleaner: Cleaner, text: str, mode: str) -> tuple[list[Block], LanguageRules]:
+    rules = cleaner.rules_for(text)
+    blocks = segment_text(text)
+    annotate(blocks, rules)
+    return blocks, rules
+
+
+def pages_from_gold(cleaner: Cleaner, gold_path: str, split: str, modes: tuple[str, ...] = ("text", "html"),
+                    log=None) -> Iterator[LabelledPage]:
+    fmt, gold = load_gold(gold_path)
+    html_dir = Path(gold_path).parent / "html"
+    raw = json.loads(Path(gold_path).read_text(encoding="utf-8"))
+    for key in sorted(raw):
+        entry = raw[key]
+        if split != "all" and benchmark_split(key) != split:
+            continue
+        path = html_dir / (entry["file"] if fmt == "snippets" else f"{key}.html.gz")
+        html = decode(gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes())
+        url = key if key.startswith("http") else entry.get("url")
+        if fmt == "shingles":
+            gold_text = GoldText(entry.get("articleBody", ""))
+            with_, without = [], []
+        else:  # silver labels from our own HTML output, overridden by the human snippets
+            gold_text = GoldText(cleaner.clean_html(html, url=url).text)
+            with_, without = entry["with"], entry["without"]
+        for mode in modes:
+            if mode == "html" and fmt == "snippets":
+                continue  # silver labels of our own HTML output would teach the model itself
+            text = _render(html) if mode == "text" else extract_html(html, url=url).text
+            blocks, rules = _annotated_blocks(cleaner, text, mode)
+            labels = [gold_text.label(b.text) for b in blocks]
+            _unlabel_repeats(blocks, labels)
+            _snippet_labels(blocks, labels, with_, without)
+            yield LabelledPage(f"{Path(gold_path).parent.name}/{key}", mode, blocks, rules, labels)
+        if log:
+            log(f"  {Path(gold_path).parent.name}: {key[:40]}")
+
+
+def parse_annotated(path: Path) -> tuple[dict, str, list[tuple[str, str, str | None]]]:
+    """An annotated page: (header fields, page text, [(line text, label, category)])."""
+    header, lines, expected = {}, [], []
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        if raw.startswith("# "):
+            key, _, value = raw[2:].partition(":")
+            header[key.strip()] = value.strip()
+            continue
+        if not raw.strip():
+            lines.append("")
+            continue
+        tag, sep, text = raw.partition(" | ")
+        if not sep:
+            tag, text = raw.rstrip(" |"), ""
+        tag = tag.strip()
+        lines.append(text)
+        if tag == "+":
+            expected.append((text, "content", None))
+        elif tag == "= title":
+            expected.append((text, "title", None))
+        else:
+            expected.append((text, "boilerplate", tag.lstrip("- ").strip()))
+    return header, "\n".join(lines) + "\n", expected
+
+
+def pages_from_annotated(cleaner: Cleaner, folder: str) -> Iterator[LabelledPage]:
+    for path in sorted(Path(folder).glob("*.txt")):
+        _, page, expected = parse_annotated(path)
+        blocks, rules = _annotated_blocks(cleaner, page, "text")
+        labels = [int(label == "content") for _, label, _ in expected]
+        if len(labels) == len(blocks):
+            yield LabelledPage(f"annotated/{path.name}", "text", blocks, rules, labels)
+
+
+def pages_from_pairs(cleaner: Cleaner, raw_dir: str, clean_dir: str) -> Iterator[LabelledPage]:
+    from .readers import find_inputs, read_bytes, sniff_format
+    from .writers import review_name
+
+    for source in find_inputs([raw_dir]):
+        golden = Path(clean_dir) / review_name(source)
+        if not golden.exists():
+            continue
+        text = decode(read_bytes(source, cleaner.settings.max_bytes))
+        if sniff_format(source, text) == "html":
+            continue  # pairs are for text pages; HTML pages are labelled through gold files
+        keep = {normalise_space(line) for line in golden.read_text(encoding="utf-8").splitlines() if line.strip()}
+        blocks, rules = _annotated_blocks(cleaner, text, "text")
+        yield LabelledPage(f"pairs/{source}", "text", blocks, rules,
+                           [int(normalise_space(b.text) in keep) for b in blocks])
+
+
+def pages_from_block_jsonl(cleaner: Cleaner, path: str) -> Iterator[LabelledPage]:
+    docs: dict[str, list[dict]] = {}
+    order: list[str] = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                rec = json.loads(line)
+                if rec["doc"] not in docs:
+                    docs[rec["doc"]] = []
+                    order.append(rec["doc"])
+                docs[rec["doc"]].append(rec)
+    for doc in order:
+        recs = docs[doc]
+        mode = recs[0].get("mode", "text")
+        blocks = [Block(index=i, text=" ".join(r["text"].split()), line=i + 1) for i, r in enumerate(recs)]
+        rules = cleaner.rules_for("\n".join(b.text for b in blocks))
+        annotate(blocks, rules)
+        yield LabelledPage(f"blocks/{doc}", mode, blocks, rules, [r.get("label") for r in recs])
+
+
+# ------------------------------------------------------------------------------ training
+
+
+def _matrix(pages: list[LabelledPage]):
+    rows, ys, ws, groups, page_rows = [], [], [], [], []
+    for g, page in enumerate(pages):
+        feats = page_features(page.blocks, page.rules, page.mode)
+        words = [max(1, b.features["words"]) for b, y in zip(page.blocks, page.labels) if y is not None]
+        total = sum(words) or 1
+        start = len(rows)
+        for b, f, y in zip(page.blocks, feats, page.labels):
+            if y is None:
+                continue
+            rows.append(f)
+            ys.append(y)
+            ws.append(100.0 * max(1, b.features["words"]) / total)  # every page weighs the same
+            groups.append(g)
+        page_rows.append((start, len(rows), feats, page.labels))
+    return np.asarray(rows, dtype=np.float64), np.asarray(ys), np.asarray(ws), np.asarray(groups), page_rows
+
+
+def _booster(X, y, w, names, rounds):
+    import lightgbm as lgb
+
+    cats = [n for n in CATEGORICAL if n in names]
+    ds = lgb.Dataset(X, label=y, weight=w, feature_name=list(names), categorical_feature=cats,
+                     free_raw_data=False, params={"verbose": -1})
+    return lgb.train(LGB_PARAMS, ds, num_boost_round=rounds)
+
+
+def _best_threshold(p: np.ndarray, y: np.ndarray, w: np.ndarray, keep_above: bool = True) -> float:
+    best, best_f1 = 0.5, -1.0
+    for t in np.arange(0.05, 0.96, 0.01):
+        pred = p >= t
+        tp = float(w[pred & (y == 1)].sum())
+        fp = float(w[pred & (y == 0)].sum())
+        fn = float(w[~pred & (y == 1)].sum())
+        f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+        if f1 > best_f1 + 1e-9:
+            best, best_f1 = float(round(t, 2)), f1
+    return best
+
+
+def train(pages: list[LabelledPage], out_dir: str, command: str, log=print) -> dict:
+    """Train both stages on ``pages`` and write the model files into ``out_dir``."""
+    import lightgbm as lgb
+
+    if not pages:
+        raise ValueError("no labelled pages")
+    X, y, w, groups, page_rows = _matrix(pages)
+    log(f"training on {len(pages)} pages, {len(y)} labelled blocks ({int(y.sum())} content)")
+    # stage 1 out of fold, so that stage 2 learns from honest probabilities
+    oof_by_page: list[list[float]] = [[] for _ in pages]
+    fold_of_page = [int(hashlib.sha256(p.source.encode()).hexdigest(), 16) % FOLDS for p in pages]
+    for fold in range(FOLDS):
+        train_mask = np.array([fold_of_page[g] != fold for g in groups])
+        booster = _booster(X[train_mask], y[train_mask], w[train_mask], FEATURE_NAMES, ROUNDS)
+        for g, (start, end, feats, labels) in enumerate(page_rows):
+            if fold_of_page[g] == fold:
+                oof_by_page[g] = booster.predict(np.asarray(feats, dtype=np.float64)).tolist() if feats else []
+        log(f"  stage 1, fold {fold + 1}/{FOLDS}")
+    X2, y2, w2, modes = [], [], [], []
+    for g, (start, end, feats, labels) in enumerate(page_rows):
+        rows2 = stage2_rows(oof_by_page[g], feats)
+        total = sum(max(1, pages[g].blocks[i].features["words"]) for i, lab in enumerate(labels) if lab is not None) or 1
+        for i, (r, lab) in enumerate(zip(rows2, labels)):
+            if lab is None:
+                continue
+            X2.append(r)
+            y2.append(lab)
+            w2.append(100.0 * max(1, pages[g].blocks[i].features["words"]) / total)
+            modes.append(pages[g].mode)
+    X2, y2, w2, modes = np.asarray(X2), np.asarray(y2), np.asarray(w2), np.asarray(modes)
+    # stage-2 thresholds from its own out-of-fold predictions
+    p2 = np.zeros(len(y2))
+    row_pages = np.concatenate([[g] * sum(lab is not None for lab in page_rows[g][3]) for g in range(len(pages))])
+    for fold in range(FOLDS):
+        mask = np.array([fold_of_page[g] != fold for g in row_pages])
+        b2 = _booster(X2[mask], y2[mask], w2[mask], STAGE2_NAMES, STAGE2_ROUNDS)
+        p2[~mask] = b2.predict(X2[~mask])
+    text_rows, html_rows = modes == "text", modes == "html"
+    threshold = _best_threshold(p2[text_rows], y2[text_rows], w2[text_rows])
+    html_threshold = _best_threshold(p2[html_rows], y2[html_rows], w2[html_rows]) if html_rows.any() else 0.15
+    # on extractor output only confident drops: 0.2 was chosen on the train halves with
+    # `bench/run.py --split train --html-threshold T` (ScrapingHub rises to 0.3, trafilatura-dev falls after 0.2)
+    html_threshold = min(html_threshold, 0.2)
+    stage1 = _booster(X, y, w, FEATURE_NAMES, ROUNDS)
+    stage2 = _booster(X2, y2, w2, STAGE2_NAMES, STAGE2_ROUNDS)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    stage1.save_model(str(out / "blocks.stage1.txt"))
+    stage2.save_model(str(out / "blocks.stage2.txt"))
+    sources = Counter(p.source.split("/")[0] + f" ({p.mode})" for p in pages)
+    meta = {
+        "format": "cleaner block model v1 (LightGBM text models)",
+        "stage1": "blocks.stage1.txt",
+        "stage2": "blocks.stage2.txt",
+        "features": list(FEATURE_NAMES),
+        "stage2_features": list(STAGE2_NAMES),
+        "threshold": threshold,
+        "html_threshold": html_threshold,
+        "lightgbm": lgb.__version__,
+        "params": LGB_PARAMS,
+        "rounds": [ROUNDS, STAGE2_ROUNDS],
+        "training_pages": dict(sorted(sources.items())),
+        "training_blocks": int(len(y)),
+        "command": command,
+    }
+    (out / META_FILE).write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    log(f"thresholds: text {threshold}, html {html_threshold}; wrote {out}")
+    return meta
+
+
+def collect(cleaner: Cleaner, golds: Iterable[str], annotated: Iterable[str], pairs: Iterable[tuple[str, str]],
+            block_files: Iterable[str], split: str, log=print) -> list[LabelledPage]:
+    pages: list[LabelledPage] = []
+    for g in golds:
+        pages += list(pages_from_gold(cleaner, g, split))
+        log(f"{g}: {len(pages)} labelled pages so far")
+    for folder in annotated:
+        pages += list(pages_from_annotated(cleaner, folder))
+    for raw_dir, clean_dir in pairs:
+        pages += list(pages_from_pairs(cleaner, raw_dir, clean_dir))
+    for f in block_files:
+        pages += list(pages_from_block_jsonl(cleaner, f))
+    return pages
+
+
+def command_line() -> str:
+    return "cleaner " + " ".join(sys.argv[1:]) if sys.argv and os.path.basename(sys.argv[0]) == "cleaner" else ""
