@@ -42,7 +42,7 @@ CAPTION_MAX_WORDS = 25  # a line right above a photo credit this short is the ph
 LENIENT_PROSE_MIN_WORDS = 12  # near-good sentences this long count as prose where a section needs several
 SHORT_PARAGRAPH_RUN = 2  # ... and this many of them in a row end even a list section (news paragraphs are short)
 HEADER_KEEP_SCORE = 0.5  # a line the model calls content is neither page header nor the title
-GIVE_BACK_HEADINGS = 2  # a section that ends where an article starts returns its title and dek lines
+GIVE_BACK_HEADINGS = 1  # a section that ends where an article starts returns the heading (dek or title) above it
 #: line categories that mark the page footer: a teaser or comment list ends where one starts
 FOOTER_CATEGORIES = frozenset({"navigation", "notice", "contact"})
 #: categories whose blocks often have an unmarked line above them that belongs to them

@@ -29,10 +29,13 @@ class Extracted:
     url: str | None
 
 
-def extract_html(html: str, url: str | None = None, prune_xpath: tuple[str, ...] = ()) -> Extracted:
+def extract_html(html: str, url: str | None = None, prune_xpath: tuple[str, ...] = (),
+                 focus: str = "balanced") -> Extracted:
     doc = trafilatura.bare_extraction(
         html,
         url=url,
+        favor_recall=focus == "recall",
+        favor_precision=focus == "precision",
         prune_xpath=list(prune_xpath) or None,
         with_metadata=True,
         include_comments=False,

@@ -74,7 +74,8 @@ class Cleaner:
         """Clean an HTML page: trafilatura extracts, then the block rules clean its output."""
         meta = dict(meta or {})
         url = url or meta.pop("url", None)
-        ext = extract_html(html, url=url, prune_xpath=self.rules.html_prune_xpath)
+        ext = extract_html(html, url=url, prune_xpath=self.rules.html_prune_xpath,
+                           focus=self.settings.html_extraction)
         doc = Document(source=source, id=doc_id or content_id(html.encode("utf-8")), format="html", url=ext.url)
         self._run(doc, ext.text, ext.text, mode="html", known_title=ext.title,
                   html_date=metadata.normalise_date(ext.date), sitename=ext.sitename, meta=meta)

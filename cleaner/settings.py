@@ -25,6 +25,9 @@ class Settings:
     #: the block model: None = the shipped model, a folder = a model trained with `cleaner train`,
     #: "none" = rules and the jusText-style heuristic only
     model: str | None = None
+    #: HTML extraction mode: "recall" asks trafilatura for more text (our rules and model then filter
+    #: it), "balanced" is trafilatura's default, "precision" its precision mode
+    html_extraction: str = "balanced"
     #: extra metadata to trust (e.g. url known from a crawl); mapping of field -> value
     extra: tuple[tuple[str, str], ...] = field(default=())
 

@@ -1,0 +1,118 @@
+"""The learned classifier: features, loading the shipped model, train -> predict, reproducibility."""
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from cleaner import Cleaner, Settings
+from cleaner.classify import annotate, segment_text
+from cleaner.model import BlockModel, load_model
+from cleaner.model.features import FEATURE_NAMES, page_features
+from cleaner.ruleset import load_rules
+from cleaner.training import LabelledPage, pages_from_annotated, pages_from_block_jsonl, train
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "benchmarks"
+
+PAGE = ("Startseite > Sport\n\nMeistgelesen\n\nTrainerwechsel beim VfL\nNeues Stadion geplant\n\n"
+        "Handball: Derbysieg in der Nachspielzeit\n\n"
+        "Die Handballer des TuS haben das Derby gegen den Nachbarn in letzter Sekunde gewonnen. Vor 1800 "
+        "Zuschauern erzielte Kapitän Jonas Reuter den entscheidenden Treffer zum 27:26.\n\n"
+        "Lange hatte es nach einem Unentschieden ausgesehen, doch die Gastgeber behielten die Nerven. Der "
+        "Trainer lobte nach dem Spiel vor allem die Abwehrarbeit seiner jungen Mannschaft.\n\nTeilen Drucken\n")
+
+
+def annotated(text):
+    rules = load_rules().for_language("de", "de")
+    blocks = segment_text(text)
+    annotate(blocks, rules)
+    return blocks, rules
+
+
+def test_features_have_one_row_per_block_in_the_declared_order():
+    blocks, rules = annotated(PAGE)
+    rows = page_features(blocks, rules, "text")
+    assert len(rows) == len(blocks) and all(len(r) == len(FEATURE_NAMES) for r in rows)
+    col = {name: i for i, name in enumerate(FEATURE_NAMES)}
+    para = next(i for i, b in enumerate(blocks) if b.text.startswith("Die Handballer"))
+    menu = next(i for i, b in enumerate(blocks) if b.text.startswith("Neues Stadion"))
+    assert rows[para][col["stopword_density"]] > 0.3 and rows[para][col["ends_sentence"]] == 1
+    assert rows[menu][col["in_section"]] == 1 and rows[menu][col["rule"]] >= 0
+    assert rows[para][col["rule@-1"]] == -1 or rows[para][col["rule@-1"]] >= 0
+    assert page_features([], rules) == []
+
+
+def test_shipped_model_loads_without_network_and_scores_blocks():
+    model = load_model()
+    assert isinstance(model, BlockModel)
+    meta = json.loads((ROOT / "cleaner" / "model" / "blocks.json").read_text(encoding="utf-8"))
+    assert meta["command"].startswith("cleaner train") and meta["features"] == list(FEATURE_NAMES)
+    assert not any(p.suffix in (".pkl", ".pickle", ".joblib") for p in (ROOT / "cleaner" / "model").iterdir())
+    doc = Cleaner().clean_text(PAGE)
+    scores = {b.text[:14]: b.score for b in doc.blocks}
+    assert scores["Die Handballer"] > 0.5 > scores["Neues Stadion "]
+    assert "Kapitän Jonas Reuter" in doc.text and "Trainerwechsel" not in doc.text
+
+
+def test_explain_shows_model_scores(in_root):
+    from click.testing import CliRunner
+
+    from cleaner.cli import main
+
+    out = CliRunner().invoke(main, ["explain", "raw/000_a03daa696e6074ab.txt"]).output
+    assert "model p=" in out or any(line.split()[5:6] and line.split()[5].replace(".", "").isdigit()
+                                    for line in out.splitlines() if line.strip().startswith(("1", "2", "3")))
+
+
+def test_train_then_predict_round_trip(tmp_path):
+    """A tiny labelled set: block JSONL and annotated pages -> model files -> a Cleaner using them."""
+    lines = []
+    for d in range(12):
+        doc = f"d{d}"
+        lines += [{"doc": doc, "text": "Home | News | Sport | Kontakt", "label": 0},
+                  {"doc": doc, "text": f"Artikel Nummer {d}: Die Stadt baut eine neue Brücke über den Fluss, "
+                                       "und die Arbeiten sollen im Frühjahr beginnen, wie der Rat mitteilte.",
+                   "label": 1},
+                  {"doc": doc, "text": "Die Kosten liegen nach Angaben der Verwaltung bei rund zwei Millionen "
+                                       "Euro, das Land übernimmt einen großen Teil davon.", "label": 1},
+                  {"doc": doc, "text": "Teilen auf Facebook", "label": 0},
+                  {"doc": doc, "text": "© 2024 Beispiel Verlag", "label": 0}]
+    jl = tmp_path / "blocks.jsonl"
+    jl.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n", encoding="utf-8")
+    cleaner = Cleaner(Settings(model="none"))
+    pages = list(pages_from_block_jsonl(cleaner, str(jl)))
+    pages += list(pages_from_annotated(cleaner, str(ROOT / "tests" / "fixtures" / "pages")))[:4]
+    assert all(isinstance(p, LabelledPage) for p in pages) and len(pages) == 16
+    meta = train(pages, str(tmp_path / "m"), "test", log=lambda m: None)
+    assert 0.05 <= meta["threshold"] <= 0.95
+    trained = Cleaner(Settings(model=str(tmp_path / "m")))
+    assert isinstance(trained.scorer, BlockModel)
+    doc = trained.clean_text("\n\n".join(x["text"] for x in lines[:5]))
+    assert "neue Brücke" in doc.text and "Home | News" not in doc.text
+    assert all(b.score is not None for b in doc.blocks)
+
+
+@pytest.mark.skipif(not (SHARED / "scrapinghub").exists(), reason="benchmarks not beside the checkout")
+def test_cleaner_train_reproduces_the_shipped_model(tmp_path):
+    """The command recorded in blocks.json, run again, gives the same model files byte for byte."""
+    pytest.importorskip("inscriptis")
+    from click.testing import CliRunner
+
+    from cleaner.cli import main
+
+    meta = json.loads((ROOT / "cleaner" / "model" / "blocks.json").read_text(encoding="utf-8"))
+    args = meta["command"].split()[1:]
+    out = args.index("-o") + 1
+    args[out] = str(tmp_path / "model")
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        result = CliRunner().invoke(main, args)
+    finally:
+        os.chdir(cwd)
+    assert result.exit_code == 0, result.output
+    for name in ("blocks.stage1.txt", "blocks.stage2.txt"):
+        assert (tmp_path / "model" / name).read_bytes() == (ROOT / "cleaner" / "model" / name).read_bytes(), name
+    new = json.loads((tmp_path / "model" / "blocks.json").read_text(encoding="utf-8"))
+    assert {k: v for k, v in new.items() if k != "command"} == {k: v for k, v in meta.items() if k != "command"}
