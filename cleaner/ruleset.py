@@ -5,6 +5,7 @@ the user replaces packaged files of the same name and adds new ones.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import re
 import tomllib
@@ -21,6 +22,8 @@ PACKAGE_RULES = Path(__file__).parent / "rules"
 FLAGS = re.IGNORECASE | re.UNICODE
 _NAMED_GROUP = re.compile(r"\(\?P<\w+>")
 _WORD = re.compile(r"\w+", re.UNICODE)
+#: a stoplist-only language must have this many times the stopword hits of the best rule-file language
+BORROWED_MARGIN = 1.5
 
 
 class RuleError(ValueError):
@@ -111,6 +114,8 @@ class LanguageRules:
     months: dict
     #: one alternation of every line pattern: a block that misses it needs no per-rule check
     prefilter: re.Pattern
+    #: False for languages that only borrow a jusText stoplist (no rule file of their own)
+    own_rules: bool = True
 
     def match_line(self, text: str, n_words: int, extra: Iterable[LineRule] = ()) -> LineRule | VocabRule | None:
         for rule in extra:
@@ -164,16 +169,22 @@ class Rules:
         return self.languages.get(language or "", self.languages.get(default) or next(iter(self.languages.values())))
 
     def guess_language(self, text: str, default: str) -> str:
-        """Stopword vote over the page: cheap, deterministic, good enough to pick a rule set."""
+        """Stopword vote over the page: cheap, deterministic, good enough to pick a rule set.
+        One-letter tokens do not vote (bullets, initials), and a language that only borrows a
+        jusText stoplist must clearly beat the languages with rule files, since those stoplists
+        hold many foreign words."""
         counts: dict[str, int] = {}
         for t in _WORD.findall(text.lower()):
-            counts[t] = counts.get(t, 0) + 1
-        best, best_hits = default, 0
-        for lang, lr in sorted(self.languages.items()):
-            hits = sum(c for t, c in counts.items() if t in lr.stopwords)
-            if hits > best_hits:
-                best, best_hits = lang, hits
-        return best
+            if len(t) > 1:
+                counts[t] = counts.get(t, 0) + 1
+        hits = {lang: sum(c for t, c in counts.items() if t in lr.stopwords) for lang, lr in sorted(self.languages.items())}
+        own = {lang: h for lang, h in hits.items() if self.languages[lang].own_rules}
+        best = max(own, key=lambda lang: (own[lang], lang == default)) if own else default
+        best_hits = own.get(best, 0)
+        for lang, h in hits.items():
+            if not self.languages[lang].own_rules and h > BORROWED_MARGIN * best_hits and h > hits.get(best, 0):
+                best, best_hits = lang, h / BORROWED_MARGIN
+        return best if hits.get(best, 0) > 0 else default
 
 
 # ------------------------------------------------------------------------------------------ loading
@@ -297,6 +308,7 @@ def load_rules(rules_dirs: tuple[str, ...] = ()) -> Rules:
         raise RuleError("no language rule files found")
     for lang, stoplist in sorted(common.get("stoplist_languages", {}).items()):
         if lang not in languages:
-            languages[lang] = _language(files["common.toml"], {"language": lang, "stoplist": stoplist}, common)
+            borrowed = _language(files["common.toml"], {"language": lang, "stoplist": stoplist}, common)
+            languages[lang] = dataclasses.replace(borrowed, own_rules=False)
     prune = tuple(common.get("html", {}).get("prune_xpath", []))
     return Rules(languages, _outlets(files.get("outlets.toml")), prune)
