@@ -1,16 +1,15 @@
 """Command line: ``cleaner clean``, ``cleaner explain``, ``cleaner regress``."""
 from __future__ import annotations
 
+import os
 import sys
 
 import click
 
-from .batch import Summary, clean_paths
 from .pipeline import Cleaner
-from .readers import BadInput, find_inputs
+from .readers import BadInput
 from .ruleset import RuleError
 from .settings import FORMATS, Settings
-from .writers import AtomicWriter, write_review_text
 
 
 def _settings(fmt: str, rules: tuple[str, ...], model: str | None = None, **kw) -> Settings:
@@ -40,7 +39,8 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="JSONL file to write.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="Corpus file (.jsonl, .jsonl.gz, .jsonl.zst); with --shard-size, shards OUT-00000.jsonl ...")
 @format_option
 @rules_option
 @model_option
@@ -49,32 +49,85 @@ def main() -> None:
               help="Keep every removed block (text, category, reason) in the records.")
 @click.option("--max-bytes", type=int, default=Settings.max_bytes, show_default=True,
               help="Reject inputs larger than this.")
-@click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
-def clean(paths, output, fmt, rules, model, txt_dir, removed, max_bytes, progress) -> None:
-    """Clean files and folders (recursive; .txt/.html/.htm, optionally .gz) into OUTPUT."""
-    cleaner = _cleaner(_settings(fmt, rules, model, keep_removed=removed, max_bytes=max_bytes))
-    inputs = list(find_inputs(list(paths)))
+@click.option("--workers", type=int, default=None, help="Worker processes (default: CPU count).")
+@click.option("--dask", "dask_address", default=None,
+              help="Run on a Dask cluster: scheduler address (tcp://host:8786) or 'local' for a LocalCluster.")
+@click.option("--resume", is_flag=True, help="Finish an interrupted run: only unfinished tasks are cleaned again.")
+@click.option("--work-dir", type=click.Path(file_okay=False), help="Work folder (default: OUT.work/ beside the output).")
+@click.option("--task-size", type=int, default=64, show_default=True, help="Files per task (unit of work and of resume).")
+@click.option("--shard-size", type=int, default=None, help="Documents per output shard (default: one file).")
+@click.option("--compress", "compression", type=click.Choice(["gz", "zst"]), default=None,
+              help="Compress the output (default: by the output's ending).")
+@click.option("--dedup/--no-dedup", default=True, show_default=True,
+              help="Drop exact and near duplicates (MinHash LSH); kept records list what they absorbed.")
+@click.option("--near-dup-threshold", type=float, default=0.8, show_default=True, help="Jaccard threshold.")
+@click.option("--lang", "languages", default="", help="Keep only these languages, e.g. de,en.")
+@click.option("--min-words", type=int, default=0, show_default=True, help="Drop documents with fewer words.")
+@click.option("--quality", is_flag=True, help="Drop documents failing Gopher-style quality signals.")
+@click.option("--templates/--no-templates", default=None,
+              help="Learn lines recurring across an outlet's pages and remove them (default: on for batches).")
+@click.option("--stats", "stats_path", type=click.Path(dir_okay=False), help="Stats JSON (default: WORK/stats.json).")
+@click.option("--errors", "errors_path", type=click.Path(dir_okay=False), help="Failures JSONL (default: WORK/errors.jsonl).")
+@click.option("--progress/--no-progress", default=None, help="Progress bar with docs/s (default: on a terminal).")
+def clean(paths, output, fmt, rules, model, txt_dir, removed, max_bytes, workers, dask_address, resume, work_dir,
+          task_size, shard_size, compression, dedup, near_dup_threshold, languages, min_words, quality, templates,
+          stats_path, errors_path, progress) -> None:
+    """Clean files, folders, globs, JSONL and WARC files into a JSONL corpus."""
+    from .corpus import Filters, RunConfig, RunError, run
+
+    settings = _settings(fmt, rules, model, keep_removed=removed, max_bytes=max_bytes)
+    _cleaner(settings)  # fail early, with one line, on broken rules or model
+    config = RunConfig(
+        output=output, work_dir=work_dir, workers=workers or (os.cpu_count() or 1), dask=dask_address,
+        resume=resume, task_size=task_size, shard_size=shard_size, compression=compression, dedup=dedup,
+        near_dup_threshold=near_dup_threshold, templates=templates, txt_dir=txt_dir,
+        filters=Filters(frozenset(x.strip() for x in languages.split(",") if x.strip()), min_words, quality),
+        stats_path=stats_path, errors_path=errors_path)
     if progress is None:
-        progress = sys.stderr.isatty() and len(inputs) > 1
-    summary = Summary()
-    results = clean_paths(inputs, cleaner)
+        progress = sys.stderr.isatty()
+    bar = None
     if progress:
         from tqdm import tqdm
 
-        results = tqdm(results, total=len(inputs), unit="doc", file=sys.stderr)
-    with AtomicWriter(output) as writer:
-        for result in results:
-            summary.add(result)
-            if result.error:
-                click.echo(f"cleaner: error: {result.source}: {result.error}", err=True)
-                continue
-            writer.write(result.record)
-            if txt_dir:
-                write_review_text(txt_dir, result.source, result.record["text"])
-    for line in summary.lines():
+        bar = tqdm(unit="doc", file=sys.stderr, desc="cleaning")
+    def on_task(result, total_tasks):
+        if bar is not None:
+            bar.update(result.docs + result.errors)
+            bar.set_postfix_str(f"tasks done: {bar.n and result.task + 1}/{total_tasks}")
+    try:
+        summary = run(list(paths), settings, config, progress=on_task)
+    except RunError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        if bar is not None:
+            bar.close()
+    for err in summary.errors[:MAX_ERROR_LINES]:
+        click.echo(f"cleaner: error: {err['source']}: {err['reason']}", err=True)
+    if len(summary.errors) > MAX_ERROR_LINES:
+        click.echo(f"cleaner: ... {len(summary.errors) - MAX_ERROR_LINES} more failures in the errors file", err=True)
+    for line in summary_lines(summary.stats):
         click.echo(line, err=True)
-    if summary.failures:
+    if summary.errors:
         sys.exit(1)
+
+
+MAX_ERROR_LINES = 50
+
+
+def summary_lines(stats: dict) -> list[str]:
+    out = [f"documents in: {stats['documents_in']}, out: {stats['documents_out']}, failed: {stats['failures']}"]
+    if stats["dropped"]:
+        out.append("dropped: " + ", ".join(f"{k} {v}" for k, v in stats["dropped"].items()))
+    total = sum(stats["removed_blocks"].values())
+    out.append(f"blocks: {stats['blocks']}, removed: {total}")
+    for cat, n in stats["removed_blocks"].items():
+        out.append(f"  {cat:<11} {n:>6}  ({stats['removed_share'][cat]:.1%})")
+    if stats["template_lines_learned"]:
+        out.append(f"template lines learned: {stats['template_lines_learned']}, removed: "
+                   f"{stats['template_lines_removed']}")
+    top = list(stats["languages"].items())[:5]
+    out.append("languages: " + ", ".join(f"{k} {v}" for k, v in top))
+    return out
 
 
 @main.command()

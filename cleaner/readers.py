@@ -8,13 +8,12 @@ from __future__ import annotations
 import gzip
 import os
 import zlib
-from pathlib import Path
-from typing import Iterator
 
 from charset_normalizer import from_bytes
 
 #: file endings read when a folder is given (each may also end in .gz)
 TEXT_SUFFIXES = (".txt",)
+COMPRESSION_SUFFIXES = (".gz", ".zst")
 HTML_SUFFIXES = (".html", ".htm")
 SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
 #: share of control characters above which bytes are called binary
@@ -27,26 +26,27 @@ class BadInput(ValueError):
 
 
 def base_name(path: str) -> str:
-    """File name without .gz: ``a/b.html.gz`` -> ``b.html``."""
+    """File name without .gz/.zst: ``a/b.html.gz`` -> ``b.html``."""
     name = os.path.basename(path)
-    return name[:-3] if name.endswith(".gz") else name
+    for suffix in COMPRESSION_SUFFIXES:
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
 
 
-def find_inputs(paths: list[str]) -> Iterator[str]:
-    """Files as given, and the readable files below given folders, in sorted order."""
-    for given in paths:
-        p = Path(given)
-        if p.is_dir():
-            found = [q for q in p.rglob("*") if q.is_file() and base_name(q.name).lower().endswith(SUFFIXES)]
-            for q in sorted(found):
-                yield (p / q.relative_to(p)).as_posix()
-        else:
-            yield given  # a missing file is reported by read_bytes with its path
+def open_binary(path: str):
+    """A binary stream of the file, decompressed by its ending (.gz, .zst)."""
+    if path.endswith(".zst"):
+        import zstandard
+
+        return zstandard.ZstdDecompressor().stream_reader(open(path, "rb"), closefd=True)
+    return open(path, "rb")
 
 
 def read_bytes(path: str, max_bytes: int) -> bytes:
+    """The whole file, decompressed (.gz, or gzip magic; .zst), refusing more than ``max_bytes``."""
     try:
-        with open(path, "rb") as fh:
+        with open_binary(path) as fh:
             data = fh.read(max_bytes + 1)
     except FileNotFoundError:
         raise BadInput("no such file") from None
@@ -54,6 +54,8 @@ def read_bytes(path: str, max_bytes: int) -> bytes:
         raise BadInput("is a directory") from None
     except OSError as exc:
         raise BadInput(f"cannot read: {exc.strerror or exc}") from None
+    except Exception as exc:  # zstandard's own error type for a broken frame
+        raise BadInput(f"broken zstd data: {exc}".splitlines()[0]) from None
     if path.endswith(".gz") or data[:2] == b"\x1f\x8b":
         data = gunzip(data, max_bytes)
     if len(data) > max_bytes:

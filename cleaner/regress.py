@@ -9,7 +9,9 @@ import json
 import os
 from dataclasses import dataclass, field
 
-from .batch import clean_paths
+import tempfile
+
+from .corpus import RunConfig, run as run_corpus
 from .pipeline import Cleaner
 from .writers import dumps, review_name
 
@@ -57,12 +59,13 @@ def run(raw: str, clean: str, cleaner: Cleaner, update: bool = False) -> tuple[l
     """Compare (or with ``update`` rewrite) the golden outputs. Returns (differences, errors)."""
     corpus_path = os.path.join(clean, CORPUS_NAME)
     golden = _load_golden(corpus_path)
-    records, errors = [], []
-    for result in clean_paths([raw], cleaner):
-        if result.error:
-            errors.append(f"{result.source}: {result.error}")
-        else:
-            records.append(result.record)
+    with tempfile.TemporaryDirectory() as tmp:
+        # the same pipeline as `cleaner clean raw/ -o clean/corpus.jsonl`, in one process
+        out = os.path.join(tmp, CORPUS_NAME)
+        summary = run_corpus([raw], cleaner.settings, RunConfig(output=out, workers=1))
+        errors = [f"{e['source']}: {e['reason']}" for e in summary.errors]
+        with open(out, encoding="utf-8") as fh:
+            records = [json.loads(line) for line in fh if line.strip()]
     diffs: list[Difference] = []
     seen = set()
     for rec in records:

@@ -195,10 +195,13 @@ def pages_from_annotated(cleaner: Cleaner, folder: str) -> Iterator[LabelledPage
 
 
 def pages_from_pairs(cleaner: Cleaner, raw_dir: str, clean_dir: str) -> Iterator[LabelledPage]:
-    from .readers import find_inputs, read_bytes, sniff_format
+    from .corpus.sources import expand
+    from .readers import read_bytes, sniff_format
     from .writers import review_name
 
-    for source in find_inputs([raw_dir]):
+    for kind, source in expand([raw_dir]):
+        if kind != "files":
+            continue
         golden = Path(clean_dir) / review_name(source)
         if not golden.exists():
             continue

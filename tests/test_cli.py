@@ -31,7 +31,8 @@ def make_batch(tmp_path):
 def test_clean_batch_reports_bad_documents_and_writes_the_good(tmp_path):
     d = make_batch(tmp_path)
     out = tmp_path / "out" / "corpus.jsonl"
-    result = CliRunner().invoke(main, ["clean", str(d), "-o", str(out), "--txt-dir", str(tmp_path / "txt")])
+    result = CliRunner().invoke(main, ["clean", str(d), "-o", str(out), "--txt-dir", str(tmp_path / "txt"),
+                                       "--no-dedup"])
     assert result.exit_code == 1
     errors = [line for line in result.stderr.splitlines() if line.startswith("cleaner: error:")]
     assert len(errors) == 3
@@ -42,6 +43,9 @@ def test_clean_batch_reports_bad_documents_and_writes_the_good(tmp_path):
     assert [r["source"].rsplit("/", 1)[-1] for r in records] == ["a_good.txt", "c_latin1.txt", "b_good.txt.gz"]
     assert "Hagen" in records[1]["text"] and "Stau" not in records[1]["text"]
     assert "documents in: 6, out: 3, failed: 3" in result.stderr
+    errors_file = [json.loads(line) for line in (out.parent / "corpus.work" / "errors.jsonl").read_text().splitlines()]
+    assert sorted(e["source"].rsplit("/", 1)[-1] for e in errors_file) == ["d_binary.txt", "e_empty.txt",
+                                                                           "f_broken.html.gz"]
     assert "most_read" in result.stderr
     assert (tmp_path / "txt" / "a_good.txt").read_text(encoding="utf-8") == records[0]["text"] + "\n"
 

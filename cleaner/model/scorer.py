@@ -82,9 +82,10 @@ class BlockModel:
         if not blocks:
             return []
         rows = page_features(blocks, rules, mode)
-        p = self.stage1.predict(np.asarray(rows, dtype=np.float64)).tolist()
+        # one page is a small matrix: OpenMP threads would cost more than they save
+        p = self.stage1.predict(np.asarray(rows, dtype=np.float64), num_threads=1).tolist()
         if self.stage2 is not None:
-            p = self.stage2.predict(np.asarray(stage2_rows(p, rows), dtype=np.float64)).tolist()
+            p = self.stage2.predict(np.asarray(stage2_rows(p, rows), dtype=np.float64), num_threads=1).tolist()
         return p
 
 

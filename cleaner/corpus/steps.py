@@ -1,0 +1,102 @@
+"""Corpus steps that work on cleaned records: filters with quality signals, line hashing for
+template learning, text hashes and MinHash signatures for deduplication."""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_NONWORD = re.compile(r"[\W_]+", re.UNICODE)
+_BULLET = re.compile(r"^\s*[•·\-–*▪►>]\s")
+_SYMBOL = re.compile(r"#|…|\.\.\.")
+
+# Gopher-style quality thresholds (Rae et al. 2021), applied with --quality
+MEAN_WORD_LEN = (3.0, 10.0)
+MAX_SYMBOL_WORD_RATIO = 0.1
+MAX_BULLET_LINES = 0.9
+MAX_ELLIPSIS_LINES = 0.3
+MIN_ALPHA_WORDS = 0.8
+
+#: template lines: at most this many words (longer repeated text is a duplicate, not a template)
+TEMPLATE_MAX_WORDS = 30
+SHINGLE_WORDS = 5
+MINHASH_SCHEME = "affine32"  # datasketch >= 2.0; signatures are stored as its uint32 values
+
+
+@dataclass(frozen=True)
+class Filters:
+    languages: frozenset[str] = frozenset()  # empty: any language
+    min_words: int = 0
+    quality: bool = False
+
+    def verdict(self, rec: dict) -> str | None:
+        """Why the record is filtered out, or None to keep it."""
+        text = rec["text"]
+        words = text.split()
+        if not words:
+            return "empty"
+        if self.languages and rec.get("language") not in self.languages:
+            return "language"
+        if len(words) < self.min_words:
+            return "min_words"
+        if self.quality:
+            return quality_problem(text, words)
+        return None
+
+
+def quality_problem(text: str, words: list[str]) -> str | None:
+    mean_len = sum(len(w) for w in words) / len(words)
+    if not MEAN_WORD_LEN[0] <= mean_len <= MEAN_WORD_LEN[1]:
+        return "quality:mean_word_length"
+    if len(_SYMBOL.findall(text)) / len(words) > MAX_SYMBOL_WORD_RATIO:
+        return "quality:symbol_word_ratio"
+    lines = [line for line in text.splitlines() if line.strip()]
+    if lines and sum(bool(_BULLET.match(line)) for line in lines) / len(lines) > MAX_BULLET_LINES:
+        return "quality:bullet_lines"
+    if lines and sum(line.rstrip().endswith(("…", "...")) for line in lines) / len(lines) > MAX_ELLIPSIS_LINES:
+        return "quality:ellipsis_lines"
+    if sum(any(c.isalpha() for c in w) for w in words) / len(words) < MIN_ALPHA_WORDS:
+        return "quality:alphabetic_words"
+    return None
+
+
+def norm_line(line: str) -> str:
+    return _NONWORD.sub(" ", line.lower()).strip()
+
+
+def line_hash(line: str) -> str:
+    """A short stable hash of a normalised line (what template learning counts)."""
+    return hashlib.blake2b(norm_line(line).encode("utf-8"), digest_size=8).hexdigest()
+
+
+def template_candidates(text: str) -> set[str]:
+    """Hashes of the short lines of a cleaned text (each counted once per document)."""
+    return {line_hash(line) for line in text.splitlines()
+            if line.strip() and len(line.split()) <= TEMPLATE_MAX_WORDS and norm_line(line)}
+
+
+def text_hash(text: str) -> str:
+    """Exact-duplicate key: the text with case, punctuation and spacing normalised."""
+    return hashlib.blake2b(norm_line(text).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def minhash_signature(text: str, num_perm: int, seed: int = 1) -> str:
+    """MinHash (datasketch) of the text's word 5-gram shingles, as hex of its uint32 hash values."""
+    from datasketch import MinHash
+
+    words = [w.lower() for w in _WORD.findall(text)]
+    shingles = {" ".join(words[i:i + SHINGLE_WORDS]).encode("utf-8")
+                for i in range(max(1, len(words) - SHINGLE_WORDS + 1))}
+    m = MinHash(num_perm=num_perm, seed=seed, scheme=MINHASH_SCHEME)
+    m.update_batch(sorted(shingles))
+    return m.hashvalues.astype(np.uint32).tobytes().hex()
+
+
+def signature_from_hex(hexstr: str, num_perm: int, seed: int = 1):
+    from datasketch import LeanMinHash
+
+    values = np.frombuffer(bytes.fromhex(hexstr), dtype=np.uint32)
+    return LeanMinHash(seed=seed, hashvalues=values, scheme=MINHASH_SCHEME)

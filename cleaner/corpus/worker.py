@@ -1,0 +1,120 @@
+"""Pass 1, run by any executor: clean every item of one task and write the task's outputs
+atomically (records with their MinHash signatures, errors, and template-line counts per group)."""
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..document import Document
+from ..metadata import hostname
+from ..pipeline import Cleaner
+from ..readers import BadInput
+from ..settings import Settings
+from ..writers import dumps
+from .sources import Item, Task, items
+from .steps import minhash_signature, template_candidates
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything a worker needs, small enough to ship to another machine."""
+
+    settings: Settings
+    work_dir: str
+    num_perm: int = 128
+    near_dedup: bool = True
+    templates: bool = True
+
+
+@dataclass(frozen=True)
+class TaskResult:
+    task: int
+    docs: int
+    errors: int
+    seconds: float
+
+
+_CLEANERS: dict[Settings, Cleaner] = {}
+
+
+def cleaner_for(settings: Settings) -> Cleaner:
+    """One Cleaner per process and settings: rules and model are loaded once, not per task."""
+    if settings not in _CLEANERS:
+        _CLEANERS[settings] = Cleaner(settings)
+    return _CLEANERS[settings]
+
+
+def task_paths(work_dir: str, task_id: int) -> dict[str, Path]:
+    base = Path(work_dir) / "tasks" / f"task-{task_id:06d}"
+    return {"records": base.with_suffix(".jsonl"), "errors": base.with_suffix(".errors.jsonl"),
+            "lines": base.with_suffix(".lines.json")}
+
+
+def template_group(doc: Document) -> str:
+    """Pages of one outlet or site share templates; without either, pages of one folder do."""
+    if doc.outlet:
+        return "outlet:" + doc.outlet
+    host = hostname(doc.url)
+    if host:
+        return "host:" + host
+    path = doc.source.split("@")[0].rsplit(":", 1)[0] if doc.source.count(":") else doc.source
+    return "dir:" + os.path.dirname(path)
+
+
+def clean_item(cleaner: Cleaner, item: Item) -> Document:
+    meta = dict(item.meta)
+    doc_id = meta.pop("id", None)
+    if isinstance(item.data, bytes):
+        doc = cleaner.clean_bytes(item.data, source=item.source, fmt=None if item.fmt == "auto" else item.fmt,
+                                  meta=meta)
+    elif item.fmt == "html":
+        doc = cleaner.clean_html(item.data, source=item.source, meta=meta)
+    else:
+        doc = cleaner.clean_text(item.data, source=item.source, meta=meta)
+    if doc_id is not None:
+        doc.id = str(doc_id)
+    return doc
+
+
+def run_task(task: Task, ctx: Context) -> TaskResult:
+    start = time.perf_counter()
+    cleaner = cleaner_for(ctx.settings)
+    paths = task_paths(ctx.work_dir, task.id)
+    paths["records"].parent.mkdir(parents=True, exist_ok=True)
+    tmp = {k: p.with_name(p.name + f".tmp-{os.getpid()}") for k, p in paths.items()}
+    lines: dict[str, Counter] = {}
+    group_docs: Counter = Counter()
+    docs = errors = 0
+    with open(tmp["records"], "w", encoding="utf-8") as out, open(tmp["errors"], "w", encoding="utf-8") as err:
+        for item in items(task, ctx.settings.max_bytes):
+            if item.error is None:
+                try:
+                    doc = clean_item(cleaner, item)
+                except BadInput as exc:
+                    item.error = str(exc)
+                except Exception as exc:  # one bad document never stops the batch
+                    item.error = f"internal error: {type(exc).__name__}: {exc}".splitlines()[0]
+            if item.error is not None:
+                err.write(dumps({"source": item.source, "reason": item.error}) + "\n")
+                errors += 1
+                continue
+            rec = doc.to_record(ctx.settings.keep_removed)
+            group = template_group(doc)
+            rec["_group"] = group
+            if ctx.near_dedup:
+                rec["_minhash"] = minhash_signature(doc.text, ctx.num_perm)
+            if ctx.templates:
+                group_docs[group] += 1
+                lines.setdefault(group, Counter()).update(template_candidates(doc.text))
+            out.write(dumps(rec) + "\n")
+            docs += 1
+    with open(tmp["lines"], "w", encoding="utf-8") as fh:
+        json.dump({"docs": dict(sorted(group_docs.items())),
+                   "lines": {g: dict(sorted(c.items())) for g, c in sorted(lines.items())}}, fh)
+    for key, p in tmp.items():
+        os.replace(p, paths[key])
+    return TaskResult(task.id, docs, errors, round(time.perf_counter() - start, 3))
