@@ -68,10 +68,11 @@ def main() -> None:
               help="Learn lines recurring across an outlet's pages and remove them (default: on for batches).")
 @click.option("--stats", "stats_path", type=click.Path(dir_okay=False), help="Stats JSON (default: WORK/stats.json).")
 @click.option("--errors", "errors_path", type=click.Path(dir_okay=False), help="Failures JSONL (default: WORK/errors.jsonl).")
+@click.option("--keep-work", is_flag=True, help="Keep the per-task files in the work folder after the run.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar with docs/s (default: on a terminal).")
 def clean(paths, output, fmt, rules, model, txt_dir, removed, max_bytes, workers, dask_address, resume, work_dir,
           task_size, shard_size, compression, dedup, near_dup_threshold, languages, min_words, quality, templates,
-          stats_path, errors_path, progress) -> None:
+          stats_path, errors_path, keep_work, progress) -> None:
     """Clean files, folders, globs, JSONL and WARC files into a JSONL corpus."""
     from .corpus import Filters, RunConfig, RunError, run
 
@@ -82,7 +83,7 @@ def clean(paths, output, fmt, rules, model, txt_dir, removed, max_bytes, workers
         resume=resume, task_size=task_size, shard_size=shard_size, compression=compression, dedup=dedup,
         near_dup_threshold=near_dup_threshold, templates=templates, txt_dir=txt_dir,
         filters=Filters(frozenset(x.strip() for x in languages.split(",") if x.strip()), min_words, quality),
-        stats_path=stats_path, errors_path=errors_path)
+        stats_path=stats_path, errors_path=errors_path, keep_work=keep_work)
     if progress is None:
         progress = sys.stderr.isatty()
     bar = None

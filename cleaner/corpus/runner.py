@@ -150,8 +150,8 @@ class ShardWriter:
 # ------------------------------------------------------------------------------------------ run
 
 
-def _fingerprint(inputs: list[str], settings: Settings, config: RunConfig) -> str:
-    relevant = {"inputs": inputs, "settings": repr(settings), "task_size": config.task_size,
+def _fingerprint(tasks: list[Task], settings: Settings, config: RunConfig) -> str:
+    relevant = {"tasks": [dataclasses.asdict(t) for t in tasks], "settings": repr(settings), "task_size": config.task_size,
                 "num_perm": config.num_perm, "dedup": config.dedup}
     return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:16]
 
@@ -166,9 +166,11 @@ def _prepare_work_dir(work: Path, tasks: list[Task], fp: str, resume: bool) -> s
         if manifest.exists():
             for line in manifest.read_text(encoding="utf-8").splitlines():
                 try:
-                    done.add(json.loads(line)["task"])
+                    task_id = json.loads(line)["task"]
                 except (json.JSONDecodeError, KeyError):
                     continue  # a line cut short by a crash: that task is simply done again
+                if all(p.exists() for p in task_paths(str(work), task_id).values()):
+                    done.add(task_id)  # (a finished run removed its task files: those are done again)
         return done
     if work.exists():
         shutil.rmtree(work / "tasks", ignore_errors=True)
@@ -187,7 +189,7 @@ def run(inputs: list[str], settings: Settings, config: RunConfig,
     """Run the whole corpus job; returns stats, errors and the files written."""
     tasks = plan(inputs, config.task_size)
     work = Path(config.work_dir or (_split_suffix(config.output)[0] + ".work"))
-    fp = _fingerprint(inputs, settings, config)
+    fp = _fingerprint(tasks, settings, config)
     done = _prepare_work_dir(work, tasks, fp, config.resume)
     templates_on = config.templates
     if templates_on is None:
