@@ -68,7 +68,7 @@ def main(argv=None) -> int:
     ap.add_argument("--html-threshold", type=float, help="override the model's HTML filter threshold")
     ap.add_argument("--text-threshold", type=float, help="override the model's text threshold")
     ap.add_argument("--model", help="model folder, or 'none' (default: the shipped model)")
-    ap.add_argument("--html-extraction", default="balanced", choices=["balanced", "recall", "precision"])
+    ap.add_argument("--html-extraction", default="balanced", choices=["balanced", "recall", "precision", "fast"])
     args = ap.parse_args(argv)
 
     from cleaner import Settings

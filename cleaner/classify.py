@@ -107,7 +107,7 @@ def block_features(block: Block, rules: LanguageRules) -> dict:
         "stopword_density": round(sum(1 for w in words if w in rules.stopwords) / n_words, 4) if n_words else 0.0,
         "link_density": round(url_chars / len(text), 4) if text else 0.0,
         "ends_sentence": bool(_SENTENCE_END.search(text)),
-        "digit_ratio": round(sum(c.isdigit() for c in text) / len(text), 4) if text else 0.0,
+        "digit_ratio": round(sum(map(str.isdigit, text)) / len(text), 4) if text else 0.0,
     }
 
 

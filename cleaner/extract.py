@@ -36,6 +36,10 @@ def extract_html(html: str, url: str | None = None, prune_xpath: tuple[str, ...]
         url=url,
         favor_recall=focus == "recall",
         favor_precision=focus == "precision",
+        fast=focus == "fast",
+        # htmldate's extensive search scans the whole text for any date: slow (halves throughput)
+        # and a guess; without it the date comes from markup and metadata, else from our datelines
+        date_extraction_params={"extensive_search": False, "original_date": True},
         prune_xpath=list(prune_xpath) or None,
         with_metadata=True,
         include_comments=False,

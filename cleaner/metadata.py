@@ -91,9 +91,9 @@ def outlet_for(rules: Rules, raw_text: str, url: str | None, sitename: str | Non
         for outlet in rules.outlets:
             if _domain_match(host, outlet):
                 return outlet, outlet.name, "url:domain"
-    lowered = raw_text.lower()
-    for outlet in rules.outlets:
-        if outlet.signatures and outlet.signature_hits(lowered) >= outlet.min_hits:
+    counts = rules.signature_counts(raw_text.lower())
+    for i, outlet in enumerate(rules.outlets):
+        if counts.get(i, 0) >= outlet.min_hits:
             return outlet, outlet.name, "text:signature"
     if sitename:
         return None, sitename, "html:sitename"

@@ -5,6 +5,7 @@ the user replaces packaged files of the same name and adds new ones.
 """
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as _dt
 import re
@@ -116,16 +117,37 @@ class LanguageRules:
     prefilter: re.Pattern
     #: False for languages that only borrow a jusText stoplist (no rule file of their own)
     own_rules: bool = True
+    #: prefilters by block length: a long paragraph is tried only against rules that allow its length
+    _by_length: dict = dataclasses.field(default_factory=dict, compare=False, repr=False)
 
     def match_line(self, text: str, n_words: int, extra: Iterable[LineRule] = ()) -> LineRule | VocabRule | None:
         for rule in extra:
             if rule.applies(text, n_words):
                 return rule
-        if self.prefilter.search(text):
-            for rule in self.line_rules:
+        rules, prefilter = self._rules_for_length(n_words)
+        if prefilter is not None and prefilter.search(text):
+            for rule in rules:
                 if rule.applies(text, n_words):
                     return rule
         return None
+
+    def _rules_for_length(self, n_words: int):
+        # which rules apply changes only at their word limits: one prefilter per interval
+        limits = self._by_length.get("limits")
+        if limits is None:
+            limits = sorted({r.max_words for r in self.line_rules if r.max_words is not None}
+                            | {r.min_words - 1 for r in self.line_rules if r.min_words is not None})
+            self._by_length["limits"] = limits
+        key = bisect.bisect_left(limits, n_words)
+        found = self._by_length.get(key)
+        if found is None:
+            rules = tuple(r for r in self.line_rules
+                          if (r.max_words is None or r.max_words >= n_words)
+                          and (r.min_words is None or r.min_words <= n_words))
+            pattern = "|".join(f"(?:{r.regex.pattern})" for r in rules)
+            found = (rules, re.compile(pattern, FLAGS) if rules else None)
+            self._by_length[key] = found
+        return found
 
     def match_vocab(self, text: str, n_words: int) -> VocabRule | None:
         for vocab in self.vocab_rules:
@@ -164,6 +186,20 @@ class Rules:
     outlets: tuple[Outlet, ...]
     #: XPath expressions pruned from HTML before extraction
     html_prune_xpath: tuple[str, ...] = ()
+    #: (outlet index, signature, literal needle): the needle is looked up before the regex runs
+    signature_scan: tuple = ()
+    #: stopword -> languages whose stoplist holds it: the language vote reads each word once
+    stop_index: dict = dataclasses.field(default_factory=dict, compare=False, repr=False)
+
+    def signature_counts(self, lowered_text: str) -> dict[int, int]:
+        """Outlet index -> signature matches in the (lowercased) text."""
+        counts: dict[int, int] = {}
+        for i, sig, needle in self.signature_scan:
+            if needle in lowered_text:  # a plain substring search: most pages hold no outlet's needle
+                n = len(sig.findall(lowered_text))
+                if n:
+                    counts[i] = counts.get(i, 0) + n
+        return counts
 
     def for_language(self, language: str | None, default: str) -> LanguageRules:
         return self.languages.get(language or "", self.languages.get(default) or next(iter(self.languages.values())))
@@ -173,11 +209,11 @@ class Rules:
         One-letter tokens do not vote (bullets, initials), and a language that only borrows a
         jusText stoplist must clearly beat the languages with rule files, since those stoplists
         hold many foreign words."""
-        counts: dict[str, int] = {}
+        hits = {lang: 0 for lang in sorted(self.languages)}
         for t in _WORD.findall(text.lower()):
             if len(t) > 1:
-                counts[t] = counts.get(t, 0) + 1
-        hits = {lang: sum(c for t, c in counts.items() if t in lr.stopwords) for lang, lr in sorted(self.languages.items())}
+                for lang in self.stop_index.get(t, ()):
+                    hits[lang] += 1
         own = {lang: h for lang, h in hits.items() if self.languages[lang].own_rules}
         best = max(own, key=lambda lang: (own[lang], lang == default)) if own else default
         best_hits = own.get(best, 0)
@@ -311,4 +347,17 @@ def load_rules(rules_dirs: tuple[str, ...] = ()) -> Rules:
             borrowed = _language(files["common.toml"], {"language": lang, "stoplist": stoplist}, common)
             languages[lang] = dataclasses.replace(borrowed, own_rules=False)
     prune = tuple(common.get("html", {}).get("prune_xpath", []))
-    return Rules(languages, _outlets(files.get("outlets.toml")), prune)
+    outlets = _outlets(files.get("outlets.toml"))
+    scan = tuple((i, sig, _needle(sig.pattern)) for i, o in enumerate(outlets) for sig in o.signatures)
+    index: dict[str, list[str]] = {}
+    for lang in sorted(languages):
+        for w in languages[lang].stopwords:
+            index.setdefault(w, []).append(lang)
+    return Rules(languages, outlets, prune, scan, {w: tuple(v) for w, v in index.items()})
+
+
+def _needle(pattern: str) -> str:
+    """The longest literal word of a signature pattern (lowercase), or '' when it has none."""
+    plain = re.sub(r"\\[a-zA-Z]", " ", pattern).replace("\\", "")
+    words = re.findall(r"[^\W\d_]{3,}", plain.lower())
+    return max(words, key=len) if words else ""

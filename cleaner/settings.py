@@ -18,15 +18,17 @@ class Settings:
     max_bytes: int = 20_000_000
     #: keep the text, category and reason of every removed block in the output record
     keep_removed: bool = True
-    #: characters of cleaned text given to language identification (bounds its cost)
-    language_sample_chars: int = 2000
+    #: characters of cleaned text given to language identification (bounds its cost: langdetect
+    #: takes ~2.5 ms on 500 characters, ~13 ms on 3000, with the same verdict on news text)
+    language_sample_chars: int = 500
     #: language assumed for rule selection when the stopword vote is undecided
     default_language: str = "de"
     #: the block model: None = the shipped model, a folder = a model trained with `cleaner train`,
     #: "none" = rules and the jusText-style heuristic only
     model: str | None = None
     #: HTML extraction mode: "recall" asks trafilatura for more text (our rules and model then filter
-    #: it), "balanced" is trafilatura's default, "precision" its precision mode
+    #: it), "balanced" is trafilatura's default, "precision" its precision mode, "fast" skips its
+    #: fallback extractors
     html_extraction: str = "balanced"
     #: extra metadata to trust (e.g. url known from a crawl); mapping of field -> value
     extra: tuple[tuple[str, str], ...] = field(default=())

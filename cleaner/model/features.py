@@ -41,7 +41,7 @@ def _own(b: Block, rules: LanguageRules, i: int, n: int, chars_before: int, tota
          mode_html: bool) -> dict:
     text = b.text
     f = b.features
-    letters = [c for c in text if c.isalpha()]
+    n_letters = sum(map(str.isalpha, text))
     tokens = text.split()
     dates = rules.find_dates(text[:80]) if any(c.isdigit() for c in text[:80]) else []
     return {
@@ -51,9 +51,9 @@ def _own(b: Block, rules: LanguageRules, i: int, n: int, chars_before: int, tota
         "link_density": f["link_density"],
         "ends_sentence": float(f["ends_sentence"]),
         "digit_ratio": f["digit_ratio"],
-        "upper_ratio": sum(c.isupper() for c in letters) / len(letters) if letters else 0.0,
+        "upper_ratio": sum(map(str.isupper, text)) / n_letters if n_letters else 0.0,
         "punct_ratio": len(_PUNCT.findall(text)) / len(text) if text else 0.0,
-        "mean_word_len": sum(len(t) for t in tokens) / len(tokens) if tokens else 0.0,
+        "mean_word_len": sum(map(len, tokens)) / len(tokens) if tokens else 0.0,
         "sentences": len(_SENT.findall(text)),
         "has_date": float(bool(dates)),
         "starts_with_date": float(bool(dates) and dates[0][1] <= 2),
