@@ -20,7 +20,7 @@ def _cleaner(settings: Settings) -> Cleaner:
     try:
         return Cleaner(settings)
     except RuleError as exc:
-        raise click.ClickException(f"rules: {exc}") from None
+        raise click.ClickException(str(exc)) from None
 
 
 format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="auto", show_default=True,

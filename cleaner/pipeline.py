@@ -13,7 +13,7 @@ from .classify import Scorer, classify, segment_text
 from .document import Document
 from .extract import extract_html
 from .readers import BadInput, decode, read_bytes, sniff_format
-from .ruleset import load_rules
+from .ruleset import RuleError, load_rules
 from .settings import Settings
 
 #: characters of the page used for the stopword vote that picks the rule language
@@ -35,6 +35,8 @@ class Cleaner:
             from .model import load_model
 
             scorer = load_model(self.settings.model) if self.settings.model else load_model()
+            if scorer is None and self.settings.model:
+                raise RuleError(f"{self.settings.model}: no block model there (blocks.json); train one with `cleaner train`")
         self.scorer = scorer
 
     def rules_for(self, text: str):
