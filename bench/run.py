@@ -25,6 +25,7 @@ import data  # noqa: E402
 from cleaner import Cleaner  # noqa: E402
 from cleaner.evaluate import shingle_score, snippet_score  # noqa: E402
 from cleaner.readers import decode  # noqa: E402
+from cleaner.training import render_bs4  # noqa: E402
 from systems import make_systems  # noqa: E402
 
 DetectorFactory.seed = 0
@@ -40,6 +41,7 @@ class Prepared:
     text: str
     lang: str
     page: data.Page
+    text_bs4: str = ""
 
 
 def prepare(page: data.Page) -> Prepared:
@@ -49,7 +51,7 @@ def prepare(page: data.Page) -> Prepared:
         lang = detect(text[:3000])
     except Exception:
         lang = "en"
-    return Prepared(page.key, page.url, html, text, lang, page)
+    return Prepared(page.key, page.url, html, text, lang, page, render_bs4(html))
 
 
 def score(bench: str, pages: list[Prepared], outputs: list[str]):

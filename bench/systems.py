@@ -21,6 +21,10 @@ def make_systems(cleaner: Cleaner) -> dict:
     def cleaner_text(p):
         return cleaner.clean_text(p.text, source=p.key, url=p.url).text
 
+    def cleaner_text_bs4(p):
+        # another renderer's quirks (no layout, a line per text node): the cleaner must not depend on inscriptis
+        return cleaner.clean_text(p.text_bs4, source=p.key, url=p.url).text
+
     def cleaner_html(p):
         return cleaner.clean_html(p.html, source=p.key, url=p.url).text
 
@@ -40,9 +44,11 @@ def make_systems(cleaner: Cleaner) -> dict:
 
     return {
         "cleaner text": ("text", cleaner_text),
+        "cleaner text, bs4 render": ("text", cleaner_text_bs4),
         "cleaner html": ("html", cleaner_html),
         "trafilatura": ("html", traf),
         "trafilatura fast": ("html", traf_fast),
         "jusText": ("html", jt),
         "keep-all text": ("text", keep_all),
+        "keep-all text, bs4 render": ("text", lambda p: p.text_bs4),
     }

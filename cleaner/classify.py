@@ -79,7 +79,8 @@ class Outcome:
 
 
 def segment_text(text: str) -> list[Block]:
-    """One block per non-blank line; blank lines before a block are counted in ``gap_before``."""
+    """One block per non-blank line; blank lines before a block are counted in ``gap_before``.
+    A line a renderer broke mid-sentence (at a link or a bold word) is joined with its rest."""
     blocks: list[Block] = []
     gap = 0
     for lineno, raw in enumerate(text.splitlines(), start=1):
@@ -87,9 +88,33 @@ def segment_text(text: str) -> list[Block]:
         if not line:
             gap += 1
             continue
+        if blocks and gap == 0 and _continues(blocks[-1].text, line):
+            prev = blocks[-1]
+            prev.text = prev.text + ("" if line[0] in _JOIN_TIGHT else " ") + line
+            continue
         blocks.append(Block(index=len(blocks), text=line, line=lineno, gap_before=gap))
         gap = 0
     return blocks
+
+
+REFLOW_MIN_WORDS = 8  # a line this long that stops mid-sentence was broken by the renderer
+_NO_JOIN = re.compile(r"^(?:https?://|www\.|\S+@\S+|(?:von|by|mit|via|e-?mail|tel)\b)", re.IGNORECASE)
+_CONTINUATION_START = re.compile(r"^(?:[a-zäöüßàâçéèêëîïôûùüÿñæœ]|[,.;:!?)\]%])")
+_JOIN_TIGHT = ",.;:!?)]%"
+_OPEN_END = re.compile(r"(?:[,(\[„“\-–]|\b(?:und|oder|der|die|das|den|dem|des|ein|eine|einen|einem|einer|von|vom|zu|zum|zur|mit|für|in|im|an|am|auf|bei|nach|über|unter|the|a|an|of|to|in|on|at|for|with|by|and|or|from|as)\s*)$",
+                       re.IGNORECASE)
+
+
+def _continues(prev: str, line: str) -> bool:
+    """``line`` is the rest of ``prev``'s sentence: prev stops mid-sentence (a long line, or one
+    ending on a comma, hyphen, article or preposition) and line goes on in lower case or with the
+    sentence's punctuation. Never before a URL, an e-mail address or a "von"/"by" byline."""
+    if prev.endswith((".", "!", "?", "…", ":", "\"", "“", "”", "»")) or _BULLET.match(line) or _NO_JOIN.match(line):
+        return False
+    if line[0] in _JOIN_TIGHT:
+        return True
+    return bool(_CONTINUATION_START.match(line)) and (len(prev.split()) >= REFLOW_MIN_WORDS
+                                                      or bool(_OPEN_END.search(prev)))
 
 
 # ================================================================================ 2. context-free

@@ -116,10 +116,30 @@ def _snippet_labels(blocks: list[Block], labels: list[int | None], with_: list[s
 # ------------------------------------------------------------------------------ sources
 
 
-def _render(html: str) -> str:
+def render_inscriptis(html: str) -> str:
+    """The page as inscriptis renders it (layout-aware: blank lines, indentation, bullets)."""
     from inscriptis import get_text  # a training/bench dependency only
 
     return get_text(html)
+
+
+def render_bs4(html: str) -> str:
+    """The page as BeautifulSoup's get_text renders it: no layout, a line per text node (so
+    paragraphs come broken at links and bold words) - a harsh second renderer."""
+    import warnings
+
+    from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
+
+    with warnings.catch_warnings():  # some pages declare XML; an HTML parse is what a browser does too
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        soup = BeautifulSoup(html, "lxml")
+    for el in soup(["script", "style", "noscript", "template"]):
+        el.decompose()
+    return soup.get_text("\n")
+
+
+#: text renderings of each training page: real text dumps come from many renderers
+RENDERERS = (("inscriptis", render_inscriptis), ("bs4", render_bs4))
 
 
 def _annotated_blocks(cleaner: Cleaner, text: str, mode: str) -> tuple[list[Block], LanguageRules]:
@@ -147,16 +167,19 @@ def pages_from_gold(cleaner: Cleaner, gold_path: str, split: str, modes: tuple[s
         else:  # silver labels from our own HTML output, overridden by the human snippets
             gold_text = GoldText(cleaner.clean_html(html, url=url).text)
             with_, without = entry["with"], entry["without"]
-        for mode in modes:
-            if mode == "html" and fmt == "snippets":
-                # silver labels of our own HTML output would teach the model itself (snippet-only
-                # labels there were tried: no gain on either benchmark)
-                continue
-            text = _render(html) if mode == "text" else extract_html(html, url=url).text
+        views = []
+        if "text" in modes:
+            views += [("text", render(html)) for _, render in RENDERERS]
+        if "html" in modes and fmt == "shingles":
+            # (not for snippet golds: silver labels of our own HTML output would teach the model
+            # itself, and snippet-only labels there were tried without gain)
+            views.append(("html", extract_html(html, url=url).text))
+        for mode, text in views:
             blocks, rules = _annotated_blocks(cleaner, text, mode)
             labels = [gold_text.label(b.text) for b in blocks]
             _unlabel_repeats(blocks, labels)
             _snippet_labels(blocks, labels, with_, without)
+            # one source name per page: both renderings of a page fall into the same CV fold
             yield LabelledPage(f"{Path(gold_path).parent.name}/{key}", mode, blocks, rules, labels)
         if log:
             log(f"  {Path(gold_path).parent.name}: {key[:40]}")
