@@ -99,7 +99,7 @@ def memory(n: int) -> list[str]:
             peaks.append(rss)
             rows.append(f"| {size} | {secs:.1f} | {rss / 1024:.0f} |")
     rows.append(f"\n10× corpus peak RSS / 1× corpus: {peaks[1] / peaks[0]:.2f}")
-    return [f"`cleaner clean --workers 1` (peak RSS of the process):", ""] + rows
+    return ["`cleaner clean --workers 1` (peak RSS of the process):", ""] + rows
 
 
 def main() -> int:

@@ -15,7 +15,6 @@ from charset_normalizer import from_bytes
 TEXT_SUFFIXES = (".txt",)
 COMPRESSION_SUFFIXES = (".gz", ".zst")
 HTML_SUFFIXES = (".html", ".htm")
-SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
 #: share of control characters above which bytes are called binary
 MAX_CONTROL_SHARE = 0.05
 SNIFF_BYTES = 4096

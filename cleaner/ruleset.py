@@ -98,9 +98,6 @@ class Outlet:
     min_hits: int = 2
     line_rules: tuple[LineRule, ...] = ()
 
-    def signature_hits(self, text: str) -> int:
-        return sum(len(sig.findall(text)) for sig in self.signatures)
-
 
 @dataclass(frozen=True)
 class LanguageRules:

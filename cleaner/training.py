@@ -18,9 +18,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import os
 import re
-import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -289,7 +287,7 @@ def _booster(X, y, w, names, rounds):
     return lgb.train(LGB_PARAMS, ds, num_boost_round=rounds)
 
 
-def _best_threshold(p: np.ndarray, y: np.ndarray, w: np.ndarray, keep_above: bool = True) -> float:
+def _best_threshold(p: np.ndarray, y: np.ndarray, w: np.ndarray) -> float:
     best, best_f1 = 0.5, -1.0
     for t in np.arange(0.05, 0.96, 0.01):
         pred = p >= t
@@ -386,6 +384,3 @@ def collect(cleaner: Cleaner, golds: Iterable[str], annotated: Iterable[str], pa
         pages += list(pages_from_block_jsonl(cleaner, f))
     return pages
 
-
-def command_line() -> str:
-    return "cleaner " + " ".join(sys.argv[1:]) if sys.argv and os.path.basename(sys.argv[0]) == "cleaner" else ""
