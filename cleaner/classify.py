@@ -1,19 +1,21 @@
 """Block classification: one staged algorithm, read top to bottom (after jusText's core).
 
-1. segment      text -> blocks (one line each, blank lines remembered as gaps)
-2. context-free each block alone: rule hits (a category) and a content class from length and
-                stopword density (good / near-good / short / bad); a learned scorer may vote here
+1. segment      text -> blocks (one line each, blank lines remembered as gaps; a line a renderer
+                broke mid-sentence is joined with its rest)
+2. context-free each block alone: rule hits (a category), menu shape, captions above credits, and
+                a content class from length and stopword density (good / near-good / short / bad)
 3. sections     a section header ("Meistgelesen", "Mehr zum Thema") drops what follows it until
-                article text resumes, the next section starts, or the page ends
+                article text resumes, the next section starts, the footer starts, or the page ends
 4. duplicates   repeats inside the page are dropped after the first kept copy; a block that merely
                 glues together other blocks of the page is dropped in favour of its parts
-5. context      blocks the rules did not decide take their class from their neighbours
+5. decision     the learned model (cleaner/model/) scores every block and decides those no rule
+                decided; without a model, jusText's context revision does
 6. header       (text pages) the title is found above the first article paragraph; what stands
                 before it is page header
-7. categories   a dropped block with no rule of its own takes the category of the dropped block it
-                follows, else "other"
+7. categories   a dropped block with no rule of its own takes the category of the dropped block
+                next to it, else "other"
 
-Rules are precise overrides: a block a rule dropped is never revived by context.
+Rules are precise overrides: a block a rule dropped is never revived by the model or by context.
 """
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The cleaning pipeline for one document: decode -> (extract) -> segment -> classify -> metadata.
 
-``Cleaner`` holds what is expensive to set up (compiled rules, later the model) so that a batch pays
+``Cleaner`` holds what is expensive to set up (compiled rules, the block model) so that a batch pays
 for it once; the module functions ``clean_text`` / ``clean_html`` use a shared default instance.
 """
 from __future__ import annotations
