@@ -284,12 +284,13 @@ def _teaser_shaped(b: Block, rules: LanguageRules) -> bool:
 # ================================================================================ 4. duplicates
 
 
-def _norm(text: str) -> str:
+def norm_key(text: str) -> str:
+    """Text compared for repetition: lower case, punctuation and spacing folded."""
     return _NONWORD.sub(" ", text.lower()).strip()
 
 
 def _duplicates(blocks: list[Block]) -> None:
-    keys = [_norm(b.text) for b in blocks]
+    keys = [norm_key(b.text) for b in blocks]
     _merged_copies(blocks, keys)
     first_kept: dict[str, int] = {}
     for b, key in zip(blocks, keys):
@@ -424,9 +425,9 @@ def _mark_known_title(blocks: list[Block], title: str | None) -> None:
     """HTML pages: the extractor knows the title; drop its repeat from the body."""
     if not title:
         return
-    key = _norm(title)
+    key = norm_key(title)
     for b in blocks[:3]:
-        block_key = _norm(b.text)
+        block_key = norm_key(b.text)
         # the body's title line may carry a kicker ("Nach Corona-Lockerungen ...") or lack a prefix
         if block_key and b.features["words"] <= TITLE_MAX_WORDS and (block_key in key or key in block_key):
             b.label, b.category, b.reason = TITLE, None, "title from HTML metadata"

@@ -12,12 +12,13 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable, Mapping
+
+from .readers import stem
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _SPACE = re.compile(r"\s+")
@@ -115,14 +116,6 @@ def snippet_score(items: Iterable[tuple[str, list[str], list[str]]]) -> Score:
 # ------------------------------------------------------------------------------ gold files
 
 
-def _stem(name: str) -> str:
-    base = os.path.basename(name)
-    for suffix in (".gz", ".zst", ".html", ".htm", ".txt"):
-        if base.endswith(suffix):
-            base = base[: -len(suffix)]
-    return base
-
-
 def load_gold(path: str) -> tuple[str, dict[str, dict]]:
     """(format, {document stem: gold entry}) for a ScrapingHub ground-truth.json or a trafilatura
     evaldata.json."""
@@ -134,7 +127,7 @@ def load_gold(path: str) -> tuple[str, dict[str, dict]]:
     if "articleBody" in first:
         return "shingles", {key: value for key, value in data.items()}
     if "with" in first and "file" in first:
-        return "snippets", {_stem(v["file"]): v for v in data.values()}
+        return "snippets", {stem(v["file"]): v for v in data.values()}
     raise ValueError(f"{path}: unknown gold format (need articleBody, or file/with/without)")
 
 
@@ -145,7 +138,7 @@ def score_records(records: Iterable[Mapping], gold_path: str) -> tuple[str, Scor
     by_url = {v.get("url"): k for k, v in gold.items() if v.get("url")}
     texts: dict[str, str] = {}
     for rec in records:
-        key = _stem(rec.get("source", ""))
+        key = stem(rec.get("source", ""))
         if key not in gold:
             key = by_url.get(rec.get("url"), key)
         if key in gold:

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from langdetect import DetectorFactory, detect_langs
 from langdetect.lang_detect_exception import LangDetectException
 
+from .classify import DATELINE_WINDOW  # a paragraph's dateline stands within its first characters
 from .document import BOILERPLATE, TITLE, Block
 from .ruleset import LanguageRules, Outlet, Rules
 
@@ -20,8 +21,6 @@ DetectorFactory.seed = 0  # langdetect samples at random: a fixed seed makes it 
 #: from the clock so that the same input gives the same output on any day
 MIN_YEAR = 1990
 MAX_YEAR = 2035
-#: a paragraph's dateline stands within its first characters ("[24.9.2018] Die ...", "Berlin, 3. Mai 2020 -")
-DATELINE_WINDOW = 40
 #: only the first kept paragraphs may carry the article's dateline
 DATELINE_PARAGRAPHS = 3
 #: a byline this many blocks away from the nearest kept block is not the article's (footer, sidebar)

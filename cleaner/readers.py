@@ -33,6 +33,12 @@ def base_name(path: str) -> str:
     return name
 
 
+def stem(path: str) -> str:
+    """File name without compression and type endings: ``a/b.html.gz`` -> ``b``."""
+    name = base_name(path)
+    return name.rsplit(".", 1)[0] if "." in name else name
+
+
 def open_binary(path: str):
     """A binary stream of the file, decompressed by its ending (.gz, .zst)."""
     if path.endswith(".zst"):

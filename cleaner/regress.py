@@ -91,11 +91,12 @@ def run(raw: str, clean: str, cleaner: Cleaner, update: bool = False) -> tuple[l
     for src in sorted(set(golden) - seen):
         diffs.append(Difference(src, ["  golden record has no input any more"]))
     if update:
-        from .writers import AtomicWriter, write_review_text
+        from .writers import ShardWriter, write_review_text
 
-        with AtomicWriter(corpus_path) as w:
-            for rec in records:
-                w.write(rec)
+        writer = ShardWriter(corpus_path, shard_size=None, compression=None)
+        for rec in records:
+            writer.write(rec)
+        writer.close()
         for rec in records:
             write_review_text(clean, rec["source"], rec["text"])
     return diffs, errors

@@ -1,7 +1,7 @@
 """One frozen settings value, passed down through every stage (like trafilatura's options)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 FORMATS = ("auto", "text", "html")
 
@@ -30,8 +30,6 @@ class Settings:
     #: it), "balanced" is trafilatura's default, "precision" its precision mode, "fast" skips its
     #: fallback extractors
     html_extraction: str = "balanced"
-    #: extra metadata to trust (e.g. url known from a crawl); mapping of field -> value
-    extra: tuple[tuple[str, str], ...] = field(default=())
 
     def __post_init__(self) -> None:
         if self.format not in FORMATS:

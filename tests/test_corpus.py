@@ -169,9 +169,6 @@ def test_templates_are_learned_per_outlet_and_removed(tmp_path):
     assert any(b["category"] == "template" and slogan_line in b["text"] for b in got[0]["removed_blocks"])
     stats = json.loads((tmp_path / "c.work" / "stats.json").read_text())
     assert stats["template_lines_learned"] >= 1 and stats["template_lines_removed"] == 10
-    # a single document learns nothing
-    single = tmp_path / "one.jsonl"
-    clean(folder / "a.jsonl", "-o", single, "--no-dedup", "--task-size", "64")
 
 
 def _wait_for(predicate, timeout: float) -> bool:

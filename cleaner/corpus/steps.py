@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..classify import norm_key
+
 _WORD = re.compile(r"\w+", re.UNICODE)
-_NONWORD = re.compile(r"[\W_]+", re.UNICODE)
 _BULLET = re.compile(r"^\s*[•·\-–*▪►>]\s")
 _SYMBOL = re.compile(r"#|…|\.\.\.")
 
@@ -63,24 +64,20 @@ def quality_problem(text: str, words: list[str]) -> str | None:
     return None
 
 
-def norm_line(line: str) -> str:
-    return _NONWORD.sub(" ", line.lower()).strip()
-
-
 def line_hash(line: str) -> str:
     """A short stable hash of a normalised line (what template learning counts)."""
-    return hashlib.blake2b(norm_line(line).encode("utf-8"), digest_size=8).hexdigest()
+    return hashlib.blake2b(norm_key(line).encode("utf-8"), digest_size=8).hexdigest()
 
 
 def template_candidates(text: str) -> set[str]:
     """Hashes of the short lines of a cleaned text (each counted once per document)."""
     return {line_hash(line) for line in text.splitlines()
-            if line.strip() and len(line.split()) <= TEMPLATE_MAX_WORDS and norm_line(line)}
+            if line.strip() and len(line.split()) <= TEMPLATE_MAX_WORDS and norm_key(line)}
 
 
 def text_hash(text: str) -> str:
     """Exact-duplicate key: the text with case, punctuation and spacing normalised."""
-    return hashlib.blake2b(norm_line(text).encode("utf-8"), digest_size=16).hexdigest()
+    return hashlib.blake2b(norm_key(text).encode("utf-8"), digest_size=16).hexdigest()
 
 
 def minhash_signature(text: str, num_perm: int, seed: int = 1) -> str:

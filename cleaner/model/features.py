@@ -10,6 +10,7 @@ import math
 import re
 from typing import Sequence
 
+from ..classify import norm_key
 from ..document import CATEGORIES, Block
 from ..ruleset import LanguageRules
 
@@ -23,7 +24,6 @@ _URL_MAIL = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.]+", re.IGN
 _SEPARATOR = re.compile(r"\s[|»›•·/>]\s")
 _BULLET = re.compile(r"^[•·\-–*▪►>]\s")
 _PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
-_NONWORD = re.compile(r"[\W_]+", re.UNICODE)
 
 OWN = ["log_chars", "words", "stopword_density", "link_density", "ends_sentence", "digit_ratio", "upper_ratio",
        "punct_ratio", "mean_word_len", "sentences", "has_date", "starts_with_date", "has_url_or_email", "bullet",
@@ -83,7 +83,7 @@ def page_features(blocks: Sequence[Block], rules: LanguageRules, mode: str = "te
     n = len(blocks)
     if n == 0:
         return []
-    keys = [_NONWORD.sub(" ", b.text.lower()).strip() for b in blocks]
+    keys = [norm_key(b.text) for b in blocks]
     counts: dict[str, int] = {}
     for k in keys:
         counts[k] = counts.get(k, 0) + 1
