@@ -62,6 +62,8 @@ _NONWORD = re.compile(r"[\W_]+", re.UNICODE)
 _SENTENCE_END = re.compile(r"[.!?…:;\"“”»«'’)]$")
 _PROSE_END = re.compile(r"[.!][\"“”»«'’)]?$")
 _BULLET = re.compile(r"^[•·\-–*▪►>]\s")
+#: list markers a renderer puts before list items ("* ", nested "+ "); rules see the item without them
+_LIST_MARKER = re.compile(r"^(?:[•·\-–*+▪►>]\s+)+")
 _MENU_TOKEN = re.compile(r"^(?:[A-ZÄÖÜ0-9][\w.&'’-]*|[&|/•·–-]+)$")
 
 # A scorer (the learned model) returns one content probability per block; it has two thresholds,
@@ -158,14 +160,20 @@ def _context_free(blocks: list[Block], rules: LanguageRules, extra_rules: Sequen
         n_words = b.features["words"]
         # most specific first: a row of widget words is a share bar; then a row of capitalised
         # words is a menu ("Sport Kultur Service E-Paper" is not a notice); then keyword rules
-        rule = rules.match_vocab(b.text, n_words)
+        item = rule_text(b.text)
+        rule = rules.match_vocab(item, n_words)
         if rule is None and _menu_shaped(b):
             b.drop("navigation", "menu shape (capitalised words, no stopword)")
             continue
-        rule = rule or rules.match_line(b.text, n_words, extra_rules)
+        rule = rule or rules.match_line(item, n_words, extra_rules)
         if rule is not None:
             b.drop(rule.category, rule.id)
     _captions_above_credits(blocks)
+
+
+def rule_text(text: str) -> str:
+    """The text rules match against: a list item without its marker ("* Tags: ..." -> "Tags: ...")."""
+    return _LIST_MARKER.sub("", text, count=1) if text[:1] in "•·-–*+▪►>" else text
 
 
 def _menu_shaped(b: Block) -> bool:
@@ -226,7 +234,7 @@ def _sections(blocks: list[Block], rules: LanguageRules) -> None:
 def _section_header(b: Block, rules: LanguageRules) -> SectionRule | None:
     if b.features["link_density"] > 0:  # "Weitere Informationen: www..." is a link line, not a header
         return None
-    return rules.match_section(b.text, b.features["words"])
+    return rules.match_section(b.text, b.features["words"])  # a list item is not a section header
 
 
 def _section_end(blocks: list[Block], start: int, rule: SectionRule, rules: LanguageRules,
