@@ -99,6 +99,44 @@ class Outlet:
     line_rules: tuple[LineRule, ...] = ()
 
 
+def _alternation(rules) -> re.Pattern | None:
+    """One pattern matching wherever any of ``rules`` could match, for lowercased text. A rule whose
+    pattern spells an uppercase letter keeps case-insensitive matching inside the alternation."""
+    if not rules:
+        return None
+    parts = [f"(?:{r.regex.pattern})" if not _spells_uppercase(r.regex.pattern) else f"(?i:{r.regex.pattern})"
+             for r in rules]
+    return re.compile("|".join(parts), re.UNICODE)
+
+
+def _spells_uppercase(pattern: str) -> bool:
+    """An uppercase letter that is not an escape such as \\S or \\W."""
+    return any(ch.isupper() and (i == 0 or pattern[i - 1] != "\\") for i, ch in enumerate(pattern))
+
+
+def _anchored(pattern: str) -> bool:
+    """True when every top-level alternative of ``pattern`` starts with ``^`` (no MULTILINE flag is
+    used, so such a pattern can only match at the start of a line's text)."""
+    parts, depth, in_class, escaped, start = [], 0, False, False, 0
+    for i, ch in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]" or i == start
+        elif ch == "[":
+            in_class, start = True, i + 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(i)
+    bounds = [-1, *parts, len(pattern)]
+    return all(pattern[a + 1:b].startswith("^") for a, b in zip(bounds, bounds[1:]))
+
+
 @dataclass(frozen=True)
 class LanguageRules:
     """Everything the classifier needs for one language: common rules plus the language's own."""
@@ -110,19 +148,19 @@ class LanguageRules:
     section_rules: tuple[SectionRule, ...]
     date_regexes: tuple[re.Pattern, ...]
     months: dict
-    #: one alternation of every line pattern: a block that misses it needs no per-rule check
-    prefilter: re.Pattern
     #: False for languages that only borrow a jusText stoplist (no rule file of their own)
     own_rules: bool = True
-    #: prefilters by block length: a long paragraph is tried only against rules that allow its length
+    #: prefilters by block length (a long paragraph is tried only against rules that allow its
+    #: length); a block that misses them needs no per-rule check
     _by_length: dict = dataclasses.field(default_factory=dict, compare=False, repr=False)
 
     def match_line(self, text: str, n_words: int, extra: Iterable[LineRule] = ()) -> LineRule | VocabRule | None:
         for rule in extra:
             if rule.applies(text, n_words):
                 return rule
-        rules, prefilter = self._rules_for_length(n_words)
-        if prefilter is not None and prefilter.search(text):
+        rules, at_start, anywhere = self._rules_for_length(n_words)
+        low = text.lower()  # prefilters are compiled case-sensitive over lowercase text: twice as fast
+        if (at_start is not None and at_start.match(low)) or (anywhere is not None and anywhere.search(low)):
             for rule in rules:
                 if rule.applies(text, n_words):
                     return rule
@@ -141,8 +179,11 @@ class LanguageRules:
             rules = tuple(r for r in self.line_rules
                           if (r.max_words is None or r.max_words >= n_words)
                           and (r.min_words is None or r.min_words <= n_words))
-            pattern = "|".join(f"(?:{r.regex.pattern})" for r in rules)
-            found = (rules, re.compile(pattern, FLAGS) if rules else None)
+            # most rules are anchored at the line start: tried once there (``match``) instead of at
+            # every position, the rest are searched; either prefilter hit sends the line to the rules
+            start = [r for r in rules if _anchored(r.regex.pattern)]
+            rest = [r for r in rules if not _anchored(r.regex.pattern)]
+            found = (rules, _alternation(start), _alternation(rest))
             self._by_length[key] = found
         return found
 
@@ -305,9 +346,7 @@ def _language(path: Path, data: dict, common: dict) -> LanguageRules:
     except ValueError:
         raise RuleError(f"{where}: unknown jusText stoplist {stoplist!r}") from None
     stopwords |= frozenset(w.lower() for w in data.get("extra_stopwords", []))
-    prefilter = re.compile("|".join(f"(?:{r.regex.pattern})" for r in line) or r"(?!x)x", FLAGS)
-    return LanguageRules(lang, stopwords, tuple(line), tuple(vocab), tuple(sections), date_regexes, months,
-                         prefilter)
+    return LanguageRules(lang, stopwords, tuple(line), tuple(vocab), tuple(sections), date_regexes, months)
 
 
 def _outlets(path: Path | None) -> tuple[Outlet, ...]:
