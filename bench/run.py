@@ -80,7 +80,10 @@ def main(argv=None) -> int:
         cleaner.scorer.html_threshold = args.html_threshold
     if cleaner.scorer is not None and args.text_threshold is not None:
         cleaner.scorer.threshold = args.text_threshold
-    systems = make_systems(cleaner)
+    fast = Cleaner(Settings(model=args.model, html_extraction="fast"))
+    if fast.scorer is not None and args.html_threshold is not None:
+        fast.scorer.html_threshold = args.html_threshold
+    systems = make_systems(cleaner, fast)
     names = args.systems or list(systems)
     rows = []
     for bench in args.bench:

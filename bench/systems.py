@@ -14,7 +14,7 @@ JUSTEXT_LANG = {"de": "German", "en": "English", "fr": "French", "es": "Spanish"
                 "ro": "Romanian", "uk": "Ukrainian", "id": "Indonesian", "vi": "Vietnamese", "ar": "Arabic"}
 
 
-def make_systems(cleaner: Cleaner) -> dict:
+def make_systems(cleaner: Cleaner, fast_cleaner: Cleaner | None = None) -> dict:
     """name -> (input kind, function). Input kind ``html`` gets the page's HTML string, ``text`` the
     page rendered to text with inscriptis."""
 
@@ -27,6 +27,9 @@ def make_systems(cleaner: Cleaner) -> dict:
 
     def cleaner_html(p):
         return cleaner.clean_html(p.html, source=p.key, url=p.url).text
+
+    def cleaner_html_fast(p):
+        return (fast_cleaner or cleaner).clean_html(p.html, source=p.key, url=p.url).text
 
     def traf(p):
         return trafilatura.extract(p.html, url=p.url) or ""
@@ -46,6 +49,7 @@ def make_systems(cleaner: Cleaner) -> dict:
         "cleaner text": ("text", cleaner_text),
         "cleaner text, bs4 render": ("text", cleaner_text_bs4),
         "cleaner html": ("html", cleaner_html),
+        "cleaner html, fast extraction": ("html", cleaner_html_fast),
         "trafilatura": ("html", traf),
         "trafilatura fast": ("html", traf_fast),
         "jusText": ("html", jt),

@@ -9,7 +9,7 @@ import click
 from .pipeline import Cleaner
 from .readers import BadInput
 from .ruleset import RuleError
-from .settings import FORMATS, Settings
+from .settings import FORMATS, HTML_EXTRACTION, Settings
 
 
 def _settings(fmt: str, rules: tuple[str, ...], model: str | None = None, **kw) -> Settings:
@@ -27,6 +27,9 @@ format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), defa
                              help="Input kind; auto decides by file name, then by content.")
 rules_option = click.option("--rules", "rules", multiple=True, type=click.Path(file_okay=False),
                             help="Extra rule folder (repeatable); files there replace packaged ones of the same name.")
+html_option = click.option("--html-extraction", "html_extraction", type=click.Choice(HTML_EXTRACTION),
+                           default="balanced", show_default=True,
+                           help="trafilatura mode for HTML pages; 'fast' skips its fallback extractors.")
 model_option = click.option("--model", "model", default=None,
                             help="Block model folder (from `cleaner train`), or 'none' for rules and heuristics only.")
 
@@ -44,6 +47,7 @@ def main() -> None:
 @format_option
 @rules_option
 @model_option
+@html_option
 @click.option("--txt-dir", type=click.Path(file_okay=False), help="Also write one <name>.txt per document here.")
 @click.option("--removed/--no-removed", default=True, show_default=True,
               help="Keep every removed block (text, category, reason) in the records.")
@@ -70,13 +74,13 @@ def main() -> None:
 @click.option("--errors", "errors_path", type=click.Path(dir_okay=False), help="Failures JSONL (default: WORK/errors.jsonl).")
 @click.option("--keep-work", is_flag=True, help="Keep the per-task files in the work folder after the run.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar with docs/s (default: on a terminal).")
-def clean(paths, output, fmt, rules, model, txt_dir, removed, max_bytes, workers, dask_address, resume, work_dir,
+def clean(paths, output, fmt, rules, model, html_extraction, txt_dir, removed, max_bytes, workers, dask_address, resume, work_dir,
           task_size, shard_size, compression, dedup, near_dup_threshold, languages, min_words, quality, templates,
           stats_path, errors_path, keep_work, progress) -> None:
     """Clean files, folders, globs, JSONL and WARC files into a JSONL corpus."""
     from .corpus import Filters, RunConfig, RunError, run
 
-    settings = _settings(fmt, rules, model, keep_removed=removed, max_bytes=max_bytes)
+    settings = _settings(fmt, rules, model, keep_removed=removed, max_bytes=max_bytes, html_extraction=html_extraction)
     _cleaner(settings)  # fail early, with one line, on broken rules or model
     config = RunConfig(
         output=output, work_dir=work_dir, workers=workers or (os.cpu_count() or 1), dask=dask_address,
@@ -136,10 +140,11 @@ def summary_lines(stats: dict) -> list[str]:
 @format_option
 @rules_option
 @model_option
+@html_option
 @click.option("--width", type=int, default=90, show_default=True, help="Characters of block text shown.")
-def explain(file, fmt, rules, model, width) -> None:
+def explain(file, fmt, rules, model, html_extraction, width) -> None:
     """Show every block of FILE with keep/drop, category, the deciding rule and its scores."""
-    cleaner = _cleaner(_settings(fmt, rules, model))
+    cleaner = _cleaner(_settings(fmt, rules, model, html_extraction=html_extraction))
     try:
         doc = cleaner.clean_file(file)
     except BadInput as exc:

@@ -96,3 +96,25 @@ def test_regress_passes_on_golden_and_fails_on_change(in_root, tmp_path):
     upd = runner.invoke(main, ["regress", "raw", str(golden), "--update"])
     assert upd.exit_code == 0
     assert runner.invoke(main, ["regress", "raw", str(golden)]).exit_code == 0
+
+
+def test_html_extraction_option_reaches_the_extractor(in_root, tmp_path, monkeypatch):
+    import cleaner.extract as extract
+
+    seen = []
+    real = extract.trafilatura.bare_extraction
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs.get("fast"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(extract.trafilatura, "bare_extraction", spy)
+    page = next(p for p in sorted((in_root / "raw").iterdir()) if p.name.endswith(".html.gz"))
+    for mode in ("fast", "balanced"):
+        out = tmp_path / f"{mode}.jsonl"
+        result = CliRunner().invoke(main, ["clean", str(page), "-o", str(out), "--html-extraction", mode, "--workers", "1"])
+        assert result.exit_code == 0, result.output
+        assert json.loads(out.read_text(encoding="utf-8"))["text"]
+    assert seen == [True, False]
+    bad = CliRunner().invoke(main, ["clean", str(page), "-o", str(tmp_path / "x.jsonl"), "--html-extraction", "turbo"])
+    assert bad.exit_code == 2 and "turbo" in bad.output
