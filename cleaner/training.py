@@ -316,7 +316,7 @@ def train(pages: list[LabelledPage], out_dir: str, command: str, log=print) -> d
         booster = _booster(X[train_mask], y[train_mask], w[train_mask], FEATURE_NAMES, ROUNDS)
         for g, (start, end, feats, labels) in enumerate(page_rows):
             if fold_of_page[g] == fold:
-                oof_by_page[g] = booster.predict(np.asarray(feats, dtype=np.float64)).tolist() if feats else []
+                oof_by_page[g] = booster.predict(np.asarray(feats, dtype=np.float64)).tolist() if len(feats) else []
         log(f"  stage 1, fold {fold + 1}/{FOLDS}")
     X2, y2, w2, modes = [], [], [], []
     for g, (start, end, feats, labels) in enumerate(page_rows):

@@ -10,6 +10,8 @@ import math
 import re
 from typing import Sequence
 
+import numpy as np
+
 from ..classify import norm_key
 from ..document import CATEGORIES, Block
 from ..ruleset import LanguageRules
@@ -24,6 +26,7 @@ _URL_MAIL = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.]+", re.IGN
 _SEPARATOR = re.compile(r"\s[|»›•·/>]\s")
 _BULLET = re.compile(r"^[•·\-–*▪►>]\s")
 _PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
+_DIGIT = re.compile(r"\d")
 
 OWN = ["log_chars", "words", "stopword_density", "link_density", "ends_sentence", "digit_ratio", "upper_ratio",
        "punct_ratio", "mean_word_len", "sentences", "has_date", "starts_with_date", "has_url_or_email", "bullet",
@@ -35,6 +38,7 @@ WINDOWED = ["win_stopword_density", "win_log_chars", "win_rule_share", "win_good
             "page_log_blocks", "good_chars_before", "good_chars_after"]
 FEATURE_NAMES = (OWN + [f"{name}@{o:+d}" for o in NEIGHBOURS for name in CONTEXT] + WINDOWED)
 CATEGORICAL = ["rule"] + [f"rule@{o:+d}" for o in NEIGHBOURS]
+_COL = {name: i for i, name in enumerate(OWN)}
 
 
 def _own(b: Block, rules: LanguageRules, i: int, n: int, chars_before: int, total_chars: int, repeats: int,
@@ -43,7 +47,9 @@ def _own(b: Block, rules: LanguageRules, i: int, n: int, chars_before: int, tota
     f = b.features
     n_letters = sum(map(str.isalpha, text))
     tokens = text.split()
-    dates = rules.find_dates(text[:80]) if any(c.isdigit() for c in text[:80]) else []
+    dates = rules.find_dates(text[:80]) if _DIGIT.search(text, 0, 80) else []
+    # the URL/e-mail pattern is slow to fail; a line without "@", "://" or "www." cannot match it
+    url_or_mail = ("@" in text or "://" in text or "www." in text.lower()) and bool(_URL_MAIL.search(text))
     return {
         "log_chars": math.log1p(f["chars"]),
         "words": f["words"],
@@ -57,7 +63,7 @@ def _own(b: Block, rules: LanguageRules, i: int, n: int, chars_before: int, tota
         "sentences": len(_SENT.findall(text)),
         "has_date": float(bool(dates)),
         "starts_with_date": float(bool(dates) and dates[0][1] <= 2),
-        "has_url_or_email": float(bool(_URL_MAIL.search(text))),
+        "has_url_or_email": float(url_or_mail),
         "bullet": float(bool(_BULLET.match(text))),
         "separators": len(_SEPARATOR.findall(text)),
         "rel_pos": i / (n - 1) if n > 1 else 0.0,
@@ -78,11 +84,14 @@ def _own(b: Block, rules: LanguageRules, i: int, n: int, chars_before: int, tota
     }
 
 
-def page_features(blocks: Sequence[Block], rules: LanguageRules, mode: str = "text") -> list[list[float]]:
-    """One feature row per block, in FEATURE_NAMES order."""
+def page_features(blocks: Sequence[Block], rules: LanguageRules, mode: str = "text") -> np.ndarray:
+    """One feature row per block, in FEATURE_NAMES order (an n x len(FEATURE_NAMES) array).
+
+    Neighbour and window columns are built column-wise; sums run in the same order as a plain
+    left-to-right sum, so the values are the same as block-by-block code would give."""
     n = len(blocks)
     if n == 0:
-        return []
+        return np.zeros((0, len(FEATURE_NAMES)))
     keys = [norm_key(b.text) for b in blocks]
     counts: dict[str, int] = {}
     for k in keys:
@@ -90,37 +99,47 @@ def page_features(blocks: Sequence[Block], rules: LanguageRules, mode: str = "te
     total_chars = sum(b.features["chars"] for b in blocks) or 1
     own, before = [], 0
     for i, b in enumerate(blocks):
-        own.append(_own(b, rules, i, n, before, total_chars, counts[keys[i]] - 1, mode == "html"))
+        own.append(list(_own(b, rules, i, n, before, total_chars, counts[keys[i]] - 1, mode == "html").values()))
         before += b.features["chars"]
-    good = [b.cf_class == "good" and b.category is None for b in blocks]
-    good_idx = [i for i, g in enumerate(good) if g]
-    first, last = (good_idx[0], good_idx[-1]) if good_idx else (n, -1)
-    good_chars = [b.features["chars"] if g else 0 for b, g in zip(blocks, good)]
-    total_good = sum(good_chars) or 1
-    cum = 0
-    rows = []
-    for i, o in enumerate(own):
-        o["region"] = -1.0 if i < first else (1.0 if i > last else 0.0)
-        row = [o[name] for name in OWN]
-        for off in NEIGHBOURS:
-            j = i + off
-            if 0 <= j < n:
-                row += [own[j][name] for name in CONTEXT]
-            else:
-                row += [-1.0] * len(CONTEXT)
-        lo, hi = max(0, i - WINDOW), min(n, i + WINDOW + 1)
-        win = own[lo:hi]
-        good_before = cum
-        cum += good_chars[i]
-        row += [
-            sum(w["stopword_density"] for w in win) / len(win),
-            sum(w["log_chars"] for w in win) / len(win),
-            sum(w["rule"] >= 0 for w in win) / len(win),
-            sum(good[max(0, i - 5):i + 6]) / len(good[max(0, i - 5):i + 6]),
-            len(good_idx) / n,
-            math.log1p(n),
-            good_before / total_good,
-            (total_good - cum) / total_good,
-        ]
-        rows.append(row)
-    return rows
+    A = np.array(own, dtype=np.float64)
+    good = np.array([b.cf_class == "good" and b.category is None for b in blocks])
+    good_idx = np.flatnonzero(good)
+    first, last = (good_idx[0], good_idx[-1]) if len(good_idx) else (n, -1)
+    pos = np.arange(n)
+    A[:, _COL["region"]] = np.where(pos < first, -1.0, np.where(pos > last, 1.0, 0.0))
+
+    # neighbours: the CONTEXT columns of the blocks around, -1 beyond the page
+    ctx = A[:, [_COL[name] for name in CONTEXT]]
+    reach = max(abs(o) for o in NEIGHBOURS)
+    padded = np.vstack([np.full((reach, len(CONTEXT)), -1.0), ctx, np.full((reach, len(CONTEXT)), -1.0)])
+    parts = [A] + [padded[reach + off: reach + off + n] for off in NEIGHBOURS]
+
+    # windows of +-WINDOW blocks (+-5 for the good share), clipped at the page ends
+    lo, hi = np.maximum(0, pos - WINDOW), np.minimum(n, pos + WINDOW + 1)
+    size = (hi - lo).astype(np.float64)
+    lo5, hi5 = np.maximum(0, pos - 5), np.minimum(n, pos + 6)
+    good_chars = np.array([b.features["chars"] if g else 0 for b, g in zip(blocks, good)], dtype=np.int64)
+    total_good = int(good_chars.sum()) or 1
+    cum = np.cumsum(good_chars)
+    good_count = np.concatenate([[0], np.cumsum(good)])
+    windowed = np.column_stack([
+        window_sum(A[:, _COL["stopword_density"]], lo, hi) / size,
+        window_sum(A[:, _COL["log_chars"]], lo, hi) / size,
+        window_sum((A[:, _COL["rule"]] >= 0).astype(np.float64), lo, hi) / size,
+        (good_count[hi5] - good_count[lo5]) / (hi5 - lo5),
+        np.full(n, len(good_idx) / n),
+        np.full(n, math.log1p(n)),
+        (cum - good_chars) / total_good,
+        (total_good - cum) / total_good,
+    ])
+    return np.hstack(parts + [windowed])
+
+
+def window_sum(col: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """sum(col[lo[i]:hi[i]]) for every i, adding left to right like Python's sum."""
+    acc = np.zeros(len(col))
+    for k in range(int((hi - lo).max())):
+        idx = lo + k
+        inside = idx < hi
+        acc[inside] += col[idx[inside]]
+    return acc

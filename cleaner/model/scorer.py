@@ -16,7 +16,7 @@ import numpy as np
 
 from ..document import Block
 from ..ruleset import LanguageRules
-from .features import CATEGORICAL, FEATURE_NAMES, page_features
+from .features import CATEGORICAL, FEATURE_NAMES, window_sum, page_features
 
 MODEL_DIR = Path(__file__).parent
 META_FILE = "blocks.json"
@@ -26,31 +26,26 @@ STAGE2_OWN = ["log_chars", "stopword_density", "cf_class", "rule", "ends_sentenc
               "link_density", "in_section", "mode_html", "rel_pos", "context_good"]
 STAGE2_NAMES = (["p"] + [f"p@{o:+d}" for o in STAGE2_OFFSETS]
                 + ["p_win2", "p_win5", "p_max_before", "p_max_after", "p_page_mean"] + STAGE2_OWN)
+_STAGE2_IDX = [FEATURE_NAMES.index(name) for name in STAGE2_OWN]
 
 
-def stage2_rows(p: Sequence[float], rows: Sequence[Sequence[float]]) -> list[list[float]]:
-    """Stage-2 features of every block of one page from stage-1 probabilities ``p``."""
+def stage2_rows(p: Sequence[float], rows: np.ndarray) -> np.ndarray:
+    """Stage-2 features of every block of one page from stage-1 probabilities ``p`` (a list, summed
+    left to right as in training)."""
     n = len(p)
-    idx = [FEATURE_NAMES.index(name) for name in STAGE2_OWN]
     mean = float(sum(p) / n) if n else 0.0
-    out = []
-    prefix_max, running = [], -1.0
-    for v in p:
-        prefix_max.append(running)
-        running = max(running, v)
-    suffix_max, running = [0.0] * n, -1.0
-    for i in range(n - 1, -1, -1):
-        suffix_max[i] = running
-        running = max(running, p[i])
-    for i in range(n):
-        row = [p[i]]
-        row += [p[i + o] if 0 <= i + o < n else -1.0 for o in STAGE2_OFFSETS]
-        w2 = p[max(0, i - 2):i + 3]
-        w5 = p[max(0, i - 5):i + 6]
-        row += [sum(w2) / len(w2), sum(w5) / len(w5), prefix_max[i], suffix_max[i], mean]
-        row += [rows[i][k] for k in idx]
-        out.append(row)
-    return out
+    P = np.asarray(p, dtype=np.float64)
+    reach = max(abs(o) for o in STAGE2_OFFSETS)
+    padded = np.concatenate([np.full(reach, -1.0), P, np.full(reach, -1.0)])
+    pos = np.arange(n)
+    prefix_max = np.concatenate([[-1.0], np.maximum.accumulate(np.maximum(P, -1.0))[:-1]]) if n else P
+    suffix_max = np.concatenate([np.maximum.accumulate(np.maximum(P, -1.0)[::-1])[::-1][1:], [-1.0]]) if n else P
+    cols = [P] + [padded[reach + o: reach + o + n] for o in STAGE2_OFFSETS]
+    for w in (2, 5):
+        lo, hi = np.maximum(0, pos - w), np.minimum(n, pos + w + 1)
+        cols.append(window_sum(P, lo, hi) / (hi - lo))
+    cols += [prefix_max, suffix_max, np.full(n, mean)]
+    return np.hstack([np.column_stack(cols), np.asarray(rows)[:, _STAGE2_IDX]]) if n else np.zeros((0, len(STAGE2_NAMES)))
 
 
 class BlockModel:
