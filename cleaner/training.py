@@ -40,12 +40,12 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 SEED = 20261122
 FOLDS = 5
 LGB_PARAMS = {
-    "objective": "binary", "learning_rate": 0.1, "num_leaves": 31, "min_data_in_leaf": 20,
+    "objective": "binary", "learning_rate": 0.05, "num_leaves": 31, "min_data_in_leaf": 20,
     "feature_fraction": 0.8, "bagging_fraction": 0.8, "bagging_freq": 1, "lambda_l2": 1.0,
     "seed": SEED, "deterministic": True, "force_row_wise": True, "num_threads": 1, "verbose": -1,
 }
-ROUNDS = 200
-STAGE2_ROUNDS = 100
+ROUNDS = 400
+STAGE2_ROUNDS = 200
 #: a block is article text when this share of its word 4-grams is in the gold text
 ALIGN_MIN_SHARE = 0.5
 
