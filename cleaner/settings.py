@@ -28,7 +28,7 @@ class Settings:
     #: "none" = rules and the jusText-style heuristic only
     model: str | None = None
     #: HTML extraction mode: "balanced" is trafilatura's default; "fast" skips its fallback
-    #: extractors (about 1.4x faster end to end, F1 still above trafilatura default - bench/RESULTS.md);
+    #: extractors (about 1.2x faster end to end, F1 still above trafilatura default - bench/RESULTS.md);
     #: "recall" asks for more text (our rules and model then filter it), "precision" its precision mode
     html_extraction: str = "balanced"
 
