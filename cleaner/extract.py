@@ -8,11 +8,13 @@ from dataclasses import dataclass
 
 import trafilatura
 from courlan import extract_domain
+from htmldate import find_date
+# trafilatura's own metadata steps, called one by one (module-level functions of trafilatura 2.x,
+# which pyproject pins as the lower bound): a renamed one fails at import, not silently
 from trafilatura.metadata import (META_URL, examine_meta, extract_meta_json, extract_sitename, extract_title,
                                   extract_url)
 from trafilatura.settings import Document as TrafDocument
 from trafilatura.utils import load_html
-from htmldate import find_date
 
 _TITLE_TAG = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 #: separators between a page title and the site name appended to it
