@@ -171,7 +171,9 @@ def pages_from_gold(cleaner: Cleaner, gold_path: str, split: str, modes: tuple[s
         if "html" in modes and fmt == "shingles":
             # (not for snippet golds: silver labels of our own HTML output would teach the model
             # itself, and snippet-only labels there were tried without gain)
-            views.append(("html", extract_html(html, url=url).text))
+            # the same extraction as Cleaner.clean_html (pruned markup, extraction mode)
+            views.append(("html", extract_html(html, url=url, prune_xpath=cleaner.rules.html_prune_xpath,
+                                               focus=cleaner.settings.html_extraction).text))
         for mode, text in views:
             blocks, rules = _annotated_blocks(cleaner, text, mode)
             labels = [gold_text.label(b.text) for b in blocks]
