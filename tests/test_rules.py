@@ -107,3 +107,27 @@ def test_generic_rules_leave_article_sentences_alone(line):
         rules = cleaner.rules.for_language(lang, "de")
         n = len(line.split())
         assert rules.match_line(rule_text(line), n) is None, (lang, line)
+
+
+def test_prefilters_never_hide_a_rule_that_applies():
+    """The length-bucketed, start-anchored/anywhere prefilters are only a shortcut: on every line of
+    the fixture pages, match_line gives the first rule that applies when each rule is tried in turn."""
+    from pathlib import Path
+
+    from cleaner.classify import rule_text
+    from cleaner.ruleset import _anchored
+
+    assert _anchored(r"^a|^(?:b|c)") and not _anchored(r"^a|b") and not _anchored(r"(?:^a|b)")
+    assert _anchored(r"^[|]x|^y") and not _anchored(r"^\|x|y")
+    cleaner = Cleaner()
+    lines = {rule_text(line.partition(" | ")[2] or line).strip()
+             for page in sorted(Path(__file__).parent.glob("fixtures/*/*.txt"))
+             for line in page.read_text(encoding="utf-8").splitlines()}
+    lines = sorted(line for line in lines if line and not line.startswith("# "))
+    assert len(lines) > 500
+    for lang in ("de", "en", "fr"):
+        rules = cleaner.rules.for_language(lang, "de")
+        for line in lines:
+            n = len(line.split())
+            slow = next((r for r in rules.line_rules if r.applies(line, n)), None)
+            assert rules.match_line(line, n) is slow, (lang, line)
