@@ -44,6 +44,9 @@ def test_features_have_one_row_per_block_in_the_declared_order():
     assert rows[para + 1][col["rule@+1"]] == RULE_CODE["share"]  # the share bar below the last paragraph
     assert rows[0][col["log_chars@-1"]] == -1  # nothing above the first block
     assert len(page_features([], rules)) == 0
+    # page_features takes _own's values in insertion order: its keys must be OWN, in order
+    from cleaner.model.features import OWN, _own
+    assert list(_own(blocks[para], rules, para, len(blocks), 0, 1, 0, False)) == OWN
 
 
 def test_shipped_model_loads_without_network_and_scores_blocks():

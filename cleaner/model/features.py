@@ -99,6 +99,7 @@ def page_features(blocks: Sequence[Block], rules: LanguageRules, mode: str = "te
     total_chars = sum(b.features["chars"] for b in blocks) or 1
     own, before = [], 0
     for i, b in enumerate(blocks):
+        # _own returns its features in OWN order (tested), so the values are the row
         own.append(list(_own(b, rules, i, n, before, total_chars, counts[keys[i]] - 1, mode == "html").values()))
         before += b.features["chars"]
     A = np.array(own, dtype=np.float64)
