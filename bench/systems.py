@@ -14,7 +14,7 @@ JUSTEXT_LANG = {"de": "German", "en": "English", "fr": "French", "es": "Spanish"
                 "ro": "Romanian", "uk": "Ukrainian", "id": "Indonesian", "vi": "Vietnamese", "ar": "Arabic"}
 
 
-def make_systems(cleaner: Cleaner, fast_cleaner: Cleaner | None = None) -> dict:
+def make_systems(cleaner: Cleaner, fast_cleaner: Cleaner) -> dict:
     """name -> (input kind, function). Input kind ``html`` gets the page's HTML string, ``text`` the
     page rendered to text with inscriptis."""
 
@@ -29,7 +29,7 @@ def make_systems(cleaner: Cleaner, fast_cleaner: Cleaner | None = None) -> dict:
         return cleaner.clean_html(p.html, source=p.key, url=p.url).text
 
     def cleaner_html_fast(p):
-        return (fast_cleaner or cleaner).clean_html(p.html, source=p.key, url=p.url).text
+        return fast_cleaner.clean_html(p.html, source=p.key, url=p.url).text
 
     def traf(p):
         return trafilatura.extract(p.html, url=p.url) or ""

@@ -33,19 +33,22 @@ def stage2_rows(p: Sequence[float], rows: np.ndarray) -> np.ndarray:
     """Stage-2 features of every block of one page from stage-1 probabilities ``p`` (a list, summed
     left to right as in training)."""
     n = len(p)
-    mean = float(sum(p) / n) if n else 0.0
+    if n == 0:
+        return np.zeros((0, len(STAGE2_NAMES)))
+    mean = float(sum(p) / n)
     P = np.asarray(p, dtype=np.float64)
     reach = max(abs(o) for o in STAGE2_OFFSETS)
     padded = np.concatenate([np.full(reach, -1.0), P, np.full(reach, -1.0)])
     pos = np.arange(n)
-    prefix_max = np.concatenate([[-1.0], np.maximum.accumulate(np.maximum(P, -1.0))[:-1]]) if n else P
-    suffix_max = np.concatenate([np.maximum.accumulate(np.maximum(P, -1.0)[::-1])[::-1][1:], [-1.0]]) if n else P
+    # the highest probability before / after each block, -1 where there is none
+    prefix_max = np.maximum.accumulate(np.concatenate([[-1.0], P]))[:-1]
+    suffix_max = np.maximum.accumulate(np.concatenate([[-1.0], P[::-1]]))[:-1][::-1]
     cols = [P] + [padded[reach + o: reach + o + n] for o in STAGE2_OFFSETS]
     for w in (2, 5):
         lo, hi = np.maximum(0, pos - w), np.minimum(n, pos + w + 1)
         cols.append(window_sum(P, lo, hi) / (hi - lo))
     cols += [prefix_max, suffix_max, np.full(n, mean)]
-    return np.hstack([np.column_stack(cols), np.asarray(rows)[:, _STAGE2_IDX]]) if n else np.zeros((0, len(STAGE2_NAMES)))
+    return np.hstack([np.column_stack(cols), np.asarray(rows)[:, _STAGE2_IDX]])
 
 
 class BlockModel:
