@@ -8,10 +8,15 @@
    end to end (rules, model, language ID, metadata); cleaner HTML mode on the HTML.
 2. scaling: `cleaner clean` on a generated corpus with 1 and with 2 workers (wall clock).
 3. memory: peak RSS of `cleaner clean --workers 1` on a corpus and on one 10x larger.
+4. stages (`--part stages`, not in `all`): where cleaner's time per document goes, stage by stage,
+   next to trafilatura's time on the same pages and the budgets the speed targets leave (10x
+   trafilatura for text mode, 1.3x for HTML mode). Stage timers wrap functions, no profiler: a
+   profiler inflates pure-Python code two to three times.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import subprocess
 import sys
@@ -65,6 +70,118 @@ def per_document(limit: int | None) -> list[str]:
     return [f"{len(pages)} pages, one worker each, one process:", ""] + rows
 
 
+class _TimedBooster:
+    """A LightGBM booster whose ``predict`` calls are timed."""
+
+    def __init__(self, booster, timers: dict, label: str):
+        self._booster, self._timers, self._label = booster, timers, label
+
+    def predict(self, *args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return self._booster.predict(*args, **kwargs)
+        finally:
+            self._timers[self._label] += time.perf_counter() - start
+
+
+@contextlib.contextmanager
+def _timed(targets: list[tuple[str, object, str]], timers: dict):
+    """Wrap ``owner.attr`` for each (label, owner, attr) so that its calls add to ``timers[label]``."""
+    saved = []
+
+    def wrap(label, fn):
+        def timed(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                timers[label] += time.perf_counter() - start
+        return timed
+
+    for label, owner, attr in targets:
+        original = getattr(owner, attr)
+        saved.append((owner, attr, original))
+        setattr(owner, attr, wrap(label, original))
+        timers.setdefault(label, 0.0)
+    try:
+        yield
+    finally:
+        for owner, attr, original in reversed(saved):
+            setattr(owner, attr, original)
+
+
+def stages(limit: int | None) -> list[str]:
+    import trafilatura
+    from inscriptis import get_text
+
+    import cleaner.classify as classify
+    import cleaner.extract as extract
+    import cleaner.metadata as metadata
+    import cleaner.model.scorer as scorer
+    import cleaner.pipeline as pipeline
+    import data
+    from cleaner import Cleaner
+    from cleaner.readers import decode
+
+    pages = data.load("scrapinghub") + data.load("trafilatura-dev")
+    pages = pages[:limit] if limit else pages
+    html = [decode(p.html_bytes()) for p in pages]
+    text = [get_text(h) for h in html]
+    cleaner = Cleaner()
+    model = cleaner.scorer
+
+    def run(fn, items) -> float:
+        for x in items[:WARM_UP]:
+            fn(x)
+        start = time.perf_counter()
+        for x in items:
+            fn(x)
+        return (time.perf_counter() - start) * 1000 / len(items)
+
+    traf = run(trafilatura.extract, html)
+    traf_fast = run(lambda h: trafilatura.extract(h, fast=True), html)
+    targets = [
+        ("rule language (stopword vote)", cleaner, "rules_for"),
+        ("outlet signatures", metadata, "outlet_for"),
+        ("segmentation", pipeline, "segment_text"),
+        ("context-free rules", classify, "_context_free"),
+        ("model: block features", scorer, "page_features"),
+        ("model: stage-2 rows", scorer, "stage2_rows"),
+        ("date from text", metadata, "text_date"),
+        ("language ID (langdetect)", metadata, "language"),
+    ]
+    html_targets = [
+        ("HTML: parse (trafilatura load_html)", extract, "load_html"),
+        ("HTML: page metadata (title, date, site)", extract, "page_metadata"),
+        ("HTML: trafilatura extraction", trafilatura, "bare_extraction"),
+    ]
+    out = [f"{len(pages)} pages, one process; ms per document (each stage timed by a wrapper):", "",
+           f"trafilatura extract {traf:.2f} ms, fast {traf_fast:.2f} ms. Budgets: text mode at 10x "
+           f"trafilatura = {traf / 10:.2f} ms; HTML mode at 1.3x = {traf / 1.3:.2f} ms.", ""]
+    for mode, items, fn in (("text", text, cleaner.clean_text), ("HTML", html, cleaner.clean_html)):
+        timers: dict = {}
+        model.stage1 = _TimedBooster(model.stage1, timers, "model: LightGBM stage 1")
+        model.stage2 = _TimedBooster(model.stage2, timers, "model: LightGBM stage 2")
+        timers.update({"model: LightGBM stage 1": 0.0, "model: LightGBM stage 2": 0.0})
+        try:
+            with _timed(targets + (html_targets if mode == "HTML" else []), timers):
+                for x in items[:WARM_UP]:
+                    fn(x)
+                timers.update({k: 0.0 for k in timers})
+                start = time.perf_counter()
+                for x in items:
+                    fn(x)
+                total = (time.perf_counter() - start) * 1000 / len(items)
+        finally:
+            model.stage1, model.stage2 = model.stage1._booster, model.stage2._booster
+        per_doc = {k: v * 1000 / len(items) for k, v in timers.items()}
+        out += [f"cleaner {mode} mode: {total:.2f} ms per document", "", "| stage | ms/doc | share |", "|---|---|---|"]
+        for label, ms in sorted(per_doc.items(), key=lambda kv: -kv[1]):
+            out.append(f"| {label} | {ms:.2f} | {ms / total:.0%} |")
+        out += [f"| everything else | {total - sum(per_doc.values()):.2f} | |", ""]
+    return out
+
+
 def _corpus(folder: Path, n: int) -> None:
     from corpus_gen import page
 
@@ -111,7 +228,7 @@ def memory(n: int) -> list[str]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--part", choices=["docs", "scaling", "memory", "all"], default="all")
+    ap.add_argument("--part", choices=["docs", "scaling", "memory", "stages", "all"], default="all")
     ap.add_argument("--limit", type=int, help="pages for the per-document part")
     ap.add_argument("--scaling-docs", type=int, default=400)
     ap.add_argument("--memory-docs", type=int, default=200)
@@ -123,6 +240,8 @@ def main() -> int:
         out += scaling(args.scaling_docs) + [""]
     if args.part in ("memory", "all"):
         out += memory(args.memory_docs)
+    if args.part == "stages":
+        out += stages(args.limit)
     print("\n".join(out))
     return 0
 

@@ -1,0 +1,148 @@
+"""Grouped cross-validation on the train halves: choose model settings without touching the test halves.
+
+Each train page of both benchmarks falls into one of K folds by sha256 of its source name (both
+renderings of a page stay together). For every fold a model is trained, exactly as `cleaner train`
+does, on the other folds plus the annotated fixture pages, and the held-out pages are cleaned with
+it in text mode (inscriptis render) and HTML mode, then scored with the published methods. Every
+train page is scored once, by a model that never saw it.
+
+    .venv/bin/python bench/cv.py                                # the shipped settings
+    .venv/bin/python bench/cv.py --set num_leaves=15 --rounds 200,100 --set learning_rate=0.1
+
+Settings are LightGBM parameters of ``cleaner.training.LGB_PARAMS`` (``--set name=value``) and the
+tree counts of both stages (``--rounds``). Takes about K x 50 s plus page collection.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import data  # noqa: E402
+from cleaner import Cleaner, training  # noqa: E402
+from cleaner.evaluate import normalise_space, shingle_score, snippet_score  # noqa: E402
+from cleaner.readers import decode  # noqa: E402
+from cleaner.settings import Settings  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures" / "pages"
+BENCHES = ("scrapinghub", "trafilatura-dev")
+
+
+def fold_of(source: str, k: int) -> int:
+    return int(hashlib.sha256(source.encode()).hexdigest(), 16) % k
+
+
+def snippet_errors(page, doc, mode: str) -> list[str]:
+    """One line per missed `with` (FN) or found `without` (FP) snippet: the block that holds it decides."""
+    out = normalise_space(doc.text)
+    lines = []
+    for kind, snippets in (("FN", page.with_), ("FP", page.without)):
+        for s in map(normalise_space, snippets):
+            if (s in out) != (kind == "FP"):
+                continue
+            holder = next((b for b in doc.blocks if s[:40] in normalise_space(b.text)), None)
+            why = f"{holder.reason or 'kept'} | p={holder.score}" if holder else "not one block"
+            lines.append(f"{mode} | {kind} | {why} | {s[:90]} | {page.key[:70]}")
+    return lines
+
+
+def block_errors(page, doc, mode: str) -> list[str]:
+    """One line per ScrapingHub block on the wrong side (aligned with the gold body as in training)."""
+    gold = training.GoldText(page.body)
+    lines = []
+    for b in doc.blocks:
+        label = gold.label(b.text)
+        if label is None or bool(label) == b.kept:
+            continue
+        kind = "LOST" if label else "LEAKED"
+        lines.append(f"{mode} | {kind} | {b.reason or 'kept'} | p={b.score} | {b.features.get('words', 0)} words"
+                     f" | {b.text[:90]} | {page.key[:12]}")
+    return lines
+
+
+def _value(text: str):
+    for cast in (int, float):
+        try:
+            return cast(text)
+        except ValueError:
+            pass
+    return text
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--folds", type=int, default=4)
+    ap.add_argument("--set", dest="params", action="append", default=[], metavar="NAME=VALUE",
+                    help="override a LightGBM parameter (repeatable)")
+    ap.add_argument("--rounds", help="STAGE1,STAGE2 tree counts (default: the shipped ones)")
+    ap.add_argument("--json", help="also write the scores to this file")
+    ap.add_argument("--errors", help="write every held-out error here (trafilatura-dev snippets missed or "
+                                     "leaked, with the block's reason and score), for diagnosis")
+    a = ap.parse_args(argv)
+    for item in a.params:
+        name, _, value = item.partition("=")
+        training.LGB_PARAMS[name] = _value(value)
+    if a.rounds:
+        training.ROUNDS, training.STAGE2_ROUNDS = (int(x) for x in a.rounds.split(","))
+    started = time.perf_counter()
+
+    collector = Cleaner(Settings(model="none"))
+    gold_files = [str(data.SHARED / "scrapinghub" / "ground-truth.json"),
+                  str(data.SHARED / "trafilatura-dev" / "evaldata.json")]
+    bench_pages = []
+    for g in gold_files:
+        bench_pages += list(training.pages_from_gold(collector, g, "train"))
+    fixture_pages = list(training.pages_from_annotated(collector, str(FIXTURES)))
+    print(f"collected {len(bench_pages)} benchmark views, {len(fixture_pages)} fixture pages "
+          f"({time.perf_counter() - started:.0f} s)", file=sys.stderr)
+
+    held = {b: [p for p in data.load(b) if p.split == "train"] for b in BENCHES}
+    outputs: dict[tuple[str, str], dict[str, str]] = {(b, m): {} for b in BENCHES for m in ("text", "html")}
+    errors: list[str] = []
+    for fold in range(a.folds):
+        fit = [p for p in bench_pages if fold_of(p.source, a.folds) != fold] + fixture_pages
+        with tempfile.TemporaryDirectory() as tmp:
+            training.train(fit, tmp, "cv", log=lambda m: None)
+            cleaner = Cleaner(Settings(model=tmp))
+            for bench in BENCHES:
+                for page in held[bench]:
+                    if fold_of(f"{bench}/{page.key}", a.folds) != fold:
+                        continue
+                    html = decode(page.html_bytes())
+                    text = training.render_inscriptis(html)
+                    for mode, doc in (("text", cleaner.clean_text(text, source=page.key, url=page.url)),
+                                      ("html", cleaner.clean_html(html, source=page.key, url=page.url))):
+                        outputs[(bench, mode)][page.key] = doc.text
+                        if a.errors:
+                            errors += (snippet_errors(page, doc, mode) if bench == "trafilatura-dev"
+                                       else block_errors(page, doc, mode))
+        print(f"fold {fold + 1}/{a.folds} done ({time.perf_counter() - started:.0f} s)", file=sys.stderr)
+
+    scores = {}
+    for (bench, mode), out in outputs.items():
+        pages = held[bench]
+        if bench == "scrapinghub":
+            s = shingle_score((p.body, out[p.key]) for p in pages)
+        else:
+            s = snippet_score((out[p.key], p.with_, p.without) for p in pages)
+        scores[f"{bench} {mode}"] = {"f1": round(s.f1, 4), "p": round(s.precision, 4), "r": round(s.recall, 4)}
+    label = " ".join(a.params + ([f"rounds={a.rounds}"] if a.rounds else [])) or "shipped settings"
+    print(f"| {label} | " + " | ".join(f"{v['f1']:.3f}" for v in scores.values()) + " |")
+    print("columns: " + ", ".join(scores))
+    if a.errors:
+        Path(a.errors).write_text("\n".join(sorted(errors)) + "\n", encoding="utf-8")
+    if a.json:
+        Path(a.json).write_text(json.dumps({"settings": label, "scores": scores}, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
