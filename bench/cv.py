@@ -110,7 +110,7 @@ def main(argv=None) -> int:
     for fold in range(a.folds):
         fit = [p for p in bench_pages if fold_of(p.source, a.folds) != fold] + fixture_pages
         with tempfile.TemporaryDirectory() as tmp:
-            training.train(fit, tmp, "cv", log=lambda m: None)
+            meta = training.train(fit, tmp, "cv", log=lambda m: None)
             cleaner = Cleaner(Settings(model=tmp))
             for bench in BENCHES:
                 for page in held[bench]:
@@ -124,7 +124,8 @@ def main(argv=None) -> int:
                         if a.errors:
                             errors += (snippet_errors(page, doc, mode) if bench == "trafilatura-dev"
                                        else block_errors(page, doc, mode))
-        print(f"fold {fold + 1}/{a.folds} done ({time.perf_counter() - started:.0f} s)", file=sys.stderr)
+        print(f"fold {fold + 1}/{a.folds} done ({time.perf_counter() - started:.0f} s); thresholds: text "
+              f"{meta['threshold']}, html {meta['html_threshold']}", file=sys.stderr)
 
     scores = {}
     for (bench, mode), out in outputs.items():
