@@ -55,6 +55,8 @@ DUP_MIN_CHARS = 40  # shorter repeats ("mehr", "Teilen", a name line) are left t
 MERGED_MIN_PART_CHARS = 60  # parts of a glued-together block must be at least this long ...
 MERGED_MIN_COVERAGE = 0.7  # ... and together cover this share of it
 DATELINE_WINDOW = 40  # characters: a date this close to a paragraph's start is its dateline
+VERDICT_CACHE_MAX_CHARS = 200  # context-free verdicts of lines up to this long are remembered ...
+VERDICT_CACHE_SIZE = 20_000  # ... this many per rule set (then the memory starts afresh)
 
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -154,21 +156,41 @@ def content_class(f: dict) -> str:
 
 
 def _context_free(blocks: list[Block], rules: LanguageRules, extra_rules: Sequence[LineRule]) -> None:
+    cache = rules.verdicts
     for b in blocks:
-        b.features = block_features(b, rules)
-        b.cf_class = content_class(b.features)
-        n_words = b.features["words"]
-        # most specific first: a row of widget words is a share bar; then a row of capitalised
-        # words is a menu ("Sport Kultur Service E-Paper" is not a notice); then keyword rules
-        item = rule_text(b.text)
-        rule = rules.match_vocab(item, n_words)
-        if rule is None and _menu_shaped(b):
+        verdict = cache.get(b.text)
+        if verdict is None:
+            verdict = _verdict(b, rules)
+            if len(b.text) <= VERDICT_CACHE_MAX_CHARS:
+                if len(cache) >= VERDICT_CACHE_SIZE:
+                    cache.clear()
+                cache[b.text] = verdict
+        features, b.cf_class, vocab, line_rule, menu = verdict
+        b.features = dict(features)  # later stages add to a block's own features
+        if menu:
             b.drop("navigation", "menu shape (capitalised words, no stopword)")
             continue
-        rule = rule or rules.match_line(item, n_words, extra_rules)
+        rule = vocab
+        if rule is None:  # an outlet's own line rules come before the language's
+            item = rule_text(b.text) if extra_rules else b.text
+            rule = next((r for r in extra_rules if r.applies(item, features["words"])), line_rule)
         if rule is not None:
             b.drop(rule.category, rule.id)
     _captions_above_credits(blocks)
+
+
+def _verdict(b: Block, rules: LanguageRules) -> tuple:
+    """(features, content class, widget-row rule, line rule, menu?) of a line on its own: a pure
+    function of the text and the rule set, so it is computed once per distinct line."""
+    b.features = features = block_features(b, rules)
+    n_words = features["words"]
+    # most specific first: a row of widget words is a share bar; then a row of capitalised
+    # words is a menu ("Sport Kultur Service E-Paper" is not a notice); then keyword rules
+    item = rule_text(b.text)
+    rule = rules.match_vocab(item, n_words)
+    if rule is None and _menu_shaped(b):
+        return features, content_class(features), None, None, True
+    return features, content_class(features), rule, None if rule else rules.match_line(item, n_words), False
 
 
 def rule_text(text: str) -> str:

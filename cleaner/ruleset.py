@@ -153,6 +153,9 @@ class LanguageRules:
     #: prefilters by block length (a long paragraph is tried only against rules that allow its
     #: length); a block that misses them needs no per-rule check
     _by_length: dict = dataclasses.field(default_factory=dict, compare=False, repr=False)
+    #: context-free verdicts by line text (filled by ``classify``): menus, footers and widget labels
+    #: recur on every page of an outlet, so a batch meets most short lines many times
+    verdicts: dict = dataclasses.field(default_factory=dict, compare=False, repr=False)
 
     def match_line(self, text: str, n_words: int, extra: Iterable[LineRule] = ()) -> LineRule | VocabRule | None:
         for rule in extra:

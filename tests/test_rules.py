@@ -160,3 +160,32 @@ def test_prefilters_never_hide_a_rule_that_applies():
             n = len(line.split())
             slow = next((r for r in rules.line_rules if r.applies(line, n)), None)
             assert rules.match_line(line, n) is slow, (lang, line)
+
+
+def test_remembered_line_verdicts_equal_fresh_ones_and_outlet_rules_still_come_first():
+    """The context-free verdict of a line is remembered per rule set; a repeat must be decided as the
+    first was, an outlet's own rule must still win, and later stages must not share its features."""
+    import dataclasses
+    import re
+
+    from cleaner.classify import _context_free, segment_text
+    from cleaner.ruleset import LineRule, load_rules
+
+    page = ("Startseite Lokales Sport Kultur\n\nDer Stadtrat hat am Dienstag den neuen Haushalt beschlossen, "
+            "nachdem die Fraktionen lange über die Kosten gestritten hatten.\n\nTeilen\n\nMeine Stadt Mitte")
+    rules = load_rules(()).for_language("de", "de")
+    fresh = dataclasses.replace(rules, verdicts={})  # the same rules with an empty memory
+    fresh_blocks = segment_text(page)
+    _context_free(fresh_blocks, fresh, ())
+    first, again = segment_text(page), segment_text(page)
+    _context_free(first, rules, ())
+    assert rules.verdicts, "short lines are remembered"
+    _context_free(again, rules, ())
+    for a, b, c in zip(fresh_blocks, first, again):
+        assert (a.category, a.reason, a.features, a.cf_class) == (b.category, b.reason, b.features, b.cf_class) \
+            == (c.category, c.reason, c.features, c.cf_class)
+    assert first[0].features is not again[0].features
+    outlet_rule = LineRule("outlet.slogan", "notice", re.compile("meine stadt", re.I))
+    with_outlet = segment_text(page)
+    _context_free(with_outlet, rules, (outlet_rule,))
+    assert with_outlet[-1].reason == "outlet.slogan" and again[-1].reason != "outlet.slogan"
