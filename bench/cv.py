@@ -84,8 +84,9 @@ def main(argv=None) -> int:
                     help="override a LightGBM parameter (repeatable)")
     ap.add_argument("--rounds", help="STAGE1,STAGE2 tree counts (default: the shipped ones)")
     ap.add_argument("--json", help="also write the scores to this file")
-    ap.add_argument("--errors", help="write every held-out error here (trafilatura-dev snippets missed or "
-                                     "leaked, with the block's reason and score), for diagnosis")
+    ap.add_argument("--errors", help="write every held-out error here, for diagnosis: trafilatura-dev snippets "
+                                     "missed or leaked, ScrapingHub blocks lost or leaked, with the deciding "
+                                     "block's reason and score")
     a = ap.parse_args(argv)
     for item in a.params:
         name, _, value = item.partition("=")
@@ -114,6 +115,7 @@ def main(argv=None) -> int:
             cleaner = Cleaner(Settings(model=tmp))
             for bench in BENCHES:
                 for page in held[bench]:
+                    # the same name as the training view's source (gold file's folder / page key)
                     if fold_of(f"{bench}/{page.key}", a.folds) != fold:
                         continue
                     html = decode(page.html_bytes())
