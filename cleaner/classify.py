@@ -171,9 +171,10 @@ def _context_free(blocks: list[Block], rules: LanguageRules, extra_rules: Sequen
             b.drop("navigation", "menu shape (capitalised words, no stopword)")
             continue
         rule = vocab
-        if rule is None:  # an outlet's own line rules come before the language's
-            item = rule_text(b.text) if extra_rules else b.text
-            rule = next((r for r in extra_rules if r.applies(item, features["words"])), line_rule)
+        if rule is None and extra_rules:  # an outlet's own line rules come before the language's
+            item = rule_text(b.text)
+            rule = next((r for r in extra_rules if r.applies(item, features["words"])), None)
+        rule = rule or line_rule
         if rule is not None:
             b.drop(rule.category, rule.id)
     _captions_above_credits(blocks)
@@ -186,11 +187,12 @@ def _verdict(b: Block, rules: LanguageRules) -> tuple:
     n_words = features["words"]
     # most specific first: a row of widget words is a share bar; then a row of capitalised
     # words is a menu ("Sport Kultur Service E-Paper" is not a notice); then keyword rules
+    cf_class = content_class(features)
     item = rule_text(b.text)
-    rule = rules.match_vocab(item, n_words)
-    if rule is None and _menu_shaped(b):
-        return features, content_class(features), None, None, True
-    return features, content_class(features), rule, None if rule else rules.match_line(item, n_words), False
+    vocab = rules.match_vocab(item, n_words)
+    if vocab is None and _menu_shaped(b):
+        return features, cf_class, None, None, True
+    return features, cf_class, vocab, None if vocab else rules.match_line(item, n_words), False
 
 
 def rule_text(text: str) -> str:
