@@ -68,6 +68,16 @@ def block_errors(page, doc, mode: str) -> list[str]:
     return lines
 
 
+#: fixed text thresholds of ``--sweep``
+SWEEP = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
+
+
+def _score(bench: str, pages, out: dict[str, str]):
+    if bench == "scrapinghub":
+        return shingle_score((p.body, out[p.key]) for p in pages)
+    return snippet_score((out[p.key], p.with_, p.without) for p in pages)
+
+
 def _value(text: str):
     for cast in (int, float):
         try:
@@ -84,6 +94,9 @@ def main(argv=None) -> int:
                     help="override a LightGBM parameter (repeatable)")
     ap.add_argument("--rounds", help="STAGE1,STAGE2 tree counts (default: the shipped ones)")
     ap.add_argument("--json", help="also write the scores to this file")
+    ap.add_argument("--sweep", action="store_true",
+                    help="also score text mode at fixed thresholds (0.30-0.60) instead of each fold's chosen "
+                         "one: compares how well variants rank blocks, without the threshold choice's noise")
     ap.add_argument("--errors", help="write every held-out error here, for diagnosis: trafilatura-dev snippets "
                                      "missed or leaked, ScrapingHub blocks lost or leaked, with the deciding "
                                      "block's reason and score")
@@ -108,6 +121,7 @@ def main(argv=None) -> int:
     held = {b: [p for p in data.load(b) if p.split == "train"] for b in BENCHES}
     outputs: dict[tuple[str, str], dict[str, str]] = {(b, m): {} for b in BENCHES for m in ("text", "html")}
     errors: list[str] = []
+    swept: dict[tuple[str, float], dict[str, str]] = {(b, t): {} for b in BENCHES for t in SWEEP}
     for fold in range(a.folds):
         fit = [p for p in bench_pages if fold_of(p.source, a.folds) != fold] + fixture_pages
         with tempfile.TemporaryDirectory() as tmp:
@@ -126,16 +140,24 @@ def main(argv=None) -> int:
                         if a.errors:
                             errors += (snippet_errors(page, doc, mode) if bench == "trafilatura-dev"
                                        else block_errors(page, doc, mode))
+                    if a.sweep:
+                        chosen = cleaner.scorer.threshold
+                        for t in SWEEP:
+                            cleaner.scorer.threshold = t
+                            swept[(bench, t)][page.key] = cleaner.clean_text(text, source=page.key, url=page.url).text
+                        cleaner.scorer.threshold = chosen
         print(f"fold {fold + 1}/{a.folds} done ({time.perf_counter() - started:.0f} s); thresholds: text "
               f"{meta['threshold']}, html {meta['html_threshold']}", file=sys.stderr)
 
-    scores = {}
+    scores, sweep = {}, {}
+    if a.sweep:
+        for bench in BENCHES:
+            f1s = [_score(bench, held[bench], swept[(bench, t)]).f1 for t in SWEEP]
+            sweep[f"{bench} text"] = {str(t): round(f, 4) for t, f in zip(SWEEP, f1s)}
+            print(f"{bench} text at fixed thresholds: " + "  ".join(f"{t:.2f}: {f:.3f}" for t, f in zip(SWEEP, f1s))
+                  + f"  | mean {sum(f1s) / len(f1s):.3f}")
     for (bench, mode), out in outputs.items():
-        pages = held[bench]
-        if bench == "scrapinghub":
-            s = shingle_score((p.body, out[p.key]) for p in pages)
-        else:
-            s = snippet_score((out[p.key], p.with_, p.without) for p in pages)
+        s = _score(bench, held[bench], out)
         scores[f"{bench} {mode}"] = {"f1": round(s.f1, 4), "p": round(s.precision, 4), "r": round(s.recall, 4)}
     label = " ".join(a.params + ([f"rounds={a.rounds}"] if a.rounds else [])) or "shipped settings"
     print(f"| {label} | " + " | ".join(f"{v['f1']:.3f}" for v in scores.values()) + " |")
@@ -143,7 +165,7 @@ def main(argv=None) -> int:
     if a.errors:
         Path(a.errors).write_text("\n".join(sorted(errors)) + "\n", encoding="utf-8")
     if a.json:
-        Path(a.json).write_text(json.dumps({"settings": label, "scores": scores}, indent=2) + "\n")
+        Path(a.json).write_text(json.dumps({"settings": label, "scores": scores, **({"sweep": sweep} if sweep else {})}, indent=2) + "\n")
     return 0
 
 
