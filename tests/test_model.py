@@ -123,3 +123,27 @@ def test_cleaner_train_reproduces_the_shipped_model(tmp_path):
         assert (tmp_path / "model" / name).read_bytes() == (ROOT / "cleaner" / "model" / name).read_bytes(), name
     new = json.loads((tmp_path / "model" / "blocks.json").read_text(encoding="utf-8"))
     assert {k: v for k, v in new.items() if k != "command"} == {k: v for k, v in meta.items() if k != "command"}
+
+
+def test_topic_overlap_separates_the_article_from_a_teaser_for_another_story():
+    """A line that shares the article's content words scores high; a teaser for another story, low;
+    a block's own words do not count for itself; a page with too little prose gets -1 throughout."""
+    from cleaner.model.features import TOPIC_MIN_PROSE, topic_overlap
+
+    more = ("\nIn der zweiten Halbzeit setzten sich die Handballer des TuS zunächst mit drei Toren ab, weil "
+            "Kapitän Reuter immer wieder die Lücken in der Abwehr des Nachbarn fand.\n\n"
+            "Der Nachbar kämpfte sich mit einer offensiven Abwehr zurück und glich vier Minuten vor dem Ende "
+            "aus, ehe Reuter in der Nachspielzeit zum Derbysieg traf.\n\n"
+            "Für die Handballer des TuS war es der dritte Derbysieg in Folge, und die Mannschaft feierte den "
+            "Kapitän nach dem Abpfiff lange vor der eigenen Kurve.\n")
+    page = PAGE.replace("\nTeilen Drucken\n", more + "\nTrainerwechsel beim Nachbarn: Vorstand entlässt Coach "
+                        "nach Niederlagenserie\n\nReuter lobt die Abwehrarbeit der jungen Handballer\n\nTeilen Drucken\n")
+    blocks, rules = annotated(page)
+    prose = [b.cf_class in ("good", "near-good") and b.category is None for b in blocks]
+    assert sum(prose) >= TOPIC_MIN_PROSE
+    over = topic_overlap(blocks, prose, rules.stopwords)
+    by_text = {b.text[:12]: o for b, o in zip(blocks, over)}
+    assert by_text["Reuter lobt "] > 0.5 > by_text["Trainerwechs"]
+    assert by_text["Teilen Druck"] == 0.0  # no content word of the article
+    assert (topic_overlap(blocks[:3], [True] * 3, rules.stopwords) == -1.0).all()  # too little prose
+    assert topic_overlap([], [], rules.stopwords).size == 0

@@ -20,6 +20,8 @@ CF_CODE = {"bad": 0, "short": 1, "near-good": 2, "good": 3}
 RULE_CODE = {c: i for i, c in enumerate(CATEGORIES)}
 NEIGHBOURS = (-3, -2, -1, 1, 2, 3)
 WINDOW = 3
+#: topic overlap needs this many prose blocks on the page, else it is left unknown (-1)
+TOPIC_MIN_PROSE = 5
 
 _SENT = re.compile(r"[.!?…](?:\s|$)")
 _URL_MAIL = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.]+", re.IGNORECASE)
@@ -27,13 +29,15 @@ _SEPARATOR = re.compile(r"\s[|»›•·/>]\s")
 _BULLET = re.compile(r"^[•·\-–*▪►>]\s")
 _PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
 _DIGIT = re.compile(r"\d")
+_WORD = re.compile(r"\w+", re.UNICODE)
 
 OWN = ["log_chars", "words", "stopword_density", "link_density", "ends_sentence", "digit_ratio", "upper_ratio",
        "punct_ratio", "mean_word_len", "sentences", "has_date", "starts_with_date", "has_url_or_email", "bullet",
        "separators", "rel_pos", "rel_char_pos", "repeats", "heading_like", "cf_class", "rule", "in_section",
        "gap_before", "capitalised_ratio", "is_question", "quotes", "comma_rate", "mode_html", "region",
-       "context_good"]
-CONTEXT = ["log_chars", "stopword_density", "cf_class", "rule", "ends_sentence", "link_density", "context_good"]
+       "context_good", "topic_overlap"]
+CONTEXT = ["log_chars", "stopword_density", "cf_class", "rule", "ends_sentence", "link_density", "context_good",
+           "topic_overlap"]
 WINDOWED = ["win_stopword_density", "win_log_chars", "win_rule_share", "win_good_share", "page_good_share",
             "page_log_blocks", "good_chars_before", "good_chars_after"]
 FEATURE_NAMES = (OWN + [f"{name}@{o:+d}" for o in NEIGHBOURS for name in CONTEXT] + WINDOWED)
@@ -81,6 +85,7 @@ def _own(b: Block, rules: LanguageRules, i: int, n: int, chars_before: int, tota
         "mode_html": float(mode_html),
         "region": 0.0,  # filled in below: before / inside / after the run of good blocks
         "context_good": float(f.get("context_good", False)),  # jusText's revised verdict
+        "topic_overlap": 0.0,  # filled in below: share of its content words the page's prose uses too
     }
 
 
@@ -108,6 +113,9 @@ def page_features(blocks: Sequence[Block], rules: LanguageRules, mode: str = "te
     first, last = (good_idx[0], good_idx[-1]) if len(good_idx) else (n, -1)
     pos = np.arange(n)
     A[:, _COL["region"]] = np.where(pos < first, -1.0, np.where(pos > last, 1.0, 0.0))
+    # prose: jusText's good and near-good blocks no rule claimed (short pages may have no "good" one)
+    prose = [b.cf_class in ("good", "near-good") and b.category is None for b in blocks]
+    A[:, _COL["topic_overlap"]] = topic_overlap(blocks, prose, rules.stopwords)
 
     # neighbours: the CONTEXT columns of the blocks around, -1 beyond the page
     ctx = A[:, [_COL[name] for name in CONTEXT]]
@@ -134,6 +142,29 @@ def page_features(blocks: Sequence[Block], rules: LanguageRules, mode: str = "te
         (total_good - cum) / total_good,
     ])
     return np.hstack(parts + [windowed])
+
+
+def topic_overlap(blocks: Sequence[Block], prose: Sequence[bool], stopwords) -> np.ndarray:
+    """For each block, the share of its content words (4+ letters, not stopwords) that the page's
+    prose blocks (``prose``, the block itself left out) also use; -1 for a block without such words.
+    Article lines share the article's topic; a teaser for another story, an ad or a menu does not.
+    On a page with fewer than ``TOPIC_MIN_PROSE`` prose blocks every block gets -1: there the next
+    paragraph of a short article shares as few words with the rest as a teaser does."""
+    out = np.full(len(blocks), -1.0)
+    if sum(map(bool, prose)) < TOPIC_MIN_PROSE:
+        return out  # too little prose to tell the article's words from chance overlap
+    words = [{w for w in _WORD.findall(b.text.lower()) if len(w) >= 4 and w not in stopwords and not w.isdigit()}
+             for b in blocks]
+    core: dict[str, int] = {}
+    for ws, g in zip(words, prose):
+        if g:
+            for w in ws:
+                core[w] = core.get(w, 0) + 1
+    for i, (ws, g) in enumerate(zip(words, prose)):
+        if ws:
+            own = 1 if g else 0
+            out[i] = sum(1 for w in ws if core.get(w, 0) > own) / len(ws)
+    return out
 
 
 def window_sum(col: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
