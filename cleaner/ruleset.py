@@ -13,7 +13,6 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
 
 import justext
 
@@ -157,10 +156,9 @@ class LanguageRules:
     #: recur on every page of an outlet, so a batch meets most short lines many times
     verdicts: dict = dataclasses.field(default_factory=dict, compare=False, repr=False)
 
-    def match_line(self, text: str, n_words: int, extra: Iterable[LineRule] = ()) -> LineRule | VocabRule | None:
-        for rule in extra:
-            if rule.applies(text, n_words):
-                return rule
+    def match_line(self, text: str, n_words: int) -> LineRule | VocabRule | None:
+        """The first line rule of this language that matches (an outlet's own rules are tried
+        before it, in ``classify._context_free``, because this verdict is remembered per line)."""
         rules, at_start, anywhere = self._rules_for_length(n_words)
         low = text.lower()  # prefilters are compiled case-sensitive over lowercase text: twice as fast
         if (at_start is not None and at_start.match(low)) or (anywhere is not None and anywhere.search(low)):
