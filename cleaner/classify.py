@@ -6,8 +6,9 @@
                 a content class from length and stopword density (good / near-good / short / bad)
 3. sections     a section header ("Meistgelesen", "Mehr zum Thema") drops what follows it until
                 article text resumes, the next section starts, the footer starts, or the page ends
-4. duplicates   repeats inside the page are dropped after the first kept copy; a block that merely
-                glues together other blocks of the page is dropped in favour of its parts
+4. duplicates   repeats inside a flattened page are dropped after the first kept copy (an extractor's
+                output keeps them); a block that merely glues together other blocks of the page is
+                dropped in favour of its parts
 5. decision     the learned model (cleaner/model/) scores every block and decides those no rule
                 decided; without a model, jusText's context revision does
 6. header       (text pages) the title is found above the first article paragraph; what stands
@@ -51,6 +52,9 @@ FOOTER_CATEGORIES = frozenset({"navigation", "notice", "contact"})
 HEADS_CATEGORIES = frozenset({"contact", "caption"})
 #: dropped blocks that interrupt an article without ending it: context looks through them
 TRANSPARENT = frozenset({"byline", "caption", "ad", "duplicate", "share", "link"})
+#: modes in which every later copy of a kept line is dropped; elsewhere only copied passages are
+#: (in an extractor's output a line repeated on its own is the article's: see _duplicates)
+DROP_REPEATS = ("text",)
 DUP_MIN_CHARS = 40  # shorter repeats ("mehr", "Teilen", a name line) are left to the other stages
 MERGED_MIN_PART_CHARS = 60  # parts of a glued-together block must be at least this long ...
 MERGED_MIN_COVERAGE = 0.7  # ... and together cover this share of it
@@ -321,19 +325,28 @@ def norm_key(text: str) -> str:
     return _NONWORD.sub(" ", text.lower()).strip()
 
 
-def _duplicates(blocks: list[Block]) -> None:
+def _duplicates(blocks: list[Block], mode: str) -> None:
+    """In a flattened page every later copy of a kept line goes. In an extractor's output a line
+    repeated on its own is the article's (the same question to each guest of an interview, a
+    recipe's recurring line) and stays; only copied passages go (the article body extracted twice)."""
     keys = [norm_key(b.text) for b in blocks]
     _merged_copies(blocks, keys)
-    first_kept: dict[str, int] = {}
-    for b, key in zip(blocks, keys):
-        if len(key) < DUP_MIN_CHARS or b.category is not None:
-            continue
-        if key in first_kept:
-            b.drop("duplicate", f"repeats line {blocks[first_kept[key]].line}")
-        else:
-            first_kept[key] = b.index
-    # a copy inside a dropped section does not make a kept copy a duplicate; the reverse is handled
-    # above because dropped blocks never become the first kept copy
+    # compared: blocks long enough that no rule claimed (a copy inside a dropped section does not
+    # make a kept copy a duplicate, and a dropped block never becomes the first kept copy)
+    seq = [b for b, key in zip(blocks, keys) if len(key) >= DUP_MIN_CHARS and b.category is None]
+    seq_keys = [keys[b.index] for b in seq]
+    seen: dict[str, list[int]] = {}
+    for j, (b, key) in enumerate(zip(seq, seq_keys)):
+        earlier = seen.setdefault(key, [])
+        if earlier and (mode in DROP_REPEATS or any(_copied_passage(seq_keys, f, j) for f in earlier)):
+            b.drop("duplicate", f"repeats line {seq[earlier[0]].line}")
+        earlier.append(j)
+
+
+def _copied_passage(keys: list[str], f: int, j: int) -> bool:
+    """The repeat at ``j`` of the line seen at ``f`` is part of a copied passage: it follows that
+    copy directly, or a neighbour of it repeats the same neighbour of that copy."""
+    return j == f + 1 or (f > 0 and keys[j - 1] == keys[f - 1]) or (j + 1 < len(keys) and keys[j + 1] == keys[f + 1])
 
 
 def _merged_copies(blocks: list[Block], keys: list[str]) -> None:
@@ -487,11 +500,12 @@ def _categorise(blocks: list[Block]) -> None:
 # ================================================================================ driver
 
 
-def annotate(blocks: list[Block], rules: LanguageRules, extra_rules: Sequence[LineRule] = ()) -> None:
+def annotate(blocks: list[Block], rules: LanguageRules, extra_rules: Sequence[LineRule] = (),
+             mode: str = "text") -> None:
     """Stages 2-4: what the rules say about each block (the model's input as well)."""
     _context_free(blocks, rules, extra_rules)
     _sections(blocks, rules)
-    _duplicates(blocks)
+    _duplicates(blocks, mode)
     for b, c in zip(blocks, _context_classes(blocks)):  # the heuristic's verdict, a model feature
         b.features["context_good"] = c == "good"
 
@@ -532,8 +546,8 @@ def classify(blocks: list[Block], rules: LanguageRules, *, mode: str = "text", k
              extra_rules: Sequence[LineRule] = (), scorer: Scorer | None = None) -> Outcome:
     """Label every block in place; return the title found. ``mode`` is ``text`` (a flattened page:
     all stages) or ``html`` (an extractor's output: the extractor already judged content, so only
-    rules, sections, duplicates and confident model drops apply)."""
-    annotate(blocks, rules, extra_rules)
+    rules, sections, glued copies and confident model drops apply; repeats stay)."""
+    annotate(blocks, rules, extra_rules, mode)
     if scorer is not None:
         _model_decision(blocks, rules, mode, scorer)
     elif mode == "text":

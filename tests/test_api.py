@@ -84,6 +84,31 @@ def test_clean_html_uses_extractor_and_block_rules():
     assert doc.url == "https://www.beispiel-zeitung.de/lokales/bruecke"
 
 
+def test_repeated_paragraphs_kept_in_html_dropped_in_text():
+    """In an extractor's output a repeated paragraph is the article's own (the same question to
+    each guest of an interview); in a flattened page it is usually a teaser copy, dropped."""
+    question = "Was war für Sie der schönste Moment der vergangenen Saison im Verein?"
+    answers = ["Der Aufstieg am letzten Spieltag, als die ganze Halle gesungen hat und keiner mehr saß.",
+               "Für mich war es das Pokalspiel gegen den Tabellenführer, das wir in der Verlängerung gewannen.",
+               "Ganz klar die Jugendarbeit: Drei unserer Nachwuchsspieler stehen jetzt im Kader der ersten Mannschaft."]
+    body = "".join(f"<h2>Spielerin {i + 1}</h2><p>{question}</p><p>{a}</p>" for i, a in enumerate(answers))
+    html = ("<html><head><title>Drei Fragen an drei Spielerinnen</title></head><body><article>"
+            "<h1>Drei Fragen an drei Spielerinnen</h1><p>Zum Saisonende haben wir drei Spielerinnen des TuS "
+            f"dieselben Fragen gestellt. Hier sind ihre Antworten, die sie uns nach dem Training gaben.</p>{body}"
+            "</article></body></html>")
+    doc = clean_html(html)
+    assert doc.text.count(question) == 3
+    assert not any(b.category == "duplicate" for b in doc.blocks)
+    # the same article body extracted twice is a copied passage: its second copy goes
+    twice = html.replace("</article>", f"{body}</article>")
+    doc = clean_html(twice)
+    assert all(doc.text.count(a) == 1 for a in answers) and doc.text.count(question) == 3
+    assert sum(b.category == "duplicate" for b in doc.blocks) >= len(answers)
+    text = clean_text("\n\n".join([question, answers[0], question, answers[1]]) + "\n")
+    repeat = [b for b in text.blocks if b.text == question][1]
+    assert repeat.category == "duplicate" and repeat.reason.startswith("repeats line")
+
+
 def test_bad_input_raises_clear_error(tmp_path):
     cleaner = Cleaner()
     with pytest.raises(BadInput, match="empty"):

@@ -147,3 +147,28 @@ def test_topic_overlap_separates_the_article_from_a_teaser_for_another_story():
     assert by_text["Teilen Druck"] == 0.0  # no content word of the article
     assert (topic_overlap(blocks[:3], [True] * 3, rules.stopwords) == -1.0).all()  # too little prose
     assert topic_overlap([], [], rules.stopwords).size == 0
+
+
+def test_stage2_looks_through_blocks_a_rule_claimed():
+    """Stage 2 smooths an unclaimed block with the unclaimed blocks around it: an ad or caption
+    between two article paragraphs is not the paragraph's neighbour. Claimed blocks keep the
+    page order (their own verdict comes from the rule)."""
+    import numpy as np
+
+    from cleaner.model.scorer import STAGE2_NAMES, stage2_rows
+
+    page = ("Die Handballer des TuS haben das Derby gegen den Nachbarn in letzter Sekunde gewonnen, vor "
+            "1800 Zuschauern in der ausverkauften Halle.\n\nAnzeige\n\nJetzt Probeabo sichern: 4 Wochen digital "
+            "für 0,99 Euro\n\nDer Trainer lobte nach dem Spiel vor allem die Abwehrarbeit seiner jungen "
+            "Mannschaft, die am Ende die Nerven behielt.\n")
+    blocks, rules = annotated(page)
+    assert [b.category for b in blocks] == [None, "ad", "ad", None]
+    rows = page_features(blocks, rules, "text")
+    p = [0.9, 0.1, 0.2, 0.8]
+    col = {name: i for i, name in enumerate(STAGE2_NAMES)}
+    out = stage2_rows(p, rows)
+    assert out[3, col["p@-1"]] == 0.9 and out[0, col["p@+1"]] == 0.8  # the ad is looked through
+    assert out[3, col["p@-2"]] == -1 and out[3, col["p_page_mean"]] == pytest.approx(0.85)
+    assert out[1, col["p@-1"]] == 0.9 and out[1, col["p@+1"]] == 0.2  # the ad itself: page order
+    assert np.array_equal(out[:, len(STAGE2_NAMES) - 1], np.asarray(rows)[:, FEATURE_NAMES.index("context_good")])
+    assert stage2_rows([], rows[:0]).shape == (0, len(STAGE2_NAMES))

@@ -3,7 +3,8 @@ feature names, thresholds and the command that trained them. No pickle, no netwo
 
 Stage 1 scores each block from its own features and its neighbours'. Stage 2 smooths along the page:
 it sees stage-1 probabilities of the surrounding blocks (a lone "content" line inside a teaser list
-is not content; a short line between two article paragraphs usually is).
+is not content; a short line between two article paragraphs usually is). Around a block no rule
+claimed, it looks through the blocks rules claimed (an ad or a caption inside the article).
 """
 from __future__ import annotations
 
@@ -27,16 +28,13 @@ STAGE2_OWN = ["log_chars", "stopword_density", "cf_class", "rule", "ends_sentenc
 STAGE2_NAMES = (["p"] + [f"p@{o:+d}" for o in STAGE2_OFFSETS]
                 + ["p_win2", "p_win5", "p_max_before", "p_max_after", "p_page_mean"] + STAGE2_OWN)
 _STAGE2_IDX = [FEATURE_NAMES.index(name) for name in STAGE2_OWN]
+_RULE_IDX = FEATURE_NAMES.index("rule")
 
 
-def stage2_rows(p: Sequence[float], rows: np.ndarray) -> np.ndarray:
-    """Stage-2 features of every block of one page from stage-1 probabilities ``p`` (a list, summed
-    left to right as in training)."""
-    n = len(p)
-    if n == 0:
-        return np.zeros((0, len(STAGE2_NAMES)))
-    mean = float(sum(p) / n)
-    P = np.asarray(p, dtype=np.float64)
+def _smoothing_columns(P: np.ndarray) -> np.ndarray:
+    """The probability columns of stage 2 for a sequence of blocks (sums run left to right)."""
+    n = len(P)
+    mean = float(sum(P.tolist()) / n)
     reach = max(abs(o) for o in STAGE2_OFFSETS)
     padded = np.concatenate([np.full(reach, -1.0), P, np.full(reach, -1.0)])
     pos = np.arange(n)
@@ -48,7 +46,25 @@ def stage2_rows(p: Sequence[float], rows: np.ndarray) -> np.ndarray:
         lo, hi = np.maximum(0, pos - w), np.minimum(n, pos + w + 1)
         cols.append(window_sum(P, lo, hi) / (hi - lo))
     cols += [prefix_max, suffix_max, np.full(n, mean)]
-    return np.hstack([np.column_stack(cols), np.asarray(rows)[:, _STAGE2_IDX]])
+    return np.column_stack(cols)
+
+
+def stage2_rows(p: Sequence[float], rows: np.ndarray) -> np.ndarray:
+    """Stage-2 features of every block of one page from stage-1 probabilities ``p``.
+
+    For a block no rule claimed, the neighbours are the page's other unclaimed blocks: an ad,
+    caption, gallery link or share line inside the article is looked through, so an article
+    paragraph after it is smoothed with the paragraphs around it, not with the interruption."""
+    n = len(p)
+    if n == 0:
+        return np.zeros((0, len(STAGE2_NAMES)))
+    rows = np.asarray(rows)
+    P = np.asarray(p, dtype=np.float64)
+    cols = _smoothing_columns(P)
+    unclaimed = rows[:, _RULE_IDX] < 0
+    if unclaimed.any():
+        cols[unclaimed] = _smoothing_columns(P[unclaimed])
+    return np.hstack([cols, rows[:, _STAGE2_IDX]])
 
 
 class BlockModel:
