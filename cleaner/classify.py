@@ -7,8 +7,8 @@
 3. sections     a section header ("Meistgelesen", "Mehr zum Thema") drops what follows it until
                 article text resumes, the next section starts, the footer starts, or the page ends
 4. duplicates   repeats inside a flattened page are dropped after the first kept copy (an extractor's
-                output keeps them); a block that merely glues together other blocks of the page is
-                dropped in favour of its parts
+                output keeps a line repeated on its own and drops only copied passages); a block
+                that merely glues together other blocks of the page is dropped in favour of its parts
 5. decision     the learned model (cleaner/model/) scores every block and decides those no rule
                 decided; without a model, jusText's context revision does
 6. header       (text pages) the title is found above the first article paragraph; what stands
@@ -546,7 +546,7 @@ def classify(blocks: list[Block], rules: LanguageRules, *, mode: str = "text", k
              extra_rules: Sequence[LineRule] = (), scorer: Scorer | None = None) -> Outcome:
     """Label every block in place; return the title found. ``mode`` is ``text`` (a flattened page:
     all stages) or ``html`` (an extractor's output: the extractor already judged content, so only
-    rules, sections, glued copies and confident model drops apply; repeats stay)."""
+    rules, sections, copied passages and confident model drops apply)."""
     annotate(blocks, rules, extra_rules, mode)
     if scorer is not None:
         _model_decision(blocks, rules, mode, scorer)

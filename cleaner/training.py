@@ -91,7 +91,8 @@ class GoldText:
 
 def _unlabel_repeats(blocks: list[Block], labels: list[int | None]) -> None:
     """A repeated block matches the gold as well as its first copy, but the scoring counts text
-    once: later copies carry no label (the duplicate stage drops them anyway)."""
+    once: later copies carry no label (in text mode the duplicate stage drops them anyway; labelling
+    them in HTML views, where lines repeated on their own stay, was cross-validated without gain)."""
     seen = set()
     for i, b in enumerate(blocks):
         key = " ".join(_TOKEN.findall(b.text.lower()))
