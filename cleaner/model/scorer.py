@@ -62,7 +62,7 @@ def stage2_rows(p: Sequence[float], rows: np.ndarray) -> np.ndarray:
     P = np.asarray(p, dtype=np.float64)
     cols = _smoothing_columns(P)
     unclaimed = rows[:, _RULE_IDX] < 0
-    if unclaimed.any():
+    if unclaimed.any() and not unclaimed.all():  # (all unclaimed: the page order is theirs)
         cols[unclaimed] = _smoothing_columns(P[unclaimed])
     return np.hstack([cols, rows[:, _STAGE2_IDX]])
 
