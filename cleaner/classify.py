@@ -42,6 +42,7 @@ TITLE_MERGE_MAX_WORDS = 6  # a short "Ort:" line directly above the title line j
 MENU_MIN_TOKENS = 4  # a line of this many capitalised words, nearly no stopwords, is a menu
 MENU_MAX_STOPWORDS = 0.2  # ("Lokales Region Sport": German stoplists hold some nouns)
 CAPTION_MAX_WORDS = 25  # a line right above a photo credit this short is the photo's caption
+CONTACT_NAME_MAX_WORDS = 6  # a line right above an address or phone line this short names the contact
 LENIENT_PROSE_MIN_WORDS = 12  # near-good sentences this long count as prose where a section needs several
 SHORT_PARAGRAPH_RUN = 2  # ... and this many of them in a row end even a list section (news paragraphs are short)
 HEADER_KEEP_SCORE = 0.5  # a line the model calls content is neither page header nor the title
@@ -182,6 +183,7 @@ def _context_free(blocks: list[Block], rules: LanguageRules, extra_rules: Sequen
         if rule is not None:
             b.drop(rule.category, rule.id)
     _captions_above_credits(blocks)
+    _names_above_contacts(blocks)
 
 
 def _verdict(b: Block, rules: LanguageRules) -> tuple:
@@ -220,6 +222,16 @@ def _captions_above_credits(blocks: list[Block]) -> None:
         if (b.reason == "caption.credit" and prev.category is None and prev.cf_class != "good"
                 and prev.features["words"] <= CAPTION_MAX_WORDS):
             prev.drop("caption", f"above photo credit line {b.line}")
+
+
+def _names_above_contacts(blocks: list[Block]) -> None:
+    """'Stadtwerke Musterstadt GmbH' / 'Hauptstraße 5': a short name line right above an address or
+    phone line is the contact block's first line."""
+    for prev, b in zip(blocks, blocks[1:]):
+        if (b.category == "contact" and b.reason.startswith("contact.") and prev.category is None
+                and prev.features["words"] <= CONTACT_NAME_MAX_WORDS and not prev.features["ends_sentence"]
+                and prev.cf_class != "good"):
+            prev.drop("contact", f"above contact line {b.line}")
 
 
 # ================================================================================ 3. sections

@@ -95,6 +95,29 @@ CAUGHT = [
     ("Ten tekst przeczytasz w 2 minuty", "byline.reading_time_multilingual"),
     ("Partager sur Facebook", "share.multilingual"),
     ("Compartir en WhatsApp", "share.multilingual"),
+    ("(Foto: Stadtverwaltung/Archiv)", "caption.credit"),
+    ("(Image credit: City of Springfield)", "caption.credit"),
+    ("Фото: пресс-служба мэрии", "caption.source_label"),
+    ("Texte : Marie Dupont", "caption.source_label"),
+    ("Photo by Maria Lopez", "caption.credit"),
+    ("Anna Smith Submitted image", "caption.trailing_credit"),
+    ("Slide 3 of 12", "navigation.counter"),
+    ("Bild 2 von 9", "navigation.counter"),
+    ("21 - 40 of 112", "navigation.counter"),
+    ("This form is protected by reCAPTCHA and the Google Privacy Policy and Terms of Service apply.",
+     "notice.recaptcha"),
+    ("Click here to get the Weather Now app", "notice.app_promo"),
+    ("Enjoyed this story?", "share.prompt"),
+    ("[Related: City council delays vote on transit plan]", "related.read_also"),
+    ("Also on example.org: Mayor unveils the new budget", "related.on_site"),
+    ("On Chron.com: Rockets sign veteran guard", "related.on_site"),
+    ("Video caption The moment the old bridge came down", "caption.label"),
+    ("Citation: New battery design doubles range (2021, May 3) retrieved 4 May 2021 from "
+     "https://techxplore.com/news/2021-05-battery.html", "notice.citation"),
+    ("1. Comments are moderated before they are published.", "comments.policy"),
+    ("Contact the author on Twitter at twitter.com/janedoe", "contact.reach"),
+    ("3:12 min 01.02.2022 Video verfügbar bis 01.02.2023", "notice.availability"),
+    ("Telephone: 0161 496 0000", "contact.phone_mail_line"),
 ]
 LEFT_ALONE = [
     "The next article of the treaty deals with fishing rights, the minister said on Tuesday.",
@@ -114,6 +137,17 @@ LEFT_ALONE = [
     "The vote on Friday ended at 11:45 pm.",
     "Der Termin am 12. März um 14:30 Uhr",
     "Dela på två",
+    "Photo by photo, the exhibition traces the history of the harbour over two centuries.",
+    "Text messages between the two men were read out in court on Tuesday.",
+    "On Amazon.com the book reached the top ten within a week of its release.",
+    "Also on Tuesday, the council approved the plan for the new library.",
+    "The team won 3 of 4 matches this season.",
+    "Das Video ist verfügbar bis Ende März, teilte der Sender mit.",
+    "1. Comments from residents will be collected until the end of June.",
+    # contact-line keywords are whole words ("Web" but not "Websites", "Tel." but not "Telemedizin")
+    "Websites of both parties went offline on Monday morning.",
+    "Telemedizin hilft Patienten auf dem Land.",
+    "Mobility Snack",
 ]
 
 
