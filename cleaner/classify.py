@@ -7,7 +7,7 @@
 3. sections     a section header ("Meistgelesen", "Mehr zum Thema") drops what follows it until
                 article text resumes, the next section starts, the footer starts, or the page ends
 4. duplicates   repeats inside a flattened page are dropped after the first kept copy (an extractor's
-                output keeps a line repeated on its own and drops only copied passages); a block
+                output keeps what the article repeats and drops only its body extracted again); a block
                 that merely glues together other blocks of the page is dropped in favour of its parts
 5. decision     the learned model (cleaner/model/) scores every block and decides those no rule
                 decided; without a model, jusText's context revision does
@@ -53,10 +53,11 @@ FOOTER_CATEGORIES = frozenset({"navigation", "notice", "contact"})
 HEADS_CATEGORIES = frozenset({"contact", "caption"})
 #: dropped blocks that interrupt an article without ending it: context looks through them
 TRANSPARENT = frozenset({"byline", "caption", "ad", "duplicate", "share", "link"})
-#: modes in which every later copy of a kept line is dropped; elsewhere only copied passages are
-#: (in an extractor's output a line repeated on its own is the article's: see _duplicates)
+#: modes in which every later copy of a kept line is dropped; elsewhere only the body extracted
+#: again is (in an extractor's output a repeated line or run is the article's: see _duplicates)
 DROP_REPEATS = ("text",)
 DUP_MIN_CHARS = 40  # shorter repeats ("mehr", "Teilen", a name line) are left to the other stages
+COPIED_MIN_SHARE = 1 / 3  # (HTML) a copied run of lines this share of the page is the body extracted again
 MERGED_MIN_PART_CHARS = 60  # parts of a glued-together block must be at least this long ...
 MERGED_MIN_COVERAGE = 0.7  # ... and together cover this share of it
 DATELINE_WINDOW = 40  # characters: a date this close to a paragraph's start is its dateline
@@ -338,9 +339,10 @@ def norm_key(text: str) -> str:
 
 
 def _duplicates(blocks: list[Block], mode: str) -> None:
-    """In a flattened page every later copy of a kept line goes. In an extractor's output a line
-    repeated on its own is the article's (the same question to each guest of an interview, a
-    recipe's recurring line) and stays; only copied passages go (the article body extracted twice)."""
+    """In a flattened page every later copy of a kept line goes. In an extractor's output a line or
+    a run of lines repeated by the article itself stays (the same question to each guest of an
+    interview, a meal plan's recurring day); only the body extracted again goes: a line repeated
+    right after itself, or a copied run of lines as long as a third of the page."""
     keys = [norm_key(b.text) for b in blocks]
     _merged_copies(blocks, keys)
     # compared: blocks long enough that no rule claimed (a copy inside a dropped section does not
@@ -348,17 +350,24 @@ def _duplicates(blocks: list[Block], mode: str) -> None:
     seq = [b for b, key in zip(blocks, keys) if len(key) >= DUP_MIN_CHARS and b.category is None]
     seq_keys = [keys[b.index] for b in seq]
     seen: dict[str, list[int]] = {}
+    min_run = max(2, COPIED_MIN_SHARE * len(seq))
     for j, (b, key) in enumerate(zip(seq, seq_keys)):
         earlier = seen.setdefault(key, [])
-        if earlier and (mode in DROP_REPEATS or any(_copied_passage(seq_keys, f, j) for f in earlier)):
+        if earlier and (mode in DROP_REPEATS or any(j == f + 1 or _copied_run(seq_keys, f, j) >= min_run
+                                                    for f in earlier)):
             b.drop("duplicate", f"repeats line {seq[earlier[0]].line}")
         earlier.append(j)
 
 
-def _copied_passage(keys: list[str], f: int, j: int) -> bool:
-    """The repeat at ``j`` of the line seen at ``f`` is part of a copied passage: it follows that
-    copy directly, or a neighbour of it repeats the same neighbour of that copy."""
-    return j == f + 1 or (f > 0 and keys[j - 1] == keys[f - 1]) or (j + 1 < len(keys) and keys[j + 1] == keys[f + 1])
+def _copied_run(keys: list[str], f: int, j: int) -> int:
+    """How many consecutive lines around the repeat at ``j`` repeat those around its copy at ``f``."""
+    back = 0
+    while f - back > 0 and j - back - 1 > f and keys[j - back - 1] == keys[f - back - 1]:
+        back += 1
+    ahead = 0
+    while j + ahead + 1 < len(keys) and keys[j + ahead + 1] == keys[f + ahead + 1]:
+        ahead += 1
+    return back + 1 + ahead
 
 
 def _merged_copies(blocks: list[Block], keys: list[str]) -> None:

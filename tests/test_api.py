@@ -104,6 +104,19 @@ def test_repeated_paragraphs_kept_in_html_dropped_in_text():
     doc = clean_html(twice)
     assert all(doc.text.count(a) == 1 for a in answers) and doc.text.count(question) == 3
     assert sum(b.category == "duplicate" for b in doc.blocks) >= len(answers)
+    # a run of lines the article itself repeats (a meal plan's recurring meals) is not a copied body
+    meals = ["Frühstück: Haferflocken mit Beeren, dazu ein Glas Milch und ein Löffel Nussmus",
+             "Zwischenmahlzeit: ein Apfel und eine Handvoll Mandeln, dazu ungesüßter Tee"]
+    days = "".join(f"<h2>Tag {d}</h2><p>{meals[0]}</p><p>{meals[1]}</p><p>{lunch}</p>" for d, lunch in enumerate([
+        "Mittagessen: Linsensuppe mit Karotten, Sellerie und einem Stück Vollkornbrot",
+        "Mittagessen: Ofengemüse mit Kichererbsen und einem Klecks Joghurtsoße",
+        "Mittagessen: Vollkornnudeln mit Tomatensoße, Zucchini und geriebenem Parmesan",
+        "Mittagessen: Reispfanne mit Paprika, Erbsen und Rührei vom Vortag"], 1))
+    plan = ("<html><head><title>Vier Tage gesund essen</title></head><body><article><h1>Vier Tage gesund essen</h1>"
+            "<p>Unsere Ernährungsberaterin hat einen einfachen Plan für vier Tage zusammengestellt. Frühstück und "
+            f"Zwischenmahlzeit bleiben gleich, nur das Mittagessen wechselt jeden Tag.</p>{days}</article></body></html>")
+    doc = clean_html(plan)
+    assert all(doc.text.count(m) == 4 for m in meals), doc.text
     text = clean_text("\n\n".join([question, answers[0], question, answers[1]]) + "\n")
     repeat = [b for b in text.blocks if b.text == question][1]
     assert repeat.category == "duplicate" and repeat.reason.startswith("repeats line")
