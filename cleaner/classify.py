@@ -69,9 +69,10 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _NONWORD = re.compile(r"[\W_]+", re.UNICODE)
 _SENTENCE_END = re.compile(r"[.!?…:;\"“”»«'’)]$")
 _PROSE_END = re.compile(r"[.!][\"“”»«'’)]?$")
-_BULLET = re.compile(r"^[•·\-–*▪►>]\s")
-#: list markers a renderer puts before list items ("* ", nested "+ "); rules see the item without them
-_LIST_MARKER = re.compile(r"^(?:[•·\-–*+▪►>]\s+)+")
+#: a list item's marker: symbols, and inscriptis' nested-list bullets "+ " and "o " (before a capital)
+_BULLET = re.compile(r"^(?:[•·\-–*+▪►>]|o(?=\s+[A-ZÄÖÜ0-9]))\s")
+#: list markers a renderer puts before list items ("* ", nested "+ ", "o "); rules see the item without them
+_LIST_MARKER = re.compile(r"^(?:(?:[•·\-–*+▪►>]|o(?=\s+[A-ZÄÖÜ0-9]))\s+)+")
 _MENU_TOKEN = re.compile(r"^(?:[A-ZÄÖÜ0-9][\w.&'’-]*|[&|/•·–-]+)$")
 
 # A scorer (the learned model) returns one content probability per block; it has two thresholds,
@@ -204,7 +205,7 @@ def _verdict(b: Block, rules: LanguageRules) -> tuple:
 
 def rule_text(text: str) -> str:
     """The text rules match against: a list item without its marker ("* Tags: ..." -> "Tags: ...")."""
-    return _LIST_MARKER.sub("", text, count=1) if text[:1] in "•·-–*+▪►>" else text
+    return _LIST_MARKER.sub("", text, count=1) if text[:1] in "•·-–*+▪►>o" else text
 
 
 def _menu_shaped(b: Block) -> bool:

@@ -33,6 +33,18 @@ def test_headings_bylines_urls_and_lists_stay_apart():
                            "Die Wehr war mit 40 Kräften im Einsatz.", "verletzt wurde niemand."]
 
 
+def test_nested_list_items_stay_apart_and_rules_see_them_without_marker():
+    """inscriptis marks nested list items with "+ " and "o "; an "o " item is not the rest of a
+    sentence, and rules match the item itself ("o Tags: ..." -> "Tags: ...")."""
+    from cleaner.classify import rule_text
+    page = ("Die Redaktion empfiehlt die folgenden Beiträge aus der Rubrik Auto und Verkehr für\n"
+            "o Neue Elektroautos im Test\no Werkstatt-Ratgeber\n+ Gebrauchtwagen\n")
+    assert texts(page) == ["Die Redaktion empfiehlt die folgenden Beiträge aus der Rubrik Auto und Verkehr für",
+                           "o Neue Elektroautos im Test", "o Werkstatt-Ratgeber", "+ Gebrauchtwagen"]
+    assert rule_text("o Tags: Auto, Verkehr") == "Tags: Auto, Verkehr"
+    assert rule_text("o presidente disse que") == "o presidente disse que"  # a word, not a marker
+
+
 def test_blank_lines_are_counted_and_whitespace_folded():
     blocks = segment_text("\n\n  Eins\u00a0 zwei\t drei  \n\n\nVier\n")
     assert [(b.text, b.gap_before, b.line) for b in blocks] == [("Eins zwei drei", 2, 3), ("Vier", 2, 6)]

@@ -12,7 +12,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ..classify import norm_key
+from ..classify import _BULLET, norm_key  # one definition of a list marker
 from ..document import CATEGORIES, Block
 from ..ruleset import LanguageRules
 
@@ -26,7 +26,6 @@ TOPIC_MIN_PROSE = 5
 _SENT = re.compile(r"[.!?…](?:\s|$)")
 _URL_MAIL = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.]+", re.IGNORECASE)
 _SEPARATOR = re.compile(r"\s[|»›•·/>]\s")
-_BULLET = re.compile(r"^[•·\-–*▪►>]\s")
 _PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
 _DIGIT = re.compile(r"\d")
 _WORD = re.compile(r"\w+", re.UNICODE)
