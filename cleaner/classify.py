@@ -70,7 +70,7 @@ _NONWORD = re.compile(r"[\W_]+", re.UNICODE)
 _SENTENCE_END = re.compile(r"[.!?…:;\"“”»«'’)]$")
 _PROSE_END = re.compile(r"[.!][\"“”»«'’)]?$")
 #: a list item's marker: symbols, and inscriptis' nested-list bullets "+ " and "o " (before a capital)
-_BULLET = re.compile(r"^(?:[•·\-–*+▪►>]|o(?=\s+[A-ZÄÖÜ0-9]))\s")
+LIST_BULLET = re.compile(r"^(?:[•·\-–*+▪►>]|o(?=\s+[A-ZÄÖÜ0-9]))\s")
 #: list markers a renderer puts before list items ("* ", nested "+ ", "o "); rules see the item without them
 _LIST_MARKER = re.compile(r"^(?:(?:[•·\-–*+▪►>]|o(?=\s+[A-ZÄÖÜ0-9]))\s+)+")
 _MENU_TOKEN = re.compile(r"^(?:[A-ZÄÖÜ0-9][\w.&'’-]*|[&|/•·–-]+)$")
@@ -121,8 +121,9 @@ _OPEN_END = re.compile(r"(?:[,(\[„“\-–]|\b(?:und|oder|der|die|das|den|dem|
 def _continues(prev: str, line: str) -> bool:
     """``line`` is the rest of ``prev``'s sentence: prev stops mid-sentence (a long line, or one
     ending on a comma, hyphen, article or preposition) and line goes on in lower case or with the
-    sentence's punctuation. Never before a URL, an e-mail address or a "von"/"by" byline."""
-    if prev.endswith((".", "!", "?", "…", ":", "\"", "“", "”", "»")) or _BULLET.match(line) or _NO_JOIN.match(line):
+    sentence's punctuation. Never before a URL, an e-mail address, a list item or a "von"/"by" byline."""
+    if (prev.endswith((".", "!", "?", "…", ":", "\"", "“", "”", "»")) or LIST_BULLET.match(line)
+            or _NO_JOIN.match(line)):
         return False
     if line[0] in _JOIN_TIGHT:
         return True
@@ -390,7 +391,7 @@ def _merged_copies(blocks: list[Block], keys: list[str]) -> None:
 def _is_heading_like(b: Block, max_words: int = HEADING_MAX_WORDS) -> bool:
     text = b.text
     return (0 < b.features["words"] <= max_words and not text.endswith((".", ",", ";"))
-            and not _URL.search(text) and not _BULLET.match(text))
+            and not _URL.search(text) and not LIST_BULLET.match(text))
 
 
 def _context(blocks: list[Block]) -> None:

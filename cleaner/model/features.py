@@ -12,7 +12,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ..classify import _BULLET, norm_key  # one definition of a list marker
+from ..classify import LIST_BULLET, norm_key
 from ..document import CATEGORIES, Block
 from ..ruleset import LanguageRules
 
@@ -67,7 +67,7 @@ def _own(b: Block, rules: LanguageRules, i: int, n: int, chars_before: int, tota
         "has_date": float(bool(dates)),
         "starts_with_date": float(bool(dates) and dates[0][1] <= 2),
         "has_url_or_email": float(url_or_mail),
-        "bullet": float(bool(_BULLET.match(text))),
+        "bullet": float(bool(LIST_BULLET.match(text))),
         "separators": len(_SEPARATOR.findall(text)),
         "rel_pos": i / (n - 1) if n > 1 else 0.0,
         "rel_char_pos": chars_before / total_chars if total_chars else 0.0,
