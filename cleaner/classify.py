@@ -69,10 +69,12 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _NONWORD = re.compile(r"[\W_]+", re.UNICODE)
 _SENTENCE_END = re.compile(r"[.!?…:;\"“”»«'’)]$")
 _PROSE_END = re.compile(r"[.!][\"“”»«'’)]?$")
+_MARKER_CHARS = "•·-–*+▪►>"
 #: a list item's marker: symbols, and inscriptis' nested-list bullets "+ " and "o " (before a capital)
-LIST_BULLET = re.compile(r"^(?:[•·\-–*+▪►>]|o(?=\s+[A-ZÄÖÜ0-9]))\s")
+_MARKER = rf"(?:[{re.escape(_MARKER_CHARS)}]|o(?=\s+[A-ZÄÖÜ0-9]))"
+LIST_BULLET = re.compile(rf"^{_MARKER}\s")
 #: list markers a renderer puts before list items ("* ", nested "+ ", "o "); rules see the item without them
-_LIST_MARKER = re.compile(r"^(?:(?:[•·\-–*+▪►>]|o(?=\s+[A-ZÄÖÜ0-9]))\s+)+")
+_LIST_MARKER = re.compile(rf"^(?:{_MARKER}\s+)+")
 _MENU_TOKEN = re.compile(r"^(?:[A-ZÄÖÜ0-9][\w.&'’-]*|[&|/•·–-]+)$")
 
 # A scorer (the learned model) returns one content probability per block; it has two thresholds,
@@ -206,7 +208,7 @@ def _verdict(b: Block, rules: LanguageRules) -> tuple:
 
 def rule_text(text: str) -> str:
     """The text rules match against: a list item without its marker ("* Tags: ..." -> "Tags: ...")."""
-    return _LIST_MARKER.sub("", text, count=1) if text[:1] in "•·-–*+▪►>o" else text
+    return _LIST_MARKER.sub("", text, count=1) if text[:1] in _MARKER_CHARS + "o" else text
 
 
 def _menu_shaped(b: Block) -> bool:

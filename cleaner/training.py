@@ -31,7 +31,7 @@ from .document import Block
 from .evaluate import load_gold, normalise_space
 from .extract import extract_html
 from .model.features import CATEGORICAL, FEATURE_NAMES, page_features
-from .model.scorer import META_FILE, STAGE2_NAMES, stage2_rows
+from .model.scorer import HTML_THRESHOLD, META_FILE, STAGE2_NAMES, stage2_rows
 from .pipeline import Cleaner
 from .readers import decode
 from .ruleset import LanguageRules
@@ -46,8 +46,6 @@ LGB_PARAMS = {
 }
 ROUNDS = 400
 STAGE2_ROUNDS = 200
-#: HTML mode drops an extracted block only below this probability (see train())
-HTML_THRESHOLD = 0.05
 #: a block is article text when this share of its word 4-grams is in the gold text
 ALIGN_MIN_SHARE = 0.5
 
@@ -344,12 +342,6 @@ def train(pages: list[LabelledPage], out_dir: str, command: str, log=print) -> d
         p2[~mask] = b2.predict(X2[~mask])
     text_rows = modes == "text"
     threshold = _best_threshold(p2[text_rows], y2[text_rows], w2[text_rows])
-    # on extractor output only near-certain drops: a fixed threshold, chosen by cross-validation on
-    # the train halves (`bench/cv.py`, 0.05 / 0.10 / 0.15 / 0.20: trafilatura-dev HTML 0.950 / 0.949 /
-    # 0.946 / 0.946, ScrapingHub HTML flat at 0.963-0.964). The block-F1 optimum of the HTML views
-    # lies far above it (0.5-0.6): on extractor output a lost article line costs more than a kept
-    # menu line, which the rules catch anyway.
-    html_threshold = HTML_THRESHOLD
     stage1 = _booster(X, y, w, FEATURE_NAMES, ROUNDS)
     stage2 = _booster(X2, y2, w2, STAGE2_NAMES, STAGE2_ROUNDS)
     out = Path(out_dir)
@@ -364,7 +356,7 @@ def train(pages: list[LabelledPage], out_dir: str, command: str, log=print) -> d
         "features": list(FEATURE_NAMES),
         "stage2_features": list(STAGE2_NAMES),
         "threshold": threshold,
-        "html_threshold": html_threshold,
+        "html_threshold": HTML_THRESHOLD,
         "lightgbm": lgb.__version__,
         "params": LGB_PARAMS,
         "rounds": [ROUNDS, STAGE2_ROUNDS],
@@ -373,7 +365,7 @@ def train(pages: list[LabelledPage], out_dir: str, command: str, log=print) -> d
         "command": command,
     }
     (out / META_FILE).write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    log(f"thresholds: text {threshold}, html {html_threshold}; wrote {out}")
+    log(f"thresholds: text {threshold}, html {HTML_THRESHOLD}; wrote {out}")
     return meta
 
 

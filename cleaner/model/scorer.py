@@ -21,6 +21,12 @@ from .features import CATEGORICAL, FEATURE_NAMES, window_sum, page_features
 
 MODEL_DIR = Path(__file__).parent
 META_FILE = "blocks.json"
+#: HTML mode drops an extracted block only below this probability (training records it in the model
+#: file). Chosen by cross-validation on the train halves (`bench/cv.py`, 0.05 / 0.10 / 0.15 / 0.20:
+#: trafilatura-dev HTML 0.950 / 0.949 / 0.946 / 0.946, ScrapingHub HTML flat at 0.963-0.964). The
+#: block-F1 optimum of the HTML views lies far above it (0.5-0.6): on extractor output a lost
+#: article line costs more than a kept menu line, which the rules catch anyway.
+HTML_THRESHOLD = 0.05
 STAGE2_OFFSETS = (-4, -3, -2, -1, 1, 2, 3, 4)
 #: stage-2 inputs besides the probabilities: a few own features, by name
 STAGE2_OWN = ["log_chars", "stopword_density", "cf_class", "rule", "ends_sentence", "heading_like", "region",
@@ -75,7 +81,7 @@ class BlockModel:
         self.stage2 = stage2
         self.meta = meta
         self.threshold = float(meta.get("threshold", 0.5))
-        self.html_threshold = float(meta.get("html_threshold", 0.15))
+        self.html_threshold = float(meta.get("html_threshold", HTML_THRESHOLD))
         if list(meta.get("features", [])) != list(FEATURE_NAMES):
             raise ValueError("model was trained with other features; retrain with `cleaner train`")
 
