@@ -4,13 +4,16 @@
     .venv/bin/python bench/run.py --limit 20      # smoke run
     .venv/bin/python bench/run.py --write         # also rewrite the table in bench/RESULTS.md
 
-Text mode input = the page rendered with inscriptis (get_text). docs/s counts only the system's own
+Text mode input = the page rendered with inscriptis (get_text); two more rows feed text mode other
+renderings of the same page: BeautifulSoup's get_text (no layout, a line per text node) and the
+inscriptis text hard-wrapped at 78 columns, as lynx or w3m print it. docs/s counts only the system's own
 call (rendering and language detection for jusText's stoplist are input preparation, done once).
 """
 from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +45,25 @@ class Prepared:
     lang: str
     page: data.Page
     text_bs4: str = ""
+    text_wrapped: str = ""
+
+
+#: the column a fixed-width renderer wraps at (lynx -dump and w3m -dump: about 78-80)
+WRAP_COLUMNS = 78
+
+
+def hard_wrap(text: str, width: int = WRAP_COLUMNS) -> str:
+    """The rendering as a fixed-width renderer would print it: every line wrapped at ``width``
+    columns, indentation kept (capped at half the width, as no renderer indents past its page)."""
+    out = []
+    for line in text.split("\n"):
+        body = line.lstrip()
+        indent = " " * min(len(line) - len(body), width // 2)
+        if len(indent) + len(body) <= width:
+            out.append(indent + body)
+        else:
+            out.extend(textwrap.wrap(body, width=width, initial_indent=indent, subsequent_indent=indent))
+    return "\n".join(out)
 
 
 def prepare(page: data.Page) -> Prepared:
@@ -51,7 +73,7 @@ def prepare(page: data.Page) -> Prepared:
         lang = detect(text[:3000])
     except Exception:
         lang = "en"
-    return Prepared(page.key, page.url, html, text, lang, page, render_bs4(html))
+    return Prepared(page.key, page.url, html, text, lang, page, render_bs4(html), hard_wrap(text))
 
 
 def score(bench: str, pages: list[Prepared], outputs: list[str]):

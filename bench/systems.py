@@ -25,6 +25,10 @@ def make_systems(cleaner: Cleaner, fast_cleaner: Cleaner) -> dict:
         # another renderer's quirks (no layout, a line per text node): the cleaner must not depend on inscriptis
         return cleaner.clean_text(p.text_bs4, source=p.key, url=p.url).text
 
+    def cleaner_text_wrapped(p):
+        # a fixed-width dump (lynx, w3m): every paragraph broken into lines of at most 78 columns
+        return cleaner.clean_text(p.text_wrapped, source=p.key, url=p.url).text
+
     def cleaner_html(p):
         return cleaner.clean_html(p.html, source=p.key, url=p.url).text
 
@@ -48,6 +52,7 @@ def make_systems(cleaner: Cleaner, fast_cleaner: Cleaner) -> dict:
     return {
         "cleaner text": ("text", cleaner_text),
         "cleaner text, bs4 render": ("text", cleaner_text_bs4),
+        "cleaner text, 78-column wrap": ("text", cleaner_text_wrapped),
         "cleaner html": ("html", cleaner_html),
         "cleaner html, fast extraction": ("html", cleaner_html_fast),
         "trafilatura": ("html", traf),
@@ -55,4 +60,5 @@ def make_systems(cleaner: Cleaner, fast_cleaner: Cleaner) -> dict:
         "jusText": ("html", jt),
         "keep-all text": ("text", keep_all),
         "keep-all text, bs4 render": ("text", lambda p: p.text_bs4),
+        "keep-all text, 78-column wrap": ("text", lambda p: p.text_wrapped),
     }

@@ -1,7 +1,8 @@
 """Block classification: one staged algorithm, read top to bottom (after jusText's core).
 
-1. segment      text -> blocks (one line each, blank lines remembered as gaps; a line a renderer
-                broke mid-sentence is joined with its rest)
+1. segment      text -> blocks (one line each, blank lines remembered as gaps; a dump hard-wrapped
+                at a fixed width is unwrapped, and a line a renderer broke mid-sentence is joined
+                with its rest)
 2. context-free each block alone: rule hits (a category), menu shape, captions above credits, and
                 a content class from length and stopword density (good / near-good / short / bad)
 3. sections     a section header ("Meistgelesen", "Mehr zum Thema") drops what follows it until
@@ -98,7 +99,11 @@ def segment_text(text: str) -> list[Block]:
     A line a renderer broke mid-sentence (at a link or a bold word) is joined with its rest."""
     blocks: list[Block] = []
     gap = 0
-    for lineno, raw in enumerate(text.splitlines(), start=1):
+    numbered = list(enumerate(text.splitlines(), start=1))
+    width = wrap_width([raw for _, raw in numbered])
+    if width:
+        numbered = unwrap(numbered, width)
+    for lineno, raw in numbered:
         line = " ".join(raw.split())  # folds tabs, runs of spaces and no-break spaces
         if not line:
             gap += 1
@@ -110,6 +115,71 @@ def segment_text(text: str) -> list[Block]:
         blocks.append(Block(index=len(blocks), text=line, line=lineno, gap_before=gap))
         gap = 0
     return blocks
+
+
+# A dump hard-wrapped at a fixed width (lynx and w3m at 78-80 columns, html2text, mail at 72) breaks
+# every paragraph into lines no longer than the width; a line ends near the width exactly when the
+# next line's first word would not have fitted on it. Unwrapped pages have lines far longer than
+# any wrap width, or (pages of short lines) break near their longest line just as often where the
+# next word would have fitted.
+WRAP_MIN_WIDTH, WRAP_MAX_WIDTH = 40, 132  # widths a dump is wrapped at
+WRAP_RAGGED = 15  # a wrapped line ends within this many columns of the width
+WRAP_MAX_WORD = 30  # a longer "first word" is a run of unspaced script (CJK) or a URL, not a word
+WRAP_MAX_OVER = 3, 0.005  # lines longer than the width (unbreakable URLs): this many, or this share
+WRAP_MIN_LINES = 6  # a wrapped page has at least this many lines near the width followed by text ...
+WRAP_MIN_FORCED = 0.8  # ... and after this share of them the next word would not have fitted,
+WRAP_MIN_LOWER = 0.2  # ... a word in lower case after this share of those (not a list of headlines)
+_HYPHEN_END = re.compile(r"\w-$")
+_NO_JOIN_WORD = re.compile(r"://|^www\.|@")
+_DASH_CONTINUATION = re.compile(r"^[-–]\s+[a-zäöüß]")  # "- von ...": a dash in a sentence, not a list item
+
+
+def _forced_break(line: str, next_line: str, width: int) -> bool:
+    """The wrapper had to break after ``line``: ``next_line``'s first word would not have fitted
+    on it. A "word" longer than WRAP_MAX_WORD is a run of unspaced script (CJK), and a URL or
+    e-mail address may stand on a line of its own: neither counts."""
+    words = next_line.split()
+    return (bool(words) and len(words[0]) <= WRAP_MAX_WORD and len(line) <= width + 1
+            and len(line) + 1 + len(words[0]) > width and not _NO_JOIN_WORD.search(words[0]))
+
+
+def wrap_width(lines: Sequence[str]) -> int | None:
+    """The column a hard-wrapped dump is wrapped at, or None for a page that is not wrapped."""
+    lines = [line.rstrip() for line in lines]
+    lengths = sorted(len(line) for line in lines if line)
+    over = max(WRAP_MAX_OVER[0], int(len(lengths) * WRAP_MAX_OVER[1]))
+    if len(lengths) <= over:
+        return None
+    robust = lengths[len(lengths) - 1 - over]  # the longest line but a few ...
+    width = max(n for n in lengths if n <= robust + WRAP_RAGGED)  # ... which may just be the longest
+    if not WRAP_MIN_WIDTH <= width <= WRAP_MAX_WIDTH:
+        return None
+    near = [i for i in range(len(lines) - 1) if width - WRAP_RAGGED < len(lines[i]) <= width and lines[i + 1]]
+    forced = [i for i in near if _forced_break(lines[i], lines[i + 1], width)]
+    lower = sum(1 for i in forced if lines[i + 1].lstrip()[0].islower())
+    return width if (len(near) >= WRAP_MIN_LINES and len(forced) >= WRAP_MIN_FORCED * len(near)
+                     and lower >= WRAP_MIN_LOWER * len(forced)) else None
+
+
+def unwrap(numbered: list[tuple[int, str]], width: int) -> list[tuple[int, str]]:
+    """Join each line that the next line's first word would not have fitted on (so the wrapper
+    broke there) with that next line. A list item starts a line of its own (a dash before a
+    lower-case word is the sentence's), and so does a line repeating the one before (teaser lists)."""
+    out: list[tuple[int, str]] = []
+    last = ""  # the previous physical line (out[-1] may hold several joined)
+    for lineno, raw in numbered:
+        line = raw.rstrip()
+        if out and line.strip() and last.strip():
+            item = LIST_BULLET.match(line.lstrip()) and not _DASH_CONTINUATION.match(line.lstrip())
+            if _forced_break(last, line, width) and not item and line.strip() != last.strip():
+                prev_no, prev = out[-1]
+                glue = "" if _HYPHEN_END.search(prev) and line.lstrip()[0].isalpha() else " "
+                out[-1] = (prev_no, prev + glue + line.strip())
+                last = line
+                continue
+        out.append((lineno, line))
+        last = line
+    return out
 
 
 REFLOW_MIN_WORDS = 8  # a line this long that stops mid-sentence was broken by the renderer

@@ -54,3 +54,73 @@ def test_a_named_model_folder_must_hold_a_model(tmp_path):
     with pytest.raises(RuleError, match="no block model"):
         Cleaner(Settings(model=str(tmp_path)))
     assert Cleaner(Settings(model="none")).scorer is None
+
+
+# ------------------------------------------------------------------ hard-wrapped dumps (lynx, w3m, mail)
+ARTICLE = [
+    "Lokales",
+    "Feuerwehr rettet Katze aus Baum am Marktplatz",
+    "Die Freiwillige Feuerwehr Neustadt ist am Dienstagnachmittag zu einem ungewöhnlichen Einsatz "
+    "ausgerückt: Eine Katze war auf eine etwa zwölf Meter hohe Linde am Marktplatz geklettert und kam "
+    "aus eigener Kraft nicht mehr herunter. Anwohner hatten das verängstigte Tier am Vormittag bemerkt "
+    "und nach mehreren vergeblichen Versuchen die Leitstelle alarmiert.",
+    "Mit der Drehleiter erreichten die Einsatzkräfte nach rund zwanzig Minuten den Ast, auf dem die Katze "
+    "saß. Ein Feuerwehrmann konnte das Tier in eine Transportbox setzen und wohlbehalten an seine "
+    "Besitzerin übergeben, die in einer der angrenzenden Straßen wohnt und ihr Haustier seit dem Vorabend "
+    "vermisst hatte.",
+    "• Einsatzbericht als PDF",
+    "• Weitere Meldungen der Feuerwehr",
+    "The fire brigade said that such rescues are rare but not unusual in spring, when young cats explore "
+    "their neighbourhood for the first time and climb higher than they can safely come down again. "
+    "Residents were asked to call the control centre rather than trying to climb trees themselves.",
+]
+
+
+def _wrapped(lines, width):
+    import textwrap
+    return "\n\n".join("\n".join(textwrap.wrap(line, width=width)) for line in lines)
+
+
+@pytest.mark.parametrize("width", [60, 72, 78, 100])
+def test_a_hard_wrapped_dump_is_unwrapped(width):
+    """Every paragraph comes back as one block, whatever the width; list items stay apart."""
+    from cleaner.classify import wrap_width
+
+    page = _wrapped(ARTICLE, width)
+    assert max(len(line) for line in page.splitlines()) <= width  # the input really is wrapped
+    assert wrap_width(page.splitlines()) in range(width - 3, width + 1)
+    assert texts(page) == ARTICLE
+
+
+def test_hyphenated_compounds_split_by_the_wrapper_are_joined_without_space():
+    from cleaner.classify import unwrap
+
+    lines = ["Die Stadt hat nach der Sitzung am Dienstagabend die neue Corona-", "Verordnung veröffentlicht."]
+    assert unwrap(list(enumerate(lines, 1)), 66) == [(1, "Die Stadt hat nach der Sitzung am Dienstagabend "
+                                                        "die neue Corona-Verordnung veröffentlicht.")]
+
+
+def test_pages_that_are_not_wrapped_are_left_alone():
+    """A list of headlines as long as each other, an unspaced script, and the real dumps in raw/."""
+    from pathlib import Path
+
+    from cleaner.classify import wrap_width
+
+    headlines = [
+        "Stadtrat beschließt Haushalt für 2024 mit knapper Mehrheit im Rat",
+        "Neue Buslinie verbindet Nordstadt und Klinikum ab dem 1. März",
+        "Schwimmbad bleibt wegen Sanierung bis zum Sommer geschlossen",
+        "Polizei sucht Zeugen nach Einbruch in Bäckerei an der Hauptstraße",
+        "Kita-Gebühren steigen im neuen Jahr um durchschnittlich fünf Prozent",
+        "Weihnachtsmarkt öffnet am Freitag mit verlängerten Öffnungszeiten",
+        "Sportverein feiert 100-jähriges Bestehen mit großem Festumzug",
+        "Bürgermeisterin lädt zur Einwohnerversammlung in die Stadthalle",
+        "Baustelle an der B 54: Umleitung über die Dorfstraße eingerichtet",
+        "Musikschule sucht Lehrkräfte für Gitarre, Klavier und Schlagzeug",
+    ]
+    assert wrap_width(headlines) is None
+    assert texts("\n".join(headlines)) == headlines
+    cjk = ["数字化农业的甜头，小农户在销售产品中感受更深。" * 4, "在“益村”售卖平台上，村民只需拍几张照片。" * 5] * 4
+    assert len(texts("\n".join(cjk))) == len(cjk)
+    for path in sorted(Path(__file__).parent.parent.glob("raw/*.txt")):
+        assert wrap_width(path.read_text(encoding="utf-8").splitlines()) is None, path.name
