@@ -196,6 +196,36 @@ def test_prefilters_never_hide_a_rule_that_applies():
             assert rules.match_line(line, n) is slow, (lang, line)
 
 
+def test_rules_do_not_backtrack_exponentially_on_rows_of_separators():
+    """A row of short items between separators that ends on a separator ("Mutual funds: A | B | ...
+    | S |", a letter index cut off by a wrapped dump) made the pipe-menu pattern try every way of
+    splitting its spaces: 2^n steps, a document that never finished. Every rule of every language
+    must decide such rows at once; the watchdog turns a hang into a failure."""
+    import signal
+
+    def hang(signum, frame):
+        raise TimeoutError("a rule pattern backtracks exponentially on a separator row")
+
+    cleaner = Cleaner()
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    rows = [f"mutual funds: {sep.join(letters[:n])}{end}" for sep in (" | ", " · ", " - ", " / ", " > ", ", ")
+            for n in (20, 26) for end in ("", sep.rstrip(), " .", "!")]
+    old = signal.signal(signal.SIGALRM, hang)
+    signal.alarm(60)
+    try:
+        for lang in sorted(cleaner.rules.languages):
+            rules = cleaner.rules.for_language(lang, "de")
+            for row in rows:
+                n = len(row.split())
+                for rule in list(rules.line_rules) + list(rules.vocab_rules):
+                    rule.applies(row, n)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+    menu = cleaner.rules.for_language("en", "de").match_line("Home | News | Sport | Kontakt", 7)
+    assert menu is not None and menu.id == "navigation.pipe_menu"
+
+
 def test_remembered_line_verdicts_equal_fresh_ones_and_outlet_rules_still_come_first():
     """The context-free verdict of a line is remembered per rule set; a repeat must be decided as the
     first was, an outlet's own rule must still win, and later stages must not share its features."""
