@@ -6,7 +6,8 @@
 
 Text mode input = the page rendered with inscriptis (get_text); two more rows feed text mode other
 renderings of the same page: BeautifulSoup's get_text (no layout, a line per text node) and the
-inscriptis text hard-wrapped at 78 columns, as lynx or w3m print it. docs/s counts only the system's own
+inscriptis text hard-wrapped at 78 columns, as lynx or w3m print it; one more gets the page as
+Markdown (markdownify), as converters and reader services hand pages to language models. docs/s counts only the system's own
 call (rendering and language detection for jusText's stoplist are input preparation, done once).
 """
 from __future__ import annotations
@@ -46,10 +47,26 @@ class Prepared:
     page: data.Page
     text_bs4: str = ""
     text_wrapped: str = ""
+    text_markdown: str = ""
 
 
 #: the column a fixed-width renderer wraps at (lynx -dump and w3m -dump: about 78-80)
 WRAP_COLUMNS = 78
+
+
+def render_markdown(html: str) -> str:
+    """The page as Markdown, as html2text-style converters and reader services hand pages to
+    language models (markdownify, with scripts and styles removed first, as a browser would)."""
+    from lxml import html as lxml_html
+    from markdownify import markdownify
+
+    try:
+        tree = lxml_html.fromstring(html)
+    except Exception:  # noqa: BLE001 - an unparsable page renders as nothing
+        return ""
+    for el in tree.xpath("//script|//style|//noscript|//template"):
+        el.drop_tree()
+    return markdownify(lxml_html.tostring(tree, encoding="unicode"), heading_style="ATX")
 
 
 def hard_wrap(text: str, width: int = WRAP_COLUMNS) -> str:
@@ -73,7 +90,7 @@ def prepare(page: data.Page) -> Prepared:
         lang = detect(text[:3000])
     except Exception:
         lang = "en"
-    return Prepared(page.key, page.url, html, text, lang, page, render_bs4(html), hard_wrap(text))
+    return Prepared(page.key, page.url, html, text, lang, page, render_bs4(html), hard_wrap(text), render_markdown(html))
 
 
 def score(bench: str, pages: list[Prepared], outputs: list[str]):

@@ -29,6 +29,10 @@ def make_systems(cleaner: Cleaner, fast_cleaner: Cleaner) -> dict:
         # a fixed-width dump (lynx, w3m): every paragraph broken into lines of at most 78 columns
         return cleaner.clean_text(p.text_wrapped, source=p.key, url=p.url).text
 
+    def cleaner_text_markdown(p):
+        # a Markdown dump: links with their addresses, images, heading marks, bold runs
+        return cleaner.clean_text(p.text_markdown, source=p.key, url=p.url).text
+
     def cleaner_html(p):
         return cleaner.clean_html(p.html, source=p.key, url=p.url).text
 
@@ -53,6 +57,7 @@ def make_systems(cleaner: Cleaner, fast_cleaner: Cleaner) -> dict:
         "cleaner text": ("text", cleaner_text),
         "cleaner text, bs4 render": ("text", cleaner_text_bs4),
         "cleaner text, 78-column wrap": ("text", cleaner_text_wrapped),
+        "cleaner text, Markdown render": ("text", cleaner_text_markdown),
         "cleaner html": ("html", cleaner_html),
         "cleaner html, fast extraction": ("html", cleaner_html_fast),
         "trafilatura": ("html", traf),
@@ -61,4 +66,5 @@ def make_systems(cleaner: Cleaner, fast_cleaner: Cleaner) -> dict:
         "keep-all text": ("text", keep_all),
         "keep-all text, bs4 render": ("text", lambda p: p.text_bs4),
         "keep-all text, 78-column wrap": ("text", lambda p: p.text_wrapped),
+        "keep-all text, Markdown render": ("text", lambda p: p.text_markdown),
     }

@@ -1,8 +1,8 @@
 """Block classification: one staged algorithm, read top to bottom (after jusText's core).
 
-1. segment      text -> blocks (one line each, blank lines remembered as gaps; a dump hard-wrapped
-                at a fixed width is unwrapped, and a line a renderer broke mid-sentence is joined
-                with its rest)
+1. segment      text -> blocks (one line each, blank lines remembered as gaps; Markdown markup is
+                taken out, a dump hard-wrapped at a fixed width is unwrapped, and a line a renderer
+                broke mid-sentence is joined with its rest)
 2. context-free each block alone: rule hits (a category), menu shape, captions above credits, and
                 a content class from length and stopword density (good / near-good / short / bad)
 3. sections     a section header ("Meistgelesen", "Mehr zum Thema") drops what follows it until
@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from .document import BOILERPLATE, CONTENT, TITLE, Block
+from .markdown import strip_markdown
 from .ruleset import LanguageRules, LineRule, SectionRule
 
 # ---------------------------------------------------------------------------- thresholds (jusText's)
@@ -96,10 +97,11 @@ class Outcome:
 
 def segment_text(text: str) -> list[Block]:
     """One block per non-blank line; blank lines before a block are counted in ``gap_before``.
-    A line a renderer broke mid-sentence (at a link or a bold word) is joined with its rest."""
+    Markdown markup is taken out first and a hard-wrapped dump unwrapped; a line a renderer broke
+    mid-sentence (at a link or a bold word) is joined with its rest."""
     blocks: list[Block] = []
     gap = 0
-    numbered = list(enumerate(text.splitlines(), start=1))
+    numbered = list(enumerate(strip_markdown(text).splitlines(), start=1))
     width = wrap_width([raw for _, raw in numbered])
     if width:
         numbered = unwrap(numbered, width)
@@ -131,7 +133,6 @@ WRAP_MIN_FORCED = 0.8  # ... and after this share of them the next word would no
 WRAP_MIN_LOWER = 0.2  # ... a word in lower case after this share of those (not a list of headlines)
 _HYPHEN_END = re.compile(r"\w-$")
 _NO_JOIN_WORD = re.compile(r"://|^www\.|@")
-_DASH_CONTINUATION = re.compile(r"^[-–]\s+[a-zäöüß]")  # "- von ...": a dash in a sentence, not a list item
 
 
 def _forced_break(line: str, next_line: str, width: int) -> bool:
@@ -170,11 +171,13 @@ def unwrap(numbered: list[tuple[int, str]], width: int) -> list[tuple[int, str]]
     for lineno, raw in numbered:
         line = raw.rstrip()
         if out and line.strip() and last.strip():
-            item = LIST_BULLET.match(line.lstrip()) and not _DASH_CONTINUATION.match(line.lstrip())
-            if _forced_break(last, line, width) and not item and line.strip() != last.strip():
+            text = line.strip()
+            # "- von ...": a dash before a lower-case word is the sentence's, not a list item's
+            item = LIST_BULLET.match(text) and not (text[0] in "-–" and text[1:].lstrip()[:1].islower())
+            if _forced_break(last, line, width) and not item and text != last.strip():
                 prev_no, prev = out[-1]
-                glue = "" if _HYPHEN_END.search(prev) and line.lstrip()[0].isalpha() else " "
-                out[-1] = (prev_no, prev + glue + line.strip())
+                glue = "" if _HYPHEN_END.search(prev) and text[0].isalpha() else " "
+                out[-1] = (prev_no, prev + glue + text)
                 last = line
                 continue
         out.append((lineno, line))

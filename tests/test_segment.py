@@ -100,6 +100,19 @@ def test_hyphenated_compounds_split_by_the_wrapper_are_joined_without_space():
                                                         "die neue Corona-Verordnung veröffentlicht.")]
 
 
+def test_a_dash_inside_a_sentence_is_joined_but_list_items_and_repeats_stay_apart():
+    from cleaner.classify import unwrap
+
+    lines = ["Die Allianz hat bereits zwanzig digitale Pilotprojekte auf den Weg gebracht",
+             "- von der Parkraumbewirtschaftung bis zum Ausbau der Ladeinfrastruktur.",
+             "Zu den Projekten gehören unter anderem diese drei besonders großen Vorhaben",
+             "- Ladesäulen an allen Schulen der Stadt",
+             "Schwerer Unfall in Datteln: Mann wird aus Fahrzeug geschleudert und stirbt",
+             "Schwerer Unfall in Datteln: Mann wird aus Fahrzeug geschleudert und stirbt"]
+    assert [text for _, text in unwrap(list(enumerate(lines, 1)), 76)] == [
+        lines[0] + " " + lines[1], lines[2], lines[3], lines[4], lines[5]]
+
+
 def test_pages_that_are_not_wrapped_are_left_alone():
     """A list of headlines as long as each other, an unspaced script, and the real dumps in raw/."""
     from pathlib import Path
