@@ -4,10 +4,10 @@
     .venv/bin/python bench/run.py --limit 20      # smoke run
     .venv/bin/python bench/run.py --write         # also rewrite the table in bench/RESULTS.md
 
-Text mode input = the page rendered with inscriptis (get_text); two more rows feed text mode other
-renderings of the same page: BeautifulSoup's get_text (no layout, a line per text node) and the
-inscriptis text hard-wrapped at 78 columns, as lynx or w3m print it; one more gets the page as
-Markdown (markdownify), as converters and reader services hand pages to language models. docs/s counts only the system's own
+Text mode input = the page rendered with inscriptis (get_text). Three more rows feed text mode other
+renderings of the same page: BeautifulSoup's get_text (no layout, a line per text node), the
+inscriptis text hard-wrapped at 78 columns (as lynx or w3m print it), and Markdown (markdownify, as
+converters and reader services hand pages to language models). docs/s counts only the system's own
 call (rendering and language detection for jusText's stoplist are input preparation, done once).
 """
 from __future__ import annotations

@@ -170,8 +170,8 @@ def unwrap(numbered: list[tuple[int, str]], width: int) -> list[tuple[int, str]]
     last = ""  # the previous physical line (out[-1] may hold several joined)
     for lineno, raw in numbered:
         line = raw.rstrip()
-        if out and line.strip() and last.strip():
-            text = line.strip()
+        text = line.strip()
+        if out and text and last.strip():
             # "- von ...": a dash before a lower-case word is the sentence's, not a list item's
             item = LIST_BULLET.match(text) and not (text[0] in "-–" and text[1:].lstrip()[:1].islower())
             if _forced_break(last, line, width) and not item and text != last.strip():
