@@ -4,15 +4,18 @@
     .venv/bin/python bench/run.py --limit 20      # smoke run
     .venv/bin/python bench/run.py --write         # also rewrite the table in bench/RESULTS.md
 
-Text mode input = the page rendered with inscriptis (get_text). Three more rows feed text mode other
+Text mode input = the page rendered with inscriptis (get_text). More rows feed text mode other
 renderings of the same page: BeautifulSoup's get_text (no layout, a line per text node), the
-inscriptis text hard-wrapped at 78 columns (as lynx or w3m print it), and Markdown (markdownify, as
-converters and reader services hand pages to language models). docs/s counts only the system's own
+inscriptis text hard-wrapped at 78 columns, Markdown (markdownify, as converters and reader services
+hand pages to language models), and the dumps of the text-mode browsers lynx (link numbers and
+address list) and w3m, where installed. docs/s counts only the system's own
 call (rendering and language detection for jusText's stoplist are input preparation, done once).
 """
 from __future__ import annotations
 
 import argparse
+import shutil
+import subprocess
 import sys
 import textwrap
 import time
@@ -48,6 +51,8 @@ class Prepared:
     text_bs4: str = ""
     text_wrapped: str = ""
     text_markdown: str = ""
+    text_lynx: str = ""
+    text_w3m: str = ""
 
 
 #: the column a fixed-width renderer wraps at (lynx -dump and w3m -dump: about 78-80)
@@ -67,6 +72,32 @@ def render_markdown(html: str) -> str:
     for el in tree.xpath("//script|//style|//noscript|//template"):
         el.drop_tree()
     return markdownify(lxml_html.tostring(tree, encoding="unicode"), heading_style="ATX")
+
+
+#: text-mode browsers' dump commands (the page on standard input, read and printed as UTF-8): lynx
+#: numbers every link ("[12]Text") and appends the list of addresses, as it does by default; w3m
+#: lays tables out side by side. Both wrap at 80 columns. Rows for a browser that is not installed
+#: are left out of the table (Debian: ``apt-get install lynx w3m``).
+DUMPERS = {
+    "lynx": ["lynx", "-dump", "-force_html", "-stdin", "-assume_charset=UTF-8", "-assume_local_charset=UTF-8",
+             "-display_charset=UTF-8"],
+    "w3m": ["w3m", "-dump", "-T", "text/html", "-I", "UTF-8", "-O", "UTF-8"],
+}
+
+
+def dumpers() -> list[str]:
+    return [name for name, cmd in DUMPERS.items() if shutil.which(cmd[0])]
+
+
+def render_dump(html: str, browser: str) -> str:
+    """The page as ``lynx -dump`` or ``w3m -dump`` prints it ("" if it is not installed or hangs)."""
+    if not shutil.which(DUMPERS[browser][0]):
+        return ""
+    try:
+        done = subprocess.run(DUMPERS[browser], input=html.encode("utf-8"), capture_output=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        return ""
+    return done.stdout.decode("utf-8", errors="replace")
 
 
 def hard_wrap(text: str, width: int = WRAP_COLUMNS) -> str:
@@ -90,7 +121,8 @@ def prepare(page: data.Page) -> Prepared:
         lang = detect(text[:3000])
     except Exception:
         lang = "en"
-    return Prepared(page.key, page.url, html, text, lang, page, render_bs4(html), hard_wrap(text), render_markdown(html))
+    return Prepared(page.key, page.url, html, text, lang, page, render_bs4(html), hard_wrap(text), render_markdown(html),
+                    render_dump(html, "lynx"), render_dump(html, "w3m"))
 
 
 def score(bench: str, pages: list[Prepared], outputs: list[str]):
@@ -123,7 +155,8 @@ def main(argv=None) -> int:
     if fast.scorer is not None and args.html_threshold is not None:
         fast.scorer.html_threshold = args.html_threshold
     systems = make_systems(cleaner, fast)
-    names = args.systems or list(systems)
+    # rows of a text-mode browser that is not installed are left out
+    names = args.systems or [n for n in systems if not any(b in n and b not in dumpers() for b in DUMPERS)]
     rows = []
     for bench in args.bench:
         pages = [p for p in data.load(bench) if args.split == "all" or p.split == args.split]

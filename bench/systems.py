@@ -33,6 +33,14 @@ def make_systems(cleaner: Cleaner, fast_cleaner: Cleaner) -> dict:
         # a Markdown dump: links with their addresses, images, heading marks, bold runs
         return cleaner.clean_text(p.text_markdown, source=p.key, url=p.url).text
 
+    def cleaner_text_lynx(p):
+        # `lynx -dump`: "[12]" before every link, the address list at the end, wrapped at 80 columns
+        return cleaner.clean_text(p.text_lynx, source=p.key, url=p.url).text
+
+    def cleaner_text_w3m(p):
+        # `w3m -dump`: wrapped at 80 columns, tables side by side, bullets "•", "□", "☆"
+        return cleaner.clean_text(p.text_w3m, source=p.key, url=p.url).text
+
     def cleaner_html(p):
         return cleaner.clean_html(p.html, source=p.key, url=p.url).text
 
@@ -58,6 +66,8 @@ def make_systems(cleaner: Cleaner, fast_cleaner: Cleaner) -> dict:
         "cleaner text, bs4 render": ("text", cleaner_text_bs4),
         "cleaner text, 78-column wrap": ("text", cleaner_text_wrapped),
         "cleaner text, Markdown render": ("text", cleaner_text_markdown),
+        "cleaner text, lynx -dump": ("text", cleaner_text_lynx),
+        "cleaner text, w3m -dump": ("text", cleaner_text_w3m),
         "cleaner html": ("html", cleaner_html),
         "cleaner html, fast extraction": ("html", cleaner_html_fast),
         "trafilatura": ("html", traf),
@@ -67,4 +77,6 @@ def make_systems(cleaner: Cleaner, fast_cleaner: Cleaner) -> dict:
         "keep-all text, bs4 render": ("text", lambda p: p.text_bs4),
         "keep-all text, 78-column wrap": ("text", lambda p: p.text_wrapped),
         "keep-all text, Markdown render": ("text", lambda p: p.text_markdown),
+        "keep-all text, lynx -dump": ("text", lambda p: p.text_lynx),
+        "keep-all text, w3m -dump": ("text", lambda p: p.text_w3m),
     }

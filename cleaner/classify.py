@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from .document import BOILERPLATE, CONTENT, TITLE, Block
+from . import lynx
 from .markdown import strip_markdown
 from .ruleset import LanguageRules, LineRule, SectionRule
 
@@ -71,7 +72,8 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _NONWORD = re.compile(r"[\W_]+", re.UNICODE)
 _SENTENCE_END = re.compile(r"[.!?…:;\"“”»«'’)]$")
 _PROSE_END = re.compile(r"[.!][\"“”»«'’)]?$")
-_MARKER_CHARS = "•·-–*+▪►>"
+#: list bullets: inscriptis' and lynx's "*", "+"; w3m's "•", "□", "☆", "○" and the like
+_MARKER_CHARS = "•·-–*+▪►>□☆○■◎●★◦"
 #: a list item's marker: symbols, and inscriptis' nested-list bullets "+ " and "o " (before a capital)
 _MARKER = rf"(?:[{re.escape(_MARKER_CHARS)}]|o(?=\s+[A-ZÄÖÜ0-9]))"
 LIST_BULLET = re.compile(rf"^{_MARKER}\s")
@@ -97,14 +99,20 @@ class Outcome:
 
 def segment_text(text: str) -> list[Block]:
     """One block per non-blank line; blank lines before a block are counted in ``gap_before``.
-    Markdown markup is taken out first and a hard-wrapped dump unwrapped; a line a renderer broke
+    Markdown markup and lynx-style link numbers are taken out first and a hard-wrapped dump unwrapped; a line a renderer broke
     mid-sentence (at a link or a bold word) is joined with its rest."""
     blocks: list[Block] = []
     gap = 0
-    numbered = list(enumerate(strip_markdown(text).splitlines(), start=1))
+    text = strip_markdown(text)
+    link_numbered = lynx.looks_link_numbered(text)
+    if link_numbered:
+        text = lynx.drop_reference_list(text)
+    numbered = list(enumerate(text.splitlines(), start=1))
     width = wrap_width([raw for _, raw in numbered])
     if width:
         numbered = unwrap(numbered, width)
+    if link_numbered:  # after unwrapping: the renderer wrapped the lines with their markers
+        numbered = [(lineno, lynx.strip_markers(raw)) for lineno, raw in numbered]
     for lineno, raw in numbered:
         line = " ".join(raw.split())  # folds tabs, runs of spaces and no-break spaces
         if not line:
@@ -127,7 +135,7 @@ def segment_text(text: str) -> list[Block]:
 WRAP_MIN_WIDTH, WRAP_MAX_WIDTH = 40, 132  # widths a dump is wrapped at
 WRAP_RAGGED = 15  # a wrapped line ends within this many columns of the width
 WRAP_MAX_WORD = 30  # a longer "first word" is a run of unspaced script (CJK) or a URL, not a word
-WRAP_MAX_OVER = 3, 0.005  # lines longer than the width (unbreakable URLs): this many, or this share
+WRAP_MAX_OVER = 3, 0.02  # lines longer than the width (unbreakable URLs): this many, or this share
 WRAP_MIN_LINES = 6  # a wrapped page has at least this many lines near the width followed by text ...
 WRAP_MIN_FORCED = 0.8  # ... and after this share of them the next word would not have fitted,
 WRAP_MIN_LOWER = 0.2  # ... a word in lower case after this share of those (not a list of headlines)
@@ -144,6 +152,11 @@ def _forced_break(line: str, next_line: str, width: int) -> bool:
             and len(line) + 1 + len(words[0]) > width and not _NO_JOIN_WORD.search(words[0]))
 
 
+def _first_letter(line: str) -> str:
+    """The line's first letter ("" for none): "(siehe …", "„die …" and "[12]der …" go on in lower case."""
+    return next((ch for ch in line if ch.isalpha()), "")
+
+
 def wrap_width(lines: Sequence[str]) -> int | None:
     """The column a hard-wrapped dump is wrapped at, or None for a page that is not wrapped."""
     lines = [line.rstrip() for line in lines]
@@ -151,15 +164,23 @@ def wrap_width(lines: Sequence[str]) -> int | None:
     over = max(WRAP_MAX_OVER[0], int(len(lengths) * WRAP_MAX_OVER[1]))
     if len(lengths) <= over:
         return None
-    robust = lengths[len(lengths) - 1 - over]  # the longest line but a few ...
-    width = max(n for n in lengths if n <= robust + WRAP_RAGGED)  # ... which may just be the longest
-    if not WRAP_MIN_WIDTH <= width <= WRAP_MAX_WIDTH:
-        return None
-    near = [i for i in range(len(lines) - 1) if width - WRAP_RAGGED < len(lines[i]) <= width and lines[i + 1]]
+    robust = lengths[len(lengths) - 1 - over]  # the longest line but a few; the width is at least
+    # that, and may be the longest line itself: a few lines that overflow it (an unbreakable word)
+    # are tried first and, when they are not the width, passed over
+    for width in sorted({n for n in lengths if robust <= n <= robust + WRAP_RAGGED}, reverse=True):
+        if WRAP_MIN_WIDTH <= width <= WRAP_MAX_WIDTH and _wrapped_at(lines, width):
+            return width
+    return None
+
+
+def _wrapped_at(lines: list[str], width: int) -> bool:
+    # a line followed by a run of unspaced script or a broken address says nothing either way
+    near = [i for i in range(len(lines) - 1) if width - WRAP_RAGGED < len(lines[i]) <= width and lines[i + 1]
+            and len(lines[i + 1].split()[0]) <= WRAP_MAX_WORD]
     forced = [i for i in near if _forced_break(lines[i], lines[i + 1], width)]
-    lower = sum(1 for i in forced if lines[i + 1].lstrip()[0].islower())
-    return width if (len(near) >= WRAP_MIN_LINES and len(forced) >= WRAP_MIN_FORCED * len(near)
-                     and lower >= WRAP_MIN_LOWER * len(forced)) else None
+    lower = sum(1 for i in forced if _first_letter(lines[i + 1]).islower())
+    return (len(near) >= WRAP_MIN_LINES and len(forced) >= WRAP_MIN_FORCED * len(near)
+            and lower >= WRAP_MIN_LOWER * len(forced))
 
 
 def unwrap(numbered: list[tuple[int, str]], width: int) -> list[tuple[int, str]]:

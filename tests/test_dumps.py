@@ -1,0 +1,130 @@
+"""Text-mode browser dumps (lynx, w3m): link numbers and the address list go, wrapped lines are
+joined, and a dump of a page cleans about as well as the page's inscriptis rendering."""
+import gzip
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+from inscriptis import get_text
+
+from cleaner import Cleaner
+from cleaner.classify import LIST_BULLET, segment_text, wrap_width
+from cleaner.evaluate import shingle_score
+from cleaner.lynx import drop_reference_list, looks_link_numbered, strip_markers
+from cleaner.readers import decode
+
+ROOT = Path(__file__).resolve().parent.parent
+DUMPS = ROOT / "tests" / "fixtures" / "dumps"
+
+PAGE = """   [1]Stadtanzeiger
+     * [2]Lokales
+     * [3]Sport
+
+Feuerwehr rettet Katze aus der Linde
+
+   Die Freiwillige Feuerwehr ist am Dienstag zu einem Einsatz am [4]Marktplatz
+   ausgerückt. [5][leiter.jpg] Mehr dazu im [6]Einsatzbericht der Wehr.
+
+   [7]Impressum [8]Datenschutz
+
+References
+
+   Visible links:
+   1. https://www.example.de/
+   2. https://www.example.de/lokales/
+   3. https://www.example.de/sport/
+   4. https://de.wikipedia.org/wiki/Marktplatz
+   5. https://www.example.de/img/leiter.jpg
+   6. https://www.example.de/bericht.pdf
+   7. https://www.example.de/impressum
+
+   Hidden links:
+   8. mailto:?subject=Katze&body=Die Feuerwehr rettet
+https://www.example.de/katze
+"""
+
+
+def test_link_numbers_and_the_address_list_go_and_lines_stay():
+    assert looks_link_numbered(PAGE)
+    kept = drop_reference_list(PAGE)
+    assert len(kept.split("\n")) == len(PAGE.split("\n"))
+    lines = [strip_markers(line) for line in kept.split("\n")]
+    assert lines[:11] == [
+        "   Stadtanzeiger", "     * Lokales", "     * Sport", "",
+        "Feuerwehr rettet Katze aus der Linde", "",
+        "   Die Freiwillige Feuerwehr ist am Dienstag zu einem Einsatz am Marktplatz",
+        "   ausgerückt.  Mehr dazu im Einsatzbericht der Wehr.", "",
+        "   Impressum Datenschutz", "",
+    ]
+    assert not "".join(lines[11:]).strip()  # the address list, an address with a line break included
+
+
+def test_citation_marks_and_brackets_are_not_link_numbers():
+    """A citation mark follows its word, '[Anzeige]' is a label, a numbered list is not a reference
+    list without its heading: none of that is taken out."""
+    text = ("Die Studie[1] zeigt, dass Hummeln[2] sich am Duft orientieren[3].\n"
+            "[Anzeige] Sommerfest am Samstag [mehr]\n"
+            "Quellen: [1] Müller 2020, [2] Meier 2021, [3] Schulz 2019, [4] Huber 2018, [5] Kurz 2017\n\n"
+            "References\n\n1. Müller, A.: Hummeln. Jena 2020\n2. https://example.org/hummeln\n")
+    assert not looks_link_numbered(text)
+    assert [b.text for b in segment_text(text)] == [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    # and a page whose last heading is "References" keeps a list that is not all addresses
+    assert drop_reference_list(text) == text
+
+
+def test_a_dump_wrapped_with_its_link_numbers_is_unwrapped_before_they_go():
+    """The browser wrapped the lines with the markers in them: the wrap width is found on those
+    lines, then each paragraph is one block without markers."""
+    words = ("Die [1]Freiwillige Feuerwehr ist am Dienstag zu einem Einsatz am [2]Marktplatz ausgerückt, "
+             "weil eine Katze seit dem frühen Morgen in der Krone der alten Linde saß und sich nicht mehr "
+             "herunter traute; die Drehleiter aus der [3]Hauptwache brachte sie nach einer knappen halben "
+             "Stunde wohlbehalten zurück zu ihrer Besitzerin, die sich bei den [4]Einsatzkräften mit einem "
+             "Korb voller Brezeln bedankte und versprach, die Katze künftig im Haus zu behalten, bis der "
+             "Baumschnitt im [5]Frühjahr erledigt ist und die unteren Äste wieder erreichbar sind. Nach "
+             "den Worten des Wehrführers war es schon der dritte solche Einsatz in diesem Jahr, und er bat "
+             "darum, vor einem Anruf zu warten, ob das Tier nicht doch von selbst wieder herunterkommt.")
+    para = textwrap.wrap(words, width=74, initial_indent="   ", subsequent_indent="   ")
+    page = "\n".join(["   [6]Startseite [7]Lokales", ""] + para + ["", "References", "", "   1. https://x.de/"])
+    assert len(para) >= 6
+    blocks = [b.text for b in segment_text(page)]
+    assert blocks == ["Startseite Lokales", re.sub(r"\[\d\]", "", words)]
+
+
+def test_wrap_width_passes_over_lines_that_overflow_it():
+    """Two form fields a browser did not wrap (80 columns) stand on a page wrapped at 72, and an
+    address is broken over several lines without spaces: the page is still found wrapped at 72."""
+    text = " ".join(["Der Gemeinderat hat am Dienstagabend nach langer Debatte beschlossen, die alte "
+                     "Turnhalle an der Schulstraße zu sanieren und um einen Anbau zu erweitern."] * 6)
+    lines = textwrap.wrap(text, width=72)
+    fields = ["", "Name " + "_" * 75, "Mail " + "_" * 75]
+    url = "https://www.example.de/" + "a1b2c3d4" * 70
+    address = [""] + [url[i:i + 72] for i in range(0, len(url), 72)]
+    assert len(address) > len(lines) / 2
+    assert wrap_width(lines + fields) == 72
+    assert wrap_width(lines + address) == 72
+
+
+@pytest.mark.parametrize("bullet", ["•", "□", "☆", "○", "■"])
+def test_w3m_bullets_mark_list_items(bullet):
+    assert LIST_BULLET.match(f"{bullet} Ahlen von A-Z")
+
+
+@pytest.mark.parametrize("browser", ["lynx", "w3m"])
+def test_a_browser_dump_of_a_page_cleans_like_its_rendering(browser):
+    """Each HTML page in raw/, dumped by lynx or w3m (stored in tests/fixtures/dumps), cleans to
+    within 0.07 F1 (word 4-grams against the page's golden text in clean/) of its inscriptis text,
+    with no link number or address of the list left in the output."""
+    cleaner = Cleaner()
+    pages = sorted(ROOT.glob("raw/*.html.gz"))
+    assert pages
+    for path in pages:
+        name = path.name[: -len(".html.gz")]
+        gold = (ROOT / "clean" / f"{name}.txt").read_text(encoding="utf-8")
+        dump = (DUMPS / f"{name}.{browser}.txt").read_text(encoding="utf-8")
+        out = cleaner.clean_text(dump).text
+        rendered = cleaner.clean_text(get_text(decode(gzip.decompress(path.read_bytes())))).text
+        f1_dump = shingle_score([(gold, out)]).f1
+        f1_rendered = shingle_score([(gold, rendered)]).f1
+        assert f1_dump >= f1_rendered - 0.07, (name, round(f1_dump, 3), round(f1_rendered, 3))
+        assert not re.search(r"\[\d+\]\w|file:///|Visible links", out), name
