@@ -74,7 +74,7 @@ def render_markdown(html: str) -> str:
     return markdownify(lxml_html.tostring(tree, encoding="unicode"), heading_style="ATX")
 
 
-#: text-mode browsers' dump commands (the page on standard input, read and printed as UTF-8): lynx
+#: text-mode browsers' dump commands (the page on standard input, printed as UTF-8): lynx
 #: numbers every link ("[12]Text") and appends the list of addresses, as it does by default; w3m
 #: lays tables out side by side. Both wrap at 80 columns. Rows for a browser that is not installed
 #: are left out of the table (Debian: ``apt-get install lynx w3m``).
@@ -94,7 +94,10 @@ def render_dump(html: str, browser: str) -> str:
     if not shutil.which(DUMPERS[browser][0]):
         return ""
     try:
-        done = subprocess.run(DUMPERS[browser], input=html.encode("utf-8"), capture_output=True, timeout=60)
+        # every non-ASCII character as a numeric reference: lynx would follow a <meta charset> of the
+        # page's own over the UTF-8 it is told, and garble the text
+        done = subprocess.run(DUMPERS[browser], input=html.encode("ascii", "xmlcharrefreplace"),
+                              capture_output=True, timeout=60)
     except subprocess.TimeoutExpired:
         return ""
     return done.stdout.decode("utf-8", errors="replace")
