@@ -74,9 +74,12 @@ def main() -> None:
 @click.option("--errors", "errors_path", type=click.Path(dir_okay=False), help="Failures JSONL (default: WORK/errors.jsonl).")
 @click.option("--keep-work", is_flag=True, help="Keep the per-task files in the work folder after the run.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar with docs/s (default: on a terminal).")
+@click.option("--doc-timeout", type=float, default=60.0, show_default=True,
+              help="Seconds one document may take; a slower one fails with this reason, the batch goes on "
+                   "(0: no limit; not enforced in Dask worker threads).")
 def clean(paths, output, fmt, rules, model, html_extraction, txt_dir, removed, max_bytes, workers, dask_address, resume, work_dir,
           task_size, shard_size, compression, dedup, near_dup_threshold, languages, min_words, quality, templates,
-          stats_path, errors_path, keep_work, progress) -> None:
+          stats_path, errors_path, keep_work, progress, doc_timeout) -> None:
     """Clean files, folders, globs, JSONL and WARC files into a JSONL corpus."""
     from .corpus import Filters, RunConfig, RunError, run
 
@@ -87,7 +90,7 @@ def clean(paths, output, fmt, rules, model, html_extraction, txt_dir, removed, m
         resume=resume, task_size=task_size, shard_size=shard_size, compression=compression, dedup=dedup,
         near_dup_threshold=near_dup_threshold, templates=templates, txt_dir=txt_dir,
         filters=Filters(frozenset(x.strip() for x in languages.split(",") if x.strip()), min_words, quality),
-        stats_path=stats_path, errors_path=errors_path, keep_work=keep_work)
+        stats_path=stats_path, errors_path=errors_path, keep_work=keep_work, doc_timeout=doc_timeout or None)
     if progress is None:
         progress = sys.stderr.isatty()
     bar = None

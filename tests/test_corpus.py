@@ -265,3 +265,28 @@ def test_dask_cluster_gives_the_local_corpus(tmp_path):
                 p.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 p.kill()
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_document_over_the_time_limit_fails_alone(tmp_path, workers):
+    """A user's rule that backtracks without end on one page (the kind of pattern that once hung a
+    batch) costs that page, after --doc-timeout seconds, and nothing else: the other pages are
+    written and the slow one is reported with the reason."""
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    common = (ROOT / "cleaner" / "rules" / "common.toml").read_text(encoding="utf-8")
+    (rules / "common.toml").write_text(common + '\n[[line]]\nid = "user.runaway"\ncategory = "navigation"\n'
+                                       "pattern = '^(a+)+$'\n", encoding="utf-8")
+    folder = tmp_path / "in"
+    pages = write_pages(folder, 4)
+    slow = pages[1]
+    slow.write_text(slow.read_text(encoding="utf-8") + "\n" + "a" * 60 + "!\n", encoding="utf-8")
+    out = tmp_path / "out" / "c.jsonl"
+    cmd = [str(BIN / "cleaner"), "clean", str(folder), "-o", str(out), "--rules", str(rules), "--workers", workers,
+           "--task-size", "2", "--doc-timeout", "1", "--no-progress"]
+    started = time.monotonic()
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert time.monotonic() - started < 120
+    assert result.returncode == 1, result.stderr
+    assert f"{slow}: took longer than the per-document time limit (1 s)" in result.stderr
+    assert sorted(Path(r["source"]).name for r in records(out)) == sorted(p.name for p in pages if p != slow)

@@ -58,6 +58,7 @@ class RunConfig:
     stats_path: str | None = None
     errors_path: str | None = None
     keep_work: bool = False
+    doc_timeout: float | None = 60.0  # seconds one document may take before it fails; None: no limit
 
 
 @dataclass
@@ -115,7 +116,7 @@ def run(inputs: list[str], settings: Settings, config: RunConfig,
     templates_on = config.templates
     if templates_on is None:
         templates_on = sum(len(t.paths) for t in tasks) > 1 or any(t.kind != "files" for t in tasks)
-    ctx = Context(settings, str(work), config.num_perm, config.dedup, templates_on)
+    ctx = Context(settings, str(work), config.num_perm, config.dedup, templates_on, config.doc_timeout or None)
     todo = [t for t in tasks if t.id not in done]
     started = time.perf_counter()
     if todo:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import threading
 import time
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +31,34 @@ class Context:
     num_perm: int = 128
     near_dedup: bool = True
     templates: bool = True
+    doc_timeout: float | None = None  # seconds one document may take; None: no limit
+
+
+class DocumentTimeout(Exception):
+    """A document took longer than the run's per-document time limit."""
+
+
+@contextmanager
+def time_limit(seconds: float | None):
+    """Interrupt the block after ``seconds`` with DocumentTimeout, so one pathological document (a
+    rule that backtracks without end, a parser stuck on a monster page) cannot stall a worker for
+    ever. It uses a timer signal, which only the main thread of a process receives: the serial run
+    and the worker processes of the local pool have it, tasks in a Dask worker's threads run without
+    a limit. Regular-expression matching checks for the signal, so a runaway pattern is stopped."""
+    if not seconds or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def on_alarm(signum, frame):
+        raise DocumentTimeout(f"took longer than the per-document time limit ({seconds:g} s)")
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @dataclass(frozen=True)
@@ -93,8 +124,9 @@ def run_task(task: Task, ctx: Context) -> TaskResult:
         for item in items(task, ctx.settings.max_bytes):
             if item.error is None:
                 try:
-                    doc = clean_item(cleaner, item)
-                except BadInput as exc:
+                    with time_limit(ctx.doc_timeout):
+                        doc = clean_item(cleaner, item)
+                except (BadInput, DocumentTimeout) as exc:
                     item.error = str(exc)
                 except Exception as exc:  # one bad document never stops the batch
                     item.error = f"internal error: {type(exc).__name__}: {exc}".splitlines()[0]
