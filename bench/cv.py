@@ -8,7 +8,7 @@ train page is scored once, by a model that never saw it.
 
     .venv/bin/python bench/cv.py                                # the shipped settings
     .venv/bin/python bench/cv.py --set num_leaves=15 --rounds 200,100 --set learning_rate=0.1
-    .venv/bin/python bench/cv.py --dumps                        # also lynx and w3m dumps, held out
+    .venv/bin/python bench/cv.py --dumps                        # also lynx, w3m, html2text dumps, held out
 
 Settings are LightGBM parameters of ``cleaner.training.LGB_PARAMS`` (``--set name=value``) and the
 tree counts of both stages (``--rounds``). Takes about K x 50 s plus page collection.
@@ -100,7 +100,7 @@ def main(argv=None) -> int:
                     help="also score text mode at fixed thresholds (0.30-0.60) instead of each fold's chosen "
                          "one: compares how well variants rank blocks, without the threshold choice's noise")
     ap.add_argument("--dumps", action="store_true",
-                    help="also score text mode on the pages' lynx and w3m dumps (where those browsers are installed)")
+                    help="also score text mode on the pages' lynx, w3m and html2text dumps (where installed)")
     ap.add_argument("--errors", help="write every held-out error here, for diagnosis: trafilatura-dev snippets "
                                      "missed or leaked, ScrapingHub blocks lost or leaked, with the deciding "
                                      "block's reason and score")
@@ -123,7 +123,7 @@ def main(argv=None) -> int:
           f"({time.perf_counter() - started:.0f} s)", file=sys.stderr)
 
     held = {b: [p for p in data.load(b) if p.split == "train"] for b in BENCHES}
-    dumps = [f"text, {browser} -dump" for browser in (run.dumpers() if a.dumps else [])]
+    dumps = [f"text, {name}" for name in (run.dumpers() if a.dumps else [])]
     outputs: dict[tuple[str, str], dict[str, str]] = {(b, m): {} for b in BENCHES for m in ("text", "html", *dumps)}
     errors: list[str] = []
     swept: dict[tuple[str, float], dict[str, str]] = {(b, t): {} for b in BENCHES for t in SWEEP}
@@ -146,7 +146,7 @@ def main(argv=None) -> int:
                             errors += (snippet_errors(page, doc, mode) if bench == "trafilatura-dev"
                                        else block_errors(page, doc, mode))
                     for mode in dumps:
-                        dump = run.render_dump(html, mode.split()[1])
+                        dump = run.render_dump(html, mode.split(", ")[1])
                         outputs[(bench, mode)][page.key] = cleaner.clean_text(dump, source=page.key, url=page.url).text
                     if a.sweep:
                         chosen = cleaner.scorer.threshold

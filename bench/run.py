@@ -8,7 +8,7 @@ Text mode input = the page rendered with inscriptis (get_text). More rows feed t
 renderings of the same page: BeautifulSoup's get_text (no layout, a line per text node), the
 inscriptis text hard-wrapped at 78 columns, Markdown (markdownify, as converters and reader services
 hand pages to language models), and the dumps of the text-mode browsers lynx (link numbers and
-address list) and w3m, where installed. docs/s counts only the system's own
+address list) and w3m and of the converter html2text (wrapped Markdown), where installed. docs/s counts only the system's own
 call (rendering and language detection for jusText's stoplist are input preparation, done once).
 """
 from __future__ import annotations
@@ -53,6 +53,7 @@ class Prepared:
     text_markdown: str = ""
     text_lynx: str = ""
     text_w3m: str = ""
+    text_html2text: str = ""
 
 
 #: the column a fixed-width renderer wraps at (lynx -dump and w3m -dump: about 78-80)
@@ -74,30 +75,46 @@ def render_markdown(html: str) -> str:
     return markdownify(lxml_html.tostring(tree, encoding="unicode"), heading_style="ATX")
 
 
-#: text-mode browsers' dump commands (the page on standard input, printed as UTF-8): lynx
+#: text dumpers, run as commands (the page on standard input; their output read as UTF-8): lynx
 #: numbers every link ("[12]Text") and appends the list of addresses, as it does by default; w3m
-#: lays tables out side by side. Both wrap at 80 columns. Rows for a browser that is not installed
-#: are left out of the table (Debian: ``apt-get install lynx w3m``).
+#: lays tables out side by side; both wrap at 80 columns. html2text writes Markdown wrapped at 78
+#: columns (list items left long), the converter many language-model pipelines use. Rows for a
+#: dumper that is not installed are left out of the table (Debian: ``apt-get install lynx w3m``;
+#: ``pip install html2text``, GPL, so it is run as a command and is not in the bench extra).
 DUMPERS = {
     "lynx": ["lynx", "-dump", "-force_html", "-stdin", "-assume_charset=UTF-8", "-assume_local_charset=UTF-8",
              "-display_charset=UTF-8"],
     "w3m": ["w3m", "-dump", "-T", "text/html", "-I", "UTF-8", "-O", "UTF-8"],
+    "html2text": ["html2text"],
 }
+#: dumpers given the page with every non-ASCII character as a numeric reference: lynx would follow
+#: a <meta charset> of the page's own over the UTF-8 it is told and garble the text (html2text
+#: would spell the references in ASCII, "Häuser" as "Hauser", so it gets UTF-8)
+AS_REFERENCES = {"lynx", "w3m"}
+
+
+def _command(name: str) -> str | None:
+    """Where a dumper's command is: on the PATH, or beside this Python (a pip-installed html2text)."""
+    found = shutil.which(DUMPERS[name][0])
+    if found:
+        return found
+    beside = Path(sys.executable).parent / DUMPERS[name][0]
+    return str(beside) if beside.exists() else None
 
 
 def dumpers() -> list[str]:
-    return [name for name, cmd in DUMPERS.items() if shutil.which(cmd[0])]
+    return [name for name in DUMPERS if _command(name)]
 
 
-def render_dump(html: str, browser: str) -> str:
-    """The page as ``lynx -dump`` or ``w3m -dump`` prints it ("" if it is not installed or hangs)."""
-    if not shutil.which(DUMPERS[browser][0]):
+def render_dump(html: str, dumper: str) -> str:
+    """The page as ``lynx -dump``, ``w3m -dump`` or ``html2text`` prints it ("" if it is not
+    installed or hangs)."""
+    command = _command(dumper)
+    if not command:
         return ""
+    data = html.encode("ascii", "xmlcharrefreplace") if dumper in AS_REFERENCES else html.encode("utf-8")
     try:
-        # every non-ASCII character as a numeric reference: lynx would follow a <meta charset> of the
-        # page's own over the UTF-8 it is told, and garble the text
-        done = subprocess.run(DUMPERS[browser], input=html.encode("ascii", "xmlcharrefreplace"),
-                              capture_output=True, timeout=60)
+        done = subprocess.run([command, *DUMPERS[dumper][1:]], input=data, capture_output=True, timeout=60)
     except subprocess.TimeoutExpired:
         return ""
     return done.stdout.decode("utf-8", errors="replace")
@@ -125,7 +142,7 @@ def prepare(page: data.Page) -> Prepared:
     except Exception:
         lang = "en"
     return Prepared(page.key, page.url, html, text, lang, page, render_bs4(html), hard_wrap(text), render_markdown(html),
-                    render_dump(html, "lynx"), render_dump(html, "w3m"))
+                    render_dump(html, "lynx"), render_dump(html, "w3m"), render_dump(html, "html2text"))
 
 
 def score(bench: str, pages: list[Prepared], outputs: list[str]):

@@ -41,6 +41,10 @@ def make_systems(cleaner: Cleaner, fast_cleaner: Cleaner) -> dict:
         # `w3m -dump`: wrapped at 80 columns, tables side by side, bullets "•", "□", "☆"
         return cleaner.clean_text(p.text_w3m, source=p.key, url=p.url).text
 
+    def cleaner_text_html2text(p):
+        # html2text: Markdown wrapped at 78 columns, links and addresses broken over lines
+        return cleaner.clean_text(p.text_html2text, source=p.key, url=p.url).text
+
     def cleaner_html(p):
         return cleaner.clean_html(p.html, source=p.key, url=p.url).text
 
@@ -68,6 +72,7 @@ def make_systems(cleaner: Cleaner, fast_cleaner: Cleaner) -> dict:
         "cleaner text, Markdown render": ("text", cleaner_text_markdown),
         "cleaner text, lynx -dump": ("text", cleaner_text_lynx),
         "cleaner text, w3m -dump": ("text", cleaner_text_w3m),
+        "cleaner text, html2text": ("text", cleaner_text_html2text),
         "cleaner html": ("html", cleaner_html),
         "cleaner html, fast extraction": ("html", cleaner_html_fast),
         "trafilatura": ("html", traf),
@@ -79,4 +84,5 @@ def make_systems(cleaner: Cleaner, fast_cleaner: Cleaner) -> dict:
         "keep-all text, Markdown render": ("text", lambda p: p.text_markdown),
         "keep-all text, lynx -dump": ("text", lambda p: p.text_lynx),
         "keep-all text, w3m -dump": ("text", lambda p: p.text_w3m),
+        "keep-all text, html2text": ("text", lambda p: p.text_html2text),
     }

@@ -27,7 +27,7 @@ from typing import Callable, Sequence
 
 from .document import BOILERPLATE, CONTENT, TITLE, Block
 from . import lynx
-from .markdown import strip_markdown
+from .markdown import looks_like_markdown, strip_markdown
 from .ruleset import LanguageRules, LineRule, SectionRule
 
 # ---------------------------------------------------------------------------- thresholds (jusText's)
@@ -103,15 +103,19 @@ def segment_text(text: str) -> list[Block]:
     mid-sentence (at a link or a bold word) is joined with its rest."""
     blocks: list[Block] = []
     gap = 0
-    text = strip_markdown(text)
-    link_numbered = lynx.looks_link_numbered(text)
+    # a renderer wraps lines with their markup in, so markup goes after unwrapping
+    markdown = looks_like_markdown(text)
+    link_numbered = not markdown and lynx.looks_link_numbered(text)
     if link_numbered:
         text = lynx.drop_reference_list(text)
     numbered = list(enumerate(text.splitlines(), start=1))
     width = wrap_width([raw for _, raw in numbered])
     if width:
         numbered = unwrap(numbered, width)
-    if link_numbered:  # after unwrapping: the renderer wrapped the lines with their markers
+    if markdown:  # links may run over several lines: the markup is taken out of the whole text
+        numbered = list(zip((lineno for lineno, _ in numbered),
+                            strip_markdown("\n".join(raw for _, raw in numbered), force=True).split("\n")))
+    if link_numbered:
         numbered = [(lineno, lynx.strip_markers(raw)) for lineno, raw in numbered]
     for lineno, raw in numbered:
         line = " ".join(raw.split())  # folds tabs, runs of spaces and no-break spaces
@@ -140,6 +144,8 @@ WRAP_MIN_LINES = 6  # a wrapped page has at least this many lines near the width
 WRAP_MIN_FORCED = 0.8  # ... and after this share of them the next word would not have fitted,
 WRAP_MIN_LOWER = 0.2  # ... a word in lower case after this share of those (not a list of headlines)
 _HYPHEN_END = re.compile(r"\w-$")
+_UNBREAKABLE = re.compile(r"\S{%d}" % (WRAP_MAX_WORD + 1))
+_QUOTE = re.compile(r"^\s*(?:>[ \t]?)+")
 _NO_JOIN_WORD = re.compile(r"://|^www\.|@")
 
 
@@ -148,8 +154,24 @@ def _forced_break(line: str, next_line: str, width: int) -> bool:
     on it. A "word" longer than WRAP_MAX_WORD is a run of unspaced script (CJK), and a URL or
     e-mail address may stand on a line of its own: neither counts."""
     words = next_line.split()
-    return (bool(words) and len(words[0]) <= WRAP_MAX_WORD and len(line) <= width + 1
-            and len(line) + 1 + len(words[0]) > width and not _NO_JOIN_WORD.search(words[0]))
+    if not words or len(line) > width + 1:
+        return False
+    word = words[0]
+    # "Dienstag](https://...": the rest of a Markdown link, which the wrapper measured whole
+    text = word.split("](", 1)[0]
+    # after a hyphen the wrapper would have glued the next piece on without a space
+    space = 0 if _HYPHEN_END.search(line) else 1
+    return ((len(word) <= WRAP_MAX_WORD or text != word) and len(line) + space + len(word) > width
+            and not _NO_JOIN_WORD.search(text))
+
+
+def _continuation(prev: str, line: str) -> str:
+    """``line`` as the rest of ``prev``: without the quote marks both carry (a wrapped quotation in
+    a mail or an html2text dump: "> ... on your" / "> TV, phone ..."), else as it is."""
+    a, b = _QUOTE.match(prev), _QUOTE.match(line)
+    if a and b and a.group(0).replace(" ", "") == b.group(0).replace(" ", ""):
+        return line[b.end():]
+    return line
 
 
 def _first_letter(line: str) -> str:
@@ -160,25 +182,32 @@ def _first_letter(line: str) -> str:
 def wrap_width(lines: Sequence[str]) -> int | None:
     """The column a hard-wrapped dump is wrapped at, or None for a page that is not wrapped."""
     lines = [line.rstrip() for line in lines]
-    lengths = sorted(len(line) for line in lines if line)
-    over = max(WRAP_MAX_OVER[0], int(len(lengths) * WRAP_MAX_OVER[1]))
-    if len(lengths) <= over:
+    # lines holding a run of unspaced characters (an address, unspaced script) could not be broken
+    breakable = [line for line in lines if line and not _UNBREAKABLE.search(line)]
+    # ... and html2text leaves list items long: the other lines must fit the width, all but a few
+    must_fit = sorted(len(line) for line in breakable if not LIST_BULLET.match(line.lstrip()))
+    over = max(WRAP_MAX_OVER[0], int(sum(map(bool, lines)) * WRAP_MAX_OVER[1]))
+    if len(must_fit) <= over:
         return None
-    robust = lengths[len(lengths) - 1 - over]  # the longest line but a few; the width is at least
-    # that, and may be the longest line itself: a few lines that overflow it (an unbreakable word)
-    # are tried first and, when they are not the width, passed over
-    for width in sorted({n for n in lengths if robust <= n <= robust + WRAP_RAGGED}, reverse=True):
+    robust = must_fit[len(must_fit) - 1 - over]  # the longest line but a few; the width is at least
+    # that, and may be longer: lines that overflow it are tried first and, when they are not the
+    # width, passed over
+    for width in sorted({len(line) for line in breakable if robust <= len(line) <= robust + WRAP_RAGGED},
+                        reverse=True):
         if WRAP_MIN_WIDTH <= width <= WRAP_MAX_WIDTH and _wrapped_at(lines, width):
             return width
     return None
 
 
 def _wrapped_at(lines: list[str], width: int) -> bool:
-    # a line followed by a run of unspaced script or a broken address says nothing either way
-    near = [i for i in range(len(lines) - 1) if width - WRAP_RAGGED < len(lines[i]) <= width and lines[i + 1]
-            and len(lines[i + 1].split()[0]) <= WRAP_MAX_WORD]
-    forced = [i for i in near if _forced_break(lines[i], lines[i + 1], width)]
-    lower = sum(1 for i in forced if _first_letter(lines[i + 1]).islower())
+    # a line followed by a list item (which starts a line anyway), a run of unspaced script or a
+    # broken address says nothing either way
+    nexts = [_continuation(a, b) for a, b in zip(lines, lines[1:])]
+    near = [i for i, nxt in enumerate(nexts) if width - WRAP_RAGGED < len(lines[i]) <= width and nxt.strip()
+            and (len(nxt.split()[0]) <= WRAP_MAX_WORD or "](" in nxt.split()[0])
+            and not LIST_BULLET.match(nxt.lstrip())]
+    forced = [i for i in near if _forced_break(lines[i], nexts[i], width)]
+    lower = sum(1 for i in forced if _first_letter(nexts[i]).islower())
     return (len(near) >= WRAP_MIN_LINES and len(forced) >= WRAP_MIN_FORCED * len(near)
             and lower >= WRAP_MIN_LOWER * len(forced))
 
@@ -191,11 +220,12 @@ def unwrap(numbered: list[tuple[int, str]], width: int) -> list[tuple[int, str]]
     last = ""  # the previous physical line (out[-1] may hold several joined)
     for lineno, raw in numbered:
         line = raw.rstrip()
-        text = line.strip()
+        rest = _continuation(last, line)
+        text = rest.strip()
         if out and text and last.strip():
             # "- von ...": a dash before a lower-case word is the sentence's, not a list item's
             item = LIST_BULLET.match(text) and not (text[0] in "-–" and text[1:].lstrip()[:1].islower())
-            if _forced_break(last, line, width) and not item and text != last.strip():
+            if _forced_break(last, rest, width) and not item and text != last.strip():
                 prev_no, prev = out[-1]
                 glue = "" if _HYPHEN_END.search(prev) and text[0].isalpha() else " "
                 out[-1] = (prev_no, prev + glue + text)

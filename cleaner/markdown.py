@@ -16,9 +16,9 @@ MIN_HEADINGS = 2
 MAX_LINK_TEXT = 600
 
 # a link target: an address without spaces (one level of parentheses inside, as in Wikipedia
-# addresses), optionally followed by a quoted title
-_TARGET = r"\((?:[^()\s]|\([^()\s]*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
-_IMAGE = re.compile(r"!\[[^\]\n]{0,%d}\]%s" % (MAX_LINK_TEXT, _TARGET))
+# addresses; html2text breaks a long one after a hyphen), optionally followed by a quoted title
+_TARGET = r"\((?:[^()\s]|-\n|\([^()\s]*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
+_IMAGE = re.compile(r"!\[[^\]]{0,%d}\]%s" % (MAX_LINK_TEXT, _TARGET))
 _LINK = re.compile(r"\[([^\[\]]{0,%d})\]%s" % (MAX_LINK_TEXT, _TARGET))
 _REF_LINK = re.compile(r"\[([^\[\]\n]{1,%d})\]\[[^\[\]\n]*\]" % MAX_LINK_TEXT)
 _LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]\n]+\]:\s+\S+.*$", re.MULTILINE)
@@ -28,17 +28,27 @@ _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
 _PROBE = re.compile(r"\]\((?:https?:|/|#|mailto:|\.)")
 
 
+def _line_breaks(m: re.Match) -> str:
+    """What a piece of markup leaves behind: its line breaks, so every line stays where it was."""
+    return "\n" * m.group(0).count("\n")
+
+
+def _text_and_line_breaks(m: re.Match) -> str:
+    return m.group(1) + "\n" * (m.group(0).count("\n") - m.group(1).count("\n"))
+
+
 def looks_like_markdown(text: str) -> bool:
     links = len(_PROBE.findall(text))
     return links >= MIN_LINKS or (links >= 1 and len(_HEADING.findall(text)) >= MIN_HEADINGS)
 
 
-def strip_markdown(text: str) -> str:
-    """The text of a Markdown page with its inline markup taken out (lines kept in place)."""
-    if not looks_like_markdown(text):
+def strip_markdown(text: str, force: bool = False) -> str:
+    """The text of a Markdown page with its inline markup taken out (lines kept in place); other
+    text is returned as it is, unless ``force`` (the caller has already looked)."""
+    if not force and not looks_like_markdown(text):
         return text
-    text = _IMAGE.sub("", text)
-    text = _LINK.sub(r"\1", text)  # after images: "[![logo](a.png)](/)" is an image inside a link
+    text = _IMAGE.sub(_line_breaks, text)
+    text = _LINK.sub(_text_and_line_breaks, text)  # after images: "[![logo](a.png)](/)" is an image in a link
     text = _REF_LINK.sub(r"\1", text)
     text = _LINK_DEFINITION.sub("", text)
     text = _HEADING.sub(r"\1\2", text)

@@ -72,3 +72,13 @@ def test_a_markdown_dump_of_a_page_cleans_like_its_text():
         markdown = "\n".join(md)
         assert looks_like_markdown(markdown), path.name
         assert cleaner.clean_text(markdown).text == cleaner.clean_text(text).text, path.name
+
+
+def test_a_link_broken_over_lines_goes_and_its_lines_stay():
+    """html2text breaks a long address after a hyphen and a long image text anywhere: the markup
+    still goes, and the page keeps its number of lines (line numbers point into the input)."""
+    page = ("Mehr im [Bericht der\nWehr](https://www.example.de/berichte/einsatz-\nkatze.html) und hier.\n"
+            "![Die Drehleiter am\nMarktplatz](https://www.example.de/img/leiter-\ngross.jpg)Text danach\n"
+            "[a](https://x.de/1) [b](https://x.de/2) [c](https://x.de/3)\n")
+    out = strip_markdown(page)
+    assert out.split("\n") == ["Mehr im Bericht der", "Wehr", " und hier.", "", "", "Text danach", "a b c", ""]
