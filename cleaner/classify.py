@@ -168,8 +168,10 @@ def _forced_break(line: str, next_line: str, width: int) -> bool:
 def _continuation(prev: str, line: str) -> str:
     """``line`` as the rest of ``prev``: without the quote marks both carry (a wrapped quotation in
     a mail or an html2text dump: "> ... on your" / "> TV, phone ..."), else as it is."""
+    if not (prev.lstrip().startswith(">") and line.lstrip().startswith(">")):
+        return line
     a, b = _QUOTE.match(prev), _QUOTE.match(line)
-    if a and b and a.group(0).replace(" ", "") == b.group(0).replace(" ", ""):
+    if a.group(0).replace(" ", "") == b.group(0).replace(" ", ""):
         return line[b.end():]
     return line
 
@@ -182,27 +184,34 @@ def _first_letter(line: str) -> str:
 def wrap_width(lines: Sequence[str]) -> int | None:
     """The column a hard-wrapped dump is wrapped at, or None for a page that is not wrapped."""
     lines = [line.rstrip() for line in lines]
-    # lines holding a run of unspaced characters (an address, unspaced script) could not be broken
-    breakable = [line for line in lines if line and not _UNBREAKABLE.search(line)]
-    # ... and html2text leaves list items long: the other lines must fit the width, all but a few
-    must_fit = sorted(len(line) for line in breakable if not LIST_BULLET.match(line.lstrip()))
     over = max(WRAP_MAX_OVER[0], int(sum(map(bool, lines)) * WRAP_MAX_OVER[1]))
-    if len(must_fit) <= over:
+    # the width is at least the longest line but a few, not counting lines that may overflow it:
+    # list items (html2text leaves them long) and lines holding a run of unspaced characters (an
+    # address, unspaced script), which no wrapper can break; longest first, so that most pages are
+    # decided after a few lines
+    robust, seen = None, 0
+    for line in sorted(filter(None, lines), key=len, reverse=True):
+        if not LIST_BULLET.match(line.lstrip()) and not _UNBREAKABLE.search(line):
+            seen += 1
+            if seen > over:
+                robust = len(line)
+                break
+    if robust is None or robust > WRAP_MAX_WIDTH:  # most pages: paragraphs on lines of their own
         return None
-    robust = must_fit[len(must_fit) - 1 - over]  # the longest line but a few; the width is at least
-    # that, and may be longer: lines that overflow it are tried first and, when they are not the
+    # the width may be longer: lines that overflow it are tried first and, when they are not the
     # width, passed over
-    for width in sorted({len(line) for line in breakable if robust <= len(line) <= robust + WRAP_RAGGED},
-                        reverse=True):
-        if WRAP_MIN_WIDTH <= width <= WRAP_MAX_WIDTH and _wrapped_at(lines, width):
+    widths = {len(line) for line in lines if robust <= len(line) <= robust + WRAP_RAGGED and not _UNBREAKABLE.search(line)}
+    nexts = [_continuation(a, b) for a, b in zip(lines, lines[1:])]
+    for width in sorted(widths, reverse=True):
+        if WRAP_MIN_WIDTH <= width <= WRAP_MAX_WIDTH and _wrapped_at(lines, nexts, width):
             return width
     return None
 
 
-def _wrapped_at(lines: list[str], width: int) -> bool:
+def _wrapped_at(lines: list[str], nexts: list[str], width: int) -> bool:
+    """``nexts[i]``: the line after ``lines[i]`` as its continuation (see _continuation)."""
     # a line followed by a list item (which starts a line anyway), a run of unspaced script or a
     # broken address says nothing either way
-    nexts = [_continuation(a, b) for a, b in zip(lines, lines[1:])]
     near = [i for i, nxt in enumerate(nexts) if width - WRAP_RAGGED < len(lines[i]) <= width and nxt.strip()
             and (len(nxt.split()[0]) <= WRAP_MAX_WORD or "](" in nxt.split()[0])
             and not LIST_BULLET.match(nxt.lstrip())]
