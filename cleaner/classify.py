@@ -208,13 +208,19 @@ def wrap_width(lines: Sequence[str]) -> int | None:
     return None
 
 
+def _link_after_link(line: str, nxt: str) -> bool:
+    """A Markdown link ending a line and another starting the next: a list of links one per line
+    (a tag cloud) as often as a wrapped sentence."""
+    return line.endswith(")") and nxt.lstrip().startswith("[")
+
+
 def _wrapped_at(lines: list[str], nexts: list[str], width: int) -> bool:
     """``nexts[i]``: the line after ``lines[i]`` as its continuation (see _continuation)."""
     # a line followed by a list item (which starts a line anyway), a run of unspaced script or a
     # broken address says nothing either way
     near = [i for i, nxt in enumerate(nexts) if width - WRAP_RAGGED < len(lines[i]) <= width and nxt.strip()
             and (len(nxt.split()[0]) <= WRAP_MAX_WORD or "](" in nxt.split()[0])
-            and not LIST_BULLET.match(nxt.lstrip())]
+            and not LIST_BULLET.match(nxt.lstrip()) and not _link_after_link(lines[i], nxt)]
     forced = [i for i in near if _forced_break(lines[i], nexts[i], width)]
     lower = sum(1 for i in forced if _first_letter(nexts[i]).islower())
     return (len(near) >= WRAP_MIN_LINES and len(forced) >= WRAP_MIN_FORCED * len(near)

@@ -161,3 +161,19 @@ def test_a_browser_dump_of_a_page_cleans_like_its_rendering(browser):
         f1_rendered = shingle_score([(gold, rendered)]).f1
         assert f1_dump >= f1_rendered - 0.07, (name, round(f1_dump, 3), round(f1_rendered, 3))
         assert not re.search(r"\[\d+\]\w|file:///|Visible links", out), name
+
+
+def test_a_list_of_links_one_per_line_is_not_taken_for_wrapped_text():
+    """A tag cloud in Markdown, a link per line, lower-case words: the lines end near the same
+    column and the next word would not fit, as in wrapped text, but no line is the rest of another."""
+    tags = ("agua alerta ambiente amizade atendimento biblioteca caminhada campanha carnaval comunicado "
+            "concurso conselho cultura curso dança defesa educacao edital encerramento enchentes entrega "
+            "escola evento exposição feira festa habitacao horário idosos inauguracao infantil instituto "
+            "juventude literatura livro mobilidade mulher museu natal obras palestra ponte posse projeto").split()
+    lines = [f"[{tag}](/noticias.php?tag={tag})" for tag in tags]
+    menu = ["Prefeitura Municipal de Jaraguá do Sul", "Secretaria de Saúde e Assistência Social",
+            "Portal da Transparência e Acesso à Informação", "Ouvidoria e Atendimento ao Cidadão",
+            "Diário Oficial dos Municípios", "Concursos e Processos Seletivos", "Notícias da Prefeitura"]
+    page = "\n".join(menu + ["", "## Tags", ""] + lines + ["", "Die Stadt informiert über ihre Veranstaltungen."])
+    assert wrap_width(page.splitlines()) is None
+    assert len(segment_text(page)) == len(menu) + len(lines) + 2
