@@ -18,32 +18,15 @@ def make_systems(cleaner: Cleaner, fast_cleaner: Cleaner) -> dict:
     """name -> (input kind, function). Input kind ``html`` gets the page's HTML string, ``text`` the
     page rendered to text with inscriptis."""
 
-    def cleaner_text(p):
-        return cleaner.clean_text(p.text, source=p.key, url=p.url).text
-
-    def cleaner_text_bs4(p):
-        # another renderer's quirks (no layout, a line per text node): the cleaner must not depend on inscriptis
-        return cleaner.clean_text(p.text_bs4, source=p.key, url=p.url).text
-
-    def cleaner_text_wrapped(p):
-        # a fixed-width dump (lynx, w3m): every paragraph broken into lines of at most 78 columns
-        return cleaner.clean_text(p.text_wrapped, source=p.key, url=p.url).text
-
-    def cleaner_text_markdown(p):
-        # a Markdown dump: links with their addresses, images, heading marks, bold runs
-        return cleaner.clean_text(p.text_markdown, source=p.key, url=p.url).text
-
-    def cleaner_text_lynx(p):
-        # `lynx -dump`: "[12]" before every link, the address list at the end, wrapped at 80 columns
-        return cleaner.clean_text(p.text_lynx, source=p.key, url=p.url).text
-
-    def cleaner_text_w3m(p):
-        # `w3m -dump`: wrapped at 80 columns, tables side by side, bullets "•", "□", "☆"
-        return cleaner.clean_text(p.text_w3m, source=p.key, url=p.url).text
-
-    def cleaner_text_html2text(p):
-        # html2text: Markdown wrapped at 78 columns, links and addresses broken over lines
-        return cleaner.clean_text(p.text_html2text, source=p.key, url=p.url).text
+    def cleaner_text_of(rendering: str):
+        """Text mode on one rendering of the page (a field of the prepared page): the inscriptis
+        text, and the renderings whose quirks the cleaner must not depend on: bs4 (no layout, a
+        line per text node), the inscriptis text wrapped at 78 columns, markdownify's Markdown, lynx
+        (link numbers, address list, 74 columns), w3m (tables side by side, bullets "•", "□"),
+        html2text (Markdown wrapped at 78 columns, links and addresses broken over lines)."""
+        def clean(p):
+            return cleaner.clean_text(getattr(p, rendering), source=p.key, url=p.url).text
+        return clean
 
     def cleaner_html(p):
         return cleaner.clean_html(p.html, source=p.key, url=p.url).text
@@ -66,13 +49,13 @@ def make_systems(cleaner: Cleaner, fast_cleaner: Cleaner) -> dict:
         return p.text
 
     return {
-        "cleaner text": ("text", cleaner_text),
-        "cleaner text, bs4 render": ("text", cleaner_text_bs4),
-        "cleaner text, 78-column wrap": ("text", cleaner_text_wrapped),
-        "cleaner text, Markdown render": ("text", cleaner_text_markdown),
-        "cleaner text, lynx -dump": ("text", cleaner_text_lynx),
-        "cleaner text, w3m -dump": ("text", cleaner_text_w3m),
-        "cleaner text, html2text": ("text", cleaner_text_html2text),
+        "cleaner text": ("text", cleaner_text_of("text")),
+        "cleaner text, bs4 render": ("text", cleaner_text_of("text_bs4")),
+        "cleaner text, 78-column wrap": ("text", cleaner_text_of("text_wrapped")),
+        "cleaner text, Markdown render": ("text", cleaner_text_of("text_markdown")),
+        "cleaner text, lynx -dump": ("text", cleaner_text_of("text_lynx")),
+        "cleaner text, w3m -dump": ("text", cleaner_text_of("text_w3m")),
+        "cleaner text, html2text": ("text", cleaner_text_of("text_html2text")),
         "cleaner html": ("html", cleaner_html),
         "cleaner html, fast extraction": ("html", cleaner_html_fast),
         "trafilatura": ("html", traf),
