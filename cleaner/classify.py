@@ -99,8 +99,8 @@ class Outcome:
 
 def segment_text(text: str) -> list[Block]:
     """One block per non-blank line; blank lines before a block are counted in ``gap_before``.
-    Markdown markup and lynx-style link numbers are taken out first and a hard-wrapped dump unwrapped; a line a renderer broke
-    mid-sentence (at a link or a bold word) is joined with its rest."""
+    A hard-wrapped dump is unwrapped, then its Markdown markup or lynx-style link numbers are taken
+    out; a line a renderer broke mid-sentence (at a link or a bold word) is joined with its rest."""
     blocks: list[Block] = []
     gap = 0
     # a renderer wraps lines with their markup in, so markup goes after unwrapping
@@ -200,7 +200,8 @@ def wrap_width(lines: Sequence[str]) -> int | None:
         return None
     # the width may be longer: lines that overflow it are tried first and, when they are not the
     # width, passed over
-    widths = {len(line) for line in lines if robust <= len(line) <= robust + WRAP_RAGGED and not _UNBREAKABLE.search(line)}
+    widths = {len(line) for line in lines
+              if robust <= len(line) <= robust + WRAP_RAGGED and not _UNBREAKABLE.search(line)}
     nexts = [_continuation(a, b) for a, b in zip(lines, lines[1:])]
     for width in sorted(widths, reverse=True):
         if WRAP_MIN_WIDTH <= width <= WRAP_MAX_WIDTH and _wrapped_at(lines, nexts, width):

@@ -1,10 +1,10 @@
 """Link-numbered dumps (``lynx -dump``, ``elinks -dump``, ``links -dump`` with numbered links): the
 renderer writes "[12]" before every link's text and appends a "References" list of the numbered
-addresses. Both are taken out before segmentation, so the stages see the words a reader sees (a
-marker glued to a word breaks both the word and every snippet around it) and the unwrapping stage
-sees a page without address lines longer than its wrap width. The renderer wrapped the lines with
-the markers in them, so the segment stage unwraps first and takes the markers out after. A line
-stays a line, so line numbers still point into the input."""
+addresses. The segment stage drops the list first, so the unwrapping stage sees a page without
+address lines longer than its wrap width; then it unwraps (the renderer wrapped the lines with the
+markers in them); then it takes the markers out, so the later stages see the words a reader sees
+(a marker glued to a word breaks both the word and every snippet around it). A line stays a line,
+so line numbers still point into the input."""
 from __future__ import annotations
 
 import re
@@ -45,7 +45,8 @@ def drop_reference_list(text: str) -> str:
         if _REFERENCES.match(line):
             rest = [r for r in lines[i + 1:] if r.strip()]
             # an address with a line break in it (a mailto body, a share text) goes on unnumbered
-            if rest and _REFERENCE_LINE.match(rest[0]) and sum(map(bool, map(_REFERENCE_LINE.match, rest))) >= MIN_REFERENCE_SHARE * len(rest):
+            listed = sum(1 for r in rest if _REFERENCE_LINE.match(r))
+            if rest and _REFERENCE_LINE.match(rest[0]) and listed >= MIN_REFERENCE_SHARE * len(rest):
                 return "\n".join(lines[:i] + [""] * (len(lines) - i))
     return text
 
