@@ -8,8 +8,9 @@ Text mode input = the page rendered with inscriptis (get_text). More rows feed t
 renderings of the same page: BeautifulSoup's get_text (no layout, a line per text node), the
 inscriptis text hard-wrapped at 78 columns, Markdown (markdownify, as converters and reader services
 hand pages to language models), and the dumps of the text-mode browsers lynx (link numbers and
-address list) and w3m and of the converter html2text (wrapped Markdown), where installed. docs/s counts only the system's own
-call (rendering and language detection for jusText's stoplist are input preparation, done once).
+address list) and w3m and of the converter html2text (wrapped Markdown), where installed. docs/s
+counts only the system's own call (rendering and language detection for jusText's stoplist are
+input preparation, done once).
 """
 from __future__ import annotations
 
