@@ -8,7 +8,7 @@ train page is scored once, by a model that never saw it.
 
     .venv/bin/python bench/cv.py                                # the shipped settings
     .venv/bin/python bench/cv.py --set num_leaves=15 --rounds 200,100 --set learning_rate=0.1
-    .venv/bin/python bench/cv.py --dumps                        # also lynx, w3m, html2text dumps, held out
+    .venv/bin/python bench/cv.py --dumps                        # also lynx, w3m, elinks, html2text dumps
 
 Settings are LightGBM parameters of ``cleaner.training.LGB_PARAMS`` (``--set name=value``) and the
 tree counts of both stages (``--rounds``). Takes about K x 50 s plus page collection.
@@ -100,7 +100,7 @@ def main(argv=None) -> int:
                     help="also score text mode at fixed thresholds (0.30-0.60) instead of each fold's chosen "
                          "one: compares how well variants rank blocks, without the threshold choice's noise")
     ap.add_argument("--dumps", action="store_true",
-                    help="also score text mode on the pages' lynx, w3m and html2text dumps (where installed)")
+                    help="also score text mode on the pages' lynx, w3m, elinks and html2text dumps (where installed)")
     ap.add_argument("--errors", help="write every held-out error here, for diagnosis: trafilatura-dev snippets "
                                      "missed or leaked, ScrapingHub blocks lost or leaked, with the deciding "
                                      "block's reason and score")

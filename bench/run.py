@@ -8,9 +8,9 @@ Text mode input = the page rendered with inscriptis (get_text). More rows feed t
 renderings of the same page: BeautifulSoup's get_text (no layout, a line per text node), the
 inscriptis text hard-wrapped at 78 columns, Markdown (markdownify, as converters and reader services
 hand pages to language models), and the dumps of the text-mode browsers lynx (link numbers and
-address list) and w3m and of the converter html2text (wrapped Markdown), where installed. docs/s
-counts only the system's own call (rendering and language detection for jusText's stoplist are
-input preparation, done once).
+address list), w3m and elinks and of the converter html2text (wrapped Markdown), where installed.
+docs/s counts only the system's own call (rendering and language detection for jusText's stoplist
+are input preparation, done once).
 """
 from __future__ import annotations
 
@@ -54,6 +54,7 @@ class Prepared:
     text_markdown: str = ""
     text_lynx: str = ""
     text_w3m: str = ""
+    text_elinks: str = ""
     text_html2text: str = ""
 
 
@@ -77,21 +78,23 @@ def render_markdown(html: str) -> str:
 
 
 #: text dumpers, run as commands (the page on standard input; their output read as UTF-8): lynx
-#: numbers every link ("[12]Text") and appends the list of addresses, as it does by default; w3m
-#: lays tables out side by side; both wrap at 80 columns. html2text writes Markdown wrapped at 78
+#: numbers every link ("[12]Text") and appends the list of addresses, as it does by default, and so
+#: does elinks (a link's title on its own line); w3m lays tables out side by side; all three wrap
+#: at 80 columns. html2text writes Markdown wrapped at 78
 #: columns (list items left long), the converter many language-model pipelines use. Rows for a
-#: dumper that is not installed are left out of the table (Debian: ``apt-get install lynx w3m``;
+#: dumper that is not installed are left out of the table (Debian: ``apt-get install lynx w3m elinks``;
 #: ``pip install html2text``, GPL, so it is run as a command and is not in the bench extra).
 DUMPERS = {
     "lynx": ["lynx", "-dump", "-force_html", "-stdin", "-assume_charset=UTF-8", "-assume_local_charset=UTF-8",
              "-display_charset=UTF-8"],
     "w3m": ["w3m", "-dump", "-T", "text/html", "-I", "UTF-8", "-O", "UTF-8"],
+    "elinks": ["elinks", "-dump", "-force-html", "-dump-charset", "utf-8"],
     "html2text": ["html2text"],
 }
 #: dumpers given the page with every non-ASCII character as a numeric reference: lynx would follow
 #: a <meta charset> of the page's own over the UTF-8 it is told and garble the text (html2text
 #: would spell the references in ASCII, "Häuser" as "Hauser", so it gets UTF-8)
-AS_REFERENCES = {"lynx", "w3m"}
+AS_REFERENCES = {"lynx", "w3m", "elinks"}
 
 
 def _command(name: str) -> str | None:
@@ -108,8 +111,8 @@ def dumpers() -> list[str]:
 
 
 def render_dump(html: str, dumper: str) -> str:
-    """The page as ``lynx -dump``, ``w3m -dump`` or ``html2text`` prints it ("" if it is not
-    installed or hangs)."""
+    """The page as ``lynx -dump``, ``w3m -dump``, ``elinks -dump`` or ``html2text`` prints it
+    ("" if it is not installed or hangs)."""
     command = _command(dumper)
     if not command:
         return ""
@@ -143,7 +146,8 @@ def prepare(page: data.Page) -> Prepared:
     except Exception:
         lang = "en"
     return Prepared(page.key, page.url, html, text, lang, page, render_bs4(html), hard_wrap(text), render_markdown(html),
-                    render_dump(html, "lynx"), render_dump(html, "w3m"), render_dump(html, "html2text"))
+                    render_dump(html, "lynx"), render_dump(html, "w3m"), render_dump(html, "elinks"),
+                    render_dump(html, "html2text"))
 
 
 def score(bench: str, pages: list[Prepared], outputs: list[str]):

@@ -23,7 +23,8 @@ def make_systems(cleaner: Cleaner, fast_cleaner: Cleaner) -> dict:
         text, and the renderings whose quirks the cleaner must not depend on: bs4 (no layout, a
         line per text node), the inscriptis text wrapped at 78 columns, markdownify's Markdown, lynx
         (link numbers, address list, 74 columns), w3m (tables side by side, bullets "•", "□"),
-        html2text (Markdown wrapped at 78 columns, links and addresses broken over lines)."""
+        elinks (like lynx; a link's title and address on two lines), html2text (Markdown wrapped at
+        78 columns, links and addresses broken over lines)."""
         def clean(p):
             return cleaner.clean_text(getattr(p, rendering), source=p.key, url=p.url).text
         return clean
@@ -55,6 +56,7 @@ def make_systems(cleaner: Cleaner, fast_cleaner: Cleaner) -> dict:
         "cleaner text, Markdown render": ("text", cleaner_text_of("text_markdown")),
         "cleaner text, lynx -dump": ("text", cleaner_text_of("text_lynx")),
         "cleaner text, w3m -dump": ("text", cleaner_text_of("text_w3m")),
+        "cleaner text, elinks -dump": ("text", cleaner_text_of("text_elinks")),
         "cleaner text, html2text": ("text", cleaner_text_of("text_html2text")),
         "cleaner html": ("html", cleaner_html),
         "cleaner html, fast extraction": ("html", cleaner_html_fast),
@@ -67,5 +69,6 @@ def make_systems(cleaner: Cleaner, fast_cleaner: Cleaner) -> dict:
         "keep-all text, Markdown render": ("text", lambda p: p.text_markdown),
         "keep-all text, lynx -dump": ("text", lambda p: p.text_lynx),
         "keep-all text, w3m -dump": ("text", lambda p: p.text_w3m),
+        "keep-all text, elinks -dump": ("text", lambda p: p.text_elinks),
         "keep-all text, html2text": ("text", lambda p: p.text_html2text),
     }

@@ -1,4 +1,4 @@
-"""Link-numbered dumps (``lynx -dump``, ``elinks -dump``, ``links -dump`` with numbered links): the
+"""Link-numbered dumps (``lynx -dump``, ``elinks -dump``): the
 renderer writes "[12]" before every link's text and appends a "References" list of the numbered
 addresses. The segment stage drops the list first, so the unwrapping stage sees a page without
 address lines longer than its wrap width; then it unwraps (the renderer wrapped the lines with the
@@ -28,6 +28,8 @@ _REFERENCES = re.compile(r"^\s*References\s*$")
 # what the reference list holds: its two headings and "  12. https://…" lines (any scheme:
 # "javascript: void(0);", "mailto:", "whatsapp://send?text=…" with spaces in it)
 _REFERENCE_LINE = re.compile(r"^\s*(?:(?:Visible|Hidden) links:?|\d{1,5}\.\s+[A-Za-z][\w+.-]{0,30}:.*)\s*$")
+_NUMBERED = re.compile(r"^\s*\d{1,5}\.\s")
+_ADDRESS = re.compile(r"^\s+[A-Za-z][\w+.-]{0,30}:\S*\s*$")
 
 
 def looks_link_numbered(text: str) -> bool:
@@ -44,8 +46,10 @@ def drop_reference_list(text: str) -> str:
     for i, line in enumerate(lines):
         if _REFERENCES.match(line):
             rest = [r for r in lines[i + 1:] if r.strip()]
-            # an address with a line break in it (a mailto body, a share text) goes on unnumbered
-            listed = sum(1 for r in rest if _REFERENCE_LINE.match(r))
+            # an address with a line break in it (a mailto body, a share text) goes on unnumbered;
+            # elinks writes a link's title after its number and the address on the next line
+            listed = sum(1 for r, after in zip(rest, rest[1:] + [""]) if _REFERENCE_LINE.match(r)
+                         or _ADDRESS.match(r) or (_NUMBERED.match(r) and _ADDRESS.match(after)))
             if rest and _REFERENCE_LINE.match(rest[0]) and listed >= MIN_REFERENCE_SHARE * len(rest):
                 return "\n".join(lines[:i] + [""] * (len(lines) - i))
     return text

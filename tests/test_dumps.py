@@ -1,6 +1,6 @@
-"""Text dumps (lynx, w3m, html2text): link numbers and the address list go, wrapped lines are
-joined with their markup in, and a dump of a page cleans about as well as the page's inscriptis
-rendering."""
+"""Text dumps (lynx, w3m, elinks, html2text): link numbers and the address list go, wrapped lines
+are joined with their markup in, and a dump of a page cleans about as well as the page's
+inscriptis rendering."""
 import gzip
 import re
 import textwrap
@@ -143,9 +143,9 @@ def test_an_html2text_dump_is_unwrapped_before_its_markup_goes():
     ]
 
 
-@pytest.mark.parametrize("browser", ["lynx", "w3m", "html2text"])
+@pytest.mark.parametrize("browser", ["lynx", "w3m", "elinks", "html2text"])
 def test_a_browser_dump_of_a_page_cleans_like_its_rendering(browser):
-    """Each HTML page in raw/, dumped by lynx, w3m or html2text (stored in tests/fixtures/dumps), cleans to
+    """Each HTML page in raw/, dumped by lynx, w3m, elinks or html2text (tests/fixtures/dumps), cleans to
     within 0.07 F1 (word 4-grams against the page's golden text in clean/) of its inscriptis text,
     with no link number or address of the list left in the output."""
     cleaner = Cleaner()
