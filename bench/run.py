@@ -180,8 +180,9 @@ def main(argv=None) -> int:
     if fast.scorer is not None and args.html_threshold is not None:
         fast.scorer.html_threshold = args.html_threshold
     systems = make_systems(cleaner, fast)
-    # rows of a text-mode browser that is not installed are left out
-    names = args.systems or [n for n in systems if not any(b in n and b not in dumpers() for b in DUMPERS)]
+    # rows of a dumper that is not installed are left out
+    missing = [name for name in DUMPERS if name not in dumpers()]
+    names = args.systems or [n for n in systems if not any(name in n for name in missing)]
     rows = []
     for bench in args.bench:
         pages = [p for p in data.load(bench) if args.split == "all" or p.split == args.split]
