@@ -118,6 +118,13 @@ CAUGHT = [
     ("Contact the author on Twitter at twitter.com/janedoe", "contact.reach"),
     ("3:12 min 01.02.2022 Video verfügbar bis 01.02.2023", "notice.availability"),
     ("Telephone: 0161 496 0000", "contact.phone_mail_line"),
+    # written from text-browser dumps, which print an image's alt text or file name where it stands
+    ("[rathaus-eroeffnung_2019-1]", "caption.image_placeholder"),
+    ("[teaser.jpg?width=640&height=480]", "caption.image_placeholder"),
+    ("[INS: :INS]", "caption.image_placeholder"),
+    ("[ ] Newsletter abonnieren", "navigation.form_widget"),
+    ("(BUTTON) Anmelden", "navigation.form_widget"),
+    ("Ihre E-Mail-Adresse ____________________ [Senden]", "navigation.form_widget"),
 ]
 LEFT_ALONE = [
     "The next article of the treaty deals with fishing rights, the minister said on Tuesday.",
@@ -148,6 +155,11 @@ LEFT_ALONE = [
     "Websites of both parties went offline on Monday morning.",
     "Telemedizin hilft Patienten auf dem Land.",
     "Mobility Snack",
+    # a bracketed label is not an image name, a count in parentheses not a form box
+    "[CNBC]",
+    "( Bild 3 von 12 )",
+    "Die Frist endet am 3. Mai; das Formular liegt im Rathaus aus.",
+    "[Update 2: the council has since approved the plan.]",
 ]
 
 
