@@ -118,7 +118,7 @@ CAUGHT = [
     ("Contact the author on Twitter at twitter.com/janedoe", "contact.reach"),
     ("3:12 min 01.02.2022 Video verfügbar bis 01.02.2023", "notice.availability"),
     ("Telephone: 0161 496 0000", "contact.phone_mail_line"),
-    # written from text-browser dumps, which print an image's alt text or file name where it stands
+    # written from text-browser dumps: images printed as their file names, forms as boxes and fields
     ("[rathaus-eroeffnung_2019-1]", "caption.image_placeholder"),
     ("[teaser.jpg?width=640&height=480]", "caption.image_placeholder"),
     ("[INS: :INS]", "caption.image_placeholder"),
