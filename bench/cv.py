@@ -155,7 +155,7 @@ def main(argv=None) -> int:
                             swept[(bench, t)][page.key] = cleaner.clean_text(text, source=page.key, url=page.url).text
                         cleaner.scorer.threshold = chosen
         print(f"fold {fold + 1}/{a.folds} done ({time.perf_counter() - started:.0f} s); thresholds: text "
-              f"{meta['threshold']}, html {meta['html_threshold']}", file=sys.stderr)
+              f"{meta['threshold']} (out-of-fold best {meta.get('oof_best_threshold')}), html {meta['html_threshold']}", file=sys.stderr)
 
     scores, sweep = {}, {}
     if a.sweep:

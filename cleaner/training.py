@@ -31,7 +31,7 @@ from .document import Block
 from .evaluate import load_gold, normalise_space
 from .extract import extract_html
 from .model.features import CATEGORICAL, FEATURE_NAMES, page_features
-from .model.scorer import HTML_THRESHOLD, META_FILE, STAGE2_NAMES, stage2_rows
+from .model.scorer import HTML_THRESHOLD, META_FILE, TEXT_THRESHOLD, STAGE2_NAMES, stage2_rows
 from .pipeline import Cleaner
 from .readers import decode
 from .ruleset import LanguageRules
@@ -333,7 +333,8 @@ def train(pages: list[LabelledPage], out_dir: str, command: str, log=print) -> d
             w2.append(100.0 * max(1, pages[g].blocks[i].features["words"]) / total)
             modes.append(pages[g].mode)
     X2, y2, w2, modes = np.asarray(X2), np.asarray(y2), np.asarray(w2), np.asarray(modes)
-    # stage-2 thresholds from its own out-of-fold predictions
+    # stage 2's own out-of-fold predictions: the best text threshold on them is recorded for
+    # diagnosis only (the curve is flat; the model ships with the constant TEXT_THRESHOLD)
     p2 = np.zeros(len(y2))
     row_pages = [g for g in range(len(pages)) for lab in page_rows[g][3] if lab is not None]
     for fold in range(FOLDS):
@@ -341,7 +342,7 @@ def train(pages: list[LabelledPage], out_dir: str, command: str, log=print) -> d
         b2 = _booster(X2[mask], y2[mask], w2[mask], STAGE2_NAMES, STAGE2_ROUNDS)
         p2[~mask] = b2.predict(X2[~mask])
     text_rows = modes == "text"
-    threshold = _best_threshold(p2[text_rows], y2[text_rows], w2[text_rows])
+    oof_best = _best_threshold(p2[text_rows], y2[text_rows], w2[text_rows])
     stage1 = _booster(X, y, w, FEATURE_NAMES, ROUNDS)
     stage2 = _booster(X2, y2, w2, STAGE2_NAMES, STAGE2_ROUNDS)
     out = Path(out_dir)
@@ -355,7 +356,8 @@ def train(pages: list[LabelledPage], out_dir: str, command: str, log=print) -> d
         "stage2": "blocks.stage2.txt",
         "features": list(FEATURE_NAMES),
         "stage2_features": list(STAGE2_NAMES),
-        "threshold": threshold,
+        "threshold": TEXT_THRESHOLD,
+        "oof_best_threshold": oof_best,
         "html_threshold": HTML_THRESHOLD,
         "lightgbm": lgb.__version__,
         "params": LGB_PARAMS,
@@ -365,7 +367,7 @@ def train(pages: list[LabelledPage], out_dir: str, command: str, log=print) -> d
         "command": command,
     }
     (out / META_FILE).write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    log(f"thresholds: text {threshold}, html {HTML_THRESHOLD}; wrote {out}")
+    log(f"thresholds: text {TEXT_THRESHOLD} (out-of-fold best {oof_best}), html {HTML_THRESHOLD}; wrote {out}")
     return meta
 
 

@@ -9,6 +9,7 @@ from cleaner import Cleaner, Settings
 from cleaner.classify import annotate, segment_text
 from cleaner.model import BlockModel, load_model
 from cleaner.model.features import FEATURE_NAMES, RULE_CODE, page_features
+from cleaner.model.scorer import TEXT_THRESHOLD
 from cleaner.ruleset import load_rules
 from cleaner.training import LabelledPage, pages_from_annotated, pages_from_block_jsonl, train
 
@@ -92,7 +93,7 @@ def test_train_then_predict_round_trip(tmp_path):
     pages += list(pages_from_annotated(cleaner, str(ROOT / "tests" / "fixtures" / "pages")))[:4]
     assert all(isinstance(p, LabelledPage) for p in pages) and len(pages) == 16
     meta = train(pages, str(tmp_path / "m"), "test", log=lambda m: None)
-    assert 0.05 <= meta["threshold"] <= 0.95
+    assert meta["threshold"] == TEXT_THRESHOLD and 0.05 <= meta["oof_best_threshold"] <= 0.95
     trained = Cleaner(Settings(model=str(tmp_path / "m")))
     assert isinstance(trained.scorer, BlockModel)
     doc = trained.clean_text("\n\n".join(x["text"] for x in lines[:5]))
