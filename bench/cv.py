@@ -97,8 +97,8 @@ def main(argv=None) -> int:
     ap.add_argument("--rounds", help="STAGE1,STAGE2 tree counts (default: the shipped ones)")
     ap.add_argument("--json", help="also write the scores to this file")
     ap.add_argument("--sweep", action="store_true",
-                    help="also score text mode at fixed thresholds (0.30-0.60) instead of each fold's chosen "
-                         "one: compares how well variants rank blocks, without the threshold choice's noise")
+                    help="also score text mode at fixed thresholds (0.30-0.60), not only at the shipped 0.5: "
+                         "compares how well variants rank blocks across thresholds")
     ap.add_argument("--dumps", action="store_true",
                     help="also score text mode on the pages' lynx, w3m, elinks and html2text dumps (where installed)")
     ap.add_argument("--errors", help="write every held-out error here, for diagnosis: trafilatura-dev snippets "
