@@ -31,7 +31,7 @@ from .document import Block
 from .evaluate import load_gold, normalise_space
 from .extract import extract_html
 from .model.features import CATEGORICAL, FEATURE_NAMES, page_features
-from .model.scorer import HTML_THRESHOLD, META_FILE, TEXT_THRESHOLD, STAGE2_NAMES, stage2_rows
+from .model.scorer import HTML_THRESHOLD, META_FILE, STAGE2_NAMES, TEXT_THRESHOLD, stage2_rows
 from .pipeline import Cleaner
 from .readers import decode
 from .ruleset import LanguageRules

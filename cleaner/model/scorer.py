@@ -87,7 +87,7 @@ class BlockModel:
         self.stage1 = stage1
         self.stage2 = stage2
         self.meta = meta
-        self.threshold = float(meta.get("threshold", 0.5))
+        self.threshold = float(meta.get("threshold", TEXT_THRESHOLD))
         self.html_threshold = float(meta.get("html_threshold", HTML_THRESHOLD))
         if list(meta.get("features", [])) != list(FEATURE_NAMES):
             raise ValueError("model was trained with other features; retrain with `cleaner train`")
