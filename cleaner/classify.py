@@ -447,16 +447,28 @@ def _section_end(blocks: list[Block], start: int, rule: SectionRule, rules: Lang
             strict = strict or _is_prose(b)
             # one long paragraph ends a list; short news paragraphs need company; notices and
             # comments (resume > 1) need several
-            if (rule.resume == 1 and strict) or run >= max(rule.resume, SHORT_PARAGRAPH_RUN):
+            if (((rule.resume == 1 and strict) or run >= max(rule.resume, SHORT_PARAGRAPH_RUN))
+                    and not _own_line_ahead(blocks, j, last, rule, rules)):
                 # the article's own title and dek stand right above its first paragraph
                 floor = max(start, run_start - GIVE_BACK_HEADINGS) if give_back else run_start
                 while (run_start > floor and blocks[run_start - 1].category is None
                        and _is_heading_like(blocks[run_start - 1], TITLE_MAX_WORDS)):
                     run_start -= 1
                 return run_start
-        elif b.category is None:  # blocks a line rule dropped neither count nor break the run
-            run = 0
+        elif b.category is None or (rule.own_lines_within and b.category == rule.category):
+            run = 0  # other blocks a line rule dropped neither count nor break the run
     return last
+
+
+def _own_line_ahead(blocks: list[Block], j: int, last: int, rule: SectionRule, rules: LanguageRules) -> bool:
+    """A line rule of the section's own category claims a block within ``rule.own_lines_within``
+    blocks after ``j`` (before any other section header): the section is not over yet."""
+    for b in blocks[j + 1:min(last, j + 1 + rule.own_lines_within)]:
+        if _section_header(b, rules) is not None:
+            return False
+        if b.category == rule.category:
+            return True
+    return False
 
 
 def _prose_follows(blocks: list[Block], i: int) -> bool:

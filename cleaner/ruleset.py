@@ -84,6 +84,9 @@ class SectionRule:
     body: re.Pattern | None = None
     #: a teaser list ends where the page footer starts (a navigation, notice or contact line)
     ends_at_footer: bool = False
+    #: prose does not end the section while a line of its own category (a comment's "Jane on May 3,
+    #: 2021 at 4:47 pm said:") follows within this many blocks: a thread of long comments goes on
+    own_lines_within: int = 0
 
     def applies(self, text: str, n_words: int) -> bool:
         return n_words <= self.max_words and self.regex.search(text) is not None
@@ -340,7 +343,7 @@ def _language(path: Path, data: dict, common: dict) -> LanguageRules:
                                     item.get("stop_at_heading", False),
                                     _compile(item["body"], f"{where} section {item['id']} body", subst)
                                     if item.get("body") else None,
-                                    item.get("ends_at_footer", False)))
+                                    item.get("ends_at_footer", False), item.get("own_lines_within", 0)))
     stoplist = data.get("stoplist")
     try:
         stopwords = frozenset(w.lower() for w in justext.get_stoplist(stoplist)) if stoplist else frozenset()

@@ -265,3 +265,42 @@ def test_remembered_line_verdicts_equal_fresh_ones_and_outlet_rules_still_come_f
     with_outlet = segment_text(page)
     _context_free(with_outlet, rules, (outlet_rule,))
     assert with_outlet[-1].reason == "outlet.slogan" and again[-1].reason != "outlet.slogan"
+
+
+
+_PROSE_EN = ["I read the report twice and still do not understand how the council arrived at the figure for the new "
+             "road, because the numbers in the appendix do not add up to the total given on the first page.",
+             "My neighbours have been asking the same question since the spring, and nobody at the town hall has "
+             "been able to give them an answer that makes any sense to people who actually pay for it.",
+             "Perhaps the editors could ask the mayor directly at the next public meeting in the library.",
+             "Thank you for the question; we have asked the council's press office and will update this story "
+             "as soon as we hear back from them about the appendix."]
+_PROSE_DE = ["Ich habe den Bericht zweimal gelesen und verstehe immer noch nicht, wie der Rat auf die Summe für die "
+             "neue Straße kommt, denn die Zahlen im Anhang ergeben nicht den Betrag auf der ersten Seite.",
+             "Meine Nachbarn stellen dieselbe Frage schon seit dem Frühjahr, und niemand im Rathaus konnte ihnen "
+             "bisher eine Antwort geben, die für die Leute, die das bezahlen, einen Sinn ergibt.",
+             "Vielleicht könnte die Redaktion den Bürgermeister bei der nächsten Sitzung in der Bücherei fragen.",
+             "Danke für die Frage, wir haben bei der Pressestelle der Stadt nachgefragt und ergänzen den Artikel, "
+             "sobald wir eine Antwort zum Anhang bekommen."]
+
+
+@pytest.mark.parametrize("lang, header, signature, prose", [
+    ("en", "Comments", "* {} on March {}, 2021 at 10:15 am said:", _PROSE_EN),
+    ("de", "Kommentare", "{} sagt: {}. März 2020 um 14:03 Uhr", _PROSE_DE),
+])
+def test_a_comment_thread_with_long_comments_stays_one_section(lang, header, signature, prose):
+    """Three prose paragraphs in a row end a comments section (the article may go on below it),
+    but not while another comment's signature line follows: a long comment is still a comment."""
+    from cleaner.classify import annotate, segment_text
+    from cleaner.ruleset import load_rules
+
+    rules = load_rules(()).for_language(lang, lang)
+    thread = [header, signature.format("Jane Roe", 3), *prose[:3], signature.format("Tom Kirk", 4), prose[3]]
+    blocks = segment_text("\n\n".join(thread) + "\n")
+    annotate(blocks, rules)
+    assert len(blocks) == len(thread)
+    assert all(b.category == "comments" for b in blocks), [(b.text[:30], b.reason) for b in blocks]
+    # without a signature ahead, the same three paragraphs end the section as before
+    blocks = segment_text("\n\n".join(thread[:5]) + "\n")
+    annotate(blocks, rules)
+    assert [b.category for b in blocks[2:]] == [None, None, None]
