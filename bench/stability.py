@@ -99,13 +99,13 @@ class Fitter:
         for g, (_, _, feats, labels) in enumerate(self.page_rows):
             if g in left_out:
                 continue
-            words = [max(1, self.pages[g].blocks[i].features["words"]) for i, lab in enumerate(labels) if lab is not None]
-            total = sum(words) or 1
-            for i, (row, lab) in enumerate(zip(stage2_rows(oof[g], feats), labels)):
+            words = [max(1, b.features["words"]) for b in self.pages[g].blocks]
+            total = sum(n for n, lab in zip(words, labels) if lab is not None) or 1  # every page weighs the same
+            for row, lab, n in zip(stage2_rows(oof[g], feats), labels, words):
                 if lab is not None:
                     X2.append(row)
                     y2.append(lab)
-                    w2.append(100.0 * max(1, self.pages[g].blocks[i].features["words"]) / total)
+                    w2.append(100.0 * n / total)
         X2, y2, w2 = np.asarray(X2), np.asarray(y2), np.asarray(w2)
         s1 = self._boosters(self.X[used], self.y[used], self.w[used], FEATURE_NAMES, training.ROUNDS, seeds)
         s2 = self._boosters(X2, y2, w2, STAGE2_NAMES, training.STAGE2_ROUNDS, seeds)

@@ -267,7 +267,6 @@ def test_remembered_line_verdicts_equal_fresh_ones_and_outlet_rules_still_come_f
     assert with_outlet[-1].reason == "outlet.slogan" and again[-1].reason != "outlet.slogan"
 
 
-
 _PROSE_EN = ["I read the report twice and still do not understand how the council arrived at the figure for the new "
              "road, because the numbers in the appendix do not add up to the total given on the first page.",
              "My neighbours have been asking the same question since the spring, and nobody at the town hall has "
