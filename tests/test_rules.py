@@ -125,6 +125,23 @@ CAUGHT = [
     ("[ ] Newsletter abonnieren", "navigation.form_widget"),
     ("(BUTTON) Anmelden", "navigation.form_widget"),
     ("Ihre E-Mail-Adresse ____________________ [Senden]", "navigation.form_widget"),
+    # credits, sign-up boxes and calls to action that HTML extraction keeps (twelfth session)
+    ("(Reporting by Jane Roe in Lagos and Tom Poe in Accra; Editing by Ann Lee)", "byline.reporting_credit"),
+    ("Additional reporting by Maria Lopez", "byline.reporting_credit"),
+    ("Sam Field contributed to this story.", "byline.reporting_credit"),
+    ("Thanks for subscribing!", "notice.subscription"),
+    ("Get the morning briefing delivered to your inbox every weekday.", "notice.subscription"),
+    ("Die wichtigsten Nachrichten aus der Region jeden Morgen ins Postfach", "notice.subscription"),
+    ("GET BREAKING NEWS ALERTS BY CLICKING HERE", "notice.click_here"),
+    ("Click here to support independent local reporting.", "notice.click_here"),
+    ("If you buy something through links on this page, we may get a small share of the sale.", "ad.disclosure"),
+    ("More AP soccer: https://apnews.com/hub/soccer", "related.wire_topic_links"),
+    ("Also: The best budget laptops of the year", "related.read_also"),
+    ("Explore further", "related.more_link"),
+    ("Artikel mit Kollegen teilen", "share.widget_words"),
+    ("Want the weekly digest? Sign up here", "notice.subscription"),
+    ("Hier klicken und den Podcast kostenlos hören", "notice.click_here"),
+    ("2. We welcome your comments on our stories, but please keep them civil.", "comments.policy"),
 ]
 LEFT_ALONE = [
     "The next article of the treaty deals with fishing rights, the minister said on Tuesday.",
@@ -160,6 +177,11 @@ LEFT_ALONE = [
     "( Bild 3 von 12 )",
     "Die Frist endet am 3. Mai; das Formular liegt im Rathaus aus.",
     "[Update 2: the council has since approved the plan.]",
+    "Reporting by the local paper about the missing funds prompted the inquiry last spring, the mayor said on Tuesday.",
+    "Scammers often send fake invoices to your inbox before the holidays, police warned.",
+    "Click here to read the full council report.",
+    "The full list of closures can be found by clicking here.",
+    "Der Brief landete erst nach drei Wochen im Postfach des Bürgermeisters.",
 ]
 
 
