@@ -142,6 +142,20 @@ CAUGHT = [
     ("Want the weekly digest? Sign up here", "notice.subscription"),
     ("Hier klicken und den Podcast kostenlos hören", "notice.click_here"),
     ("2. We welcome your comments on our stories, but please keep them civil.", "comments.policy"),
+    # captions of any length that end in a credit: wire captions and image alt texts
+    ("Firefighters work to contain the blaze near the highway on Sunday as strong winds push smoke over "
+     "the valley toward nearby homes and farms, forcing hundreds of residents to leave before dawn, while "
+     "crews from three counties wait for the wind to drop so that aircraft can return to the fire line in "
+     "the afternoon, officials said. (Photo by Jane Roe/AFP via Getty Images)", "caption.long_trailing_credit"),
+    ("Der Bürgermeister bei der Eröffnung der neuen Brücke am Montag "
+     "(Foto: Stadt Musterstadt/M. Muster (bearbeitet))", "caption.parenthesised_credit"),
+    # markup a converter printed as text
+    ('<iframe width="560" height="315" src="https://video.example.net/embed/x7Yz" allowfullscreen></iframe>',
+     "link.html_source"),
+    ('<img src="https://pixel.example.org/t.gif?id=42" width="1" height="1" alt="">', "link.html_source"),
+    ('data-src="https://cdn.example.com/bild.jpg" alt="">', "link.html_source"),
+    ("Feuerwehrleute löschen einen Brand Feuerwehrleute löschen einen Brand", "caption.doubled_phrase"),
+    ("Mayor opens the new library Mayor opens the new library Photo: City Hall", "caption.doubled_phrase"),
 ]
 LEFT_ALONE = [
     "The next article of the treaty deals with fishing rights, the minister said on Tuesday.",
@@ -182,6 +196,13 @@ LEFT_ALONE = [
     "Click here to read the full council report.",
     "The full list of closures can be found by clicking here.",
     "Der Brief landete erst nach drei Wochen im Postfach des Bürgermeisters.",
+    # a credit inside a sentence, or a photographer named in the story, is not a caption's end
+    "Die Polizei (Quelle: eigene Angaben) meldete am Montag drei Unfälle auf der Landstraße.",
+    "The agency said the photo by its staff photographer was taken before the storm reached the coast.",
+    'The attribute src="logo.png" tells the browser where to find the image.',
+    "<b>Wichtig:</b> Die Sperrung der Brücke gilt ab Montag.",
+    "Again and again and again, the crowd chanted his name.",
+    "Schritt für Schritt, sagte sie, Schritt für Schritt gehe es voran.",
 ]
 
 
