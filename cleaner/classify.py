@@ -147,6 +147,10 @@ _HYPHEN_END = re.compile(r"\w-$")
 _UNBREAKABLE = re.compile(r"\S{%d}" % (WRAP_MAX_WORD + 1))
 _QUOTE = re.compile(r"^\s*(?:>[ \t]?)+")
 _NO_JOIN_WORD = re.compile(r"://|^www\.|@")
+#: a photo credit the wrapper pushed onto the next line stands on its own ("... im Südbad Gotha" /
+#: "Bildrechte: MDR"): joined, it would hide in the caption or article line before it
+_CREDIT_LABEL = re.compile(r"^\(?(?:bildrechte|bildquelle|bildnachweis|fotonachweis|fotoquelle|fotos?|photos?"
+                           r"|photo credits?|image credits?|credits?)\s*:", re.IGNORECASE)
 
 
 def _forced_break(line: str, next_line: str, width: int) -> bool:
@@ -241,7 +245,9 @@ def unwrap(numbered: list[tuple[int, str]], width: int) -> list[tuple[int, str]]
         if out and text and last.strip():
             # "- von ...": a dash before a lower-case word is the sentence's, not a list item's
             item = LIST_BULLET.match(text) and not (text[0] in "-–" and text[1:].lstrip()[:1].islower())
-            if _forced_break(last, rest, width) and not item and text != last.strip():
+            # (a repeat is compared without link numbers: "[121]Eilmeldung" repeats "[120]Eilmeldung")
+            if (_forced_break(last, rest, width) and not item and not _CREDIT_LABEL.match(text)
+                    and lynx.strip_markers(text) != lynx.strip_markers(last.strip())):
                 prev_no, prev = out[-1]
                 glue = "" if _HYPHEN_END.search(prev) and text[0].isalpha() else " "
                 out[-1] = (prev_no, prev + glue + text)
@@ -419,7 +425,12 @@ def _sections(blocks: list[Block], rules: LanguageRules) -> None:
 def _section_header(b: Block, rules: LanguageRules) -> SectionRule | None:
     if b.features["link_density"] > 0:  # "Weitere Informationen: www..." is a link line, not a header
         return None
-    return rules.match_section(b.text, b.features["words"])  # a list item is not a section header
+    text = b.text
+    if text[:1] == "o" and LIST_BULLET.match(text):
+        # inscriptis' and lynx's nested-list bullet "o " is a marker like "* ", not a word: a menu
+        # entry "o Kontakt" must not pass for the header "Pressestelle Kontakt" (pattern "\\w+ kontakt")
+        text = "*" + text[1:]
+    return rules.match_section(text, b.features["words"])  # a list item is not a section header
 
 
 def _section_end(blocks: list[Block], start: int, rule: SectionRule, rules: LanguageRules,

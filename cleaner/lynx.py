@@ -21,6 +21,10 @@ MIN_REFERENCE_SHARE = 0.9
 # a marker stands right before its link's text; a citation mark "[3]" stands after a word and is
 # followed by a space or punctuation, so it does not count
 _MARKER = re.compile(r"\[(\d{1,5})\](?=[^\s.,;:!?)\]])")
+# a marker whose link has no text (an image link) ends the line; when the renderer wrapped it onto
+# a line of its own, unwrapping glued it to the text before, after a space (a citation mark follows
+# its word directly)
+_TRAILING_MARKER = re.compile(r"(?<=\S)\s+\[\d{1,5}\]\s*$")
 # what a link-numbered renderer prints for an image without alt text: its file name or a placeholder
 _IMAGE = re.compile(r"\[(?:[^\[\]\s/]{1,200}\.(?:png|jpe?g|gif|svg|webp|bmp|ico)|IMG|INLINE|LINK|image)\]",
                     re.IGNORECASE)
@@ -57,4 +61,4 @@ def drop_reference_list(text: str) -> str:
 
 def strip_markers(line: str) -> str:
     """A line of a link-numbered dump without its link numbers and address-only images."""
-    return _IMAGE.sub("", _MARKER.sub("", line))
+    return _IMAGE.sub("", _TRAILING_MARKER.sub("", _MARKER.sub("", line)))

@@ -177,3 +177,41 @@ def test_a_list_of_links_one_per_line_is_not_taken_for_wrapped_text():
     page = "\n".join(menu + ["", "## Tags", ""] + lines + ["", "Die Stadt informiert über ihre Veranstaltungen."])
     assert wrap_width(page.splitlines()) is None
     assert len(segment_text(page)) == len(menu) + len(lines) + 2
+
+
+def test_unwrapping_leaves_credits_repeats_and_bare_link_numbers_on_their_own():
+    """Three lines a browser broke for width that are not the rest of the line before: a photo
+    credit below a caption, a ticker item repeated under its own link number, and the number of an
+    image link without text (which, glued on, would be left in the text after its line)."""
+    words = ("Die [1]Freiwillige Feuerwehr ist am Dienstag zu einem Einsatz am [2]Marktplatz ausgerückt, "
+             "weil eine Katze seit dem frühen Morgen in der Krone der alten Linde saß und sich nicht mehr "
+             "herunter traute; die Drehleiter aus der [3]Hauptwache brachte sie nach einer knappen halben "
+             "Stunde wohlbehalten zurück zu ihrer Besitzerin, die sich bei den [4]Einsatzkräften mit einem "
+             "Korb voller Brezeln bedankte und versprach, die Katze künftig im Haus zu behalten, bis der "
+             "Baumschnitt im [5]Frühjahr erledigt ist und die unteren Äste wieder erreichbar sind. Nach "
+             "den Worten des Wehrführers war es schon der dritte solche Einsatz in diesem Jahr, und er bat "
+             "darum, vor einem Anruf zu warten, ob das Tier nicht doch von selbst wieder herunterkommt.")
+    more = ("Wie oft das vorkommt, wollte die Redaktion wissen: nach den Zahlen des Kreises wurden in "
+            "diesem Jahr schon elf Tiere aus Bäumen geholt, die meisten davon in den Sommermonaten, und "
+            "fast immer war es eine Katze, die sich nicht mehr zurück getraut hat, nachdem sie einem Vogel "
+            "gefolgt war; nur einmal war es ein junger Waschbär, der auf dem Dach der Schule saß.")
+    para = textwrap.wrap(words, width=74, initial_indent="   ", subsequent_indent="   ")
+    para += [""] + textwrap.wrap(more, width=74, initial_indent="   ", subsequent_indent="   ")
+    width = max(map(len, para))
+    caption = "   Die Drehleiter der Feuerwehr vor der alten Linde am Marktplatz"
+    ticker = "   +++[6]Eilmeldung: Sperrung der Hauptstraße wegen eines Rohrbruchs"
+    teaser = "   Feuerwehr rettet Katze aus der alten Linde am Marktplatz von Oberdorf"
+    # each line is long enough that the next one's first word would not have fitted on it
+    assert all(len(line) <= width < len(line) + len(nxt) for line, nxt in
+               ((caption, " Bildrechte:"), (ticker, " +++[9]Eilmeldung:"), (teaser, " [10]")))
+    page = "\n".join(["   [7]Startseite [8]Lokales", ""] + para + [
+        "", caption, "   Bildrechte: Freiwillige Feuerwehr Oberdorf",
+        "", ticker, ticker.replace("[6]", "[9]"),
+        "", teaser, "   [10]", "", "References", "", "   1. https://x.de/"])
+    blocks = [b.text for b in segment_text(page)]
+    assert blocks[1:3] == [re.sub(r"\[\d\]", "", words), more]
+    assert blocks[3:] == [
+        caption.strip(), "Bildrechte: Freiwillige Feuerwehr Oberdorf",
+        ticker.strip().replace("[6]", ""), ticker.strip().replace("[6]", ""),
+        teaser.strip(),
+    ], blocks

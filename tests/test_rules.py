@@ -346,3 +346,24 @@ def test_a_comment_thread_with_long_comments_stays_one_section(lang, header, sig
     blocks = segment_text("\n\n".join(thread[:5]) + "\n")
     annotate(blocks, rules)
     assert [b.category for b in blocks[2:]] == [None, None, None]
+
+
+@pytest.mark.parametrize("lang, entry, label", [("de", "Kontakt", "Anzeige"), ("en", "Contact", "Sponsored")])
+def test_a_nested_bullet_is_a_list_marker_for_section_headers(lang, entry, label):
+    """inscriptis and lynx mark nested list items with "o ": "o Kontakt" in a menu is a list item
+    like "* Kontakt" and opens no contact section over the article below it (the header pattern
+    "\\w+ kontakt" once took the "o" for a word), while a bulleted ad label still covers its ad."""
+    from cleaner.classify import annotate, segment_text
+    from cleaner.ruleset import load_rules
+
+    rules = load_rules(()).for_language(lang, lang)
+    prose = _PROSE_DE if lang == "de" else _PROSE_EN
+    for marker in ("o", "*", "+"):
+        blocks = segment_text("\n".join([f"{marker} Home", f"{marker} {entry}", "", prose[0], "", prose[1]]) + "\n")
+        annotate(blocks, rules)
+        assert [b.text for b in blocks if b.category == "contact"] == [], marker
+    ad = "Jetzt Angebot sichern und 20 Prozent sparen" if lang == "de" else "Save 20 percent on your order now"
+    for marker in ("o", "*"):
+        blocks = segment_text("\n".join([f"{marker} {label}", ad, "", prose[0]]) + "\n")
+        annotate(blocks, rules)
+        assert [b.category for b in blocks] == ["ad", "ad", None], (marker, [(b.text, b.reason) for b in blocks])
