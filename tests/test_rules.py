@@ -367,3 +367,37 @@ def test_a_nested_bullet_is_a_list_marker_for_section_headers(lang, entry, label
         blocks = segment_text("\n".join([f"{marker} {label}", ad, "", prose[0]]) + "\n")
         annotate(blocks, rules)
         assert [b.category for b in blocks] == ["ad", "ad", None], (marker, [(b.text, b.reason) for b in blocks])
+
+
+@pytest.mark.parametrize("lang, header", [
+    ("en", "34 responses to “Coach: ‘We needed to win this game, and we did not play like a team that knew it’”"),
+    ("de", "12 Gedanken zu „Der Gemeinderat beschließt nach langer Debatte die Sanierung der alten Turnhalle“"),
+])
+def test_a_comment_header_with_a_long_article_title_opens_the_comments(lang, header):
+    """Blog software heads the comments with the post's title ("34 responses to “…”"); a long
+    title must not keep the header from opening the comments section."""
+    from cleaner.classify import annotate, segment_text
+    from cleaner.ruleset import load_rules
+
+    rules = load_rules(()).for_language(lang, lang)
+    prose = _PROSE_DE if lang == "de" else _PROSE_EN
+    blocks = segment_text("\n\n".join([header, prose[1], prose[2]]) + "\n")
+    annotate(blocks, rules)
+    assert len(header.split()) > 10
+    assert [b.category for b in blocks] == ["comments"] * 3, [(b.text[:30], b.reason) for b in blocks]
+
+
+def test_a_bare_link_number_does_not_end_a_teaser_list_but_a_footer_does():
+    """lynx and elinks print an image link without text as its bare number ("[52]") above the
+    teaser it belongs to: the related list goes on over it, and still stops at the page footer."""
+    from cleaner.classify import annotate, segment_text
+    from cleaner.ruleset import load_rules
+
+    rules = load_rules(()).for_language("de", "de")
+    lines = ["Mehr aus Thüringen", "[52]", "Zwei Verletzte bei Unfall auf der Landstraße im Weimarer Land",
+             "[53]", "Freibad in Gotha nach der Sanierung wieder geöffnet", "Zum Seitenanfang",
+             "Der Gemeinderat kommt am Donnerstag zu seiner letzten Sitzung vor der Sommerpause zusammen."]
+    blocks = segment_text("\n".join(lines) + "\n")
+    annotate(blocks, rules)
+    assert [b.category for b in blocks[:5]] == ["related"] * 5, [(b.text, b.reason) for b in blocks]
+    assert "in section" not in blocks[5].reason and blocks[6].category is None
