@@ -74,17 +74,22 @@ def test_citation_marks_and_brackets_are_not_link_numbers():
     assert drop_reference_list(text) == text
 
 
+#: a paragraph as lynx prints it before wrapping: link numbers before the links' texts
+NUMBERED_PARAGRAPH = (
+    "Die [1]Freiwillige Feuerwehr ist am Dienstag zu einem Einsatz am [2]Marktplatz ausgerückt, "
+    "weil eine Katze seit dem frühen Morgen in der Krone der alten Linde saß und sich nicht mehr "
+    "herunter traute; die Drehleiter aus der [3]Hauptwache brachte sie nach einer knappen halben "
+    "Stunde wohlbehalten zurück zu ihrer Besitzerin, die sich bei den [4]Einsatzkräften mit einem "
+    "Korb voller Brezeln bedankte und versprach, die Katze künftig im Haus zu behalten, bis der "
+    "Baumschnitt im [5]Frühjahr erledigt ist und die unteren Äste wieder erreichbar sind. Nach "
+    "den Worten des Wehrführers war es schon der dritte solche Einsatz in diesem Jahr, und er bat "
+    "darum, vor einem Anruf zu warten, ob das Tier nicht doch von selbst wieder herunterkommt.")
+
+
 def test_a_dump_wrapped_with_its_link_numbers_is_unwrapped_before_they_go():
     """The browser wrapped the lines with the markers in them: the wrap width is found on those
     lines, then each paragraph is one block without markers."""
-    words = ("Die [1]Freiwillige Feuerwehr ist am Dienstag zu einem Einsatz am [2]Marktplatz ausgerückt, "
-             "weil eine Katze seit dem frühen Morgen in der Krone der alten Linde saß und sich nicht mehr "
-             "herunter traute; die Drehleiter aus der [3]Hauptwache brachte sie nach einer knappen halben "
-             "Stunde wohlbehalten zurück zu ihrer Besitzerin, die sich bei den [4]Einsatzkräften mit einem "
-             "Korb voller Brezeln bedankte und versprach, die Katze künftig im Haus zu behalten, bis der "
-             "Baumschnitt im [5]Frühjahr erledigt ist und die unteren Äste wieder erreichbar sind. Nach "
-             "den Worten des Wehrführers war es schon der dritte solche Einsatz in diesem Jahr, und er bat "
-             "darum, vor einem Anruf zu warten, ob das Tier nicht doch von selbst wieder herunterkommt.")
+    words = NUMBERED_PARAGRAPH
     para = textwrap.wrap(words, width=74, initial_indent="   ", subsequent_indent="   ")
     page = "\n".join(["   [6]Startseite [7]Lokales", ""] + para + ["", "References", "", "   1. https://x.de/"])
     assert len(para) >= 6
@@ -183,14 +188,7 @@ def test_unwrapping_leaves_credits_repeats_and_bare_link_numbers_on_their_own():
     """Three lines a browser broke for width that are not the rest of the line before: a photo
     credit below a caption, a ticker item repeated under its own link number, and the number of an
     image link without text (which, glued on, would be left in the text after its line)."""
-    words = ("Die [1]Freiwillige Feuerwehr ist am Dienstag zu einem Einsatz am [2]Marktplatz ausgerückt, "
-             "weil eine Katze seit dem frühen Morgen in der Krone der alten Linde saß und sich nicht mehr "
-             "herunter traute; die Drehleiter aus der [3]Hauptwache brachte sie nach einer knappen halben "
-             "Stunde wohlbehalten zurück zu ihrer Besitzerin, die sich bei den [4]Einsatzkräften mit einem "
-             "Korb voller Brezeln bedankte und versprach, die Katze künftig im Haus zu behalten, bis der "
-             "Baumschnitt im [5]Frühjahr erledigt ist und die unteren Äste wieder erreichbar sind. Nach "
-             "den Worten des Wehrführers war es schon der dritte solche Einsatz in diesem Jahr, und er bat "
-             "darum, vor einem Anruf zu warten, ob das Tier nicht doch von selbst wieder herunterkommt.")
+    words = NUMBERED_PARAGRAPH
     more = ("Wie oft das vorkommt, wollte die Redaktion wissen: nach den Zahlen des Kreises wurden in "
             "diesem Jahr schon elf Tiere aus Bäumen geholt, die meisten davon in den Sommermonaten, und "
             "fast immer war es eine Katze, die sich nicht mehr zurück getraut hat, nachdem sie einem Vogel "
