@@ -147,7 +147,6 @@ _HYPHEN_END = re.compile(r"\w-$")
 _UNBREAKABLE = re.compile(r"\S{%d}" % (WRAP_MAX_WORD + 1))
 _QUOTE = re.compile(r"^\s*(?:>[ \t]?)+")
 _NO_JOIN_WORD = re.compile(r"://|^www\.|@")
-_LINK_NUMBER_ONLY = re.compile(r"^\[\d{1,5}\]$")
 #: a photo credit the wrapper pushed onto the next line stands on its own ("... im Südbad Gotha" /
 #: "Bildrechte: MDR"): joined, it would hide in the caption or article line before it
 _CREDIT_LABEL = re.compile(r"^\(?(?:bildrechte|bildquelle|bildnachweis|fotonachweis|fotoquelle|fotos?|photos?"
@@ -446,7 +445,7 @@ def _section_end(blocks: list[Block], start: int, rule: SectionRule, rules: Lang
             return j
         # a list does not run into the page footer ("Zum Seitenanfang", "© 2024 ..."); the bare
         # number of a lynx or elinks image link ("[52]") is part of the teaser it stands above
-        if rule.ends_at_footer and b.category in FOOTER_CATEGORIES and not _LINK_NUMBER_ONLY.match(b.text):
+        if rule.ends_at_footer and b.category in FOOTER_CATEGORIES and not lynx.BARE_NUMBER.match(b.text):
             return j
         # a heading above prose ends a box - but not a lead-in ("... eine Bitte an Sie:"), which belongs to it
         if (rule.stop_at_heading and b.category is None and _is_heading_like(b) and not b.text.endswith(":")

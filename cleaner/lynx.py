@@ -25,6 +25,8 @@ _MARKER = re.compile(r"\[(\d{1,5})\](?=[^\s.,;:!?)\]])")
 # a line of its own, unwrapping glued it to the text before, after a space (a citation mark follows
 # its word directly)
 _TRAILING_MARKER = re.compile(r"(?<=\S)\s+\[\d{1,5}\]\s*$")
+#: an image link without text, as lynx and elinks print it on a line of its own: its bare number
+BARE_NUMBER = re.compile(r"^\[\d{1,5}\]$")
 # what a link-numbered renderer prints for an image without alt text: its file name or a placeholder
 _IMAGE = re.compile(r"\[(?:[^\[\]\s/]{1,200}\.(?:png|jpe?g|gif|svg|webp|bmp|ico)|IMG|INLINE|LINK|image)\]",
                     re.IGNORECASE)
