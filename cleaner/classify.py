@@ -235,7 +235,8 @@ def _wrapped_at(lines: list[str], nexts: list[str], width: int) -> bool:
 def unwrap(numbered: list[tuple[int, str]], width: int) -> list[tuple[int, str]]:
     """Join each line that the next line's first word would not have fitted on (so the wrapper
     broke there) with that next line. A list item starts a line of its own (a dash before a
-    lower-case word is the sentence's), and so does a line repeating the one before (teaser lists)."""
+    lower-case word is the sentence's), and so do a photo credit ("Bildrechte: ...") and a line
+    repeating the one before but for its link numbers (teaser lists, tickers)."""
     out: list[tuple[int, str]] = []
     last = ""  # the previous physical line (out[-1] may hold several joined)
     for lineno, raw in numbered:
@@ -245,7 +246,6 @@ def unwrap(numbered: list[tuple[int, str]], width: int) -> list[tuple[int, str]]
         if out and text and last.strip():
             # "- von ...": a dash before a lower-case word is the sentence's, not a list item's
             item = LIST_BULLET.match(text) and not (text[0] in "-–" and text[1:].lstrip()[:1].islower())
-            # (a repeat is compared without link numbers: "[121]Eilmeldung" repeats "[120]Eilmeldung")
             if (_forced_break(last, rest, width) and not item and not _CREDIT_LABEL.match(text)
                     and lynx.strip_markers(text) != lynx.strip_markers(last.strip())):
                 prev_no, prev = out[-1]
@@ -428,7 +428,7 @@ def _section_header(b: Block, rules: LanguageRules) -> SectionRule | None:
     text = b.text
     if text[:1] == "o" and LIST_BULLET.match(text):
         # inscriptis' and lynx's nested-list bullet "o " is a marker like "* ", not a word: a menu
-        # entry "o Kontakt" must not pass for the header "Pressestelle Kontakt" (pattern "\\w+ kontakt")
+        # entry "o Kontakt" must not pass for the header "Pressestelle Kontakt" (pattern "\w+ kontakt")
         text = "*" + text[1:]
     return rules.match_section(text, b.features["words"])  # a list item is not a section header
 
