@@ -281,6 +281,45 @@ def test_rules_do_not_backtrack_exponentially_on_rows_of_separators():
     assert menu is not None and menu.id == "navigation.pipe_menu"
 
 
+def test_rules_stay_linear_on_very_long_lines():
+    """A text dump can hold a line of 100,000s of characters: a base64 image inlined as text, a run of
+    underscores, one sentence pasted over and over. The form-widget pattern scanned the rest of a
+    line from every letter (300,000 letters: about 15 minutes), the doubled-phrase pattern compared
+    from every word boundary of a repeated sentence (1.2 million characters: about a minute). Every
+    rule must read such lines in time linear in their length; the watchdog (30 s a line, against
+    under a second) turns a quadratic pattern into a failure."""
+    import signal
+
+    def hang(signum, frame):
+        raise TimeoutError("a rule pattern is quadratic on a long line")
+
+    sentence = "Der Gemeinderat hat am Dienstag über den neuen Haushalt beraten und ihn beschlossen. "
+    lines = {"one long word": "a" * 300_000, "base64": "QUJDRGVmZ2hpams0NTY3ODkrLz0" * 11_112,
+             "underscores before a digit": "_" * 300_000 + "1", "a repeated sentence": sentence * 14_000}
+    cleaner = Cleaner()
+    old = signal.signal(signal.SIGALRM, hang)
+    try:
+        for lang in ("de", "en"):
+            rules = cleaner.rules.for_language(lang, "de")
+            for name, line in lines.items():
+                n = len(line.split())
+                signal.alarm(30)
+                rules.match_line(line, n)
+                for rule in list(rules.line_rules) + list(rules.vocab_rules):
+                    rule.applies(line, n)
+                signal.alarm(0)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+    # the rewritten form-widget pattern still finds input fields and boxes
+    for field in ("Email Address ____________________", "________ Name", "[ ] Weiter", "(BUTTON) Go"):
+        assert cleaner.rules.for_language("en", "de").match_line(field, len(field.split())).id == \
+            "navigation.form_widget", field
+    for not_a_field in ("____________ 2024", "Name ___ ___ ___", "12345 ________"):
+        found = cleaner.rules.for_language("en", "de").match_line(not_a_field, len(not_a_field.split()))
+        assert found is None or found.id != "navigation.form_widget", not_a_field
+
+
 def test_remembered_line_verdicts_equal_fresh_ones_and_outlet_rules_still_come_first():
     """The context-free verdict of a line is remembered per rule set; a repeat must be decided as the
     first was, an outlet's own rule must still win, and later stages must not share its features."""
