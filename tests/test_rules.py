@@ -1,10 +1,28 @@
 """Rule loading: user folders replace or add files, bad files fail clearly, outlet-only rules apply."""
 import shutil
+import signal
+from contextlib import contextmanager
 
 import pytest
 
 from cleaner import Cleaner, Settings
 from cleaner.ruleset import PACKAGE_RULES, RuleError, load_rules
+
+
+@contextmanager
+def watchdog(seconds: int, message: str):
+    """Turn a hang into a failure: TimeoutError(message) after ``seconds`` (a rule pattern that
+    backtracks without end would otherwise stall the test run)."""
+    def hang(signum, frame):
+        raise TimeoutError(message)
+
+    old = signal.signal(signal.SIGALRM, hang)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
 
 PAGE = ("Gemeinderat tagt öffentlich\n\n"
         "Der Gemeinderat kommt am Donnerstag zu seiner letzten Sitzung vor der Sommerpause zusammen. Auf der "
@@ -256,27 +274,17 @@ def test_rules_do_not_backtrack_exponentially_on_rows_of_separators():
     | S |", a letter index cut off by a wrapped dump) made the pipe-menu pattern try every way of
     splitting its spaces: 2^n steps, a document that never finished. Every rule of every language
     must decide such rows at once; the watchdog turns a hang into a failure."""
-    import signal
-
-    def hang(signum, frame):
-        raise TimeoutError("a rule pattern backtracks exponentially on a separator row")
-
     cleaner = Cleaner()
     letters = "abcdefghijklmnopqrstuvwxyz"
     rows = [f"mutual funds: {sep.join(letters[:n])}{end}" for sep in (" | ", " · ", " - ", " / ", " > ", ", ")
             for n in (20, 26) for end in ("", sep.rstrip(), " .", "!")]
-    old = signal.signal(signal.SIGALRM, hang)
-    signal.alarm(60)
-    try:
+    with watchdog(60, "a rule pattern backtracks exponentially on a separator row"):
         for lang in sorted(cleaner.rules.languages):
             rules = cleaner.rules.for_language(lang, "de")
             for row in rows:
                 n = len(row.split())
                 for rule in list(rules.line_rules) + list(rules.vocab_rules):
                     rule.applies(row, n)
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
     menu = cleaner.rules.for_language("en", "de").match_line("Home | News | Sport | Kontakt", 7)
     assert menu is not None and menu.id == "navigation.pipe_menu"
 
@@ -288,29 +296,18 @@ def test_rules_stay_linear_on_very_long_lines():
     from every word boundary of a repeated sentence (1.2 million characters: about a minute). Every
     rule must read such lines in time linear in their length; the watchdog (30 s a line, against
     under a second) turns a quadratic pattern into a failure."""
-    import signal
-
-    def hang(signum, frame):
-        raise TimeoutError("a rule pattern is quadratic on a long line")
-
     sentence = "Der Gemeinderat hat am Dienstag über den neuen Haushalt beraten und ihn beschlossen. "
     lines = {"one long word": "a" * 300_000, "base64": "QUJDRGVmZ2hpams0NTY3ODkrLz0" * 11_112,
              "underscores before a digit": "_" * 300_000 + "1", "a repeated sentence": sentence * 14_000}
     cleaner = Cleaner()
-    old = signal.signal(signal.SIGALRM, hang)
-    try:
-        for lang in ("de", "en"):
-            rules = cleaner.rules.for_language(lang, "de")
-            for name, line in lines.items():
-                n = len(line.split())
-                signal.alarm(30)
+    for lang in ("de", "en"):
+        rules = cleaner.rules.for_language(lang, "de")
+        for name, line in lines.items():
+            n = len(line.split())
+            with watchdog(30, f"a rule pattern is quadratic on a long line ({name})"):
                 rules.match_line(line, n)
                 for rule in list(rules.line_rules) + list(rules.vocab_rules):
                     rule.applies(line, n)
-                signal.alarm(0)
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
     # the rewritten form-widget pattern still finds input fields and boxes
     for field in ("Email Address ____________________", "________ Name", "[ ] Weiter", "(BUTTON) Go"):
         assert cleaner.rules.for_language("en", "de").match_line(field, len(field.split())).id == \
