@@ -6,7 +6,8 @@ from contextlib import contextmanager
 import pytest
 
 from cleaner import Cleaner, Settings
-from cleaner.ruleset import PACKAGE_RULES, RuleError, load_rules
+from cleaner.classify import _context_free, annotate, rule_text, segment_text
+from cleaner.ruleset import PACKAGE_RULES, LineRule, RuleError, _anchored, load_rules
 
 
 @contextmanager
@@ -227,7 +228,6 @@ LEFT_ALONE = [
 
 @pytest.mark.parametrize("line,rule_id", CAUGHT)
 def test_generic_rules_catch_lines_they_were_not_written_from(line, rule_id):
-    from cleaner.classify import rule_text
     cleaner = Cleaner()
     n = len(line.split())
     # a single line is too short for the page-language vote: try the rule sets a page could get
@@ -238,7 +238,6 @@ def test_generic_rules_catch_lines_they_were_not_written_from(line, rule_id):
 
 @pytest.mark.parametrize("line", LEFT_ALONE)
 def test_generic_rules_leave_article_sentences_alone(line):
-    from cleaner.classify import rule_text
     cleaner = Cleaner()
     for lang in ("de", "en", "es"):
         rules = cleaner.rules.for_language(lang, "de")
@@ -251,8 +250,6 @@ def test_prefilters_never_hide_a_rule_that_applies():
     the fixture pages, match_line gives the first rule that applies when each rule is tried in turn."""
     from pathlib import Path
 
-    from cleaner.classify import rule_text
-    from cleaner.ruleset import _anchored
 
     assert _anchored(r"^a|^(?:b|c)") and not _anchored(r"^a|b") and not _anchored(r"(?:^a|b)")
     assert _anchored(r"^[|]x|^y") and not _anchored(r"^\|x|y")
@@ -325,8 +322,6 @@ def test_remembered_line_verdicts_equal_fresh_ones_and_outlet_rules_still_come_f
     import dataclasses
     import re
 
-    from cleaner.classify import _context_free, segment_text
-    from cleaner.ruleset import LineRule, load_rules
 
     page = ("Startseite Lokales Sport Kultur\n\nDer Stadtrat hat am Dienstag den neuen Haushalt beschlossen, "
             "nachdem die Fraktionen lange über die Kosten gestritten hatten.\n\nTeilen\n\nMeine Stadt Mitte")
@@ -371,8 +366,6 @@ _PROSE_DE = ["Ich habe den Bericht zweimal gelesen und verstehe immer noch nicht
 def test_a_comment_thread_with_long_comments_stays_one_section(lang, header, signature, prose):
     """Three prose paragraphs in a row end a comments section (the article may go on below it),
     but not while another comment's signature line follows: a long comment is still a comment."""
-    from cleaner.classify import annotate, segment_text
-    from cleaner.ruleset import load_rules
 
     rules = load_rules(()).for_language(lang, lang)
     thread = [header, signature.format("Jane Roe", 3), *prose[:3], signature.format("Tom Kirk", 4), prose[3]]
@@ -391,8 +384,6 @@ def test_a_nested_bullet_is_a_list_marker_for_section_headers(lang, entry, label
     """inscriptis and lynx mark nested list items with "o ": "o Kontakt" in a menu is a list item
     like "* Kontakt" and opens no contact section over the article below it (the header pattern
     "\\w+ kontakt" once took the "o" for a word), while a bulleted ad label still covers its ad."""
-    from cleaner.classify import annotate, segment_text
-    from cleaner.ruleset import load_rules
 
     rules = load_rules(()).for_language(lang, lang)
     prose = _PROSE_DE if lang == "de" else _PROSE_EN
@@ -414,8 +405,6 @@ def test_a_nested_bullet_is_a_list_marker_for_section_headers(lang, entry, label
 def test_a_comment_header_with_a_long_article_title_opens_the_comments(lang, header):
     """Blog software heads the comments with the post's title ("34 responses to “…”"); a long
     title must not keep the header from opening the comments section."""
-    from cleaner.classify import annotate, segment_text
-    from cleaner.ruleset import load_rules
 
     rules = load_rules(()).for_language(lang, lang)
     prose = _PROSE_DE if lang == "de" else _PROSE_EN
@@ -428,8 +417,6 @@ def test_a_comment_header_with_a_long_article_title_opens_the_comments(lang, hea
 def test_a_bare_link_number_does_not_end_a_teaser_list_but_a_footer_does():
     """lynx and elinks print an image link without text as its bare number ("[52]") above the
     teaser it belongs to: the related list goes on over it, and still stops at the page footer."""
-    from cleaner.classify import annotate, segment_text
-    from cleaner.ruleset import load_rules
 
     rules = load_rules(()).for_language("de", "de")
     lines = ["Mehr aus Thüringen", "[52]", "Zwei Verletzte bei Unfall auf der Landstraße im Weimarer Land",
