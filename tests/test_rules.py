@@ -1,7 +1,10 @@
 """Rule loading: user folders replace or add files, bad files fail clearly, outlet-only rules apply."""
+import dataclasses
+import re
 import shutil
 import signal
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -248,9 +251,6 @@ def test_generic_rules_leave_article_sentences_alone(line):
 def test_prefilters_never_hide_a_rule_that_applies():
     """The length-bucketed, start-anchored/anywhere prefilters are only a shortcut: on every line of
     the fixture pages, match_line gives the first rule that applies when each rule is tried in turn."""
-    from pathlib import Path
-
-
     assert _anchored(r"^a|^(?:b|c)") and not _anchored(r"^a|b") and not _anchored(r"(?:^a|b)")
     assert _anchored(r"^[|]x|^y") and not _anchored(r"^\|x|y")
     cleaner = Cleaner()
@@ -319,10 +319,6 @@ def test_rules_stay_linear_on_very_long_lines():
 def test_remembered_line_verdicts_equal_fresh_ones_and_outlet_rules_still_come_first():
     """The context-free verdict of a line is remembered per rule set; a repeat must be decided as the
     first was, an outlet's own rule must still win, and later stages must not share its features."""
-    import dataclasses
-    import re
-
-
     page = ("Startseite Lokales Sport Kultur\n\nDer Stadtrat hat am Dienstag den neuen Haushalt beschlossen, "
             "nachdem die Fraktionen lange über die Kosten gestritten hatten.\n\nTeilen\n\nMeine Stadt Mitte")
     rules = load_rules(()).for_language("de", "de")
@@ -366,7 +362,6 @@ _PROSE_DE = ["Ich habe den Bericht zweimal gelesen und verstehe immer noch nicht
 def test_a_comment_thread_with_long_comments_stays_one_section(lang, header, signature, prose):
     """Three prose paragraphs in a row end a comments section (the article may go on below it),
     but not while another comment's signature line follows: a long comment is still a comment."""
-
     rules = load_rules(()).for_language(lang, lang)
     thread = [header, signature.format("Jane Roe", 3), *prose[:3], signature.format("Tom Kirk", 4), prose[3]]
     blocks = segment_text("\n\n".join(thread) + "\n")
@@ -384,7 +379,6 @@ def test_a_nested_bullet_is_a_list_marker_for_section_headers(lang, entry, label
     """inscriptis and lynx mark nested list items with "o ": "o Kontakt" in a menu is a list item
     like "* Kontakt" and opens no contact section over the article below it (the header pattern
     "\\w+ kontakt" once took the "o" for a word), while a bulleted ad label still covers its ad."""
-
     rules = load_rules(()).for_language(lang, lang)
     prose = _PROSE_DE if lang == "de" else _PROSE_EN
     for marker in ("o", "*", "+"):
@@ -405,7 +399,6 @@ def test_a_nested_bullet_is_a_list_marker_for_section_headers(lang, entry, label
 def test_a_comment_header_with_a_long_article_title_opens_the_comments(lang, header):
     """Blog software heads the comments with the post's title ("34 responses to “…”"); a long
     title must not keep the header from opening the comments section."""
-
     rules = load_rules(()).for_language(lang, lang)
     prose = _PROSE_DE if lang == "de" else _PROSE_EN
     blocks = segment_text("\n\n".join([header, prose[1], prose[2]]) + "\n")
@@ -417,7 +410,6 @@ def test_a_comment_header_with_a_long_article_title_opens_the_comments(lang, hea
 def test_a_bare_link_number_does_not_end_a_teaser_list_but_a_footer_does():
     """lynx and elinks print an image link without text as its bare number ("[52]") above the
     teaser it belongs to: the related list goes on over it, and still stops at the page footer."""
-
     rules = load_rules(()).for_language("de", "de")
     lines = ["Mehr aus Thüringen", "[52]", "Zwei Verletzte bei Unfall auf der Landstraße im Weimarer Land",
              "[53]", "Freibad in Gotha nach der Sanierung wieder geöffnet", "Zum Seitenanfang",
