@@ -83,7 +83,7 @@ _MENU_TOKEN = re.compile(r"^(?:[A-ZÄÖÜ0-9][\w.&'’-]*|[&|/•·–-]+)$")
 
 # A scorer (the learned model) returns one content probability per block; it has two thresholds,
 # ``threshold`` for text pages and ``html_threshold`` for filtering an extractor's output.
-Scorer = Callable[[Sequence[Block], LanguageRules, str], Sequence[float]]
+Scorer = Callable[[Sequence[Block], LanguageRules, str, "str | None"], Sequence[float]]
 
 
 @dataclass(frozen=True)
@@ -700,11 +700,12 @@ def annotate(blocks: list[Block], rules: LanguageRules, extra_rules: Sequence[Li
         b.features["context_good"] = c == "good"
 
 
-def _model_decision(blocks: list[Block], rules: LanguageRules, mode: str, scorer: Scorer) -> None:
+def _model_decision(blocks: list[Block], rules: LanguageRules, mode: str, scorer: Scorer,
+                    url: str | None = None) -> None:
     """Stage 5 with a model: rules stay precise overrides; the model decides every other block. On
     HTML the extractor already chose content, so only blocks the model is confident about go."""
     threshold = scorer.threshold if mode == "text" else scorer.html_threshold
-    scores = scorer(blocks, rules, mode)
+    scores = scorer(blocks, rules, mode, url)
     keep = [b.category is None and b.label == CONTENT and p >= threshold for b, p in zip(blocks, scores)]
     if mode == "text" and not any(keep):
         # the model keeps nothing: a page unlike its training pages; the heuristic's verdict stands
@@ -733,13 +734,13 @@ def _keep_subheadings(blocks: list[Block], keep: list[bool]) -> None:
 
 
 def classify(blocks: list[Block], rules: LanguageRules, *, mode: str = "text", known_title: str | None = None,
-             extra_rules: Sequence[LineRule] = (), scorer: Scorer | None = None) -> Outcome:
+             extra_rules: Sequence[LineRule] = (), scorer: Scorer | None = None, url: str | None = None) -> Outcome:
     """Label every block in place; return the title found. ``mode`` is ``text`` (a flattened page:
     all stages) or ``html`` (an extractor's output: the extractor already judged content, so only
     rules, sections, copied passages and confident model drops apply)."""
     annotate(blocks, rules, extra_rules, mode)
     if scorer is not None:
-        _model_decision(blocks, rules, mode, scorer)
+        _model_decision(blocks, rules, mode, scorer, url)
     elif mode == "text":
         _context(blocks)
     if mode == "text":

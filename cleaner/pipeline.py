@@ -96,7 +96,7 @@ class Cleaner:
 
         doc.blocks = segment_text(body)
         outcome = classify(doc.blocks, lang_rules, mode=mode, known_title=known_title,
-                           extra_rules=outlet.line_rules if outlet else (), scorer=self.scorer)
+                           extra_rules=outlet.line_rules if outlet else (), scorer=self.scorer, url=doc.url)
         doc.title = meta.pop("title", None) or outcome.title
 
         input_date = metadata.normalise_date(meta.pop("date", None))

@@ -62,6 +62,7 @@ class LabelledPage:
     blocks: list[Block]
     rules: LanguageRules
     labels: list[int | None]
+    url: str | None = None  # the page's address (the slug features); None where unknown
 
 
 # ------------------------------------------------------------------------------ alignment
@@ -181,7 +182,7 @@ def pages_from_gold(cleaner: Cleaner, gold_path: str, split: str, modes: tuple[s
             _unlabel_repeats(blocks, labels)
             _snippet_labels(blocks, labels, with_, without)
             # one source name per page: both renderings of a page fall into the same CV fold
-            yield LabelledPage(f"{Path(gold_path).parent.name}/{key}", mode, blocks, rules, labels)
+            yield LabelledPage(f"{Path(gold_path).parent.name}/{key}", mode, blocks, rules, labels, url)
         if log:
             log(f"  {Path(gold_path).parent.name}: {key[:40]}")
 
@@ -266,7 +267,7 @@ def pages_from_block_jsonl(cleaner: Cleaner, path: str) -> Iterator[LabelledPage
 def _matrix(pages: list[LabelledPage]):
     rows, ys, ws, groups, page_rows = [], [], [], [], []
     for g, page in enumerate(pages):
-        feats = page_features(page.blocks, page.rules, page.mode)
+        feats = page_features(page.blocks, page.rules, page.mode, page.url)
         words = [max(1, b.features["words"]) for b, y in zip(page.blocks, page.labels) if y is not None]
         total = sum(words) or 1
         start = len(rows)

@@ -15,6 +15,7 @@ import numpy as np
 from ..classify import LIST_BULLET, norm_key
 from ..document import CATEGORIES, Block
 from ..ruleset import LanguageRules
+from .slug import slug_columns
 
 CF_CODE = {"bad": 0, "short": 1, "near-good": 2, "good": 3}
 RULE_CODE = {c: i for i, c in enumerate(CATEGORIES)}
@@ -34,7 +35,7 @@ OWN = ["log_chars", "words", "stopword_density", "link_density", "ends_sentence"
        "punct_ratio", "mean_word_len", "sentences", "has_date", "starts_with_date", "has_url_or_email", "bullet",
        "separators", "rel_pos", "rel_char_pos", "repeats", "heading_like", "cf_class", "rule", "in_section",
        "gap_before", "capitalised_ratio", "is_question", "quotes", "comma_rate", "mode_html", "region",
-       "context_good", "topic_overlap"]
+       "context_good", "topic_overlap", "slug_match", "slug_side"]
 CONTEXT = ["log_chars", "stopword_density", "cf_class", "rule", "ends_sentence", "link_density", "context_good",
            "topic_overlap"]
 WINDOWED = ["win_stopword_density", "win_log_chars", "win_rule_share", "win_good_share", "page_good_share",
@@ -85,10 +86,13 @@ def _own(b: Block, rules: LanguageRules, i: int, n: int, chars_before: int, tota
         "region": 0.0,  # filled in below: before / inside / after the run of good blocks
         "context_good": float(f.get("context_good", False)),  # jusText's revised verdict
         "topic_overlap": 0.0,  # filled in below: share of its content words the page's prose uses too
+        "slug_match": 0.0,  # filled in below: how well the line matches the URL's slug
+        "slug_side": 0.0,  # filled in below: above / at / below the line that matches it best
     }
 
 
-def page_features(blocks: Sequence[Block], rules: LanguageRules, mode: str = "text") -> np.ndarray:
+def page_features(blocks: Sequence[Block], rules: LanguageRules, mode: str = "text",
+                  url: str | None = None) -> np.ndarray:
     """One feature row per block, in FEATURE_NAMES order (an n x len(FEATURE_NAMES) array).
 
     Neighbour and window columns are built column-wise; sums run in the same order as a plain
@@ -115,6 +119,8 @@ def page_features(blocks: Sequence[Block], rules: LanguageRules, mode: str = "te
     # prose: jusText's good and near-good blocks no rule claimed (short pages may have no "good" one)
     prose = [b.cf_class in ("good", "near-good") and b.category is None for b in blocks]
     A[:, _COL["topic_overlap"]] = topic_overlap(blocks, prose, rules.stopwords)
+    match, side = slug_columns([b.text for b in blocks], [b.features["words"] for b in blocks], url)
+    A[:, _COL["slug_match"]], A[:, _COL["slug_side"]] = match, side
 
     # neighbours: the CONTEXT columns of the blocks around, -1 beyond the page
     ctx = A[:, [_COL[name] for name in CONTEXT]]

@@ -105,10 +105,11 @@ class BlockModel:
         stage2 = lgb.Booster(model_file=str(directory / meta["stage2"])) if meta.get("stage2") else None
         return cls(stage1, stage2, meta)
 
-    def __call__(self, blocks: Sequence[Block], rules: LanguageRules, mode: str) -> list[float]:
+    def __call__(self, blocks: Sequence[Block], rules: LanguageRules, mode: str,
+                 url: str | None = None) -> list[float]:
         if not blocks:
             return []
-        rows = page_features(blocks, rules, mode)
+        rows = page_features(blocks, rules, mode, url)
         # one page is a small matrix: OpenMP threads would cost more than they save
         p = self.stage1.predict(np.asarray(rows, dtype=np.float64), num_threads=1).tolist()
         if self.stage2 is not None:
