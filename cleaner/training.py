@@ -176,13 +176,16 @@ def pages_from_gold(cleaner: Cleaner, gold_path: str, split: str, modes: tuple[s
             # the same extraction as Cleaner.clean_html (pruned markup, extraction mode)
             views.append(("html", extract_html(html, url=url, prune_xpath=cleaner.rules.html_prune_xpath,
                                                focus=cleaner.settings.html_extraction).text))
+        # half of the pages train without their address, so documents that come without one
+        # (text dumps, the seed pages) are judged by a branch of the trees trained as well
+        feature_url = url if hashlib.sha256(("url:" + key).encode("utf-8")).digest()[0] % 2 == 0 else None
         for mode, text in views:
             blocks, rules = _annotated_blocks(cleaner, text, mode)
             labels = [gold_text.label(b.text) for b in blocks]
             _unlabel_repeats(blocks, labels)
             _snippet_labels(blocks, labels, with_, without)
             # one source name per page: both renderings of a page fall into the same CV fold
-            yield LabelledPage(f"{Path(gold_path).parent.name}/{key}", mode, blocks, rules, labels, url)
+            yield LabelledPage(f"{Path(gold_path).parent.name}/{key}", mode, blocks, rules, labels, feature_url)
         if log:
             log(f"  {Path(gold_path).parent.name}: {key[:40]}")
 
