@@ -13,6 +13,7 @@ _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 _HAS_URL = re.compile(r"https?://|www\.", re.IGNORECASE)
 #: German slugs spell umlauts out ("vizepraesidentin"); the text keeps them ("Vizepräsidentin")
 _TRANSLITERATE = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+_HAS_UMLAUT = re.compile(r"[äöüßẞ]", re.IGNORECASE)  # only such lines need the second spelling
 #: path words that are file types or site furniture, not part of a headline
 SLUG_NOISE = frozenset({"html", "htm", "php", "aspx", "asp", "shtml", "jsp", "amp", "www", "index"})
 #: a slug needs this many words to name a headline ("/news/", "/about-us/" do not)
@@ -50,7 +51,7 @@ def slug_match(slug: Sequence[str], text: str) -> float:
         return 0.0
     wanted = set(slug)
     best = 0.0
-    for transliterate in (False, True):
+    for transliterate in ((False, True) if _HAS_UMLAUT.search(text) else (False,)):
         tokens = _TOKEN.findall(_fold(text, transliterate))
         if not tokens:
             return 0.0
