@@ -29,6 +29,7 @@ from .document import BOILERPLATE, CONTENT, TITLE, Block
 from . import lynx
 from .markdown import looks_like_markdown, strip_markdown
 from .ruleset import LanguageRules, LineRule, SectionRule
+from .tokens import WORD as _WORD
 
 # ---------------------------------------------------------------------------- thresholds (jusText's)
 LENGTH_LOW = 70  # characters: shorter blocks are "short" and take their class from neighbours
@@ -68,7 +69,6 @@ VERDICT_CACHE_MAX_CHARS = 200  # context-free verdicts of lines up to this long 
 VERDICT_CACHE_SIZE = 20_000  # ... this many per rule set (then the memory starts afresh)
 
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
-_WORD = re.compile(r"\w+", re.UNICODE)
 _NONWORD = re.compile(r"[\W_]+", re.UNICODE)
 _SENTENCE_END = re.compile(r"[.!?…:;\"“”»«'’)]$")
 _PROSE_END = re.compile(r"[.!][\"“”»«'’)]?$")
@@ -285,7 +285,7 @@ def _continues(prev: str, line: str) -> bool:
 def block_features(block: Block, rules: LanguageRules) -> dict:
     """Cheap per-block measurements shared by the heuristic, ``explain`` and the learned model."""
     text = block.text
-    words = _WORD.findall(text.lower())
+    words = _WORD.findall(text.lower())  # (Han and kana characters one by one: cleaner/tokens.py)
     n_words = len(words)
     url_chars = sum(len(m) for m in _URL.findall(text))
     return {

@@ -6,6 +6,7 @@ input's own metadata - never from a removed teaser, and never guessed.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from urllib.parse import urlsplit
 
 from langdetect import DetectorFactory, detect_langs
@@ -14,6 +15,7 @@ from langdetect.lang_detect_exception import LangDetectException
 from .classify import DATELINE_WINDOW  # a paragraph's dateline stands within its first characters
 from .document import BOILERPLATE, TITLE, Block
 from .ruleset import LanguageRules, Outlet, Rules
+from .tokens import is_cjk, words
 
 DetectorFactory.seed = 0  # langdetect samples at random: a fixed seed makes it deterministic
 
@@ -104,13 +106,45 @@ def outlet_for(rules: Rules, raw_text: str, url: str | None, sitename: str | Non
 # ------------------------------------------------------------------------------------------ language
 
 
+#: a sample whose word tokens (Han and kana characters one by one, cleaner/tokens.py) are at least
+#: this share Han, kana or Hangul is Chinese, Japanese or Korean
+SCRIPT_MIN_SHARE = 0.5
+#: ... Japanese when kana are at least this share of its Han and kana (Chinese has none)
+KANA_MIN_SHARE = 0.1
+_KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
+_HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
+
+
+def script_language(sample: str) -> str | None:
+    """zh, ja or ko when the sample is written mostly in that language's script, else None.
+    langdetect can misread a short CJK sample with a few Latin names in it (a Chinese
+    encyclopaedia article came out as Vietnamese); the script itself cannot be misread."""
+    tokens = [t for t in words(sample) if not t.isdigit()]
+    if not tokens:
+        return None
+    cjk = [t for t in tokens if is_cjk(t)]
+    hangul = sum(1 for t in tokens if _HANGUL.match(t))
+    if hangul >= SCRIPT_MIN_SHARE * len(tokens):
+        return "ko"
+    if len(cjk) >= SCRIPT_MIN_SHARE * len(tokens):
+        kana = sum(1 for t in cjk if _KANA.match(t))
+        return "ja" if kana >= KANA_MIN_SHARE * len(cjk) else "zh"
+    return None
+
+
 def language(text: str, sample_chars: int) -> tuple[str | None, float | None]:
-    """langdetect on the first ``sample_chars`` of the cleaned text (bounded cost), seeded."""
+    """langdetect on the first ``sample_chars`` of the cleaned text (bounded cost), seeded; the
+    script decides for Chinese, Japanese and Korean (probability: langdetect's for that language,
+    None when langdetect did not list it)."""
     sample = text[:sample_chars]
-    if len(sample.split()) < 3:
+    script = script_language(sample)
+    if len(sample.split()) < 3 and script is None:
         return None, None
     try:
-        best = detect_langs(sample)[0]
+        found = detect_langs(sample)
     except LangDetectException:
-        return None, None
-    return best.lang.split("-")[0], round(best.prob, 4)
+        return script, None
+    if script is None:
+        return found[0].lang.split("-")[0], round(found[0].prob, 4)
+    prob = sum(c.prob for c in found if c.lang.split("-")[0] == script)
+    return script, round(prob, 4) if prob else None

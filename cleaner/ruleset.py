@@ -17,11 +17,11 @@ from pathlib import Path
 import justext
 
 from .document import CATEGORIES
+from .tokens import WORD as _WORD, is_cjk
 
 PACKAGE_RULES = Path(__file__).parent / "rules"
 FLAGS = re.IGNORECASE | re.UNICODE
 _NAMED_GROUP = re.compile(r"\(\?P<\w+>")
-_WORD = re.compile(r"\w+", re.UNICODE)
 #: a stoplist-only language must have this many times the stopword hits of the best rule-file language
 BORROWED_MARGIN = 1.5
 
@@ -248,12 +248,12 @@ class Rules:
 
     def guess_language(self, text: str, default: str) -> str:
         """Stopword vote over the page: cheap, deterministic, good enough to pick a rule set.
-        One-letter tokens do not vote (bullets, initials), and a language that only borrows a
-        jusText stoplist must clearly beat the languages with rule files, since those stoplists
-        hold many foreign words."""
+        One-letter tokens do not vote (bullets, initials) unless they are Han or kana characters
+        (the tokens of Chinese and Japanese), and a language that only borrows a stoplist must
+        clearly beat the languages with rule files, since those stoplists hold many foreign words."""
         hits = {lang: 0 for lang in sorted(self.languages)}
         for t in _WORD.findall(text.lower()):
-            if len(t) > 1:
+            if len(t) > 1 or is_cjk(t):
                 for lang in self.stop_index.get(t, ()):
                     hits[lang] += 1
         own = {lang: h for lang, h in hits.items() if self.languages[lang].own_rules}
@@ -385,6 +385,10 @@ def load_rules(rules_dirs: tuple[str, ...] = ()) -> Rules:
     for lang, stoplist in sorted(common.get("stoplist_languages", {}).items()):
         if lang not in languages:
             borrowed = _language(files["common.toml"], {"language": lang, "stoplist": stoplist}, common)
+            languages[lang] = dataclasses.replace(borrowed, own_rules=False)
+    for lang, chars in sorted(common.get("character_stoplists", {}).items()):
+        if lang not in languages:  # (a rule file of the language's own brings its own stoplist)
+            borrowed = _language(files["common.toml"], {"language": lang, "extra_stopwords": list(chars)}, common)
             languages[lang] = dataclasses.replace(borrowed, own_rules=False)
     prune = tuple(common.get("html", {}).get("prune_xpath", []))
     outlets = _outlets(files.get("outlets.toml"))

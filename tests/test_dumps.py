@@ -148,14 +148,25 @@ def test_an_html2text_dump_is_unwrapped_before_its_markup_goes():
     ]
 
 
+#: the pages of raw/ together: a browser's dumps score at most this much F1 below the renderings ...
+DUMP_MEAN_TOLERANCE = 0.03
+#: ... and no single page more than this. One line's verdict on a short page moves that page's F1
+#: by up to 0.09 (an MDR teaser summary scored 0.47 by one training and 0.53 by the next took a
+#: lynx dump from 1.000 to 0.914), so a per-page bound tight enough for that flips with retraining
+#: noise; a broken unwrapping or a kept link list costs a page far more than this bound.
+DUMP_PAGE_TOLERANCE = 0.12
+
+
 @pytest.mark.parametrize("browser", ["lynx", "w3m", "elinks", "html2text"])
 def test_a_browser_dump_of_a_page_cleans_like_its_rendering(browser):
-    """Each HTML page in raw/, dumped by lynx, w3m, elinks or html2text (tests/fixtures/dumps), cleans to
-    within 0.07 F1 (word 4-grams against the page's golden text in clean/) of its inscriptis text,
-    with no link number or address of the list left in the output."""
+    """The HTML pages in raw/, dumped by lynx, w3m, elinks or html2text (tests/fixtures/dumps), clean
+    about as well (F1 of word 4-grams against the page's golden text in clean/) as their inscriptis
+    texts: on average within DUMP_MEAN_TOLERANCE, each page within DUMP_PAGE_TOLERANCE, with no
+    link number or address of the list left in the output."""
     cleaner = Cleaner()
     pages = sorted(ROOT.glob("raw/*.html.gz"))
-    assert pages
+    assert len(pages) >= 5
+    scores = []
     for path in pages:
         name = path.name[: -len(".html.gz")]
         gold = (ROOT / "clean" / f"{name}.txt").read_text(encoding="utf-8")
@@ -164,8 +175,11 @@ def test_a_browser_dump_of_a_page_cleans_like_its_rendering(browser):
         rendered = cleaner.clean_text(get_text(decode(gzip.decompress(path.read_bytes())))).text
         f1_dump = shingle_score([(gold, out)]).f1
         f1_rendered = shingle_score([(gold, rendered)]).f1
-        assert f1_dump >= f1_rendered - 0.07, (name, round(f1_dump, 3), round(f1_rendered, 3))
+        scores.append((f1_dump, f1_rendered))
+        assert f1_dump >= f1_rendered - DUMP_PAGE_TOLERANCE, (name, round(f1_dump, 3), round(f1_rendered, 3))
         assert not re.search(r"\[\d+\]\w|file:///|Visible links", out), name
+    mean_dump, mean_rendered = (sum(col) / len(scores) for col in zip(*scores))
+    assert mean_dump >= mean_rendered - DUMP_MEAN_TOLERANCE, (round(mean_dump, 3), round(mean_rendered, 3))
 
 
 def test_a_list_of_links_one_per_line_is_not_taken_for_wrapped_text():

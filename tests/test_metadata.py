@@ -125,3 +125,16 @@ def test_title_site_suffix_is_stripped():
         "Reparaturcafé am 31. Januar"
     assert strip_site_suffix("Krieg und Frieden - eine Bilanz", "Zeitung", "zeitung.de") == \
         "Krieg und Frieden - eine Bilanz"
+
+
+def test_the_script_decides_chinese_japanese_and_korean():
+    """langdetect read this Chinese encyclopaedia lead (Latin names in brackets) as Vietnamese."""
+    from cleaner.metadata import language, script_language
+
+    zh = ("1975年出生于新加坡，家里有一个姐姐。就读于圣尼各拉女校（CHIJ Saint Nicholas Girls' School），"
+          "中学毕业后考入新加坡理工学院（Singapore Polytechnic）研读工商管理研究。")
+    assert language(zh, 500)[0] == "zh"
+    assert language("市によると、新しい図書館は来月から一般に公開される予定です。", 500)[0] == "ja"
+    assert language("시청에 따르면 새 도서관은 다음 달부터 일반에 공개될 예정이다.", 500)[0] == "ko"
+    assert script_language("Der Gemeinderat tagt am Dienstag im Rathaus (市役所).") is None
+    assert language("Der Gemeinderat tagt am Dienstag im Rathaus und berät über den Haushalt.", 500)[0] == "de"

@@ -179,6 +179,12 @@ CAUGHT = [
     ('data-src="https://cdn.example.com/bild.jpg" alt="">', "link.html_source"),
     ("Feuerwehrleute löschen einen Brand Feuerwehrleute löschen einen Brand", "caption.doubled_phrase"),
     ("Mayor opens the new library Mayor opens the new library Photo: City Hall", "caption.doubled_phrase"),
+    # embedded frames as text browsers print them, and the pieces of addresses lynx wraps
+    ("IFRAME: video_embed_42", "link.embedded_frame"),  # (with an https address link.label_url is first)
+    ("IFrame: comments-frame", "link.embedded_frame"),
+    ("IFRAME:", "link.embedded_frame"),
+    ("//ads.example.net/serve/banner?slot=top", "link.embedded_frame"),
+    ("&utm_source=newsletter&utm_medium=email&utm_campaign=herbst", "link.embedded_frame"),
 ]
 LEFT_ALONE = [
     "The next article of the treaty deals with fishing rights, the minister said on Tuesday.",
@@ -226,6 +232,9 @@ LEFT_ALONE = [
     "<b>Wichtig:</b> Die Sperrung der Brücke gilt ab Montag.",
     "Again and again and again, the crowd chanted his name.",
     "Schritt für Schritt, sagte sie, Schritt für Schritt gehe es voran.",
+    "Iframe: so heißt das Element, das eine Seite in eine andere einbettet.",
+    "Die Formel lautet a=b&c=d, erklärte die Lehrerin.",
+    "Preis=Menge×Stückpreis&Rabatt",
 ]
 
 

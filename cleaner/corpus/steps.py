@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..classify import norm_key
+from ..tokens import WORD as _WORD, count_words
 
-_WORD = re.compile(r"\w+", re.UNICODE)
 _BULLET = re.compile(r"^\s*[•·\-–*▪►>]\s")
 _SYMBOL = re.compile(r"#|…|\.\.\.")
 
@@ -41,7 +41,7 @@ class Filters:
             return "empty"
         if self.languages and rec.get("language") not in self.languages:
             return "language"
-        if len(words) < self.min_words:
+        if self.min_words and count_words(text) < self.min_words:  # (Chinese and Japanese by character)
             return "min_words"
         if self.quality:
             return quality_problem(text, words)

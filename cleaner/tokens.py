@@ -1,0 +1,32 @@
+"""Word tokens for every script.
+
+Chinese and Japanese are written without spaces, so ``\\w+`` reads a whole CJK sentence as one
+"word": word counts, stopword density and the language vote then mean nothing on such pages. Here
+each Han or kana character is a token of its own (the usual unit for CJK stoplists and shingles);
+every other run of word characters is one token, exactly as ``\\w+`` gives it. Hangul is left
+alone: Korean separates its words with spaces.
+"""
+from __future__ import annotations
+
+import re
+
+#: Han (CJK unified ideographs, extension A, compatibility), hiragana, katakana (+ half-width)
+CJK_CLASS = "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
+WORD = re.compile(rf"[{CJK_CLASS}]|[^\W{CJK_CLASS}]+", re.UNICODE)
+_CJK = re.compile(rf"[{CJK_CLASS}]")
+
+
+def words(text: str) -> list[str]:
+    """The word tokens of ``text`` (CJK characters one by one)."""
+    return WORD.findall(text)
+
+
+def is_cjk(token: str) -> bool:
+    """``token`` is a single Han or kana character."""
+    return len(token) == 1 and bool(_CJK.match(token))
+
+
+def count_words(text: str) -> int:
+    """Whitespace-separated words, where a word holding Han or kana characters counts each of them
+    (a Chinese paragraph is one "word" between spaces); for other scripts this is ``len(text.split())``."""
+    return sum(max(1, len(_CJK.findall(t))) for t in text.split())
