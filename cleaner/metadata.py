@@ -15,7 +15,7 @@ from langdetect.lang_detect_exception import LangDetectException
 from .classify import DATELINE_WINDOW  # a paragraph's dateline stands within its first characters
 from .document import BOILERPLATE, TITLE, Block
 from .ruleset import LanguageRules, Outlet, Rules
-from .tokens import is_cjk, words
+from .tokens import is_cjk, is_kana, words
 
 DetectorFactory.seed = 0  # langdetect samples at random: a fixed seed makes it deterministic
 
@@ -111,7 +111,6 @@ def outlet_for(rules: Rules, raw_text: str, url: str | None, sitename: str | Non
 SCRIPT_MIN_SHARE = 0.5
 #: ... Japanese when kana are at least this share of its Han and kana (Chinese has none)
 KANA_MIN_SHARE = 0.1
-_KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
 _HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 
 
@@ -127,7 +126,7 @@ def script_language(sample: str) -> str | None:
     if hangul >= SCRIPT_MIN_SHARE * len(tokens):
         return "ko"
     if len(cjk) >= SCRIPT_MIN_SHARE * len(tokens):
-        kana = sum(1 for t in cjk if _KANA.match(t))
+        kana = sum(1 for t in cjk if is_kana(t))
         return "ja" if kana >= KANA_MIN_SHARE * len(cjk) else "zh"
     return None
 

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import re
 
-#: Han (CJK unified ideographs, extension A, compatibility), hiragana, katakana (+ half-width)
-CJK_CLASS = "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
+#: hiragana, katakana (+ phonetic extensions, half-width forms)
+KANA_CLASS = "\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f"
+#: Han: CJK unified ideographs, extension A, compatibility ideographs
+HAN_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK_CLASS = KANA_CLASS + HAN_CLASS
 WORD = re.compile(rf"[{CJK_CLASS}]|[^\W{CJK_CLASS}]+", re.UNICODE)
 _CJK = re.compile(rf"[{CJK_CLASS}]")
+_KANA = re.compile(rf"[{KANA_CLASS}]")
 
 
 def words(text: str) -> list[str]:
@@ -24,6 +28,11 @@ def words(text: str) -> list[str]:
 def is_cjk(token: str) -> bool:
     """``token`` is a single Han or kana character."""
     return len(token) == 1 and bool(_CJK.match(token))
+
+
+def is_kana(token: str) -> bool:
+    """``token`` is a single kana character (Japanese; Chinese writes none)."""
+    return len(token) == 1 and bool(_KANA.match(token))
 
 
 def count_words(text: str) -> int:
