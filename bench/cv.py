@@ -31,7 +31,7 @@ import run  # noqa: E402
 from cleaner import Cleaner, training  # noqa: E402
 from cleaner.evaluate import normalise_space, shingle_score, snippet_score  # noqa: E402
 from cleaner.readers import decode  # noqa: E402
-from cleaner.settings import Settings  # noqa: E402
+from cleaner.settings import HTML_EXTRACTION, Settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "pages"
@@ -104,6 +104,8 @@ def main(argv=None) -> int:
     ap.add_argument("--errors", help="write every held-out error here, for diagnosis: trafilatura-dev snippets "
                                      "missed or leaked, ScrapingHub blocks lost or leaked, with the deciding "
                                      "block's reason and score")
+    ap.add_argument("--html-extraction", default=Settings.html_extraction, choices=HTML_EXTRACTION,
+                    help="trafilatura extraction mode of HTML mode on the held-out pages (training as `cleaner train`)")
     a = ap.parse_args(argv)
     for item in a.params:
         name, _, value = item.partition("=")
@@ -131,7 +133,7 @@ def main(argv=None) -> int:
         fit = [p for p in bench_pages if fold_of(p.source, a.folds) != fold] + fixture_pages
         with tempfile.TemporaryDirectory() as tmp:
             meta = training.train(fit, tmp, "cv", log=lambda m: None)
-            cleaner = Cleaner(Settings(model=tmp))
+            cleaner = Cleaner(Settings(model=tmp, html_extraction=a.html_extraction))
             for bench in BENCHES:
                 for page in held[bench]:
                     # the same name as the training view's source (gold file's folder / page key)

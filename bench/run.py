@@ -166,10 +166,12 @@ def main(argv=None) -> int:
     ap.add_argument("--html-threshold", type=float, help="override the model's HTML filter threshold")
     ap.add_argument("--text-threshold", type=float, help="override the model's text threshold")
     ap.add_argument("--model", help="model folder, or 'none' (default: the shipped model)")
-    ap.add_argument("--html-extraction", default="balanced", choices=["balanced", "recall", "precision", "fast"])
-    args = ap.parse_args(argv)
-
     from cleaner import Settings
+    from cleaner.settings import HTML_EXTRACTION
+
+    ap.add_argument("--html-extraction", default=Settings.html_extraction, choices=HTML_EXTRACTION,
+                    help="trafilatura mode of the `cleaner html` row")
+    args = ap.parse_args(argv)
 
     cleaner = Cleaner(Settings(model=args.model, html_extraction=args.html_extraction))
     if cleaner.scorer is not None and args.html_threshold is not None:
