@@ -9,6 +9,7 @@ train page is scored once, by a model that never saw it.
     .venv/bin/python bench/cv.py                                # the shipped settings
     .venv/bin/python bench/cv.py --set num_leaves=15 --rounds 200,100 --set learning_rate=0.1
     .venv/bin/python bench/cv.py --dumps                        # also lynx, w3m, elinks, html2text dumps
+    .venv/bin/python bench/cv.py --html-extraction precision    # HTML mode with trafilatura's precision mode
 
 Settings are LightGBM parameters of ``cleaner.training.LGB_PARAMS`` (``--set name=value``) and the
 tree counts of both stages (``--rounds``). Takes about K x 50 s plus page collection.
