@@ -105,6 +105,8 @@ def main(argv=None) -> int:
     ap.add_argument("--errors", help="write every held-out error here, for diagnosis: trafilatura-dev snippets "
                                      "missed or leaked, ScrapingHub blocks lost or leaked, with the deciding "
                                      "block's reason and score")
+    ap.add_argument("--outputs", help="write every held-out output text here (JSON: benchmark, mode, page key -> text), "
+                                      "to compare or post-process variants page by page")
     ap.add_argument("--html-extraction", default=Settings.html_extraction, choices=HTML_EXTRACTION,
                     help="trafilatura extraction mode of HTML mode on the held-out pages (training as `cleaner train`)")
     a = ap.parse_args(argv)
@@ -175,6 +177,9 @@ def main(argv=None) -> int:
     print("columns: " + ", ".join(scores))
     if a.errors:
         Path(a.errors).write_text("\n".join(sorted(errors)) + "\n", encoding="utf-8")
+    if a.outputs:
+        dump = {f"{bench} {mode}": dict(sorted(out.items())) for (bench, mode), out in outputs.items()}
+        Path(a.outputs).write_text(json.dumps(dump, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     if a.json:
         Path(a.json).write_text(json.dumps({"settings": label, "scores": scores, **({"sweep": sweep} if sweep else {})}, indent=2) + "\n")
     return 0
