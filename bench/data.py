@@ -1,4 +1,4 @@
-"""The two benchmarks in ../shared/benchmarks, with a fixed train/test split.
+"""The benchmarks in ../shared/benchmarks, with a fixed train/test split.
 
 Split: a page is in the *test* half when the first hex digit of sha256(page key) is 0-7, else in
 *train* (key = the ScrapingHub file hash, or the trafilatura-dev URL key). Training only ever reads
@@ -25,7 +25,7 @@ def split_of(key: str) -> str:
 
 @dataclass
 class Page:
-    bench: str  # scrapinghub | trafilatura-dev
+    bench: str  # scrapinghub | trafilatura-dev | wcxb
     key: str
     path: Path
     split: str
@@ -53,5 +53,17 @@ def trafilatura_dev() -> list[Page]:
             for k, v in sorted(gold.items())]
 
 
+def wcxb() -> list[Page]:
+    """WCXB's development split (CC-BY-4.0, Murrough Foley; see its ATTRIBUTION.md): ScrapingHub layout."""
+    base = SHARED / "wcxb-dev"
+    gold = json.loads((base / "ground-truth.json").read_text(encoding="utf-8"))
+    return [Page("wcxb", k, base / "html" / f"{k}.html.gz", split_of(k), v.get("url"), v.get("articleBody", ""),
+                 list(v.get("with") or []), list(v.get("without") or []))
+            for k, v in sorted(gold.items())]
+
+
+BENCHMARKS = {"scrapinghub": scrapinghub, "trafilatura-dev": trafilatura_dev, "wcxb": wcxb}
+
+
 def load(bench: str) -> list[Page]:
-    return {"scrapinghub": scrapinghub, "trafilatura-dev": trafilatura_dev}[bench]()
+    return BENCHMARKS[bench]()
