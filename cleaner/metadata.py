@@ -12,9 +12,11 @@ from urllib.parse import urlsplit
 from langdetect import DetectorFactory, detect_langs
 from langdetect.lang_detect_exception import LangDetectException
 
+from . import langid
 from .classify import DATELINE_WINDOW  # a paragraph's dateline stands within its first characters
 from .document import BOILERPLATE, TITLE, Block
 from .ruleset import LanguageRules, Outlet, Rules
+from .settings import Settings
 from .tokens import is_cjk, is_kana, words
 
 DetectorFactory.seed = 0  # langdetect samples at random: a fixed seed makes it deterministic
@@ -131,14 +133,19 @@ def script_language(sample: str) -> str | None:
     return None
 
 
-def language(text: str, sample_chars: int) -> tuple[str | None, float | None]:
-    """langdetect on the first ``sample_chars`` of the cleaned text (bounded cost), seeded; the
-    script decides for Chinese, Japanese and Korean (probability: langdetect's for that language,
-    None when langdetect did not list it)."""
+def language(text: str, sample_chars: int,
+             identifier: str = Settings.language_id) -> tuple[str | None, float | None]:
+    """langdetect (or with ``identifier="fasttext"`` fastText, cleaner/langid.py) on the first
+    ``sample_chars`` of the cleaned text (bounded cost), seeded; the script decides for Chinese,
+    Japanese and Korean (probability: the identifier's for that language, None when not listed)."""
     sample = text[:sample_chars]
     script = script_language(sample)
     if len(sample.split()) < 3 and script is None:
         return None, None
+    if identifier == langid.FASTTEXT:
+        return langid.fasttext_language(sample, script)
+    if identifier != langid.LANGDETECT:
+        raise ValueError(f"unknown language identifier {identifier!r}")
     try:
         found = detect_langs(sample)
     except LangDetectException:

@@ -107,7 +107,7 @@ class Cleaner:
         else:
             doc.date, doc.date_source = metadata.text_date(doc.blocks, lang_rules)
 
-        doc.language, doc.language_prob = metadata.language(doc.text, s.language_sample_chars)
+        doc.language, doc.language_prob = metadata.language(doc.text, s.language_sample_chars, s.language_id)
         doc.meta = meta
 
 
