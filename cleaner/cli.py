@@ -48,7 +48,7 @@ def _check_language_id(ctx, param, value: str) -> str:
 
 language_id_option = click.option("--language-id", "language_id", type=click.Choice(LANGUAGE_IDS),
                                   default=Settings.language_id, show_default=True, callback=_check_language_id,
-                                  help="Language identifier: langdetect (the reference) or fasttext (~20x faster).")
+                                  help="Language identifier: langdetect (the reference) or fasttext (10-20x faster).")
 
 
 @click.group()
