@@ -10,6 +10,7 @@ import dataclasses
 import datetime as _dt
 import re
 import tomllib
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -17,6 +18,7 @@ from pathlib import Path
 import justext
 
 from .document import CATEGORIES
+from .prefilter import LiteralGate, bits
 from .tokens import WORD as _WORD, is_cjk
 
 PACKAGE_RULES = Path(__file__).parent / "rules"
@@ -46,6 +48,10 @@ class LineRule:
         return self.regex.search(text) is not None
 
 
+#: stripped from both ends of a word before a widget vocabulary is looked up
+_VOCAB_PUNCTUATION = ".,;:!?()[]{}\"'«»„“”…·•"
+
+
 @dataclass(frozen=True)
 class VocabRule:
     """A block made only of widget words ("Drucken PDF Link mailen"), with at least one anchor word."""
@@ -57,11 +63,17 @@ class VocabRule:
     max_words: int = 14
 
     def applies(self, text: str, n_words: int) -> bool:
-        tokens = [t.strip(".,;:!?()[]{}\"'«»„“”…·•") for t in text.lower().split()]
-        tokens = [t for t in tokens if t]
-        if not tokens or len(tokens) > self.max_words:
-            return False
-        return all(t in self.words for t in tokens) and any(t in self.anchors for t in tokens)
+        # word by word, stopping at the first word that is no widget word (most lines: the first)
+        count, anchored = 0, False
+        for part in text.lower().split():
+            t = part.strip(_VOCAB_PUNCTUATION)
+            if not t:
+                continue
+            count += 1
+            if count > self.max_words or t not in self.words:
+                return False
+            anchored = anchored or t in self.anchors
+        return anchored
 
 
 @dataclass(frozen=True)
@@ -101,19 +113,12 @@ class Outlet:
     line_rules: tuple[LineRule, ...] = ()
 
 
-def _alternation(rules) -> re.Pattern | None:
-    """One pattern matching wherever any of ``rules`` could match, for lowercased text. A rule whose
-    pattern spells an uppercase letter keeps case-insensitive matching inside the alternation."""
-    if not rules:
-        return None
-    parts = [f"(?:{r.regex.pattern})" if not _spells_uppercase(r.regex.pattern) else f"(?i:{r.regex.pattern})"
-             for r in rules]
-    return re.compile("|".join(parts), re.UNICODE)
-
-
-def _spells_uppercase(pattern: str) -> bool:
-    """An uppercase letter that is not an escape such as \\S or \\W."""
-    return any(ch.isupper() and (i == 0 or pattern[i - 1] != "\\") for i, ch in enumerate(pattern))
+@lru_cache(maxsize=256)
+def _line_gate(regexes: tuple[re.Pattern, ...], include: int) -> LiteralGate:
+    """The literal prefilter of a rule list's rules in ``include``, built once (the languages that
+    only borrow a stoplist share the common rules' gates; compiled patterns compare by pattern and
+    flags)."""
+    return LiteralGate(regexes, include)
 
 
 def _anchored(pattern: str) -> bool:
@@ -161,17 +166,19 @@ class LanguageRules:
 
     def match_line(self, text: str, n_words: int) -> LineRule | VocabRule | None:
         """The first line rule of this language that matches (an outlet's own rules are tried
-        before it, in ``classify._context_free``, because this verdict is remembered per line)."""
-        rules, at_start, anywhere = self._rules_for_length(n_words)
-        low = text.lower()  # prefilters are compiled case-sensitive over lowercase text: twice as fast
-        if (at_start is not None and at_start.match(low)) or (anywhere is not None and anywhere.search(low)):
-            for rule in rules:
-                if rule.applies(text, n_words):
-                    return rule
+        before it, in ``classify._context_free``, because this verdict is remembered per line).
+        Rules are tried in order, but only those whose word limits allow ``n_words`` and whose
+        required literals the line holds (``cleaner.prefilter``): the verdict is plain ``re``'s."""
+        rules = self.line_rules
+        for i in bits(self._rules_for_length(n_words).candidates(text)):
+            if rules[i].regex.search(text) is not None:  # (the gate's length bucket is ``applies``' word test)
+                return rules[i]
         return None
 
-    def _rules_for_length(self, n_words: int):
-        # which rules apply changes only at their word limits: one prefilter per interval
+    def _rules_for_length(self, n_words: int) -> LiteralGate:
+        """The literal gate over the rules whose word limits allow ``n_words`` (bit i of its
+        candidates: ``line_rules[i]``): a long paragraph meets only the few rules without a limit."""
+        # which rules apply changes only at their word limits: one gate per interval
         limits = self._by_length.get("limits")
         if limits is None:
             limits = sorted({r.max_words for r in self.line_rules if r.max_words is not None}
@@ -180,15 +187,10 @@ class LanguageRules:
         key = bisect.bisect_left(limits, n_words)
         found = self._by_length.get(key)
         if found is None:
-            rules = tuple(r for r in self.line_rules
+            allowed = sum(1 << i for i, r in enumerate(self.line_rules)
                           if (r.max_words is None or r.max_words >= n_words)
                           and (r.min_words is None or r.min_words <= n_words))
-            # most rules are anchored at the line start: tried once there (``match``) instead of at
-            # every position, the rest are searched; either prefilter hit sends the line to the rules
-            start = [r for r in rules if _anchored(r.regex.pattern)]
-            rest = [r for r in rules if not _anchored(r.regex.pattern)]
-            found = (rules, _alternation(start), _alternation(rest))
-            self._by_length[key] = found
+            found = self._by_length[key] = _line_gate(tuple(r.regex for r in self.line_rules), allowed)
         return found
 
     def match_vocab(self, text: str, n_words: int) -> VocabRule | None:
@@ -228,19 +230,24 @@ class Rules:
     outlets: tuple[Outlet, ...]
     #: XPath expressions pruned from HTML before extraction
     html_prune_xpath: tuple[str, ...] = ()
-    #: (outlet index, signature, literal needle): the needle is looked up before the regex runs
-    signature_scan: tuple = ()
+    #: (outlet index, signature) for every outlet's signatures, in registry order
+    signatures: tuple = ()
+    #: the signatures' literal prefilter (``cleaner.prefilter``): one pass over a page finds the few
+    #: signatures whose required literal it holds
+    signature_gate: LiteralGate | None = dataclasses.field(default=None, compare=False, repr=False)
     #: stopword -> languages whose stoplist holds it: the language vote reads each word once
     stop_index: dict = dataclasses.field(default_factory=dict, compare=False, repr=False)
 
     def signature_counts(self, lowered_text: str) -> dict[int, int]:
         """Outlet index -> signature matches in the (lowercased) text."""
         counts: dict[int, int] = {}
-        for i, sig, needle in self.signature_scan:
-            if needle in lowered_text:  # a plain substring search: most pages hold no outlet's needle
-                n = len(sig.findall(lowered_text))
-                if n:
-                    counts[i] = counts.get(i, 0) + n
+        if self.signature_gate is None:
+            return counts
+        for k in bits(self.signature_gate.candidates(lowered_text)):  # most pages hold none
+            i, sig = self.signatures[k]
+            n = len(sig.findall(lowered_text))
+            if n:
+                counts[i] = counts.get(i, 0) + n
         return counts
 
     def for_language(self, language: str | None, default: str) -> LanguageRules:
@@ -252,10 +259,13 @@ class Rules:
         (the tokens of Chinese and Japanese), and a language that only borrows a stoplist must
         clearly beat the languages with rule files, since those stoplists hold many foreign words."""
         hits = {lang: 0 for lang in sorted(self.languages)}
-        for t in _WORD.findall(text.lower()):
-            if len(t) > 1 or is_cjk(t):
-                for lang in self.stop_index.get(t, ()):
-                    hits[lang] += 1
+        index = self.stop_index
+        # each distinct word is looked up once and votes with its count (the same sums as word by word)
+        for t, n in Counter(_WORD.findall(text.lower())).items():
+            langs = index.get(t)
+            if langs and (len(t) > 1 or is_cjk(t)):
+                for lang in langs:
+                    hits[lang] += n
         own = {lang: h for lang, h in hits.items() if self.languages[lang].own_rules}
         best = max(own, key=lambda lang: (own[lang], lang == default)) if own else default
         best_hits = own.get(best, 0)
@@ -392,16 +402,11 @@ def load_rules(rules_dirs: tuple[str, ...] = ()) -> Rules:
             languages[lang] = dataclasses.replace(borrowed, own_rules=False)
     prune = tuple(common.get("html", {}).get("prune_xpath", []))
     outlets = _outlets(files.get("outlets.toml"))
-    scan = tuple((i, sig, _needle(sig.pattern)) for i, o in enumerate(outlets) for sig in o.signatures)
+    signatures = tuple((i, sig) for i, o in enumerate(outlets) for sig in o.signatures)
+    gate = LiteralGate([sig for _, sig in signatures], every=True) if signatures else None
     index: dict[str, list[str]] = {}
     for lang in sorted(languages):
         for w in languages[lang].stopwords:
             index.setdefault(w, []).append(lang)
-    return Rules(languages, outlets, prune, scan, {w: tuple(v) for w, v in index.items()})
+    return Rules(languages, outlets, prune, signatures, gate, {w: tuple(v) for w, v in index.items()})
 
-
-def _needle(pattern: str) -> str:
-    """The longest literal word of a signature pattern (lowercase), or '' when it has none."""
-    plain = re.sub(r"\\[a-zA-Z]", " ", pattern).replace("\\", "")
-    words = re.findall(r"[^\W\d_]{3,}", plain.lower())
-    return max(words, key=len) if words else ""

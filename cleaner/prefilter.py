@@ -1,0 +1,268 @@
+"""A literal prefilter for rule regexes: only the rules that could match a line are run.
+
+Each rule regex is read with ``re``'s own parser; from its syntax tree comes a set of literal
+strings of which every match must contain at least one (a *required literal set*). One
+Aho-Corasick automaton (pyahocorasick) over all rules' literals finds, in one pass over a line,
+which rules are still possible; those, and the rules without a required literal, are then run
+with plain ``re`` in rule order. So the verdict is the plain regex's by construction: the
+automaton only ever skips a rule whose regex cannot match.
+
+Case: the rules compile with ``re.IGNORECASE``, which compares characters one at a time by their
+simple lowercase plus a few extra equivalences (``re._casefix``: dotless ı ~ i, long ſ ~ s,
+final ς ~ σ, ...). Literals and lines are both put in a canonical form that maps every such class
+of characters to one representative and keeps the line's length (no ``casefold()``: it would turn
+"ß" into "ss", which ``re`` never matches), so a literal the regex matched is found in the line.
+"""
+from __future__ import annotations
+
+import re
+import re._casefix as _casefix
+import re._constants as _c
+import re._parser as _parser
+from collections.abc import Sequence
+
+import _sre
+import ahocorasick
+
+#: literals shorter than this gate nothing useful (a lone "e" or " " is on most lines and only adds
+#: automaton hits): a rule whose best literal set has a shorter member is always run ...
+MIN_LITERAL_CHARS = 2
+#: ... unless that member is one rare character: a symbol ("@", "©", "|", "»"), not a letter, digit,
+#: space or one of these common punctuation marks
+COMMON_PUNCTUATION = ".,:;-'\"!?"
+#: a gate with at most this many literals tests each with ``in``; more go into one automaton
+FEW_LITERALS = 8
+#: a literal repeated at least n times ("_{8}") is required n times over, up to this many
+MAX_REPEATED_LITERAL = 16
+
+#: lowercased character -> the representative of its ``re.IGNORECASE`` class (only where it differs)
+_FIX = {}
+for _lo, _others in _casefix._EXTRA_CASES.items():
+    _rep = min((_lo, *_others))
+    if _rep != _lo:
+        _FIX[_lo] = _rep
+_FIX_CHARS = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_FIX)) + "]")
+#: the one character whose full lowercase (``str.lower``) is not its simple one: "İ" -> "i̇" (two
+#: characters); ``re`` compares it as "i"
+_DOTTED_I = "\u0130"
+
+
+def canonical(text: str) -> str:
+    """``text`` with every character replaced by the representative of its ``re.IGNORECASE``
+    class, position for position: two characters ``re`` takes as equal under IGNORECASE are equal
+    here (checked over every code point in tests/test_prefilter.py)."""
+    if text.isascii():
+        return text.lower()
+    if _DOTTED_I in text:
+        text = text.replace(_DOTTED_I, "i")
+    low = text.lower()
+    return low.translate(_FIX) if _FIX_CHARS.search(low) else low
+
+
+def canonical_char(code: int) -> str:
+    """The canonical form of one character as ``re`` lowercases it (``_sre.unicode_tolower``)."""
+    lo = _sre.unicode_tolower(code)
+    return chr(_FIX.get(lo, lo))
+
+
+# ------------------------------------------------------------------------------------------ literals
+
+_REPEATS = {_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT}
+
+
+def _usable(literal: str) -> bool:
+    if len(literal) >= MIN_LITERAL_CHARS:
+        return True
+    return len(literal) == 1 and not (literal.isalnum() or literal.isspace() or literal in COMMON_PUNCTUATION)
+
+
+def _score(alts: frozenset[str]) -> tuple:
+    """Longer shortest member first (rarer on lines), then fewer members."""
+    return (min(map(len, alts)), -len(alts))
+
+
+def _required(items) -> frozenset[str] | None:
+    """Strings of which every match of the parsed sequence ``items`` contains one, or None."""
+    best: frozenset[str] | None = None
+    run: list[str] = []
+
+    def consider(alts):
+        nonlocal best
+        if alts and all(alts) and (best is None or _score(alts) > _score(best)):
+            best = alts
+
+    for op, av in items:
+        if op is _c.LITERAL:
+            run.append(canonical_char(av))
+            continue
+        if run:
+            consider(frozenset(["".join(run)]))
+            run = []
+        if op is _c.SUBPATTERN:
+            consider(_required(av[3]))
+        elif op is _c.ATOMIC_GROUP:
+            consider(_required(av))
+        elif op in _REPEATS:
+            low, _high, item = av
+            if low >= 1 and item and all(o is _c.LITERAL for o, _ in item):
+                # n consecutive copies of a literal string: the string n times over
+                consider(frozenset(["".join(canonical_char(a) for _, a in item) * min(low, MAX_REPEATED_LITERAL)]))
+            elif low >= 1:
+                consider(_required(item))
+        elif op is _c.IN and av and all(o is _c.LITERAL for o, _ in av):
+            consider(frozenset(canonical_char(a) for _, a in av))  # a class of single characters
+        elif op is _c.BRANCH:
+            alts = [_required(branch) for branch in av[1]]
+            if all(a is not None for a in alts):
+                consider(frozenset().union(*alts))
+        elif op is _c.ASSERT:  # a positive lookaround's text is in the line too
+            consider(_required(av[1]))
+        # anything else (classes, ANY, categories, anchors, back references, negative
+        # lookarounds, conditionals) requires no particular literal
+    if run:
+        consider(frozenset(["".join(run)]))
+    return best
+
+
+def required_literals(regex: re.Pattern) -> frozenset[str] | None:
+    """Canonical strings one of which every match of ``regex`` contains; None when the regex needs
+    no literal (or only too short ones) and must always be run."""
+    found = _required(_parser.parse(regex.pattern, regex.flags))
+    if found is None or not all(map(_usable, found)):
+        return None
+    return found
+
+
+# ------------------------------------------------------------------------------------------ the gate
+
+
+def anchored(regex: re.Pattern) -> bool:
+    """True when ``regex`` can only match at the start of a text: every top-level alternative
+    opens with ``^`` (or ``\\A``) and no MULTILINE flag makes ``^`` a line start."""
+    parsed = _parser.parse(regex.pattern, regex.flags)
+    if (regex.flags | parsed.state.flags) & re.MULTILINE:
+        return False
+    return _starts_at_beginning(list(parsed))
+
+
+def _starts_at_beginning(items) -> bool:
+    if not items:
+        return False
+    op, av = items[0]
+    if op is _c.AT:
+        return av in (_c.AT_BEGINNING, _c.AT_BEGINNING_STRING)
+    if op is _c.BRANCH:
+        return all(_starts_at_beginning(list(branch)) for branch in av[1])
+    if op is _c.SUBPATTERN and not av[1] and not av[2]:  # a group with no flags of its own
+        return _starts_at_beginning(list(av[3]))
+    return False
+
+
+def repeated_prefix(regex: re.Pattern) -> int | None:
+    """w when ``regex`` opens with ``^`` and a group of at least w characters that a back reference
+    later in the same sequence repeats ("^(?P<doubled>\\S.{10,}?)\\s+(?P=doubled)"): a text it
+    matches holds its first w characters again from position w on (as ``re`` compares them)."""
+    parsed = _parser.parse(regex.pattern, regex.flags)
+    items = list(parsed)
+    if (regex.flags | parsed.state.flags) & re.MULTILINE or len(items) < 3:
+        return None
+    if items[0] != (_c.AT, _c.AT_BEGINNING) or items[1][0] is not _c.SUBPATTERN:
+        return None
+    group, _add, _del, body = items[1][1]
+    width = body.getwidth()[0]
+    if group is None or width < 1:
+        return None
+    return width if any(op is _c.GROUPREF and av == group for op, av in items[2:]) else None
+
+
+#: a numbered back reference or condition: it would point elsewhere inside a combined pattern
+_NUMBERED_REFERENCE = re.compile(r"\\[1-9]|\\g<\d|\(\?\(\d")
+
+
+def _combined(regexes: dict[int, re.Pattern]) -> re.Pattern | None:
+    """One pattern with each of ``regexes`` as a named alternative (``_r<index>``), in index order;
+    None when they do not combine (a group name used twice, a flag set inside a pattern)."""
+    if not regexes or len({r.flags for r in regexes.values()}) != 1:
+        return None
+    flags = next(iter(regexes.values())).flags
+    try:
+        return re.compile("|".join(f"(?P<_r{i}>{r.pattern})" for i, r in sorted(regexes.items())), flags)
+    except re.error:
+        return None
+
+
+class LiteralGate:
+    """Which of ``regexes`` could match a text: a bit mask (bit i: regex i), always a superset of
+    the regexes that do match, and with a matching regex no later matching one need be listed.
+    ``include`` (a bit mask) leaves the other regexes out altogether: a gate for long lines holds
+    only the literals of the rules that allow long lines. With ``every`` the mask holds every
+    regex that matches (to count matches of each, not to find the first).
+
+    The regexes without a required literal are tried together, as one combined pattern: those
+    anchored at the text's start as one ``match`` (its alternatives are tried in order, so the one
+    that matches is the first of them that does), the others as one ``search`` (a hit sends all
+    of them on). One C call instead of one per rule on most lines."""
+
+    def __init__(self, regexes: Sequence[re.Pattern], include: int = -1, every: bool = False):
+        self.literals = tuple(required_literals(r) if include >> i & 1 else None for i, r in enumerate(regexes))
+        unguarded = {i: r for i, (r, lits) in enumerate(zip(regexes, self.literals))
+                     if lits is None and include >> i & 1}
+        #: regexes tried on every text one by one (they cannot be combined)
+        self.always = 0
+        #: (bit, w): a regex tried only when the text's first w characters recur (``repeated_prefix``)
+        self._repeats = tuple((1 << i, w) for i, r in unguarded.items() if (w := repeated_prefix(r)))
+        for bit, _w in self._repeats:
+            del unguarded[bit.bit_length() - 1]
+        start = {i: r for i, r in unguarded.items()
+                 if not every and anchored(r) and not _NUMBERED_REFERENCE.search(r.pattern)}
+        rest = {i: r for i, r in unguarded.items() if i not in start and not _NUMBERED_REFERENCE.search(r.pattern)}
+        self._start = _combined(start)
+        self._anywhere = _combined(rest)
+        self._anywhere_mask = sum(1 << i for i in rest) if self._anywhere is not None else 0
+        for i in unguarded:
+            if not ((i in start and self._start is not None) or (i in rest and self._anywhere is not None)):
+                self.always |= 1 << i
+        masks: dict[str, int] = {}
+        for i, lits in enumerate(self.literals):
+            for lit in lits or ():
+                masks[lit] = masks.get(lit, 0) | (1 << i)
+        #: few literals: one substring test each (C's fast search) beats an automaton's walk
+        self._few = tuple(sorted(masks.items())) if len(masks) <= FEW_LITERALS else ()
+        self._automaton = None
+        if len(masks) > FEW_LITERALS:
+            automaton = ahocorasick.Automaton()
+            for lit, mask in sorted(masks.items()):
+                automaton.add_word(lit, mask)
+            automaton.make_automaton()
+            self._automaton = automaton
+
+    def candidates(self, text: str) -> int:
+        """Bit mask of the regexes that may match ``text``."""
+        mask = self.always
+        if self._start is not None:
+            m = self._start.match(text)
+            if m is not None:
+                mask |= 1 << int(m.lastgroup[2:])
+        if self._anywhere is not None and self._anywhere.search(text) is not None:
+            mask |= self._anywhere_mask
+        if self._automaton is None and not self._few and not self._repeats:
+            return mask
+        folded = canonical(text)
+        for bit, width in self._repeats:
+            if folded.find(folded[:width], width) >= 0:
+                mask |= bit
+        for literal, found in self._few:
+            if literal in folded:
+                mask |= found
+        if self._automaton is not None:
+            for _end, found in self._automaton.iter(folded):
+                mask |= found
+        return mask
+
+
+def bits(mask: int):
+    """The set bits of ``mask``, lowest first (rule order)."""
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
