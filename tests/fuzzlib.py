@@ -419,6 +419,12 @@ def cases(n: int, seed: int = 0, **kwargs) -> Iterator[Case]:
         yield generate(seed, i, **kwargs)
 
 
+def kind_of(case_name: str) -> str | None:
+    """The mutation kind of a case, from its name (``0-000012-flip@raw/x.txt`` -> ``flip``)."""
+    parts = case_name.split("@", 1)[0].split("-", 2)
+    return parts[2] if len(parts) == 3 and parts[2] in KINDS else None
+
+
 def origin_of(case_name: str) -> str:
     """The page key a case was made from (``raw/x.txt``), from its name."""
     return case_name.split("@", 1)[1]
@@ -642,7 +648,8 @@ def run_pool(indices: Iterable[int], seed: int, *, workers: int = 2, timeout: fl
                     slot.stop(kill=True)
                     slots[i] = _Slot(ctx, seed, max_size, benchmarks)
                     if index is not None:
-                        yield {"index": index, "name": name_of(index), "status": "crashed",
+                        yield {"index": index, "name": name_of(index), "kind": kind_of(name_of(index)),
+                               "status": "crashed",
                                "error": f"worker died (exit code {code})", "seconds": time.monotonic() - slot.started}
                         slots[i].index = None
                     continue
@@ -658,7 +665,7 @@ def run_pool(indices: Iterable[int], seed: int, *, workers: int = 2, timeout: fl
                     index = slot.index
                     slot.stop(kill=True)
                     slots[i] = _Slot(ctx, seed, max_size, benchmarks)
-                    yield {"index": index, "name": name_of(index), "status": "timeout",
+                    yield {"index": index, "name": name_of(index), "kind": kind_of(name_of(index)), "status": "timeout",
                            "seconds": now - slot.started}
     finally:
         for slot in slots:
