@@ -145,6 +145,8 @@ def summary_lines(stats: dict) -> list[str]:
     out = [f"documents in: {stats['documents_in']}, out: {stats['documents_out']}, failed: {stats['failures']}"]
     if stats["dropped"]:
         out.append("dropped: " + ", ".join(f"{k} {v}" for k, v in stats["dropped"].items()))
+    if stats.get("skipped"):
+        out.append("skipped: " + ", ".join(f"{k} {v}" for k, v in stats["skipped"].items()))
     total = sum(stats["removed_blocks"].values())
     out.append(f"blocks: {stats['blocks']}, removed: {total}")
     for cat, n in stats["removed_blocks"].items():

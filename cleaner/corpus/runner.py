@@ -244,6 +244,8 @@ def _reduce(tasks: list[Task], work: Path, ctx: Context, config: RunConfig, temp
     for task in tasks:
         path = task_paths(str(work), task.id)["errors"]
         errors += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        lines_file = json.loads(task_paths(str(work), task.id)["lines"].read_text(encoding="utf-8"))
+        stats["skipped"].update(lines_file.get("skipped", {}))  # inputs that are no document (not counted in)
     stats["documents_in"] = stats["documents_cleaned"] + len(errors)
     stats["failures"] = len(errors)
     stats["template_lines_learned"] = sum(len(h) for h in templates.values())
@@ -261,7 +263,7 @@ def _reduce(tasks: list[Task], work: Path, ctx: Context, config: RunConfig, temp
 
 def _new_stats() -> dict:
     return {"documents_in": 0, "documents_cleaned": 0, "documents_out": 0, "failures": 0,
-            "dropped": Counter(), "blocks": 0, "removed_blocks": Counter(), "languages": Counter(),
+            "dropped": Counter(), "skipped": Counter(), "blocks": 0, "removed_blocks": Counter(), "languages": Counter(),
             "outlets": Counter(), "months": Counter(), "template_lines_learned": 0, "template_lines_removed": 0}
 
 
@@ -279,6 +281,6 @@ def _finish_stats(stats: dict) -> dict:
     blocks = stats["blocks"] or 1
     stats["removed_share"] = {c: round(stats["removed_blocks"][c] / blocks, 4) for c in CATEGORIES
                               if stats["removed_blocks"][c]}
-    for key in ("dropped", "removed_blocks", "languages", "outlets", "months"):
+    for key in ("dropped", "skipped", "removed_blocks", "languages", "outlets", "months"):
         stats[key] = dict(sorted(stats[key].items(), key=lambda kv: (-kv[1], kv[0])))
     return stats

@@ -1,0 +1,432 @@
+"""WARC files read so that nothing is lost silently (``.warc``, ``.warc.gz``, ``.warc.zst``).
+
+warcio's iterator stops at the first damaged gzip member without a word, and cleans a record cut
+short as if it were whole. Here the framing is read record by record (version line, header block,
+``Content-Length`` bytes of content), and warcio parses each whole record (WARC and HTTP headers,
+chunked and content-encoded payloads), so a valid file gives exactly warcio's documents. Then:
+
+- every unreadable record is one error item, and reading resumes at the next record boundary that
+  can be found: after damaged compressed data, the next gzip member (zstd frame) whose data starts a
+  WARC record; after a malformed record, the next ``WARC/1.0`` / ``WARC/1.1`` header line;
+- a record with fewer content bytes than its ``Content-Length`` is an error ("truncated WARC record");
+- a compressed record's checksum is checked before the record is used;
+- a file with no WARC record at all is one error ("not a WARC file");
+- HTTP responses that are not 2xx, or not HTML, are skipped items (``warc:http-404``,
+  ``warc:not-html``) that the run counts in its stats, not errors;
+- the size limit holds while reading: a larger response is skipped over, never held.
+ARC files (``filedesc://`` first) are read by warcio's iterator as before.
+"""
+from __future__ import annotations
+
+import io
+import re
+from typing import Iterator
+
+from ..readers import READ_CHUNK, BadInput, GzipReader, TruncatedData, ZstdReader, compression_of
+from .sources import Item
+
+#: a WARC header block longer than this is not one
+MAX_HEADER_BYTES = 1 << 16
+#: the HTTP headers read from a response too large to hold, to tell a page from an image
+MAX_HTTP_HEAD_BYTES = 1 << 16
+#: a response's content is held when it is at most the size limit plus this (HTTP headers, chunk
+#: framing); the payload itself must still be within the limit once decoded
+CONTENT_SLACK = 1 << 20
+#: raw bytes searched at a time for the next gzip member / zstd frame, and read to probe one
+RESYNC_BLOCK = 1 << 20
+PROBE_BYTES = 1 << 17
+#: the header line a record starts with, searched for after a malformed record
+VERSION_LINE = re.compile(rb"WARC/1\.[01]\r?\n")
+WARC_VERSIONS = (b"WARC/1.1", b"WARC/1.0", b"WARC/0.17", b"WARC/0.18")  # what warcio parses
+BLANK = b" \t\r\n"
+
+
+class _Malformed(Exception):
+    """The bytes at a record's start are not a WARC record; ``seen`` are the bytes read for it."""
+
+    def __init__(self, reason: str, name: str | None, seen: bytes):
+        super().__init__(reason)
+        self.name, self.seen = name, seen
+
+
+class _Truncated(Exception):
+    """The file ends inside a record."""
+
+    def __init__(self, reason: str, name: str | None):
+        super().__init__(reason)
+        self.name = name
+
+
+class _Damaged(Exception):
+    """Compressed data that cannot be decompressed, inside or between records."""
+
+    def __init__(self, reason: str, name: str | None):
+        super().__init__(reason)
+        self.name = name
+
+
+class _Input:
+    """The decompressed bytes of a WARC file with a read buffer: lines, exact reads, skips, pushing
+    bytes back, and finding the next record after damage."""
+
+    def __init__(self, fh, kind: str | None):
+        self.fh, self.kind = fh, kind
+        self.stream = self._reader(0) if kind else fh
+        self.buf = bytearray()
+        self.origin = 0  # raw offset of the member (frame) that gave the buffer's first byte
+        self.consumed = 0  # decompressed bytes taken so far (for a plain file: the raw offset)
+        self.eof = False
+
+    def _reader(self, offset: int, previous=None):
+        if self.kind == "gzip":
+            return GzipReader(self.fh, offset)
+        if previous is None:
+            return ZstdReader(self.fh, offset)
+        return ZstdReader(self.fh, offset, dict_data=previous.dictionary, read_dictionary=False)
+
+    # -------------------------------------------------------------- reading
+    def _more(self, n: int = READ_CHUNK) -> bool:
+        if self.eof:
+            return False
+        data = self.stream.read(max(n, READ_CHUNK))
+        if not data:
+            self.eof = True
+            return False
+        if not self.buf and self.kind:
+            self.origin = self.stream.member_start
+        self.buf += data
+        return True
+
+    def _take(self, n: int) -> bytes:
+        data = bytes(self.buf[:n])
+        del self.buf[:n]
+        self.consumed += len(data)
+        return data
+
+    def readline(self, limit: int) -> bytes:
+        """A line with its newline, at most ``limit`` bytes; b"" at the end."""
+        start = 0
+        while True:
+            i = self.buf.find(b"\n", start)
+            if 0 <= i < limit:
+                return self._take(i + 1)
+            if len(self.buf) >= limit:
+                return self._take(limit)
+            start = len(self.buf)
+            if not self._more():
+                return self._take(len(self.buf))
+
+    def read(self, n: int) -> bytes:
+        """Exactly ``n`` bytes, fewer only at the end."""
+        parts = [self._take(min(n, len(self.buf)))]
+        need = n - len(parts[0])
+        while need and not self.eof:
+            data = self.stream.read(min(need, 1 << 24))
+            if not data:
+                self.eof = True
+                break
+            parts.append(data)
+            need -= len(data)
+            self.consumed += len(data)
+        return b"".join(parts)
+
+    def skip(self, n: int) -> int:
+        """Drop ``n`` bytes without holding them; returns how many there were."""
+        done = len(self._take(min(n, len(self.buf))))
+        while done < n and not self.eof:
+            data = self.stream.read(min(n - done, READ_CHUNK))
+            if not data:
+                self.eof = True
+                break
+            done += len(data)
+            self.consumed += len(data)
+        return done
+
+    def skip_blank(self) -> bool:
+        """Drop the blank bytes between records; False at the end of the file."""
+        while True:
+            kept = self.buf.lstrip(BLANK)
+            if kept:
+                self._take(len(self.buf) - len(kept))
+                return True
+            self._take(len(self.buf))
+            if not self._more():
+                return False
+
+    def record_offset(self) -> int:
+        """Where the next record starts: a raw offset in a plain file, its member's (frame's) raw
+        offset in a compressed one."""
+        return self.origin if self.kind else self.consumed
+
+    def end_record(self) -> None:
+        """After a record's content: drop its closing blank lines and, in a compressed file, read to
+        the end of its member when nothing but blank bytes remain there, so that the member's
+        checksum is verified before the record is used."""
+        kept = self.buf.lstrip(BLANK)
+        self._take(len(self.buf) - len(kept))
+        if self.buf or not self.kind:
+            return
+        while not self.stream.at_member_boundary():
+            data = self.stream.member_read(READ_CHUNK).lstrip(BLANK)
+            if data:  # the next record, in the same member
+                self.origin = self.stream.member_start
+                self.buf += data
+                return
+
+    # -------------------------------------------------------------- after damage
+    def find_version_line(self) -> int | None:
+        """Skip to the next WARC header line in the decompressed data; returns the bytes skipped, or
+        None when there is none before the end."""
+        skipped = 0
+        while True:
+            m = VERSION_LINE.search(self.buf)
+            if m:
+                self._take(m.start())
+                return skipped + m.start()
+            drop = max(0, len(self.buf) - 12)
+            self._take(drop)
+            skipped += drop
+            if not self._more():
+                skipped += len(self._take(len(self.buf)))
+                return None
+
+    def find_member(self) -> int | None:
+        """Jump to the next gzip member (zstd frame) after the damaged one whose data starts a WARC
+        record; returns its raw offset, or None when there is none."""
+        magic = self.stream.magic
+        pos = self.stream.failed_at + 1
+        while True:
+            self.fh.seek(pos)
+            block = self.fh.read(RESYNC_BLOCK)
+            i = block.find(magic)
+            while i >= 0:
+                if self._probe(pos + i).startswith(b"WARC/"):
+                    self.fh.seek(pos + i)
+                    self.stream = self._reader(pos + i, self.stream)
+                    self.buf.clear()
+                    self.eof = False
+                    self.origin = pos + i
+                    return pos + i
+                i = block.find(magic, i + 1)
+            if len(block) < RESYNC_BLOCK:
+                return None
+            pos += len(block) - len(magic) + 1
+
+    def _probe(self, offset: int) -> bytes:
+        self.fh.seek(offset)
+        head = io.BytesIO(self.fh.read(PROBE_BYTES))
+        reader = (GzipReader(head) if self.kind == "gzip" else
+                  ZstdReader(head, dict_data=self.stream.dictionary, read_dictionary=False))
+        try:
+            return reader.read(5)
+        except BadInput:
+            return b""
+
+
+def warc_items(path: str, max_bytes: int) -> Iterator[Item]:
+    """One item per HTML response of the WARC file, one error item per unreadable record, one
+    skipped item per other response (see the module's docstring)."""
+    try:
+        fh = open(path, "rb")
+    except OSError as exc:
+        yield Item(path, None, error=f"cannot read: {exc.strerror or exc}")
+        return
+    with fh:
+        try:
+            kind = compression_of(path, fh.read(4))
+            fh.seek(0)
+        except OSError as exc:
+            yield Item(path, None, error=f"cannot read: {exc.strerror or exc}")
+            return
+        yield from _read(_Input(fh, kind), path, max_bytes)
+
+
+def _read(inp: _Input, path: str, max_bytes: int) -> Iterator[Item]:
+    records = 0  # records read, documents or not
+    while True:
+        start = None
+        try:
+            if not inp.skip_blank():
+                if records == 0:
+                    yield Item(path, None, error="not a WARC file: no record in it")
+                return
+            start = inp.record_offset()
+            if records == 0 and inp.buf.startswith(b"filedesc://"):
+                yield from _arc_items(path, max_bytes)
+                return
+            item = _record(inp, path, max_bytes)
+            inp.end_record()
+        except TruncatedData as exc:
+            problem = _Truncated(str(exc), None)
+        except BadInput as exc:  # damaged compressed data between records
+            problem = _Damaged(str(exc), None)
+        except (_Malformed, _Truncated, _Damaged) as exc:
+            problem = exc
+        except OSError as exc:
+            yield Item(path, None, error=f"cannot read: {exc.strerror or exc}")
+            return
+        else:
+            records += 1
+            if item is not None:
+                yield item
+            continue
+        if start is None or (isinstance(problem, _Damaged) and problem.name is None):
+            start = getattr(inp.stream, "failed_at", None) if isinstance(problem, _Damaged) else None
+            start = inp.record_offset() if start is None else start
+        source = f"{path}@{problem.name}" if problem.name else f"{path}@{start}"
+        if isinstance(problem, _Truncated):
+            yield Item(source, None, error=f"truncated WARC record: {problem}")
+            return
+        try:
+            skipped = _resync(inp, problem)
+        except OSError as exc:
+            yield Item(source, None, error=f"unreadable WARC record: {problem}; then cannot read: {exc}")
+            return
+        if skipped is None and records == 0:
+            yield Item(path, None, error=f"not a WARC file: {problem}")
+            return
+        where = f"; skipped {skipped} bytes to the next record" if skipped is not None else "; no record after it"
+        yield Item(source, None, error=f"unreadable WARC record: {problem}{where}")
+        if skipped is None:
+            return
+
+
+def _resync(inp: _Input, problem: Exception) -> int | None:
+    """Move to the next record boundary after ``problem``; returns the bytes skipped (decompressed
+    bytes after a malformed record, raw bytes after damaged compressed data), or None at the end."""
+    if isinstance(problem, _Malformed):
+        inp.buf[:0] = problem.seen[1:]  # the next record may begin inside what was read for this one
+        inp.consumed -= len(problem.seen) - 1
+        try:
+            skipped = inp.find_version_line()
+            return None if skipped is None else 1 + skipped
+        except BadInput:  # damage further on: go on at the next member that starts a record
+            pass
+    if inp.kind is None:
+        return None
+    failed_at = inp.stream.failed_at
+    found = inp.find_member()
+    return None if found is None else found - failed_at
+
+
+def _record(inp: _Input, path: str, max_bytes: int) -> Item | None:
+    """Read one record; the item it gives (a document, an error or a skip), or None for a record
+    that is no document (request, metadata, warcinfo, a response without HTTP headers)."""
+    from warcio.statusandheaders import StatusAndHeadersParser
+
+    first = inp.readline(MAX_HEADER_BYTES)
+    if not first.strip().startswith(WARC_VERSIONS):
+        raise _Malformed(f"no WARC header line (it starts {first[:24]!r})", None, first)
+    header = bytearray(first)
+    while True:
+        line = inp.readline(MAX_HEADER_BYTES)
+        if not line:
+            raise _Truncated("the file ends in its header block", None)
+        header += line
+        if len(header) > MAX_HEADER_BYTES:
+            raise _Malformed(f"header block longer than {MAX_HEADER_BYTES} bytes", None, bytes(header))
+        if not line.strip():
+            break
+    header = bytes(header)
+    try:
+        fields = StatusAndHeadersParser([v.decode() for v in WARC_VERSIONS]).parse(io.BytesIO(header))
+    except Exception as exc:
+        raise _Malformed(f"bad header block: {exc}".splitlines()[0], None, header) from None
+    uri = fields.get_header("WARC-Target-URI")
+    if uri and uri.startswith("<") and uri.endswith(">"):  # as warcio reads it (a wget bug)
+        uri = uri[1:-1]
+    name = uri or fields.get_header("WARC-Record-ID")
+    try:
+        length = int(fields.get_header("Content-Length") or "")
+        if length < 0:
+            raise ValueError
+    except ValueError:
+        raise _Malformed("no valid Content-Length", name, header) from None
+    try:
+        return _content(inp, header, fields.get_header("WARC-Type"), length, f"{path}@{uri}", name, max_bytes)
+    except TruncatedData as exc:
+        raise _Truncated(str(exc), name) from None
+    except BadInput as exc:
+        raise _Damaged(str(exc), name) from None
+
+
+def _content(inp: _Input, header: bytes, rec_type: str | None, length: int, source: str, name: str | None,
+             max_bytes: int) -> Item | None:
+    from warcio.recordloader import ArcWarcRecordLoader
+
+    if rec_type != "response":
+        got = inp.skip(length)
+        if got < length:
+            raise _Truncated(f"{got} of {length} content bytes", name)
+        return None
+    if length > max_bytes + CONTENT_SLACK:  # too large to hold: its HTTP headers say what it is
+        head = inp.read(min(length, MAX_HTTP_HEAD_BYTES))
+        got = len(head) + inp.skip(length - len(head))
+        if got < length:
+            raise _Truncated(f"{got} of {length} content bytes", name)
+        inp.end_record()
+        rec = _parse(ArcWarcRecordLoader(), header + head, source)
+        if isinstance(rec, Item) or rec.http_headers is None:
+            return rec if isinstance(rec, Item) else None
+        skip = _not_a_page(rec)
+        return Item(source, None, skip=skip) if skip else Item(source, None, error=f"oversized: more than {max_bytes} bytes")
+    content = inp.read(length)
+    if len(content) < length:
+        raise _Truncated(f"{len(content)} of {length} content bytes", name)
+    inp.end_record()  # the member's checksum is verified before the record is used
+    rec = _parse(ArcWarcRecordLoader(), header + content, source)
+    return rec if isinstance(rec, Item) else _response_item(rec, source, max_bytes)
+
+
+def _parse(loader, data: bytes, source: str):
+    """warcio's record for ``data`` (one whole record), or an error item for bad HTTP headers."""
+    try:
+        return loader.parse_record_stream(io.BytesIO(data), known_format="warc")
+    except Exception as exc:
+        return Item(source, None, error=f"unreadable WARC record: bad HTTP headers: {exc}".splitlines()[0])
+
+
+def _not_a_page(rec) -> str | None:
+    """Why a response is no document: ``warc:http-404`` (any non-2xx status) or ``warc:not-html``."""
+    if rec.http_headers is None:
+        return None
+    status = rec.http_headers.get_statuscode() or ""
+    if not (status.isdigit() and 200 <= int(status) < 300):
+        return f"warc:http-{status or 'none'}"
+    if "html" not in (rec.http_headers.get_header("Content-Type") or "").lower():
+        return "warc:not-html"
+    return None
+
+
+def _response_item(rec, source: str, max_bytes: int) -> Item | None:
+    """The document of a warcio response record, or its skip or error item."""
+    if rec.http_headers is None:
+        return None
+    skip = _not_a_page(rec)
+    if skip:
+        return Item(source, None, skip=skip)
+    try:
+        data = rec.content_stream().read(max_bytes + 1)
+    except Exception as exc:  # a broken chunked or content-encoded payload
+        return Item(source, None, error=f"unreadable WARC record: broken HTTP payload: {exc}".splitlines()[0])
+    if len(data) > max_bytes:
+        return Item(source, None, error=f"oversized: more than {max_bytes} bytes")
+    meta = {"url": rec.rec_headers.get_header("WARC-Target-URI"), "warc_date": rec.rec_headers.get_header("WARC-Date"),
+            "warc_record_id": rec.rec_headers.get_header("WARC-Record-ID")}
+    return Item(source, data, "html", {k: v for k, v in meta.items() if v})
+
+
+def _arc_items(path: str, max_bytes: int) -> Iterator[Item]:
+    """An ARC file, through warcio's iterator (it reads ARC records as WARC responses)."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    with open(path, "rb") as fh:
+        try:
+            for rec in ArchiveIterator(fh):
+                if rec.rec_type != "response":
+                    continue
+                item = _response_item(rec, f"{path}@{rec.rec_headers.get_header('WARC-Target-URI')}", max_bytes)
+                if item is not None:
+                    yield item
+        except Exception as exc:
+            yield Item(path, None, error=f"broken ARC file: {exc}".splitlines()[0])
