@@ -1,5 +1,6 @@
 """Pass 1, run by any executor: clean every item of one task and write the task's outputs
-atomically (records with their MinHash signatures, errors, and template-line counts per group)."""
+atomically (records with their MinHash signatures, errors, and template-line counts per group with
+the counts of the inputs the readers skipped as no document, by reason)."""
 from __future__ import annotations
 
 import json
@@ -119,9 +120,13 @@ def run_task(task: Task, ctx: Context) -> TaskResult:
     tmp = {k: p.with_name(p.name + f".tmp-{os.getpid()}") for k, p in paths.items()}
     lines: dict[str, Counter] = {}
     group_docs: Counter = Counter()
+    skipped: Counter = Counter()  # inputs the readers passed over as no document, by reason
     docs = errors = 0
     with open(tmp["records"], "w", encoding="utf-8") as out, open(tmp["errors"], "w", encoding="utf-8") as err:
         for item in items(task, ctx.settings.max_bytes):
+            if item.skip is not None and item.error is None:
+                skipped[item.skip] += 1
+                continue
             if item.error is None:
                 try:
                     with time_limit(ctx.doc_timeout):
@@ -146,7 +151,8 @@ def run_task(task: Task, ctx: Context) -> TaskResult:
             docs += 1
     with open(tmp["lines"], "w", encoding="utf-8") as fh:
         json.dump({"docs": dict(sorted(group_docs.items())),
-                   "lines": {g: dict(sorted(c.items())) for g, c in sorted(lines.items())}}, fh)
+                   "lines": {g: dict(sorted(c.items())) for g, c in sorted(lines.items())},
+                   "skipped": dict(sorted(skipped.items()))}, fh)
     for key, p in tmp.items():
         os.replace(p, paths[key])
     return TaskResult(task.id, docs, errors, round(time.perf_counter() - start, 3))
