@@ -13,6 +13,8 @@ from htmldate import find_date
 # which pyproject pins as the lower bound): a renamed one fails at import, not silently
 from trafilatura.metadata import (META_URL, examine_meta, extract_meta_json, extract_sitename, extract_title,
                                   extract_url)
+import trafilatura.external
+from justext.core import MAX_HEADING_DISTANCE_DEFAULT
 from trafilatura.settings import Document as TrafDocument
 from trafilatura.utils import load_html
 
@@ -74,6 +76,80 @@ def extract_html(html: str, url: str | None = None, prune_xpath: tuple[str, ...]
         sitename=meta.sitename or None,
         url=url or meta.url or None,
     )
+
+
+def revise_paragraph_classification(paragraphs, max_heading_distance: int = MAX_HEADING_DISTANCE_DEFAULT) -> None:
+    """jusText's context revision (``justext.core.revise_paragraph_classification``, which
+    trafilatura's jusText fallback calls) with the same result, in linear time: jusText looks for
+    each short paragraph's neighbours by walking the page, quadratic in a run of short paragraphs
+    (a 0.8 MB page of many tags took a minute). The steps and their order are jusText's; each walk
+    is replaced by a table of the nearest paragraph of the class it looks for."""
+    n = len(paragraphs)
+    before = [0] * (n + 1)  # characters of the paragraphs before each index
+    for i, p in enumerate(paragraphs):
+        before[i + 1] = before[i] + len(p.text)
+
+    def good_within_reach(i: int, next_good: list) -> bool:
+        # jusText walks on while the paragraphs passed hold at most max_heading_distance characters
+        j = next_good[i]
+        return j is not None and before[j] - before[i + 1] <= max_heading_distance
+
+    # good headings (as in jusText, the paragraphs after a heading still hold their previous class here)
+    next_good = _nearest_index([p.class_type for p in paragraphs], +1, ("good",))
+    for i, p in enumerate(paragraphs):
+        p.class_type = p.cf_class
+        if p.heading and p.class_type == "short" and good_within_reach(i, next_good):
+            p.class_type = "neargood"
+    # short paragraphs take their class from their neighbours
+    cls = [p.class_type for p in paragraphs]
+    prev_gb, next_gb = _neighbours(cls, -1, ("good", "bad")), _neighbours(cls, +1, ("good", "bad"))
+    prev_any = _neighbours(cls, -1, ("good", "bad", "neargood"))
+    next_any = _neighbours(cls, +1, ("good", "bad", "neargood"))
+    for i, c in enumerate(cls):
+        if c != "short":
+            continue
+        if prev_gb[i] == "good" and next_gb[i] == "good":
+            paragraphs[i].class_type = "good"
+        elif prev_gb[i] == "bad" and next_gb[i] == "bad":
+            paragraphs[i].class_type = "bad"
+        elif ((prev_gb[i] == "bad" and prev_any[i] == "neargood")
+              or (next_gb[i] == "bad" and next_any[i] == "neargood")):
+            paragraphs[i].class_type = "good"
+        else:
+            paragraphs[i].class_type = "bad"
+    # near-good paragraphs, in page order: those before are revised already, those after not yet
+    after = _neighbours([p.class_type for p in paragraphs], +1, ("good", "bad"))
+    last = "bad"
+    for i, p in enumerate(paragraphs):
+        if p.class_type == "neargood":
+            p.class_type = "bad" if last == "bad" and after[i] == "bad" else "good"
+        if p.class_type in ("good", "bad"):
+            last = p.class_type
+    # more good headings
+    next_good = _nearest_index([p.class_type for p in paragraphs], +1, ("good",))
+    for i, p in enumerate(paragraphs):
+        if p.heading and p.class_type == "bad" and p.cf_class != "bad" and good_within_reach(i, next_good):
+            p.class_type = "good"
+
+
+def _nearest_index(cls: list[str], step: int, stop: tuple[str, ...]) -> list:
+    """For each index, the nearest other index in direction ``step`` whose class is in ``stop`` (None: none)."""
+    out: list = [None] * len(cls)
+    found = None
+    for i in (range(len(cls)) if step < 0 else range(len(cls) - 1, -1, -1)):
+        out[i] = found
+        if cls[i] in stop:
+            found = i
+    return out
+
+
+def _neighbours(cls: list[str], step: int, stop: tuple[str, ...]) -> list[str]:
+    """jusText's neighbour class of each paragraph: the nearest one in ``stop``, "bad" past the page end."""
+    return [cls[j] if j is not None else "bad" for j in _nearest_index(cls, step, stop)]
+
+
+# trafilatura's jusText fallback calls the function by this name: the same result, in linear time
+trafilatura.external.revise_paragraph_classification = revise_paragraph_classification
 
 
 def page_metadata(tree, url: str | None) -> TrafDocument:

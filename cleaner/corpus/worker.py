@@ -3,6 +3,7 @@ atomically (records with their MinHash signatures, errors, and template-line cou
 the counts of the inputs the readers skipped as no document, by reason)."""
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import signal
@@ -35,31 +36,91 @@ class Context:
     doc_timeout: float | None = None  # seconds one document may take; None: no limit
 
 
-class DocumentTimeout(Exception):
-    """A document took longer than the run's per-document time limit."""
+class DocumentTimeout(BaseException):
+    """A document took longer than the run's per-document time limit. A BaseException, like
+    KeyboardInterrupt: the libraries a document passes through (trafilatura, its fallbacks) and our
+    own ``except Exception`` guards must not catch it and carry on with the document."""
+
+    def __init__(self, message: str = "took longer than the per-document time limit"):
+        super().__init__(message)
+
+
+class _Watchdog:
+    """Raises DocumentTimeout in one thread after ``seconds``, asynchronously (the exception is
+    raised at the thread's next Python instruction; a long call into C code finishes first), for
+    threads that no timer signal reaches: a Dask worker runs tasks in threads."""
+
+    def __init__(self, seconds: float):
+        self.thread_id = threading.get_ident()
+        self.lock = threading.Lock()
+        self.done = threading.Event()
+        self.fired = False
+        self.timer = threading.Thread(target=self._run, args=(seconds,), name="cleaner-doc-timeout", daemon=True)
+        self.timer.start()
+
+    def _run(self, seconds: float) -> None:
+        if self.done.wait(seconds):
+            return
+        with self.lock:
+            if not self.done.is_set():
+                self.fired = True
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.thread_id),
+                                                           ctypes.py_object(DocumentTimeout))
+
+    def stop(self) -> None:
+        with self.lock:
+            self.done.set()
+            if self.fired:  # fired as the block ended: take back the exception if it is still pending
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.thread_id), None)
+
+
+class _Alarm:
+    """The same with a timer signal, for the main thread: the signal also stops a regular expression
+    in the middle of its matching, which checks for signals."""
+
+    def __init__(self, seconds: float):
+        self.done = False
+        self.fired = False
+        self.previous = signal.signal(signal.SIGALRM, self._on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+
+    def _on_alarm(self, signum, frame) -> None:
+        if not self.done:
+            self.fired = True
+            raise DocumentTimeout
+
+    def stop(self) -> None:
+        self.done = True
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, self.previous)
 
 
 @contextmanager
 def time_limit(seconds: float | None):
     """Interrupt the block after ``seconds`` with DocumentTimeout, so one pathological document (a
     rule that backtracks without end, a parser stuck on a monster page) cannot stall a worker for
-    ever. It uses a timer signal, which only the main thread of a process receives: the serial run
-    and the worker processes of the local pool have it, tasks in a Dask worker's threads run without
-    a limit. Regular-expression matching checks for the signal, so a runaway pattern is stopped."""
-    if not seconds or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+    ever. In the main thread of a process (the serial run, the local pool's worker processes) a
+    timer signal interrupts it, elsewhere (a Dask worker's threads) a watchdog thread does. A block
+    that outlived its limit but swallowed the interruption still fails when it ends."""
+    if not seconds:
         yield
         return
-
-    def on_alarm(signum, frame):
-        raise DocumentTimeout(f"took longer than the per-document time limit ({seconds:g} s)")
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    message = f"took longer than the per-document time limit ({seconds:g} s)"
+    main = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
+    limit = _Alarm(seconds) if main else _Watchdog(seconds)
     try:
         yield
+    except DocumentTimeout:
+        raise DocumentTimeout(message) from None
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        while True:  # the interruption may arrive while the limit is being taken down: finish that
+            try:
+                limit.stop()
+                break
+            except DocumentTimeout:
+                continue
+    if limit.fired:
+        raise DocumentTimeout(message)
 
 
 @dataclass(frozen=True)

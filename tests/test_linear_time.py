@@ -1,0 +1,300 @@
+"""Issue 28: nothing hangs. Steps that were quadratic on big inputs give the same results as before
+in linear time, and the per-document time limit holds in every executor, inside trafilatura too."""
+import re
+import signal
+import threading
+import time
+from contextlib import contextmanager
+from copy import deepcopy
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from cleaner import classify
+from cleaner.corpus import worker
+from cleaner.corpus.sources import Task
+from cleaner.corpus.worker import Context, DocumentTimeout, run_task, task_paths, time_limit
+from cleaner.document import Block
+from cleaner.model import features
+from cleaner.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: a generous bound for synthetic worst cases that took 30 s to minutes before (milliseconds now)
+WATCHDOG = 10.0
+
+
+@contextmanager
+def deadline(seconds: float):
+    """Fail the test (instead of hanging it) when the block runs longer than ``seconds``."""
+    def on_alarm(signum, frame):
+        raise AssertionError(f"still running after {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    started = time.monotonic()
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    # the alarm's exception may have been raised where it is ignored (a garbage collector callback)
+    assert time.monotonic() - started < seconds, f"ran {time.monotonic() - started:.1f} s"
+
+
+def page_lines():
+    """Every line of the example pages and the annotated fixture pages."""
+    paths = sorted((ROOT / "raw").glob("*.txt")) + sorted((ROOT / "tests" / "fixtures").rglob("*.txt"))
+    return [line for p in paths for line in p.read_text(encoding="utf-8").splitlines()]
+
+
+# ------------------------------------------------------------------ the URL / e-mail pattern
+
+OLD_URL_MAIL = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.]+", re.IGNORECASE)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="ab1_.+-@ w:/hHtTpPsSäß\t", max_size=40))
+def test_url_mail_pattern_finds_what_the_old_one_found(line):
+    assert bool(features._URL_MAIL.search(line)) == bool(OLD_URL_MAIL.search(line))
+
+
+def test_url_mail_pattern_agrees_on_every_page_line():
+    lines = page_lines() + ["info@example.de", "x.y+z@mail-server.co.uk", "@home.de", "a@b", "a@b.", "-@b.c",
+                            "www.x", "HTTPS://X", "mail me: @ hans@ fritz@x.y", "ä@ö.ü", "a@-.b"]
+    assert len(lines) > 1000
+    assert [bool(features._URL_MAIL.search(x)) for x in lines] == [bool(OLD_URL_MAIL.search(x)) for x in lines]
+
+
+def test_a_megabyte_word_before_an_at_sign_is_measured_in_linear_time():
+    # the old pattern retried the word from every start position: a 40 KB line took 28 s
+    with deadline(WATCHDOG):
+        assert not features._URL_MAIL.search("a" * 1_000_000 + "@")
+        assert features._URL_MAIL.search("a" * 1_000_000 + "@example.org")
+
+
+# ------------------------------------------------------------------ jusText's context revision (ours)
+
+def _old_context_classes(blocks):
+    """classify._context_classes as it was: a walk to the neighbours from every block."""
+    cls = ["skip" if b.category in classify.TRANSPARENT else "bad" if b.category is not None else b.cf_class
+           for b in blocks]
+    if "good" not in cls:
+        cls = ["good" if c == "near-good" else c for c in cls]
+    for i, b in enumerate(blocks):
+        if cls[i] == "short" and classify._is_heading_like(b):
+            dist = 0
+            for j in range(i + 1, len(blocks)):
+                if cls[j] == "skip":
+                    continue
+                if cls[j] == "good":
+                    cls[i] = "near-good"
+                    break
+                dist += blocks[j].features["chars"]
+                if dist > classify.MAX_HEADING_DISTANCE or cls[j] == "bad":
+                    break
+
+    def neighbour(cls, i, step, ignore_neargood):
+        j = i + step
+        while 0 <= j < len(cls):
+            c = cls[j]
+            if c in ("good", "bad") or (c == "near-good" and not ignore_neargood):
+                return c
+            j += step
+        return "bad"
+
+    final = list(cls)
+    for i, c in enumerate(cls):
+        if c != "short":
+            continue
+        prev_c, next_c = neighbour(cls, i, -1, True), neighbour(cls, i, +1, True)
+        if prev_c == next_c:
+            final[i] = prev_c
+        elif "bad" in (neighbour(cls, i, -1, False), neighbour(cls, i, +1, False)):
+            final[i] = "bad"
+        else:
+            final[i] = "good"
+    for i, c in enumerate(cls):
+        if c != "near-good":
+            continue
+        final[i] = "bad" if neighbour(final, i, -1, True) == "bad" and neighbour(final, i, +1, True) == "bad" else "good"
+    return final
+
+
+def _block(i, cf_class, category, text):
+    return Block(index=i, text=text, line=i + 1, cf_class=cf_class, category=category,
+                 features={"chars": len(text), "words": len(text.split())})
+
+
+_BLOCK = st.tuples(st.sampled_from(["good", "near-good", "short", "bad"]),
+                   st.sampled_from([None, None, None, "caption", "navigation", "duplicate"]),
+                   st.sampled_from(["Kurz", "Eine Überschrift hier", "x" * 90, "Ende.", "Ein Satz, der endet.",
+                                    "Zwischenzeile " * 6, "y" * 201]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_BLOCK, max_size=40))
+def test_context_classes_are_the_old_walks_result(spec):
+    blocks = [_block(i, *s) for i, s in enumerate(spec)]
+    assert classify._context_classes(blocks) == _old_context_classes(blocks)
+
+
+def test_context_classes_of_the_example_pages_are_unchanged(cleaner):
+    for path in sorted((ROOT / "raw").glob("*.txt")):
+        blocks = classify.segment_text(path.read_text(encoding="utf-8"))
+        classify.annotate(blocks, cleaner.rules_for(path.read_text(encoding="utf-8")))
+        assert classify._context_classes(blocks) == _old_context_classes(blocks), path.name
+
+
+def test_a_run_of_twenty_thousand_short_lines_is_revised_in_linear_time():
+    # 47 s before: every short line walked the run to find its neighbours
+    blocks = [_block(i, "short", None, f"Zeile {i}.") for i in range(20_000)]
+    blocks.append(_block(20_000, "good", None, "z" * 300))
+    with deadline(WATCHDOG):
+        # between the page's start ("bad") and the good block, a short line is bad
+        assert classify._context_classes(blocks) == ["bad"] * 20_000 + ["good"]
+
+
+# ------------------------------------------------------------------ jusText's revision inside trafilatura
+
+class _Para:
+    def __init__(self, cf_class, heading, text, class_type=""):
+        self.cf_class, self.heading, self.text, self.class_type = cf_class, heading, text, class_type
+
+
+_PARA = st.tuples(st.sampled_from(["good", "neargood", "short", "bad"]), st.booleans(),
+                  st.sampled_from(["a", "Kurz", "x" * 40, "y" * 160]),
+                  st.sampled_from(["", "", "good", "bad", "short"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PARA, max_size=40), st.sampled_from([0, 150, 200]))
+def test_the_fallbacks_justext_revision_is_justexts(spec, distance):
+    from justext.core import revise_paragraph_classification as justexts
+
+    from cleaner.extract import revise_paragraph_classification as ours
+
+    theirs = [_Para(*s) for s in spec]
+    mine = deepcopy(theirs)
+    justexts(theirs, distance)
+    ours(mine, distance)
+    assert [p.class_type for p in mine] == [p.class_type for p in theirs]
+
+
+def test_trafilatura_calls_the_linear_revision_which_is_fast_on_many_short_paragraphs():
+    import trafilatura.external
+
+    from cleaner.extract import revise_paragraph_classification
+
+    assert trafilatura.external.revise_paragraph_classification is revise_paragraph_classification
+    # a page of 50,000 short boxes: jusText's walks took a minute on 20,000
+    n = 50_000
+    paragraphs = [_Para("short", i % 7 == 0, "Menü") for i in range(n)] + [_Para("good", False, "z" * 300)]
+    with deadline(WATCHDOG):
+        revise_paragraph_classification(paragraphs, 150)
+    # short paragraphs between the page's start ("bad") and the good one are bad; headings among
+    # them that stand at most 150 characters above the good one are good again
+    expected = ["good" if i % 7 == 0 and 4 * (n - 1 - i) <= 150 else "bad" for i in range(n)] + ["good"]
+    assert [p.class_type for p in paragraphs] == expected
+
+
+# ------------------------------------------------------------------ the per-document time limit
+
+LIMIT = 1.0
+#: a slow document sleeps this long in Python, swallowing what `except Exception` catches (as
+#: trafilatura does): without a working limit it would finish, late, as if nothing happened
+SLOW = 8.0
+MARKER = "LANGSAMESDOKUMENT"
+
+
+def _pages(folder: Path) -> list[Path]:
+    folder.mkdir()
+    paths = []
+    for i, name in enumerate(["a.txt", "b.txt", "c.txt"]):
+        p = folder / name
+        marker = MARKER if name == "b.txt" else ""
+        p.write_text(f"Überschrift {i} {marker}\n\nDie Stadt hat am Montag beschlossen, dass die neue Schule "
+                     f"im Herbst gebaut wird, und der Rat stimmte am Abend dafür mit großer Mehrheit.\n",
+                     encoding="utf-8")
+        paths.append(p)
+    return paths
+
+
+@pytest.fixture
+def slow_stage(monkeypatch):
+    """The segment stage sleep-loops on the page holding MARKER."""
+    import cleaner.pipeline
+
+    real = cleaner.pipeline.segment_text
+    calls = []  # when each page reached the stage
+
+    def segment_text(text):
+        calls.append(time.monotonic())
+        if MARKER in text:
+            end = time.monotonic() + SLOW
+            while time.monotonic() < end:
+                try:
+                    time.sleep(0.01)
+                except Exception:  # noqa: BLE001 - a library's guard
+                    pass
+        return real(text)
+
+    monkeypatch.setattr(cleaner.pipeline, "segment_text", segment_text)
+    return calls
+
+
+def _run(tmp_path, in_thread: bool, calls: list):
+    paths = _pages(tmp_path / "in")
+    ctx = Context(settings=Settings(), work_dir=str(tmp_path / "work"), near_dedup=False, templates=False,
+                  doc_timeout=LIMIT)
+    worker.cleaner_for(ctx.settings).clean_file(str(paths[0]))  # loads rules, model, language profiles
+    calls.clear()
+    task = Task(0, "files", tuple(map(str, paths)))
+    if in_thread:  # as a Dask worker runs tasks
+        result = []
+        t = threading.Thread(target=lambda: result.append(run_task(task, ctx)))
+        t.start()
+        t.join(60)
+        assert not t.is_alive() and result
+    else:
+        run_task(task, ctx)
+    out = task_paths(ctx.work_dir, 0)
+    return paths, out["records"].read_text(encoding="utf-8"), out["errors"].read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("in_thread", [False, True], ids=["serial", "worker-thread"])
+def test_a_slow_document_times_out_within_the_limit_and_the_batch_goes_on(tmp_path, slow_stage, in_thread):
+    paths, records, errors = _run(tmp_path, in_thread, slow_stage)
+    assert len(slow_stage) == 3  # the slow page reached the stage second, the next page came after it ...
+    assert slow_stage[2] - slow_stage[1] < LIMIT + 1.0  # ... within the limit and a second
+    assert f"took longer than the per-document time limit ({LIMIT:g} s)" in errors
+    assert str(paths[1]) in errors and errors.count("\n") == 1
+    assert str(paths[0]) in records and str(paths[2]) in records and str(paths[1]) not in records
+
+
+def test_document_timeout_is_not_an_exception_that_guards_catch():
+    assert not issubclass(DocumentTimeout, Exception)
+
+
+@pytest.mark.parametrize("in_thread", [False, True], ids=["main", "thread"])
+def test_a_limit_that_was_not_reached_leaves_nothing_behind(in_thread):
+    failures = []
+
+    def body():
+        try:
+            for _ in range(20):
+                with time_limit(0.05):
+                    pass
+            time.sleep(0.3)  # a stray interruption would arrive here
+            sum(range(100_000))
+        except BaseException as exc:  # noqa: BLE001
+            failures.append(exc)
+
+    if in_thread:
+        t = threading.Thread(target=body)
+        t.start()
+        t.join(10)
+    else:
+        body()
+    assert not failures
