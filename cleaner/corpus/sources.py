@@ -16,6 +16,7 @@ import json
 import math
 import os
 import re
+import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,26 +65,205 @@ def kind_of(path: str) -> str | None:
     return None
 
 
-def expand(paths: list[str]) -> list[tuple[str, str]]:
+FileId = tuple  # (st_dev, st_ino): a file or folder, whatever path leads to it
+
+
+def file_id(st: os.stat_result) -> FileId:
+    return (st.st_dev, st.st_ino)
+
+
+@dataclass(frozen=True)
+class OwnFiles:
+    """The run's own files, never read as its inputs: a corpus written into the folder it reads
+    would come back as input on the next run (sorting first and winning the dedup), and a crashed
+    run's work files would change the inputs its ``--resume`` finds. Folders are excluded whole
+    (the work folder, ``--txt-dir``); in a folder, names matching a pattern are (the corpus, its
+    shards, stats, errors and their temporary files); and so are the files those names hold now,
+    by identity, whatever link leads to them. Identities (device, inode), not path strings, so any
+    spelling of a path or a symbolic link to it is recognised."""
+
+    folders: frozenset = frozenset()  # FileIds of folders excluded with everything below
+    names: tuple = ()  # (FileId of a folder, compiled pattern for names in it)
+    files: frozenset = frozenset()  # FileIds of the own files that exist now
+
+    @classmethod
+    def of(cls, folders: list[str], names: list[tuple[str, re.Pattern]]) -> "OwnFiles":
+        """From folder paths and (folder path, name pattern) pairs; paths that do not exist yet
+        hold nothing to exclude."""
+        folder_ids, name_ids, file_ids = set(), [], set()
+        for folder in folders:
+            try:
+                folder_ids.add(file_id(os.stat(folder)))
+            except OSError:
+                pass
+        for folder, pattern in names:
+            try:
+                name_ids.append((file_id(os.stat(folder or ".")), pattern))
+                with os.scandir(folder or ".") as it:
+                    file_ids.update(file_id(e.stat()) for e in it if pattern.match(e.name) and e.is_file())
+            except OSError:
+                pass
+        return cls(frozenset(folder_ids), tuple(name_ids), frozenset(file_ids))
+
+    def has_folder(self, st: os.stat_result) -> bool:
+        return file_id(st) in self.folders
+
+    def has_file(self, folder_st: os.stat_result | None, name: str, st: os.stat_result) -> bool:
+        if file_id(st) in self.files:
+            return True
+        if folder_st is None:
+            return False
+        folder = file_id(folder_st)
+        return any(f == folder and pattern.match(name) for f, pattern in self.names)
+
+
+_FILE_TYPES = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+               (stat.S_ISBLK, "a block device"))
+
+
+def _not_regular(st: os.stat_result) -> str:
+    """Why a file that is not a regular file is not read (opening a named pipe blocks for ever)."""
+    what = next((name for test, name in _FILE_TYPES if test(st.st_mode)), "a special file")
+    return f"not a regular file ({what})"
+
+
+def _utf8(path: str) -> bool:
+    """False for a name with bytes that are not UTF-8 (os gives them as surrogate escapes): such a
+    name cannot go into a UTF-8 record, so the file is reported instead of cleaned."""
+    try:
+        path.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+def failure(source: str, reason: str) -> dict:
+    """An errors.jsonl entry for an input found unreadable while planning; a name that is not
+    UTF-8 is given with its bytes escaped (``\\xff``), as the entry must be UTF-8 JSON."""
+    from ..writers import shown
+
+    return {"source": source if _utf8(source) else shown(source), "reason": reason}
+
+
+def _walk(given: str, top_st: os.stat_result, own: OwnFiles | None, errors: list[dict]) -> list[tuple[str, str]]:
+    """(kind, path) of every file with a known ending below the folder ``given``, sorted by path
+    as ``Path.rglob`` sorts. Symbolic links to folders are followed (as ``find -L`` does); a
+    link back to a folder above it is a loop, reported once and not followed. Unreadable folders,
+    broken links, special files (pipes, devices, sockets) and names that are not UTF-8 are
+    reported in ``errors`` (in path order) and skipped; the run's own files are skipped."""
+    base = Path(given)
+    found: list[tuple[tuple[str, ...], str]] = []
+    failed: list[tuple[tuple[str, ...], dict]] = []
+    # depth first, with an explicit stack (no recursion limit); the order comes from sorting
+    stack = [(given, (), top_st, frozenset({file_id(top_st)}))]
+    while stack:
+        folder, rel, folder_st, ancestors = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            failed.append((rel, failure(base.joinpath(*rel).as_posix(), f"cannot read folder: {exc.strerror or exc}")))
+            continue
+        for entry in entries:
+            sub = rel + (entry.name,)
+            kind = kind_of(entry.name)
+            try:
+                st = entry.stat()
+            except OSError as exc:
+                if isinstance(exc, FileNotFoundError) and not kind:
+                    continue  # a broken link without a document's ending: nothing is missing
+                reason = ("broken symbolic link" if isinstance(exc, FileNotFoundError)
+                          else f"cannot read: {exc.strerror or exc}")
+                failed.append((sub, failure(base.joinpath(*sub).as_posix(), reason)))
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                if file_id(st) in ancestors:
+                    failed.append((sub, failure(base.joinpath(*sub).as_posix(),
+                                                "symbolic link loop: leads back to a folder above it")))
+                elif own is None or not own.has_folder(st):
+                    stack.append((entry.path, sub, st, ancestors | {file_id(st)}))
+                continue
+            if not kind or (own is not None and own.has_file(folder_st, entry.name, st)):
+                continue
+            path = base.joinpath(*sub).as_posix()
+            if not _utf8(path):
+                failed.append((sub, failure(path, "file name is not valid UTF-8")))
+            elif not stat.S_ISREG(st.st_mode):
+                failed.append((sub, failure(path, _not_regular(st))))
+            else:
+                found.append((sub, kind))
+    errors += [e for _, e in sorted(failed, key=lambda x: x[0])]
+    return [(kind, base.joinpath(*sub).as_posix()) for sub, kind in sorted(found)]
+
+
+def _glob(given: str, own: OwnFiles | None, errors: list[dict]) -> list[tuple[str, str]]:
+    """The files a glob matches (folders it matches are not searched), sorted; special files and
+    names that are not UTF-8 reported, the run's own files skipped."""
+    out = []
+    folder_stats: dict[str, os.stat_result | None] = {}
+    for q in sorted(glob.glob(given, recursive=True)):
+        try:
+            st = os.stat(q)
+        except OSError:
+            continue  # gone since the listing, or a broken link: as before, not a match
+        if stat.S_ISDIR(st.st_mode):
+            continue
+        if own is not None:
+            folder = os.path.dirname(q) or "."
+            if folder not in folder_stats:
+                try:
+                    folder_stats[folder] = os.stat(folder)
+                except OSError:
+                    folder_stats[folder] = None
+            if own.has_file(folder_stats[folder], os.path.basename(q), st):
+                continue
+        if not _utf8(q):
+            errors.append(failure(q, "file name is not valid UTF-8"))
+        elif not stat.S_ISREG(st.st_mode):
+            errors.append(failure(q, _not_regular(st)))
+        else:
+            out.append((kind_of(q) or "files", q))
+    return out
+
+
+def expand(paths: list[str], own: OwnFiles | None = None, errors: list[dict] | None = None) -> list[tuple[str, str]]:
     """(kind, path) for every input, in a deterministic order: folders are searched recursively,
-    globs expanded, explicit files kept even with an unknown ending (read as single documents)."""
+    globs expanded, explicit files kept even with an unknown ending (read as single documents).
+    What cannot be read as an input (an unreadable folder or path, a named pipe or device, a link
+    loop, a name that is not UTF-8) is not listed but appended to ``errors`` as an errors.jsonl
+    entry, in input order; the files of ``own`` (the run's outputs) are skipped in folders and globs."""
+    errors = [] if errors is None else errors
     out: list[tuple[str, str]] = []
     for given in paths:
-        p = Path(given)
-        if p.is_dir():
-            found = sorted(q for q in p.rglob("*") if q.is_file() and kind_of(q.name))
-            out += [(kind_of(q.name), (p / q.relative_to(p)).as_posix()) for q in found]
-        elif any(ch in given for ch in "*?[") and not p.exists():
-            out += [(kind_of(q) or "files", q) for q in sorted(glob.glob(given, recursive=True)) if os.path.isfile(q)]
+        if not _utf8(given):
+            errors.append(failure(given, "file name is not valid UTF-8"))
+            continue
+        try:
+            st = os.stat(given)
+        except FileNotFoundError:
+            if any(ch in given for ch in "*?["):
+                out += _glob(given, own, errors)
+            else:
+                out.append((kind_of(given) or "files", given))  # the reader reports it: no such file
+            continue
+        except OSError as exc:  # no permission on a folder above it, a link loop, ...
+            errors.append(failure(given, f"cannot read: {exc.strerror or exc}"))
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            out += _walk(given, st, own, errors)
+        elif not stat.S_ISREG(st.st_mode):
+            errors.append(failure(given, _not_regular(st)))
         else:
             out.append((kind_of(given) or "files", given))
     return out
 
 
-def plan(paths: list[str], task_size: int) -> list[Task]:
+def plan(paths: list[str], task_size: int, own: OwnFiles | None = None,
+         errors: list[dict] | None = None) -> list[Task]:
+    """The run's tasks, in input order; inputs that cannot be read go to ``errors`` (see expand)."""
     tasks: list[Task] = []
     batch: list[str] = []
-    for kind, path in expand(paths):
+    for kind, path in expand(paths, own, errors):
         if kind == "files":
             batch.append(path)
             if len(batch) >= task_size:
@@ -158,10 +338,9 @@ def _lines(fh, limit: int) -> Iterator[tuple[int, bytes | None, str | None]]:
     buf = bytearray()
     lineno = 0
     skipping = False  # inside a line already reported as oversized
-    chunk_size = max(JSONL_CHUNK, min(limit, 16 * JSONL_CHUNK))
     while True:
         try:
-            chunk = fh.read(chunk_size)
+            chunk = fh.read(JSONL_CHUNK)
         except BadInput as exc:
             yield lineno + 1, None, str(exc)
             return
