@@ -5,7 +5,7 @@ The bad set: a truncated .html.gz and a truncated .jsonl.gz, broken WARCs (zeroe
 record's gzip member, garbage before the first record, a file that is not a WARC at all, a WARC
 cut inside a record), a file name that is not UTF-8, a path that cannot be read even by root (a
 link to /proc/self/mem: reading it fails with EIO; permission bits do not stop root), a JSONL line
-over --max-bytes, a JSONL record nested 100 000 deep, a FIFO, and the output inside an input folder
+over --max-bytes, a JSONL record nested 50 000 deep, a FIFO, and the output inside an input folder
 with a stale corpus from an earlier run there. The good set, mixed in: text and HTML files, a
 multi-member .txt.gz (a single document split over two members) and .jsonl.gz (records in both
 members), the good records of the JSONL and WARC files that also hold bad ones.
@@ -37,8 +37,9 @@ CLEANER = str(Path(sys.executable).with_name("cleaner"))
 BATCH_TIMEOUT = 300
 #: --max-bytes of the run: every good document is far below it, the huge JSONL line above
 MAX_BYTES = 200_000
-#: depth of the deeply nested JSONL record (far beyond Python's recursion limit)
-DEEP = 100_000
+#: depth of the deeply nested JSONL record: far beyond Python's recursion limit, its line (2 bytes a
+#: level) still under MAX_BYTES, so that it is the nesting that fails
+DEEP = 50_000
 
 
 def marker(n: int) -> str:
@@ -109,6 +110,7 @@ def build(base: Path):
     # a JSONL file: good, huge (over --max-bytes), nested 100 000 deep, good
     huge = json.dumps({"text": page(121) + "\n\n" + "Sehr lange Zeile " * (MAX_BYTES // 10)})
     deep = '{"text": "Tief", "extra": ' + "[" * DEEP + "]" * DEEP + "}"
+    assert len(huge) > MAX_BYTES > len(deep)
     (good_dir / "feed.jsonl").write_bytes(jsonl(rec(120), huge, deep, rec(122)))
     good["good/feed.jsonl:1"] = [marker(120)]
     good["good/feed.jsonl:4"] = [marker(122)]
