@@ -19,12 +19,14 @@ one line; the slowest 10 cases. Exit status 1 when any of these lists is not emp
 exceptions, 0 over the slow limit, 0 garbled, 0 control characters, deterministic, one-line errors).
 
 The benchmark pages (``../shared/benchmarks``) join raw/ and tests/fixtures/ when they are there
-(``--no-benchmarks``: never); the case names carry the page they came from.
+(``--no-benchmarks``: never; ``CLEANER_SHARED`` points bench/data.py elsewhere); the case names
+carry the page they came from.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 import time
 import traceback
@@ -119,6 +121,8 @@ def main(argv=None) -> int:
     if args.only is not None:
         return run_one(args.seed, args.only, args.benchmarks, args.max_size, args.dump)
 
+    # a plain `kill` ends the run like Ctrl-C: the pool's clean-up stops the workers
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     pool = fuzzlib.page_pool(args.benchmarks)
     names = lambda i: fuzzlib.generate(args.seed, i, pool=pool, max_size=args.max_size).name  # noqa: E731
     start = time.monotonic()
