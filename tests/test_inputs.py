@@ -316,3 +316,27 @@ def test_non_2xx_and_non_html_warc_responses_are_skipped_and_counted(tmp_path):
     assert stats["skipped"] == {"warc:http-404": 1, "warc:http-500": 1, "warc:not-html": 1}
     assert stats["failures"] == 0 and stats["documents_in"] == 2
     assert "skipped: warc:http-404 1, warc:http-500 1, warc:not-html 1" in result.stderr
+
+
+def test_a_warc_gz_record_is_used_only_after_its_checksum_passed(tmp_path):
+    path = tmp_path / "a.warc.gz"
+    offs = build_warc(path)
+    data = bytearray(path.read_bytes())
+    data[offs[4] - 8] ^= 0x01  # the CRC-32 of record 4's member: its data decompresses, but is not what was written
+    path.write_bytes(bytes(data))
+    docs, errors = summary(read_items(path, "warc"))
+    assert docs == [url(i) for i in range(1, 11) if i != 4]
+    assert len(errors) == 1 and errors[0][0] in (f"{path}@{url(4)}", f"{path}@{offs[3]}"), errors
+    assert errors[0][1] == ("unreadable WARC record: broken gzip data: Error -3 while decompressing data: incorrect "
+                            "data check; skipped %d bytes to the next record" % (offs[4] - offs[3]))
+
+
+def test_a_damaged_warc_header_does_not_pass_a_page_over_in_silence(tmp_path):
+    path = tmp_path / "a.warc"
+    offs = build_warc(path, gz=False)
+    data = path.read_bytes()
+    i = data.index(b"WARC-Type: response", offs[3])
+    path.write_bytes(data[:i] + b"WARC-Type: respXnse" + data[i + 19:])
+    docs, errors = summary(read_items(path, "warc"))
+    assert docs == [url(i) for i in range(1, 11) if i != 4]
+    assert errors == [(f"{path}@{url(4)}", "unreadable WARC record: unknown WARC-Type 'respXnse'")]

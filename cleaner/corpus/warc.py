@@ -39,6 +39,8 @@ PROBE_BYTES = 1 << 17
 VERSION_LINE = re.compile(rb"WARC/1\.[01]\r?\n")
 WARC_VERSIONS = (b"WARC/1.1", b"WARC/1.0", b"WARC/0.17", b"WARC/0.18")  # what warcio parses
 BLANK = b" \t\r\n"
+#: the record types of WARC 1.0 and 1.1 (``continuation`` segments are not joined: skipped like the rest)
+RECORD_TYPES = ("warcinfo", "response", "resource", "request", "metadata", "revisit", "conversion", "continuation")
 
 
 class _Malformed(Exception):
@@ -158,20 +160,27 @@ class _Input:
         offset in a compressed one."""
         return self.origin if self.kind else self.consumed
 
-    def end_record(self) -> None:
-        """After a record's content: drop its closing blank lines and, in a compressed file, read to
-        the end of its member when nothing but blank bytes remain there, so that the member's
-        checksum is verified before the record is used."""
+    def end_record(self, member: int | None = None) -> None:
+        """After a record's content: drop its closing blank lines. In a compressed file, while the
+        member (frame) the record was in has not ended, read on to its end, so that its checksum is
+        verified before the record is used; unless the next record follows in the same member (a
+        file compressed as one stream), whose start is checked instead. Bytes after the record
+        that are no record stay in the buffer (at most MAX_HEADER_BYTES of them), to be reported."""
         kept = self.buf.lstrip(BLANK)
         self._take(len(self.buf) - len(kept))
-        if self.buf or not self.kind:
+        if not self.kind or self.stream.at_member_boundary() or (member is not None and self.stream.members != member):
+            return
+        while len(self.buf) < 5 and not self.stream.at_member_boundary():
+            data = self.stream.member_read(READ_CHUNK)
+            if not self.buf:
+                data = data.lstrip(BLANK)
+                self.origin = self.stream.member_start
+            self.buf += data
+        if self.buf.startswith(b"WARC/"):  # the next record, in the same member
             return
         while not self.stream.at_member_boundary():
-            data = self.stream.member_read(READ_CHUNK).lstrip(BLANK)
-            if data:  # the next record, in the same member
-                self.origin = self.stream.member_start
-                self.buf += data
-                return
+            data = self.stream.member_read(READ_CHUNK)
+            self.buf += data[: max(0, MAX_HEADER_BYTES - len(self.buf))]
 
     # -------------------------------------------------------------- after damage
     def find_version_line(self) -> int | None:
@@ -233,8 +242,10 @@ def warc_items(path: str, max_bytes: int) -> Iterator[Item]:
         return
     with fh:
         try:
-            kind = compression_of(path, fh.read(4))
+            head = fh.read(8)
             fh.seek(0)
+            # what the bytes are decides, as in warcio: a plain WARC named .warc.gz is read as one
+            kind = None if head.startswith(b"WARC/") else compression_of(path, head)
         except OSError as exc:
             yield Item(path, None, error=f"cannot read: {exc.strerror or exc}")
             return
@@ -255,7 +266,6 @@ def _read(inp: _Input, path: str, max_bytes: int) -> Iterator[Item]:
                 yield from _arc_items(path, max_bytes)
                 return
             item = _record(inp, path, max_bytes)
-            inp.end_record()
         except TruncatedData as exc:
             problem = _Truncated(str(exc), None)
         except BadInput as exc:  # damaged compressed data between records
@@ -271,7 +281,7 @@ def _read(inp: _Input, path: str, max_bytes: int) -> Iterator[Item]:
                 yield item
             continue
         if start is None or (isinstance(problem, _Damaged) and problem.name is None):
-            start = getattr(inp.stream, "failed_at", None) if isinstance(problem, _Damaged) else None
+            start = getattr(inp.stream, "failed_at", None)  # damage between records: where it is
             start = inp.record_offset() if start is None else start
         source = f"{path}@{problem.name}" if problem.name else f"{path}@{start}"
         if isinstance(problem, _Truncated):
@@ -315,6 +325,7 @@ def _record(inp: _Input, path: str, max_bytes: int) -> Item | None:
     from warcio.statusandheaders import StatusAndHeadersParser
 
     first = inp.readline(MAX_HEADER_BYTES)
+    member = inp.stream.members if inp.kind else None  # the member (frame) the record is in
     if not first.strip().startswith(WARC_VERSIONS):
         raise _Malformed(f"no WARC header line (it starts {first[:24]!r})", None, first)
     header = bytearray(first)
@@ -343,7 +354,8 @@ def _record(inp: _Input, path: str, max_bytes: int) -> Item | None:
     except ValueError:
         raise _Malformed("no valid Content-Length", name, header) from None
     try:
-        return _content(inp, header, fields.get_header("WARC-Type"), length, f"{path}@{uri}", name, max_bytes)
+        return _content(inp, header, fields.get_header("WARC-Type"), length, f"{path}@{uri}", name, max_bytes,
+                        member)
     except TruncatedData as exc:
         raise _Truncated(str(exc), name) from None
     except BadInput as exc:
@@ -351,20 +363,23 @@ def _record(inp: _Input, path: str, max_bytes: int) -> Item | None:
 
 
 def _content(inp: _Input, header: bytes, rec_type: str | None, length: int, source: str, name: str | None,
-             max_bytes: int) -> Item | None:
+             max_bytes: int, member: int | None) -> Item | None:
     from warcio.recordloader import ArcWarcRecordLoader
 
     if rec_type != "response":
         got = inp.skip(length)
         if got < length:
             raise _Truncated(f"{got} of {length} content bytes", name)
+        inp.end_record(member)
+        if rec_type not in RECORD_TYPES:  # a damaged header must not pass a response over in silence
+            return Item(source, None, error=f"unreadable WARC record: unknown WARC-Type {rec_type!r}")
         return None
     if length > max_bytes + CONTENT_SLACK:  # too large to hold: its HTTP headers say what it is
         head = inp.read(min(length, MAX_HTTP_HEAD_BYTES))
         got = len(head) + inp.skip(length - len(head))
         if got < length:
             raise _Truncated(f"{got} of {length} content bytes", name)
-        inp.end_record()
+        inp.end_record(member)
         rec = _parse(ArcWarcRecordLoader(), header + head, source)
         if isinstance(rec, Item) or rec.http_headers is None:
             return rec if isinstance(rec, Item) else None
@@ -373,7 +388,7 @@ def _content(inp: _Input, header: bytes, rec_type: str | None, length: int, sour
     content = inp.read(length)
     if len(content) < length:
         raise _Truncated(f"{len(content)} of {length} content bytes", name)
-    inp.end_record()  # the member's checksum is verified before the record is used
+    inp.end_record(member)  # the member's checksum is verified before the record is used
     rec = _parse(ArcWarcRecordLoader(), header + content, source)
     return rec if isinstance(rec, Item) else _response_item(rec, source, max_bytes)
 
@@ -401,7 +416,10 @@ def _not_a_page(rec) -> str | None:
 def _response_item(rec, source: str, max_bytes: int) -> Item | None:
     """The document of a warcio response record, or its skip or error item."""
     if rec.http_headers is None:
-        return None
+        if "application/http" in (rec.rec_headers.get_header("Content-Type") or ""):
+            return Item(source, None, error="unreadable WARC record: an HTTP response whose target URI is not "
+                                            "http(s), so its HTTP headers cannot be read")
+        return None  # a dns: or other non-HTTP response
     skip = _not_a_page(rec)
     if skip:
         return Item(source, None, skip=skip)
