@@ -522,8 +522,9 @@ def _duplicates(blocks: list[Block], mode: str) -> None:
     min_run = max(2, COPIED_MIN_SHARE * len(seq))
     for j, (b, key) in enumerate(zip(seq, seq_keys)):
         earlier = seen.setdefault(key, [])
-        if earlier and (mode in DROP_REPEATS or any(j == f + 1 or _copied_run(seq_keys, f, j) >= min_run
-                                                    for f in earlier)):
+        # a line repeated right after itself first: walking every earlier copy's run is quadratic in a flood of one line
+        if earlier and (mode in DROP_REPEATS or j == earlier[-1] + 1
+                        or any(_copied_run(seq_keys, f, j) >= min_run for f in earlier)):
             b.drop("duplicate", f"repeats line {seq[earlier[0]].line}")
         earlier.append(j)
 
@@ -542,14 +543,57 @@ def _copied_run(keys: list[str], f: int, j: int) -> int:
 def _merged_copies(blocks: list[Block], keys: list[str]) -> None:
     """Drop a block that is other blocks of the page glued together (a summary or teaser copy)."""
     parts = [(i, k) for i, k in enumerate(keys) if len(k) >= MERGED_MIN_PART_CHARS]
+    found_in = _parts_inside(keys, parts)
     for i, key in enumerate(keys):
         if len(key) < 2 * MERGED_MIN_PART_CHARS or blocks[i].category is not None:
             continue
-        inside = [j for j, k in parts if j != i and len(k) < len(key) and k in key]
+        inside = [parts[o][0] for o in found_in(i)]
         covered = sum(len(keys[j]) for j in inside)
         if len(inside) >= 2 and covered >= MERGED_MIN_COVERAGE * len(key):
             lines = ", ".join(str(blocks[j].line) for j in inside)
             blocks[i].drop("duplicate", f"merged copy of lines {lines}")
+
+
+def _parts_inside(keys: list[str], parts: list[tuple[int, str]]) -> Callable[[int], list[int]]:
+    """``found_in(i)``: the positions in ``parts`` of the parts (other than block i, shorter than its
+    key) that occur in block i's key, in order - what testing every part against every key gives,
+    without doing that (quadratic: 5,000 lines of prose took a minute). A part of three or more
+    words is looked up by its rarest inner word, which stands in a key that holds the part as a
+    whole word (keys are words between single spaces): only parts whose word the key has are
+    compared. Parts of one or two words are compared with every key."""
+    freq: dict[str, int] = {}
+    for key in keys:
+        for w in key.split(" "):
+            freq[w] = freq.get(w, 0) + 1
+    by_word: dict[str, list[tuple[int, int]]] = {}  # inner word -> (part position, its offset in the part)
+    loose: list[int] = []
+    for o, (_, k) in enumerate(parts):
+        words, offset, inner = k.split(" "), 0, []
+        for t, w in enumerate(words):
+            if 0 < t < len(words) - 1 and w:
+                inner.append((freq.get(w, 0), offset, w))
+            offset += len(w) + 1
+        if inner:
+            _, offset, w = min(inner, key=lambda x: x[0])  # the first of the rarest
+            by_word.setdefault(w, []).append((o, offset))
+        else:
+            loose.append(o)
+
+    def found_in(i: int) -> list[int]:
+        key = keys[i]
+        found = set()
+        pos = 0
+        for w in key.split(" "):
+            for o, offset in by_word.get(w, ()):
+                j, k = parts[o]
+                start = pos - offset
+                if start >= 0 and j != i and len(k) < len(key) and key.startswith(k, start):
+                    found.add(o)
+            pos += len(w) + 1
+        found.update(o for o in loose if parts[o][0] != i and len(parts[o][1]) < len(key) and parts[o][1] in key)
+        return sorted(found)
+
+    return found_in
 
 
 # ================================================================================ 5. context

@@ -156,6 +156,91 @@ def test_a_run_of_twenty_thousand_short_lines_is_revised_in_linear_time():
         assert classify._context_classes(blocks) == ["bad"] * 20_000 + ["good"]
 
 
+# ------------------------------------------------------------------ blocks glued together from others
+
+def _old_merged_copies(blocks, keys):
+    """classify._merged_copies as it was: every part tested against every key."""
+    parts = [(i, k) for i, k in enumerate(keys) if len(k) >= classify.MERGED_MIN_PART_CHARS]
+    for i, key in enumerate(keys):
+        if len(key) < 2 * classify.MERGED_MIN_PART_CHARS or blocks[i].category is not None:
+            continue
+        inside = [j for j, k in parts if j != i and len(k) < len(key) and k in key]
+        covered = sum(len(keys[j]) for j in inside)
+        if len(inside) >= 2 and covered >= classify.MERGED_MIN_COVERAGE * len(key):
+            blocks[i].drop("duplicate", "merged copy of lines " + ", ".join(str(blocks[j].line) for j in inside))
+
+
+def _decisions(texts, merged):
+    blocks = [_block(i, "good", None, t) for i, t in enumerate(texts)]
+    keys = [classify.norm_key(b.text) for b in blocks]
+    merged(blocks, keys)
+    return [(b.category, b.reason) for b in blocks]
+
+
+_WORDS = st.sampled_from(["ab", "b", "abab", "x" * 30, "y" * 61, "ba", "c"])
+_LINE = st.lists(_WORDS, min_size=1, max_size=12).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_LINE, min_size=2, max_size=12), st.randoms(use_true_random=False))
+def test_merged_copies_are_found_as_before(lines, rnd):
+    # glued lines: two or three of the others joined, at times cut mid-word
+    glued = [" ".join(rnd.sample(lines, min(len(lines), rnd.randint(2, 3))))[rnd.randint(0, 3):] for _ in range(3)]
+    texts = lines + glued + ["  " + g.upper() + "!" for g in glued[:1]]
+    assert _decisions(texts, classify._merged_copies) == _decisions(texts, _old_merged_copies)
+
+
+def test_merged_copies_of_the_example_pages_are_unchanged():
+    for path in sorted((ROOT / "raw").glob("*.txt")) + sorted((ROOT / "tests" / "fixtures" / "pages").glob("*.txt")):
+        texts = [b.text for b in classify.segment_text(path.read_text(encoding="utf-8"))]
+        assert _decisions(texts, classify._merged_copies) == _decisions(texts, _old_merged_copies), path.name
+
+
+def test_twenty_thousand_prose_lines_are_searched_for_glued_copies_in_linear_time():
+    # every part against every key: 4e8 substring tests here (5,000 lines of prose took a minute)
+    texts = [f"Absatz {i}: die Stadt hat am Montag beschlossen, dass die Schule {i * 7} im Herbst gebaut "
+             f"wird, und der Rat {i % 13} stimmte dafür." for i in range(20_000)]
+    texts.append(texts[5] + " " + texts[9])
+    with deadline(WATCHDOG):
+        decisions = _decisions(texts, classify._merged_copies)
+    assert decisions[-1] == ("duplicate", "merged copy of lines 6, 10")
+    assert all(c is None for c, _ in decisions[:-1])
+
+
+def _old_duplicates(blocks, keys, mode):
+    """The comparison loop of classify._duplicates as it was (after _merged_copies)."""
+    seq = [b for b, key in zip(blocks, keys) if len(key) >= classify.DUP_MIN_CHARS and b.category is None]
+    seq_keys = [keys[b.index] for b in seq]
+    seen, min_run = {}, max(2, classify.COPIED_MIN_SHARE * len(seq))
+    for j, (b, key) in enumerate(zip(seq, seq_keys)):
+        earlier = seen.setdefault(key, [])
+        if earlier and (mode in classify.DROP_REPEATS or any(j == f + 1 or classify._copied_run(seq_keys, f, j) >= min_run
+                                                            for f in earlier)):
+            b.drop("duplicate", f"repeats line {seq[earlier[0]].line}")
+        earlier.append(j)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a" * 40, "b" * 40, "c" * 40, "d" * 45, "kurz"]), max_size=30),
+       st.sampled_from(["text", "html"]))
+def test_repeats_are_dropped_as_before(texts, mode):
+    mine = [_block(i, "good", None, t) for i, t in enumerate(texts)]
+    theirs = deepcopy(mine)
+    classify._duplicates(mine, mode)
+    keys = [classify.norm_key(b.text) for b in theirs]
+    _old_merged_copies(theirs, keys)
+    _old_duplicates(theirs, keys, mode)
+    assert [(b.category, b.reason) for b in mine] == [(b.category, b.reason) for b in theirs]
+
+
+def test_a_flood_of_one_line_in_an_extractors_output_is_deduplicated_in_linear_time():
+    # each copy walked the run from the first copy to the page end: quadratic (1 MB: 40 s)
+    blocks = [_block(i, "good", None, "Ein Absatz, der sich immer wiederholt, Zeile um Zeile.") for i in range(20_000)]
+    with deadline(WATCHDOG):
+        classify._duplicates(blocks, "html")
+    assert blocks[0].category is None and all(b.reason == "repeats line 1" for b in blocks[1:])
+
+
 # ------------------------------------------------------------------ jusText's revision inside trafilatura
 
 class _Para:
