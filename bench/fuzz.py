@@ -127,15 +127,23 @@ def main(argv=None) -> int:
     names = lambda i: fuzzlib.generate(args.seed, i, pool=pool, max_size=args.max_size).name  # noqa: E731
     start = time.monotonic()
     results = []
-    for k, res in enumerate(fuzzlib.run_pool(range(args.start, args.start + args.n), args.seed, workers=args.workers,
-                                             timeout=args.timeout, max_size=args.max_size, benchmarks=args.benchmarks,
-                                             determinism_every=args.determinism_every, names=names), 1):
-        results.append(res)
-        if res["status"] in ("exception", "timeout", "crashed"):
-            print(f"  {res['status']}: {res['name']} {res.get('error', '')} {res.get('frame', '')}"
-                  f" {res.get('message', '')}"[:300], file=sys.stderr, flush=True)
-        if k % 500 == 0:
-            print(f"  ... {k}/{args.n} cases, {time.monotonic() - start:.0f} s", file=sys.stderr, flush=True)
+    interrupted = False
+    cases = fuzzlib.run_pool(range(args.start, args.start + args.n), args.seed, workers=args.workers,
+                             timeout=args.timeout, max_size=args.max_size, benchmarks=args.benchmarks,
+                             determinism_every=args.determinism_every, names=names)
+    try:
+        for k, res in enumerate(cases, 1):
+            results.append(res)
+            if res["status"] in ("exception", "timeout", "crashed"):
+                print(f"  {res['status']}: {res['name']} {res.get('error', '')} {res.get('frame', '')}"
+                      f" {res.get('message', '')}"[:300], file=sys.stderr, flush=True)
+            if k % 500 == 0:
+                print(f"  ... {k}/{args.n} cases, {time.monotonic() - start:.0f} s", file=sys.stderr, flush=True)
+    except (KeyboardInterrupt, SystemExit):  # interrupted: report the cases done so far
+        cases.close()
+        interrupted = True
+        print(f"fuzz: interrupted after {len(results)} of {args.n} cases; the figures below are for those",
+              flush=True)
     results.sort(key=lambda r: r["index"])
     wall = time.monotonic() - start
     args.results = results
@@ -145,7 +153,7 @@ def main(argv=None) -> int:
         Path(args.json).write_text(fuzzlib.dump_json(results), encoding="utf-8")
     missed = (s["exceptions"] or s["timeouts"] or s["slow"] or s["garbled"] or s["control"]
               or s["nondeterministic"] or s["bad_messages"])
-    return 1 if missed else 0
+    return 1 if missed or interrupted else 0
 
 
 if __name__ == "__main__":
