@@ -77,8 +77,9 @@ def _usable(literal: str) -> bool:
 
 
 def _score(alts: frozenset[str]) -> tuple:
-    """Longer shortest member first (rarer on lines), then fewer members."""
-    return (min(map(len, alts)), -len(alts))
+    """A set the gate can use first, then a longer shortest member (rarer on lines), then fewer
+    members."""
+    return (all(map(_usable, alts)), min(map(len, alts)), -len(alts))
 
 
 def _required(items) -> frozenset[str] | None:
