@@ -94,12 +94,14 @@ def main() -> None:
 @click.option("--progress/--no-progress", default=None, help="Progress bar with docs/s (default: on a terminal).")
 @click.option("--doc-timeout", type=float, default=60.0, show_default=True,
               help="Seconds one document may take; a slower one fails with this reason, the batch goes on "
-                   "(0: no limit; not enforced in Dask worker threads).")
+                   "(0: no limit).")
 def clean(paths, output, fmt, rules, model, html_extraction, language_id, txt_dir, removed, max_bytes, workers, dask_address, resume, work_dir,
           task_size, shard_size, compression, dedup, near_dup_threshold, languages, min_words, quality, templates,
           stats_path, errors_path, keep_work, progress, doc_timeout) -> None:
     """Clean files, folders, globs, JSONL and WARC files into a JSONL corpus."""
     from .corpus import Filters, RunConfig, RunError, run
+    from .corpus.runner import Interrupted
+    from .writers import shown
 
     settings = _settings(fmt, rules, model, keep_removed=removed, max_bytes=max_bytes, html_extraction=html_extraction,
                          language_id=language_id)
@@ -123,13 +125,17 @@ def clean(paths, output, fmt, rules, model, html_extraction, language_id, txt_di
             bar.set_postfix_str(f"tasks done: {bar.n and result.task + 1}/{total_tasks}")
     try:
         summary = run(list(paths), settings, config, progress=on_task)
-    except RunError as exc:
-        raise click.ClickException(str(exc)) from None
+    except RunError as exc:  # refused, or an output that cannot be written: nothing was replaced
+        click.echo(f"cleaner: error: {shown(str(exc))}", err=True)
+        sys.exit(RUN_FAILED)
+    except Interrupted as exc:
+        click.echo(f"cleaner: {exc}", err=True)
+        sys.exit(128 + exc.signum)  # the shell's convention for a process stopped by a signal
     finally:
         if bar is not None:
             bar.close()
-    for err in summary.errors[:MAX_ERROR_LINES]:
-        click.echo(f"cleaner: error: {err['source']}: {err['reason']}", err=True)
+    for err in summary.errors[:MAX_ERROR_LINES]:  # names escaped: one line per failure, whatever the name holds
+        click.echo(f"cleaner: error: {shown(str(err['source']))}: {shown(str(err['reason']))}", err=True)
     if len(summary.errors) > MAX_ERROR_LINES:
         click.echo(f"cleaner: ... {len(summary.errors) - MAX_ERROR_LINES} more failures in the errors file", err=True)
     for line in summary_lines(summary.stats):
@@ -139,6 +145,9 @@ def clean(paths, output, fmt, rules, model, html_extraction, language_id, txt_di
 
 
 MAX_ERROR_LINES = 50
+#: exit code of a run that wrote no corpus (refused, or its output could not be written); 1 is a
+#: corpus written with some documents failed
+RUN_FAILED = 2
 
 
 def summary_lines(stats: dict) -> list[str]:

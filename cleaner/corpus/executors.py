@@ -11,6 +11,7 @@ Results come back as tasks finish (any order); the runner records them and order
 from __future__ import annotations
 
 import multiprocessing
+import signal
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Iterable, Iterator
 
@@ -19,6 +20,14 @@ from .worker import Context, TaskResult, run_task
 
 #: tasks in flight per worker: enough to keep workers busy, few enough to keep memory flat
 IN_FLIGHT_PER_WORKER = 2
+#: seconds a stopped worker process gets to exit on SIGTERM before it is killed
+WORKER_STOP_SECONDS = 5.0
+
+
+def _worker_init() -> None:
+    """Worker processes leave SIGINT (Ctrl-C reaches the whole process group) to the main
+    process, which stops them; so one Ctrl-C gives one message, not a traceback per worker."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 class SerialExecutor:
@@ -26,7 +35,7 @@ class SerialExecutor:
         for task in tasks:
             yield run_task(task, ctx)
 
-    def close(self) -> None:
+    def close(self, abort: bool = False) -> None:
         pass
 
 
@@ -34,7 +43,8 @@ class LocalExecutor:
     def __init__(self, workers: int):
         self.workers = workers
         # spawn, not fork: a forked child inherits the parent's OpenMP state (LightGBM) and can hang
-        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=_worker_init)
 
     def map_tasks(self, tasks: Iterable[Task], ctx: Context) -> Iterator[TaskResult]:
         pending = set()
@@ -51,7 +61,18 @@ class LocalExecutor:
             for f in finished:
                 yield f.result()
 
-    def close(self) -> None:
+    def close(self, abort: bool = False) -> None:
+        """Shut the pool down; with ``abort`` (a signal, a failed write) stop the running tasks too,
+        so no worker process outlives the run."""
+        processes = list((self.pool._processes or {}).values()) if abort else []
+        for proc in processes:
+            if proc.is_alive():
+                proc.terminate()
+        for proc in processes:
+            proc.join(WORKER_STOP_SECONDS)
+            if proc.is_alive():
+                proc.kill()
+                proc.join()
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 
@@ -86,7 +107,9 @@ class DaskExecutor:
                 window.add(self.client.submit(run_task, task, ctx, pure=False,
                                               key=f"cleaner-task-{task.id}-{id(ctx)}"))
 
-    def close(self) -> None:
+    def close(self, abort: bool = False) -> None:
+        # (the client's futures go with it, so the scheduler drops the tasks not yet started; a
+        # LocalCluster's worker processes are stopped by its close)
         self.client.close()
         if self.cluster is not None:
             self.cluster.close()

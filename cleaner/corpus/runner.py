@@ -10,21 +10,27 @@ task files, so the corpus equals an uninterrupted run's byte for byte.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import hashlib
 import json
 import os
+import re
 import shutil
+import signal
+import stat
+import threading
 import time
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
 from ..document import CATEGORIES
 from ..settings import Settings
-from ..writers import ShardWriter, dumps, split_suffix, write_review_text
+from ..writers import TMP_SUFFIX, OutputError, ShardWriter, dumps, remove_files, split_suffix, write_review_text
 from .executors import make_executor
-from .sources import Task, plan
+from .sources import OwnFiles, Task, plan
 from .steps import Filters, line_hash, signature_from_hex, text_hash
 from .worker import Context, TaskResult, task_paths
 
@@ -36,7 +42,27 @@ TEMPLATE_MIN_GROUP = 8
 
 
 class RunError(RuntimeError):
-    """The run cannot start (e.g. --resume with other inputs); the message says why."""
+    """The run cannot start (e.g. --resume with other inputs) or cannot write its output (disk
+    full); the message says why, in one line, and the previous corpus is left as it was."""
+
+
+class Interrupted(BaseException):
+    """SIGTERM or SIGINT stopped the run. A BaseException, like KeyboardInterrupt, so that no
+    "one bad document" handler takes it for a document's failure. Finished tasks are kept: the
+    run can be finished with --resume."""
+
+    def __init__(self, signum: int):
+        self.signum = signum
+        super().__init__(f"interrupted by {signal.Signals(signum).name}: finished tasks are kept, "
+                         f"run again with --resume to finish")
+
+
+#: the work folder's lock file: one run at a time per work folder (and so per output)
+LOCK_NAME = "lock"
+#: what a work folder holds before its plan.json is written (a run that died at its start)
+WORK_START_NAMES = frozenset({LOCK_NAME, "plan.tmp"})
+#: the signals that stop a run cleanly (its workers too) and leave it resumable
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 @dataclass(frozen=True)
@@ -72,13 +98,136 @@ class RunSummary:
 # ------------------------------------------------------------------------------------------ run
 
 
-def _fingerprint(tasks: list[Task], settings: Settings, config: RunConfig) -> str:
+def _fingerprint(tasks: list[Task], settings: Settings, config: RunConfig, plan_errors: list[dict] = ()) -> str:
     relevant = {"tasks": [dataclasses.asdict(t) for t in tasks], "settings": repr(settings), "task_size": config.task_size,
                 "num_perm": config.num_perm, "dedup": config.dedup}
+    if plan_errors:  # (only when there are some: the fingerprint of a run without them is unchanged)
+        relevant["plan_errors"] = list(plan_errors)
     return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def _prepare_work_dir(work: Path, tasks: list[Task], fp: str, resume: bool) -> set[int]:
+def _is_work_dir(work: Path) -> bool:
+    """True when ``work`` is missing, empty, or a cleaner work folder (its plan.json is ours): only
+    such a folder may have its tasks/ and manifest removed."""
+    try:
+        names = set(os.listdir(work))
+    except FileNotFoundError:
+        return True
+    except NotADirectoryError:
+        return False
+    if names <= WORK_START_NAMES:
+        return True
+    try:
+        old = json.loads((work / "plan.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(old, dict) and "fingerprint" in old and "tasks" in old
+
+
+@contextmanager
+def _locked(work: Path):
+    """Hold an exclusive lock on the work folder for the whole run, so a second run on the same
+    work folder (the same output, by default) is refused instead of garbling the first one's files.
+    The lock is the kernel's (flock): it goes with the process, however the process ends."""
+    import fcntl
+
+    work.mkdir(parents=True, exist_ok=True)
+    fd = os.open(work / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                raise RunError(f"{work}: another cleaner run is using this work folder (and its output); "
+                               f"wait for it to finish") from None
+            raise
+        yield
+    finally:
+        os.close(fd)
+
+
+class _StopSignals:
+    """SIGTERM and SIGINT raise Interrupted in the main thread, so the run stops its workers,
+    removes its temporary files and leaves a resumable state, instead of dying with its worker
+    processes left running. Inside ``deferred()`` (a manifest line, the final renames) a signal
+    waits until the block is done."""
+
+    def __init__(self):
+        self.pending: int | None = None
+        self.deferring = False
+        self.previous: dict[int, object] = {}
+
+    def _handler(self, signum, frame):
+        if self.deferring:
+            self.pending = signum
+            return
+        raise Interrupted(signum)
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread():
+            for signum in STOP_SIGNALS:
+                self.previous[signum] = signal.signal(signum, self._handler)
+        return self
+
+    def __exit__(self, *exc):
+        for signum, handler in self.previous.items():
+            signal.signal(signum, handler)
+        return False
+
+    @contextmanager
+    def deferred(self):
+        self.deferring = True
+        try:
+            yield
+        finally:
+            self.deferring = False
+        if self.pending is not None:
+            raise Interrupted(self.pending)
+
+
+_NO_STOP = _StopSignals()  # for _reduce called without a run (nothing to defer to)
+
+
+def _own_files(config: RunConfig, work: Path) -> OwnFiles:
+    """The run's own outputs (see OwnFiles): never its inputs."""
+    folders = [str(work)] + ([config.txt_dir] if config.txt_dir else [])
+    names = [(os.path.dirname(config.output), ShardWriter(config.output, config.shard_size, config.compression).own_name())]
+    for path in (config.stats_path, config.errors_path):
+        if path:
+            names.append((os.path.dirname(path), re.compile(re.escape(os.path.basename(path))
+                                                            + "(?:" + re.escape(TMP_SUFFIX) + ")?$")))
+    return OwnFiles.of(folders, names)
+
+
+def _refuse_own_inputs(inputs: list[str], own: OwnFiles, config: RunConfig, work: Path) -> None:
+    """An input named on the command line that is one of the run's outputs (it would be
+    overwritten), or lies in its work folder or --txt-dir (whose files the run deletes or
+    writes), stops the run before any work, with one line."""
+    for given in inputs:
+        try:
+            st = os.stat(given)
+        except (OSError, ValueError):
+            continue  # missing (or a glob): the planner reports it
+        if stat.S_ISREG(st.st_mode):
+            try:
+                folder_st = os.stat(os.path.dirname(given) or ".")
+            except OSError:
+                folder_st = None
+            if own.has_file(folder_st, os.path.basename(given), st):
+                raise RunError(f"{given}: is an output of this run (-o, --stats or --errors) and would be "
+                               f"overwritten; write the output elsewhere")
+        real = Path(os.path.realpath(given))
+        for folder in (real, *real.parents):
+            try:
+                if own.has_folder(os.stat(folder)):
+                    raise RunError(f"{given}: is inside this run's work folder or --txt-dir, whose files the run "
+                                   f"replaces; read it from elsewhere")
+            except OSError:
+                continue
+
+
+def _prepare_work_dir(work: Path, tasks: list[Task], fp: str, resume: bool,
+                      plan_errors: list[dict] = ()) -> set[int]:
     plan_path, manifest = work / "plan.json", work / "manifest.jsonl"
     if resume and plan_path.exists():
         old = json.loads(plan_path.read_text(encoding="utf-8"))
@@ -100,19 +249,36 @@ def _prepare_work_dir(work: Path, tasks: list[Task], fp: str, resume: bool) -> s
             manifest.unlink()
     work.mkdir(parents=True, exist_ok=True)
     tmp = plan_path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"fingerprint": fp, "tasks": [dataclasses.asdict(t) for t in tasks]}, indent=1),
-                   encoding="utf-8")
+    tmp.write_text(json.dumps({"fingerprint": fp, "tasks": [dataclasses.asdict(t) for t in tasks],
+                               "errors": list(plan_errors)}, indent=1), encoding="utf-8")
     os.replace(tmp, plan_path)
     return set()
 
 
 def run(inputs: list[str], settings: Settings, config: RunConfig,
         progress: Callable[[TaskResult, int], None] | None = None) -> RunSummary:
-    """Run the whole corpus job; returns stats, errors and the files written."""
-    tasks = plan(inputs, config.task_size)
+    """Run the whole corpus job; returns stats, errors and the files written.
+
+    Raises RunError (one line: refused, or an output that cannot be written; the previous corpus
+    stays) and Interrupted (SIGTERM/SIGINT: workers stopped, temporary files removed, resumable)."""
     work = Path(config.work_dir or (split_suffix(config.output)[0] + ".work"))
-    fp = _fingerprint(tasks, settings, config)
-    done = _prepare_work_dir(work, tasks, fp, config.resume)
+    _refuse_own_inputs(inputs, _own_files(config, work), config, work)
+    if not _is_work_dir(work):
+        raise RunError(f"{work}: exists and is not a cleaner work folder (no plan.json of a run); its tasks/ would "
+                       f"be deleted: choose another --work-dir")
+    try:
+        with _locked(work), _StopSignals() as stop:
+            return _run_locked(inputs, settings, config, progress, work, stop)
+    except OutputError as exc:
+        raise RunError(str(exc)) from None
+
+
+def _run_locked(inputs: list[str], settings: Settings, config: RunConfig,
+                progress: Callable[[TaskResult, int], None] | None, work: Path, stop: _StopSignals) -> RunSummary:
+    plan_errors: list[dict] = []
+    tasks = plan(inputs, config.task_size, _own_files(config, work), plan_errors)
+    fp = _fingerprint(tasks, settings, config, plan_errors)
+    done = _prepare_work_dir(work, tasks, fp, config.resume, plan_errors)
     templates_on = config.templates
     if templates_on is None:
         templates_on = sum(len(t.paths) for t in tasks) > 1 or any(t.kind != "files" for t in tasks)
@@ -121,18 +287,32 @@ def run(inputs: list[str], settings: Settings, config: RunConfig,
     started = time.perf_counter()
     if todo:
         executor = make_executor(min(config.workers, len(todo)) if not config.dask else config.workers, config.dask)
+        manifest_path = work / "manifest.jsonl"
         try:
-            with open(work / "manifest.jsonl", "a", encoding="utf-8") as manifest:
+            with open(manifest_path, "a", encoding="utf-8") as manifest:
                 for result in executor.map_tasks(todo, ctx):
-                    manifest.write(json.dumps(dataclasses.asdict(result)) + "\n")
-                    manifest.flush()
-                    os.fsync(manifest.fileno())
+                    with stop.deferred():  # a line is written whole (a cut one only costs its task again)
+                        try:
+                            manifest.write(json.dumps(dataclasses.asdict(result)) + "\n")
+                            manifest.flush()
+                            os.fsync(manifest.fileno())
+                        except OSError as exc:
+                            raise OutputError(str(manifest_path), exc) from None
                     if progress:
                         progress(result, len(tasks))
-        finally:
+        except OutputError:
+            executor.close(abort=True)
+            raise
+        except OSError as exc:  # a worker could not write its task files (disk full)
+            executor.close(abort=True)
+            raise OutputError(exc.filename or str(work / "tasks"), exc) from None
+        except BaseException:
+            executor.close(abort=True)
+            raise
+        else:
             executor.close()
     pass1_seconds = time.perf_counter() - started
-    summary = _reduce(tasks, work, ctx, config, templates_on)
+    summary = _reduce(tasks, work, ctx, config, templates_on, plan_errors, stop)
     summary.stats["seconds_pass1"] = round(pass1_seconds, 3)
     if not config.keep_work:
         shutil.rmtree(work / "tasks", ignore_errors=True)
@@ -186,10 +366,29 @@ def _apply_templates(rec: dict, templates: dict[str, set[str]]) -> int:
     return len(removed)
 
 
-def _reduce(tasks: list[Task], work: Path, ctx: Context, config: RunConfig, templates_on: bool) -> RunSummary:
+def _write_text(path: Path, text: str) -> None:
+    """Write a small output file (templates, stats, errors) whole or not at all."""
+    tmp = path.with_name(path.name + TMP_SUFFIX)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        remove_files([str(tmp)])
+        raise OutputError(str(path), exc) from None
+
+
+def _commit_text(path: Path) -> None:
+    try:
+        os.replace(path.with_name(path.name + TMP_SUFFIX), path)
+    except OSError as exc:
+        raise OutputError(str(path), exc) from None
+
+
+def _reduce(tasks: list[Task], work: Path, ctx: Context, config: RunConfig, templates_on: bool,
+            plan_errors: list[dict] = (), stop: _StopSignals = _NO_STOP) -> RunSummary:
     templates = _learn_templates(tasks, work) if templates_on else {}
-    (work / "templates.json").write_text(
-        json.dumps({g: sorted(h) for g, h in sorted(templates.items())}, indent=1), encoding="utf-8")
+    _write_text(work / "templates.json", json.dumps({g: sorted(h) for g, h in sorted(templates.items())}, indent=1))
+    _commit_text(work / "templates.json")
     # decide: which records go (filters, duplicates) and which kept record absorbs which duplicates
     drops: dict[int, str] = {}
     dup_of: dict[int, list[dict]] = {}
@@ -222,9 +421,24 @@ def _reduce(tasks: list[Task], work: Path, ctx: Context, config: RunConfig, temp
             dup_of.setdefault(first, []).append({"id": rec["id"], "source": rec["source"], "kind": kind})
         else:
             seen_exact[key] = order
-    # write
-    stats = _new_stats()
+    # write: every file under a temporary name, renamed into place together at the end, so that a
+    # failure (disk full) or a signal leaves the previous corpus, stats and errors as they were
     writer = ShardWriter(config.output, config.shard_size, config.compression)
+    errors_path = Path(config.errors_path or work / "errors.jsonl")
+    stats_path = Path(config.stats_path or work / "stats.json")
+    try:
+        return _write(tasks, work, config, templates, drops, dup_of, plan_errors, writer, errors_path, stats_path,
+                      stop)
+    except BaseException:
+        writer.abort()
+        remove_files(str(p.with_name(p.name + TMP_SUFFIX)) for p in (errors_path, stats_path))
+        raise
+
+
+def _write(tasks: list[Task], work: Path, config: RunConfig, templates: dict[str, set[str]], drops: dict[int, str],
+           dup_of: dict[int, list[dict]], plan_errors: list[dict], writer: ShardWriter, errors_path: Path,
+           stats_path: Path, stop: _StopSignals) -> RunSummary:
+    stats = _new_stats()
     for order, rec in enumerate(_records(tasks, work)):
         stats["documents_cleaned"] += 1
         removed_templates = _apply_templates(rec, templates)
@@ -239,8 +453,7 @@ def _reduce(tasks: list[Task], work: Path, ctx: Context, config: RunConfig, temp
         _count(stats, rec)
         if config.txt_dir:
             write_review_text(config.txt_dir, rec["source"], rec["text"])
-    outputs = writer.close()
-    errors = []
+    errors = list(plan_errors)  # inputs found unreadable while planning come first, in input order
     for task in tasks:
         path = task_paths(str(work), task.id)["errors"]
         errors += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -250,14 +463,12 @@ def _reduce(tasks: list[Task], work: Path, ctx: Context, config: RunConfig, temp
     stats["failures"] = len(errors)
     stats["template_lines_learned"] = sum(len(h) for h in templates.values())
     stats = _finish_stats(stats)
-    errors_path = Path(config.errors_path or work / "errors.jsonl")
-    stats_path = Path(config.stats_path or work / "stats.json")
-    for path, text in ((errors_path, "".join(dumps(e) + "\n" for e in errors)),
-                       (stats_path, json.dumps(stats, indent=2, ensure_ascii=False) + "\n")):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
+    _write_text(errors_path, "".join(dumps(e) + "\n" for e in errors))
+    _write_text(stats_path, json.dumps(stats, indent=2, ensure_ascii=False) + "\n")
+    with stop.deferred():
+        outputs = writer.close()
+        _commit_text(errors_path)
+        _commit_text(stats_path)
     return RunSummary(stats, errors, outputs, str(work))
 
 
