@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import threading
 from urllib.parse import urlsplit
 
-from langdetect import DetectorFactory, detect_langs
+from langdetect import DetectorFactory, detect_langs, detector_factory
 from langdetect.lang_detect_exception import LangDetectException
 
 from . import langid
@@ -133,6 +134,25 @@ def script_language(sample: str) -> str | None:
     return None
 
 
+_LANGDETECT_LOCK = threading.Lock()
+_langdetect_ready = False
+
+
+def init_language_detection() -> None:
+    """Load langdetect's profiles now, once per process, under a lock. langdetect publishes its
+    factory before it has loaded the profiles into it: a thread detecting meanwhile read a half-loaded
+    set (German came out as "af", the first profile loaded) - one Cleaner used from four threads right
+    after it was made gave wrong languages. ``Cleaner()`` calls this; ``language`` too, for callers
+    that use it alone."""
+    global _langdetect_ready
+    if _langdetect_ready:
+        return
+    with _LANGDETECT_LOCK:
+        if not _langdetect_ready:
+            detector_factory.init_factory()
+            _langdetect_ready = True
+
+
 def language(text: str, sample_chars: int,
              identifier: str = Settings.language_id) -> tuple[str | None, float | None]:
     """langdetect (or with ``identifier="fasttext"`` fastText, cleaner/langid.py) on the first
@@ -146,6 +166,7 @@ def language(text: str, sample_chars: int,
         return langid.fasttext_language(sample, script)
     if identifier != langid.LANGDETECT:
         raise ValueError(f"unknown language identifier {identifier!r}")
+    init_language_detection()
     try:
         found = detect_langs(sample)
     except LangDetectException:

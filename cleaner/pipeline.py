@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any, Mapping
 
-from . import metadata
+from . import langid, metadata
 from .classify import Scorer, classify, segment_text
 from .document import Document
 from .extract import extract_html
@@ -38,6 +38,8 @@ class Cleaner:
             if scorer is None and self.settings.model:
                 raise RuleError(f"{self.settings.model}: no block model there (blocks.json); train one with `cleaner train`")
         self.scorer = scorer
+        if self.settings.language_id == langid.LANGDETECT:  # set up once, before any thread detects
+            metadata.init_language_detection()
 
     def rules_for(self, text: str):
         """The rule set of the page's language (stopword vote)."""
