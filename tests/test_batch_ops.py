@@ -237,6 +237,12 @@ class _FullDisk:
     def __getattr__(self, name):
         return getattr(self.fh, name)
 
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.fh.close()
+
 
 def test_disk_full_is_one_error_line_and_the_previous_corpus_survives(tmp_path, monkeypatch):
     import cleaner.writers as writers
@@ -271,16 +277,14 @@ def test_disk_full_in_pass_1_is_one_error_line(tmp_path, monkeypatch):
     write_pages(folder, 2)
 
     def full_open(path, mode="r", *args, **kwargs):
-        if "w" in mode and "tasks" in str(path):
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
-        return open(path, mode, *args, **kwargs)
+        fh = open(path, mode, *args, **kwargs)
+        return _FullDisk(fh, 0) if "w" in mode and "tasks" in str(path) else fh
 
     monkeypatch.setattr(worker, "open", full_open, raising=False)
     result = clean(folder, "-o", tmp_path / "c.jsonl")
     assert result.exit_code == 2, result.exception
-    lines = error_lines(result)
-    assert len(lines) == 1 and "/c.work/tasks/task-000000" in lines[0], lines
-    assert lines[0].endswith(": No space left on device")
+    assert error_lines(result) == [f"cleaner: error: cannot write {tmp_path}/c.work/tasks: No space left on device"]
+    assert not list((tmp_path / "c.work" / "tasks").iterdir()), "half-written task files were left"
     assert not (tmp_path / "c.jsonl").exists()
 
 

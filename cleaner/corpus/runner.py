@@ -226,6 +226,13 @@ def _refuse_own_inputs(inputs: list[str], own: OwnFiles, config: RunConfig, work
                 continue
 
 
+def _stop_pass1(executor, work: Path) -> None:
+    """Stop the workers and remove the task files they left half-written (``*.tmp-PID``: on a
+    full disk they hold the space; a resumed run does those tasks again anyway)."""
+    executor.close(abort=True)
+    remove_files(str(p) for p in (work / "tasks").glob("*.tmp-*"))
+
+
 def _prepare_work_dir(work: Path, tasks: list[Task], fp: str, resume: bool,
                       plan_errors: list[dict] = ()) -> set[int]:
     plan_path, manifest = work / "plan.json", work / "manifest.jsonl"
@@ -301,13 +308,13 @@ def _run_locked(inputs: list[str], settings: Settings, config: RunConfig,
                     if progress:
                         progress(result, len(tasks))
         except OutputError:
-            executor.close(abort=True)
+            _stop_pass1(executor, work)
             raise
         except OSError as exc:  # a worker could not write its task files (disk full)
-            executor.close(abort=True)
+            _stop_pass1(executor, work)
             raise OutputError(exc.filename or str(work / "tasks"), exc) from None
         except BaseException:
-            executor.close(abort=True)
+            _stop_pass1(executor, work)
             raise
         else:
             executor.close()
