@@ -6,9 +6,11 @@ document's name.
 from __future__ import annotations
 
 import codecs
+import errno
 import io
 import os
 import re
+import stat
 import zlib
 
 from charset_normalizer import from_bytes
@@ -271,11 +273,34 @@ def compression_of(path: str, head: bytes) -> str | None:
     return None
 
 
+_NOT_REGULAR = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"),
+                (stat.S_ISBLK, "a device"))
+
+
+def open_regular(path: str) -> io.FileIO:
+    """The file opened for reading, unbuffered, refused with an OSError unless it is a regular file.
+    It is opened without blocking and checked on the open descriptor, so a named pipe put in a
+    file's place after planning cannot hang the reader."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, "is a directory", path)
+        for test, what in _NOT_REGULAR:
+            if test(mode):
+                raise OSError(errno.EINVAL, f"not a regular file ({what})", path)
+        os.set_blocking(fd, True)
+        return io.FileIO(fd, "rb", closefd=True)
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def open_binary(path: str):
     """A binary stream of the file, decompressed by its ending (.gz, .zst) or its magic number. Its
     ``read(n)`` returns at most ``n`` bytes and may return fewer before the end (b"" is the end);
     damaged compressed data raises BadInput. Opening raises OSError like ``open``."""
-    fh = open(path, "rb", buffering=0)
+    fh = open_regular(path)
     try:
         head = fh.read(4)
         fh.seek(0)

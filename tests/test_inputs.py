@@ -340,3 +340,34 @@ def test_a_damaged_warc_header_does_not_pass_a_page_over_in_silence(tmp_path):
     docs, errors = summary(read_items(path, "warc"))
     assert docs == [url(i) for i in range(1, 11) if i != 4]
     assert errors == [(f"{path}@{url(4)}", "unreadable WARC record: unknown WARC-Type 'respXnse'")]
+
+
+def test_a_named_pipe_in_a_files_place_is_refused_without_blocking(tmp_path):
+    """A FIFO put where planning saw a file must not hang the reader: it is opened without blocking
+    and refused as not a regular file, by every reader (files, JSONL, WARC)."""
+    import os
+    import threading
+
+    from cleaner.corpus import sources
+    from cleaner.corpus.warc import warc_items
+    from cleaner.readers import BadInput, read_bytes
+
+    fifo = tmp_path / "page.html"
+    os.mkfifo(fifo)
+    outcome = {}
+
+    def read_all():
+        try:
+            read_bytes(str(fifo), 1000)
+        except BadInput as exc:
+            outcome["files"] = str(exc)
+        outcome["jsonl"] = [i.error for i in sources._jsonl(str(fifo), 1000)]
+        outcome["warc"] = [i.error for i in warc_items(str(fifo), 1000)]
+
+    t = threading.Thread(target=read_all, daemon=True)
+    t.start()
+    t.join(10)
+    assert not t.is_alive(), "a reader blocked on a named pipe"
+    assert outcome["files"] == "cannot read: not a regular file (a named pipe)"
+    assert outcome["jsonl"] == ["cannot read: not a regular file (a named pipe)"]
+    assert outcome["warc"] == ["cannot read: not a regular file (a named pipe)"]

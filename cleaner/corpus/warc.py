@@ -22,7 +22,7 @@ import io
 import re
 from typing import Iterator
 
-from ..readers import READ_CHUNK, BadInput, GzipReader, TruncatedData, ZstdReader, compression_of
+from ..readers import READ_CHUNK, BadInput, GzipReader, TruncatedData, ZstdReader, compression_of, open_regular
 from .sources import Item
 
 #: a WARC header block longer than this is not one
@@ -236,7 +236,7 @@ def warc_items(path: str, max_bytes: int) -> Iterator[Item]:
     """One item per HTML response of the WARC file, one error item per unreadable record, one
     skipped item per other response (see the module's docstring)."""
     try:
-        fh = open(path, "rb")
+        fh = io.BufferedReader(open_regular(path))
     except OSError as exc:
         yield Item(path, None, error=f"cannot read: {exc.strerror or exc}")
         return
