@@ -12,6 +12,7 @@ from typing import Sequence
 
 import numpy as np
 
+from .. import blockstats
 from ..classify import LIST_BULLET, norm_key
 from ..document import CATEGORIES, Block
 from ..ruleset import LanguageRules
@@ -24,14 +25,10 @@ WINDOW = 3
 #: topic overlap needs this many prose blocks on the page, else it is left unknown (-1)
 TOPIC_MIN_PROSE = 5
 
-_SENT = re.compile(r"[.!?…](?:\s|$)")
 #: an address or an e-mail address. Only whether it occurs is used, so the mail part looks behind the
 #: "@" for one character of the local part instead of matching all of it: ``[\w.+-]+@`` retried the
 #: whole word run from every start position (quadratic: a 1 MB word before an "@" ran minutes)
 _URL_MAIL = re.compile(r"(?:https?://|www\.)\S+|(?<=[\w.+-])@[\w-]+\.[\w.]+", re.IGNORECASE)
-_SEPARATOR = re.compile(r"\s[|»›•·/>]\s")
-_PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
-_DIGIT = re.compile(r"\d")
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 OWN = ["log_chars", "words", "stopword_density", "link_density", "ends_sentence", "digit_ratio", "upper_ratio",
@@ -52,9 +49,10 @@ def _own(b: Block, rules: LanguageRules, i: int, n: int, chars_before: int, tota
          mode_html: bool) -> dict:
     text = b.text
     f = b.features
-    n_letters = sum(map(str.isalpha, text))
-    tokens = text.split()
-    dates = rules.find_dates(text[:80]) if _DIGIT.search(text, 0, 80) else []
+    # the character and token counts in one pass (cleaner/blockstats.py: compiled when built)
+    (n_letters, n_upper, n_punct, n_tokens, token_chars, capitalised, sentences, separators, quotes, commas,
+     digit_early) = blockstats.own_counts(text)
+    dates = rules.find_dates(text[:blockstats.DIGIT_PREFIX]) if digit_early else []
     # a line without "@", "://" or "www." cannot match the URL/e-mail pattern: skip the search
     url_or_mail = ("@" in text or "://" in text or "www." in text.lower()) and bool(_URL_MAIL.search(text))
     return {
@@ -64,15 +62,15 @@ def _own(b: Block, rules: LanguageRules, i: int, n: int, chars_before: int, tota
         "link_density": f["link_density"],
         "ends_sentence": float(f["ends_sentence"]),
         "digit_ratio": f["digit_ratio"],
-        "upper_ratio": sum(map(str.isupper, text)) / n_letters if n_letters else 0.0,
-        "punct_ratio": len(_PUNCT.findall(text)) / len(text) if text else 0.0,
-        "mean_word_len": sum(map(len, tokens)) / len(tokens) if tokens else 0.0,
-        "sentences": len(_SENT.findall(text)),
+        "upper_ratio": n_upper / n_letters if n_letters else 0.0,
+        "punct_ratio": n_punct / len(text) if text else 0.0,
+        "mean_word_len": token_chars / n_tokens if n_tokens else 0.0,
+        "sentences": sentences,
         "has_date": float(bool(dates)),
         "starts_with_date": float(bool(dates) and dates[0][1] <= 2),
         "has_url_or_email": float(url_or_mail),
         "bullet": float(bool(LIST_BULLET.match(text))),
-        "separators": len(_SEPARATOR.findall(text)),
+        "separators": separators,
         "rel_pos": i / (n - 1) if n > 1 else 0.0,
         "rel_char_pos": chars_before / total_chars if total_chars else 0.0,
         "repeats": repeats,
@@ -81,10 +79,10 @@ def _own(b: Block, rules: LanguageRules, i: int, n: int, chars_before: int, tota
         "rule": RULE_CODE[b.category] if b.category is not None else -1,
         "in_section": float(b.reason.startswith("in section") or b.reason.endswith("(section header)")),
         "gap_before": min(b.gap_before, 3),
-        "capitalised_ratio": sum(t[:1].isupper() for t in tokens) / len(tokens) if tokens else 0.0,
+        "capitalised_ratio": capitalised / n_tokens if n_tokens else 0.0,
         "is_question": float(text.endswith("?")),
-        "quotes": sum(text.count(q) for q in "\"„“”«»"),
-        "comma_rate": text.count(",") / len(tokens) if tokens else 0.0,
+        "quotes": quotes,
+        "comma_rate": commas / n_tokens if n_tokens else 0.0,
         "mode_html": float(mode_html),
         "region": 0.0,  # filled in below: before / inside / after the run of good blocks
         "context_good": float(f.get("context_good", False)),  # jusText's revised verdict

@@ -1,0 +1,306 @@
+/* Per-block character and token counts behind the block features, in one pass over a str.
+ *
+ * cleaner/blockstats.py holds the pure-Python reference (the expressions cleaner used before) and
+ * uses this module only when it was built from the source beside it. Every predicate is the one
+ * CPython's str methods and re module use, so the counts are the same for every code point:
+ *   str.isalpha / isupper / isdigit of one character  Py_UNICODE_ISALPHA / ISUPPER / ISDIGIT
+ *   str.split() and re's \s (str pattern)              Py_UNICODE_ISSPACE
+ *   re's \w (str pattern)                              Py_UNICODE_ISALNUM or '_'
+ *   re's \d (str pattern)                              Py_UNICODE_ISDECIMAL
+ * Only integer counts are returned: the ratios are divided (and rounded) in Python, so the floats
+ * are Python's own.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+/* the ABI cleaner/blockstats.py expects: bump it when a function's arguments or results change */
+#define BLOCKSTATS_ABI_VERSION 1
+
+#ifndef BLOCKSTATS_SOURCE_SHA256
+#define BLOCKSTATS_SOURCE_SHA256 ""
+#endif
+
+/* re's \w for a str pattern (sre: SRE_UNI_IS_WORD) */
+static inline int
+is_word(Py_UCS4 ch)
+{
+    return Py_UNICODE_ISALNUM(ch) || ch == '_';
+}
+
+/* cleaner/tokens.py CJK_CLASS: kana (+ phonetic extensions, half-width forms) and Han */
+static inline int
+is_cjk(Py_UCS4 ch)
+{
+    return (ch >= 0x3040 && ch <= 0x30ff) || (ch >= 0x31f0 && ch <= 0x31ff) || (ch >= 0xff66 && ch <= 0xff9f)
+        || (ch >= 0x3400 && ch <= 0x4dbf) || (ch >= 0x4e00 && ch <= 0x9fff) || (ch >= 0xf900 && ch <= 0xfaff);
+}
+
+/* classify._SENTENCE_END's class: . ! ? … : ; " “ ” » « ' ’ ) */
+static inline int
+is_sentence_end(Py_UCS4 ch)
+{
+    switch (ch) {
+    case '.': case '!': case '?': case 0x2026: case ':': case ';': case '"': case 0x201c: case 0x201d:
+    case 0xbb: case 0xab: case '\'': case 0x2019: case ')':
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* model.features._SENT's class: . ! ? … */
+static inline int
+is_sentence_mark(Py_UCS4 ch)
+{
+    return ch == '.' || ch == '!' || ch == '?' || ch == 0x2026;
+}
+
+/* model.features._SEPARATOR's middle class: | » › • · / > */
+static inline int
+is_separator(Py_UCS4 ch)
+{
+    return ch == '|' || ch == 0xbb || ch == 0x203a || ch == 0x2022 || ch == 0xb7 || ch == '/' || ch == '>';
+}
+
+/* the quote characters model.features._own counts: " „ “ ” « » */
+static inline int
+is_quote(Py_UCS4 ch)
+{
+    return ch == '"' || ch == 0x201e || ch == 0x201c || ch == 0x201d || ch == 0xab || ch == 0xbb;
+}
+
+/* one character of classify._URL's prefix under re.IGNORECASE: the lower-case ASCII character, its
+ * upper case, and for 's' also U+017F LATIN SMALL LETTER LONG S (re folds it to 's') */
+static inline int
+url_char(Py_UCS4 ch, char want)
+{
+    if (ch == (Py_UCS4)want)
+        return 1;
+    if (want >= 'a' && want <= 'z' && ch == (Py_UCS4)(want - 'a' + 'A'))
+        return 1;
+    return want == 's' && ch == 0x17f;
+}
+
+/* whether ``prefix`` (lower-case ASCII) matches case-insensitively at text[i:] */
+static int
+url_prefix_at(int kind, const void *data, Py_ssize_t i, Py_ssize_t end, const char *prefix, Py_ssize_t len)
+{
+    if (len > end - i)
+        return 0;
+    for (Py_ssize_t k = 0; k < len; k++) {
+        if (!url_char(PyUnicode_READ(kind, data, i + k), prefix[k]))
+            return 0;
+    }
+    return 1;
+}
+
+/* Characters inside the matches of classify._URL, ``(?:https?://|www\.)\S+`` with re.IGNORECASE,
+ * as sum(len(m) for m in _URL.findall(text)). A match starts inside a run of non-space characters
+ * (its prefix holds no space) and \S+ takes the run to its end, so each run holds at most one
+ * match: from the first position where a prefix is followed by at least one more character of the
+ * run, to the run's end. findall goes on after the match, that is after the run. */
+static Py_ssize_t
+url_chars(int kind, const void *data, Py_ssize_t n)
+{
+    Py_ssize_t total = 0, i = 0;
+    while (i < n) {
+        if (Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i))) {
+            i++;
+            continue;
+        }
+        Py_ssize_t end = i;
+        while (end < n && !Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, end)))
+            end++;
+        for (Py_ssize_t p = i; p < end; p++) {
+            /* each alternative must leave at least one character of the run for \S+ */
+            if ((url_prefix_at(kind, data, p, end - 1, "https://", 8)
+                 || url_prefix_at(kind, data, p, end - 1, "http://", 7)
+                 || url_prefix_at(kind, data, p, end - 1, "www.", 4))) {
+                total += end - p;
+                break;
+            }
+        }
+        i = end;
+    }
+    return total;
+}
+
+static PyObject *
+text_arg(PyObject *arg)
+{
+    if (!PyUnicode_Check(arg)) {
+        PyErr_Format(PyExc_TypeError, "expected str, got %.100s", Py_TYPE(arg)->tp_name);
+        return NULL;
+    }
+    if (PyUnicode_READY(arg) < 0)
+        return NULL;
+    return arg;
+}
+
+PyDoc_STRVAR(block_counts_doc,
+"block_counts(text, stopwords) -> (chars, words, stopword_hits, url_chars, ends_sentence, digits)\n\n"
+"The counts behind classify.block_features: word tokens of text.lower() as tokens.WORD finds them\n"
+"and how many are in ``stopwords``, characters inside URLs, whether the text ends like a sentence,\n"
+"str.isdigit characters.");
+
+static PyObject *
+block_counts(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2) {
+        PyErr_Format(PyExc_TypeError, "block_counts() takes 2 arguments (%zd given)", nargs);
+        return NULL;
+    }
+    PyObject *text = text_arg(args[0]);
+    PyObject *stopwords = args[1];
+    if (text == NULL)
+        return NULL;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+
+    Py_ssize_t digits = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (Py_UNICODE_ISDIGIT(PyUnicode_READ(kind, data, i)))
+            digits++;
+    }
+    /* re's $ matches at the end and before a final newline */
+    int ends = 0;
+    if (n >= 1 && is_sentence_end(PyUnicode_READ(kind, data, n - 1)))
+        ends = 1;
+    else if (n >= 2 && PyUnicode_READ(kind, data, n - 1) == '\n' && is_sentence_end(PyUnicode_READ(kind, data, n - 2)))
+        ends = 1;
+    Py_ssize_t urls = url_chars(kind, data, n);
+
+    /* words of the lower-cased text (lower() may change the length: "İ" becomes two characters) */
+    PyObject *lower = PyObject_CallMethod(text, "lower", NULL);
+    if (lower == NULL)
+        return NULL;
+    if (!PyUnicode_Check(lower) || PyUnicode_READY(lower) < 0) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_TypeError, "text.lower() did not return a str");
+        Py_DECREF(lower);
+        return NULL;
+    }
+    int lkind = PyUnicode_KIND(lower);
+    const void *ldata = PyUnicode_DATA(lower);
+    Py_ssize_t ln = PyUnicode_GET_LENGTH(lower);
+    Py_ssize_t words = 0, hits = 0, i = 0;
+    while (i < ln) {
+        Py_UCS4 ch = PyUnicode_READ(lkind, ldata, i);
+        Py_ssize_t end;
+        if (is_cjk(ch)) {
+            end = i + 1;  /* [CJK]: one character */
+        } else if (is_word(ch)) {
+            end = i + 1;  /* [^\W CJK]+ */
+            while (end < ln) {
+                Py_UCS4 c = PyUnicode_READ(lkind, ldata, end);
+                if (!is_word(c) || is_cjk(c))
+                    break;
+                end++;
+            }
+        } else {
+            i++;
+            continue;
+        }
+        words++;
+        PyObject *word = PyUnicode_Substring(lower, i, end);
+        if (word == NULL) {
+            Py_DECREF(lower);
+            return NULL;
+        }
+        int found = PySequence_Contains(stopwords, word);
+        Py_DECREF(word);
+        if (found < 0) {
+            Py_DECREF(lower);
+            return NULL;
+        }
+        hits += found;
+        i = end;
+    }
+    Py_DECREF(lower);
+    return Py_BuildValue("(nnnnNn)", n, words, hits, urls, PyBool_FromLong(ends), digits);
+}
+
+PyDoc_STRVAR(own_counts_doc,
+"own_counts(text) -> (letters, upper, punct, tokens, token_chars, capitalised, sentences,\n"
+"                     separators, quotes, commas, digit_in_80)\n\n"
+"The counts behind model.features._own: str.isalpha and str.isupper characters, [^\\w\\s] matches,\n"
+"text.split() tokens, their total length and those starting with an upper-case character,\n"
+"_SENT and _SEPARATOR matches, quote characters, commas, and whether \\d occurs in text[:80].");
+
+static PyObject *
+own_counts(PyObject *Py_UNUSED(module), PyObject *arg)
+{
+    PyObject *text = text_arg(arg);
+    if (text == NULL)
+        return NULL;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    Py_ssize_t letters = 0, upper = 0, punct = 0, tokens = 0, token_chars = 0, capitalised = 0;
+    Py_ssize_t sentences = 0, separators = 0, quotes = 0, commas = 0;
+    int digit80 = 0, in_token = 0;
+    /* sep_from: where findall's next _SEPARATOR search starts (matches do not overlap) */
+    Py_ssize_t sep_from = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        int space = Py_UNICODE_ISSPACE(ch);
+        if (Py_UNICODE_ISALPHA(ch))
+            letters++;
+        if (Py_UNICODE_ISUPPER(ch))
+            upper++;
+        if (!space && !is_word(ch))
+            punct++;
+        if (space) {
+            in_token = 0;
+        } else {
+            token_chars++;
+            if (!in_token) {
+                in_token = 1;
+                tokens++;
+                if (Py_UNICODE_ISUPPER(ch))
+                    capitalised++;
+            }
+        }
+        if (is_sentence_mark(ch) && (i + 1 == n || Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i + 1))))
+            sentences++;
+        if (space && i >= sep_from && i + 2 < n && is_separator(PyUnicode_READ(kind, data, i + 1))
+                && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i + 2))) {
+            separators++;
+            sep_from = i + 3;
+        }
+        if (is_quote(ch))
+            quotes++;
+        if (ch == ',')
+            commas++;
+        if (i < 80 && Py_UNICODE_ISDECIMAL(ch))
+            digit80 = 1;
+    }
+    return Py_BuildValue("(nnnnnnnnnnN)", letters, upper, punct, tokens, token_chars, capitalised, sentences,
+                         separators, quotes, commas, PyBool_FromLong(digit80));
+}
+
+static PyMethodDef methods[] = {
+    {"block_counts", (PyCFunction)(void (*)(void))block_counts, METH_FASTCALL, block_counts_doc},
+    {"own_counts", (PyCFunction)own_counts, METH_O, own_counts_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_blockstats", "Per-block counts for cleaner's block features (see blockstats.py).",
+    -1, methods, NULL, NULL, NULL, NULL,
+};
+
+PyMODINIT_FUNC
+PyInit__blockstats(void)
+{
+    PyObject *m = PyModule_Create(&module);
+    if (m == NULL)
+        return NULL;
+    if (PyModule_AddIntConstant(m, "ABI_VERSION", BLOCKSTATS_ABI_VERSION) < 0
+        || PyModule_AddStringConstant(m, "SOURCE_SHA256", BLOCKSTATS_SOURCE_SHA256) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}

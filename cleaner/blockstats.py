@@ -1,0 +1,91 @@
+"""Per-block counts behind the block features, from the compiled pass in ``_blockstats.c`` when it
+was built, else from the pure-Python reference below.
+
+The counts (letters, capitals, digits, punctuation, tokens, stopword hits, URL characters, ...) were
+the largest Python cost per block; the compiled pass makes one loop over the str's code points with
+the predicates CPython's str methods and ``re`` use, so it gives the same integers for every string
+(tests/test_blockstats.py, ``bench/blockstats_check.py``). Ratios are divided and rounded by the
+callers in Python, so the floats are unchanged too.
+
+``CLEANER_NO_EXT=1`` in the environment (read at import) leaves the extension unused.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from pathlib import Path
+
+from .tokens import WORD
+
+try:
+    from . import _blockstats
+except ImportError:  # built without a compiler (or the build failed): the reference below is used
+    _blockstats = None
+
+#: the ABI of _blockstats.c this module expects; an extension built from other source is not used
+ABI_VERSION = 1
+#: environment variable that, set to a non-empty value other than "0", disables the extension
+NO_EXT_ENV = "CLEANER_NO_EXT"
+_SOURCE = Path(__file__).with_name("_blockstats.c")
+#: sha256 of the C source beside this module (an editable install or a checkout; None in a wheel)
+_SOURCE_SHA256 = hashlib.sha256(_SOURCE.read_bytes()).hexdigest() if _SOURCE.exists() else None
+
+# The patterns the counts stand for (classify and model.features use these same objects); the C
+# pass reproduces each of them, so a change here needs the same change in _blockstats.c.
+#: an address: its characters make a block's link density
+URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+#: a block ending like a sentence (or a quote or a bracket after one)
+SENTENCE_END = re.compile(r"[.!?…:;\"“”»«'’)]$")
+#: a sentence mark followed by space or the end
+SENT = re.compile(r"[.!?…](?:\s|$)")
+#: a separator between menu or breadcrumb items
+SEPARATOR = re.compile(r"\s[|»›•·/>]\s")
+PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
+DIGIT = re.compile(r"\d")
+QUOTES = "\"„“”«»"
+#: how many leading characters ``own_counts`` looks at for a digit (where a dateline's date stands)
+DIGIT_PREFIX = 80
+
+
+def block_counts_py(text: str, stopwords) -> tuple[int, int, int, int, bool, int]:
+    """(chars, words, stopword hits, URL characters, ends like a sentence, str.isdigit characters)
+    of ``text``: the reference, in the expressions ``classify.block_features`` used."""
+    words = WORD.findall(text.lower())  # (Han and kana characters one by one: cleaner/tokens.py)
+    return (len(text), len(words), sum(1 for w in words if w in stopwords), sum(len(m) for m in URL.findall(text)),
+            bool(SENTENCE_END.search(text)), sum(map(str.isdigit, text)))
+
+
+def own_counts_py(text: str) -> tuple[int, int, int, int, int, int, int, int, int, int, bool]:
+    """(letters, upper-case characters, punctuation, split() tokens, their total length, tokens
+    starting upper-case, sentence marks, separators, quote characters, commas, a \\d in the first
+    DIGIT_PREFIX characters) of ``text``: the reference, in the expressions ``model.features._own`` used."""
+    tokens = text.split()
+    return (sum(map(str.isalpha, text)), sum(map(str.isupper, text)), len(PUNCT.findall(text)), len(tokens),
+            sum(map(len, tokens)), sum(t[:1].isupper() for t in tokens), len(SENT.findall(text)),
+            len(SEPARATOR.findall(text)), sum(text.count(q) for q in QUOTES), text.count(","),
+            bool(DIGIT.search(text, 0, DIGIT_PREFIX)))
+
+
+def compiled_available() -> bool:
+    """Whether the compiled pass was built, matches this module and, where its C source is beside
+    it, was built from that source (an edit without a rebuild leaves it unused)."""
+    return (_blockstats is not None and getattr(_blockstats, "ABI_VERSION", None) == ABI_VERSION
+            and (_SOURCE_SHA256 is None or getattr(_blockstats, "SOURCE_SHA256", None) == _SOURCE_SHA256))
+
+
+def use_compiled(enabled: bool) -> bool:
+    """Switch ``block_counts`` / ``own_counts`` to the compiled pass (when available) or to the
+    reference; returns whether the compiled pass is now in use. (For tests and benchmarks: callers
+    look the functions up on this module at each call.)"""
+    global block_counts, own_counts, COMPILED
+    COMPILED = bool(enabled) and compiled_available()
+    block_counts = _blockstats.block_counts if COMPILED else block_counts_py
+    own_counts = _blockstats.own_counts if COMPILED else own_counts_py
+    return COMPILED
+
+
+COMPILED = False
+block_counts = block_counts_py
+own_counts = own_counts_py
+use_compiled(os.environ.get(NO_EXT_ENV, "") in ("", "0"))

@@ -1,0 +1,234 @@
+"""The compiled per-block counts (cleaner/_blockstats.c via blockstats.py) equal the pure-Python
+reference for every code point, on adversarial strings and on the raw/ pages' feature matrices;
+block_features and _own use them; the package falls back to the reference when the extension is
+missing, stale or disabled with CLEANER_NO_EXT=1.
+
+The C source is compiled here into a temporary folder (with setup.py's warning flags), so the
+tests check the source in the checkout whether or not the installed build is current."""
+from __future__ import annotations
+
+import importlib.util
+import os
+import random
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from cleaner import Cleaner, blockstats
+from cleaner.classify import annotate, block_features, segment_text
+from cleaner.document import Block
+from cleaner.model import features
+from cleaner.model.features import page_features
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE = ROOT / "cleaner" / "_blockstats.c"
+#: the warning flags the build must pass (setup.py's GCC_FLAGS)
+FLAGS = ["-O2", "-std=c11", "-Wall", "-Wextra", "-Werror", "-ffp-contract=off"]
+#: code points per string when every code point is checked (small: a sum of flags over a chunk
+#: can only hide errors that cancel inside it, and the chunkings below differ)
+CHUNK = 61
+#: characters with a part in one of the patterns, and some that are easy to get wrong
+TRICKY = (list(" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2028\u2029\u202f\u3000\u200b\ufeff")
+          + list(".!?…:;\"“”»«'’),|›•·/>„_-@") + ["http://", "https://", "HTTPS://", "httpſ://", "www.", "WwW.",
+          "ſ", "K", "İ", "ß", "ǅ", "Σ", "ς", "ﬁ", "²", "½", "٣", "Ⅻ", "\u0301", "e\u0301", "\ud800", "\udfff",
+          "\U0001d400", "\U0001f600", "日", "本", "カ", "ｶ", "한", "ー", "\u3040", "\u30ff", "\u4dbf", "\ufaff",
+          "a", "B", "7", "x", "Der", "die", "und", "THE", "\x00"])
+STOPWORDS = frozenset({"der", "die", "und", "the", "a", "日", "本", "i̇", "ß", "x", "ſ"})
+
+
+@pytest.fixture(scope="module")
+def ext(tmp_path_factory):
+    """The extension compiled from the source in the checkout (warnings fail the build)."""
+    if shutil.which("gcc") is None:
+        pytest.skip("no gcc")
+    out = tmp_path_factory.mktemp("ext") / ("_blockstats" + sysconfig.get_config_var("EXT_SUFFIX"))
+    result = subprocess.run(["gcc", *FLAGS, "-fPIC", "-shared", f"-I{sysconfig.get_paths()['include']}",
+                             str(SOURCE), "-o", str(out)], capture_output=True, text=True)
+    assert result.returncode == 0 and not result.stderr, result.stderr
+    spec = importlib.util.spec_from_file_location("_blockstats", out)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.ABI_VERSION == blockstats.ABI_VERSION
+    return module
+
+
+def _same(ext, text: str, stopwords=STOPWORDS) -> None:
+    assert ext.block_counts(text, stopwords) == blockstats.block_counts_py(text, stopwords), repr(text[:200])
+    assert ext.own_counts(text) == blockstats.own_counts_py(text), repr(text[:200])
+
+
+def test_every_code_point_counts_as_the_reference(ext):
+    """All code points 0..0x10FFFF (surrogates included), in chunks: as a run, each one between
+    spaces, and each after a separator, a sentence mark and a URL prefix."""
+    top = sys.maxunicode + 1
+    for start in range(0, top, CHUNK):
+        chars = [chr(c) for c in range(start, min(start + CHUNK, top))]
+        _same(ext, "".join(chars))
+        _same(ext, " ".join(chars))
+        _same(ext, "".join(f"x.{c}| {c}www.{c}" for c in chars))
+        stop = frozenset(c.lower() for c in chars[::3])
+        assert ext.block_counts(" ".join(chars), stop) == blockstats.block_counts_py(" ".join(chars), stop)
+
+
+def test_adversarial_strings_count_as_the_reference(ext):
+    rng = random.Random(29)
+    fixed = ["", " ", "\n", ".", ".\n", "a.\n", "a.\n\n", "a\n.", "…", ". .", "a | | b", " | | | ", " |  | ", "x /\t> y",
+             "https://", "https://a", "http://", "http:// x", "httpſ://a", "xwww.a", "www.www.x", "www.", "www. x",
+             "ahttps://x www.y.de\u3000z http://a\x85b", "WWW.A.DE", "İstanbul İİ", "straße STRASSE", "日本語のテキスト",
+             "ｶﾀｶﾅ half", "한국어 문장", "abc日def本", "e\u0301\u0301 a\u0300", "\ud800\udc00 \udfff\ud800", "² ½ ٣ Ⅻ",
+             "„Zitat“ «x» »y« \"z\"", "a,b,,c", "_ __ a_b", "Ⅻ. Ⅷ! ⅱ?", "1,5 Mio. € (2024)."]
+    for text in fixed:
+        _same(ext, text)
+        _same(ext, text * 3)
+    for _ in range(4000):
+        text = "".join(rng.choice(TRICKY) for _ in range(rng.randint(1, 40)))
+        _same(ext, text)
+
+
+def test_huge_strings_count_as_the_reference(ext):
+    """Long runs of each storage width (1, 2, 4 bytes per character), one token of megabytes."""
+    for text in ("a" * 3_000_000, "日" * 2_000_000, "\U0001d400" * 1_000_000, ("Der Text. " * 300_000) + "ſ",
+                 "https://" + "x" * 2_000_000, " " * 2_000_000):
+        _same(ext, text)
+
+
+def test_stopword_containers_and_errors_behave_as_in_python(ext):
+    text = "Die Katze und der Hund"
+    for stop in (set(STOPWORDS), dict.fromkeys(STOPWORDS), sorted(STOPWORDS), frozenset()):
+        assert ext.block_counts(text, stop) == blockstats.block_counts_py(text, stop)
+
+    class Broken:
+        def __contains__(self, word):
+            raise RuntimeError("broken stoplist")
+
+    with pytest.raises(RuntimeError, match="broken stoplist"):
+        ext.block_counts(text, Broken())
+    with pytest.raises(TypeError):
+        ext.block_counts(b"bytes", STOPWORDS)
+    with pytest.raises(TypeError):
+        ext.own_counts(None)
+    with pytest.raises(TypeError):
+        ext.block_counts(text)
+
+    class Shouting(str):
+        def lower(self):
+            return "die und"
+
+    assert ext.block_counts(Shouting("ABC"), STOPWORDS) == blockstats.block_counts_py(Shouting("ABC"), STOPWORDS)
+
+
+def test_the_counts_leak_no_memory(ext):
+    """Word strings made for the stopword lookups, lower-cased copies and result tuples are freed."""
+    text = "Die Katze und der Hund, https://x.de ſ İ 日本 " * 20
+    for _ in range(200):
+        ext.block_counts(text, STOPWORDS), ext.own_counts(text)
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for _ in range(20_000):
+            ext.block_counts(text, STOPWORDS), ext.own_counts(text)
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert grown < 64_000, grown
+
+
+def _raw_pages() -> list[str]:
+    return [p.read_text(encoding="utf-8") for p in sorted((ROOT / "raw").glob("*.txt"))]
+
+
+def _matrices(cleaner: Cleaner, pages: list[str]) -> list[tuple[list[dict], np.ndarray]]:
+    out = []
+    for text in pages:
+        rules = cleaner.rules_for(text)
+        rules.verdicts.clear()  # cached verdicts would carry the other path's features
+        blocks = segment_text(text)
+        annotate(blocks, rules)
+        out.append(([b.features for b in blocks], page_features(blocks, rules, "text")))
+    return out
+
+
+def test_feature_matrices_of_the_raw_pages_are_identical(ext, monkeypatch):
+    """block_features and page_features with the compiled counts and with the reference: the same
+    values, bit for bit, on every raw/ page."""
+    cleaner, pages = Cleaner(), _raw_pages()
+    assert pages
+    monkeypatch.setattr(blockstats, "block_counts", blockstats.block_counts_py)
+    monkeypatch.setattr(blockstats, "own_counts", blockstats.own_counts_py)
+    reference = _matrices(cleaner, pages)
+    monkeypatch.setattr(blockstats, "block_counts", ext.block_counts)
+    monkeypatch.setattr(blockstats, "own_counts", ext.own_counts)
+    compiled = _matrices(cleaner, pages)
+    for (f_ref, a_ref), (f_c, a_c) in zip(reference, compiled):
+        assert f_ref == f_c and [list(map(type, f.values())) for f in f_ref] == [list(map(type, f.values())) for f in f_c]
+        assert a_ref.shape == a_c.shape and a_ref.tobytes() == a_c.tobytes()
+
+
+def test_block_features_and_own_take_their_counts_from_blockstats(monkeypatch):
+    """The feature code calls the switchable counts (so the compiled pass is what runs)."""
+    calls = []
+    monkeypatch.setattr(blockstats, "block_counts", lambda t, s: calls.append("block") or blockstats.block_counts_py(t, s))
+    monkeypatch.setattr(blockstats, "own_counts", lambda t: calls.append("own") or blockstats.own_counts_py(t))
+    rules = Cleaner().rules_for("Der Hund und die Katze.")
+    b = Block(0, "Der Hund und die Katze sind 2024 in https://x.de zu sehen.", 1)
+    b.features = block_features(b, rules)
+    words = "der hund und die katze sind 2024 in https x de zu sehen".split()  # counted by hand
+    hits = sum(w in rules.stopwords for w in words)
+    assert b.features == {"chars": 58, "words": 13, "stopword_density": round(hits / 13, 4),
+                          "link_density": round(12 / 58, 4), "ends_sentence": True, "digit_ratio": round(4 / 58, 4)}
+    b.cf_class = "short"
+    row = features._own(b, rules, 0, 1, 0, 58, 0, False)
+    assert calls == ["block", "own"]
+    assert (row["sentences"], row["mean_word_len"], row["upper_ratio"], row["punct_ratio"]) == (1, 48 / 11, 3 / 39, 5 / 58)
+
+
+@pytest.mark.skipif(shutil.which("gcc") is None, reason="no gcc")
+def test_the_checkout_uses_the_compiled_counts():
+    """With a compiler present the extension was built from this source and is in use (unless
+    CLEANER_NO_EXT is set)."""
+    if os.environ.get(blockstats.NO_EXT_ENV, "") not in ("", "0"):
+        pytest.skip("CLEANER_NO_EXT is set")
+    assert blockstats._blockstats is not None, "run: pip install -e . (the extension is built at install)"
+    assert blockstats.compiled_available(), "the extension is stale: run pip install -e . again"
+    assert blockstats.COMPILED and blockstats.own_counts is blockstats._blockstats.own_counts
+
+
+def test_a_stale_or_missing_extension_is_not_used(monkeypatch):
+    if blockstats._blockstats is not None:
+        monkeypatch.setattr(blockstats._blockstats, "SOURCE_SHA256", "0" * 64)
+        assert not blockstats.compiled_available()
+    monkeypatch.setattr(blockstats, "_blockstats", None)
+    try:
+        assert not blockstats.use_compiled(True)
+        assert blockstats.block_counts is blockstats.block_counts_py
+        assert blockstats.own_counts is blockstats.own_counts_py
+    finally:
+        monkeypatch.undo()
+        blockstats.use_compiled(True)
+
+
+def test_cleaner_no_ext_disables_the_extension_and_cleans_the_same(tmp_path):
+    """CLEANER_NO_EXT=1: the reference counts are used, and the records are the same bytes."""
+    script = ("import sys\n"
+              "from cleaner import blockstats\n"
+              "print(blockstats.COMPILED)\n"
+              "from cleaner.cli import main\n"
+              "sys.argv = ['cleaner', 'clean', 'raw/', '-o', sys.argv[1], '--workers', '1', '--no-progress']\n"
+              "main()\n")
+    outputs = {}
+    for flag in ("1", "0"):
+        env = {**os.environ, "PYTHONPATH": str(ROOT), blockstats.NO_EXT_ENV: flag}
+        out = tmp_path / f"no-ext-{flag}.jsonl"
+        result = subprocess.run([sys.executable, "-c", script, str(out)], cwd=ROOT, env=env, capture_output=True,
+                                text=True)
+        assert result.returncode == 0, result.stderr
+        outputs[flag] = (result.stdout.split()[0], out.read_bytes())
+    assert outputs["1"][0] == "False"
+    assert outputs["0"][0] == str(blockstats.compiled_available())
+    assert outputs["1"][1] == outputs["0"][1]
