@@ -1,6 +1,7 @@
 """Command line: ``cleaner clean``, ``cleaner explain``, ``cleaner regress``."""
 from __future__ import annotations
 
+import math
 import os
 import sys
 
@@ -51,6 +52,72 @@ language_id_option = click.option("--language-id", "language_id", type=click.Cho
                                   help="Language identifier: langdetect (the reference) or fasttext (10-20x faster).")
 
 
+class OptionError(ValueError):
+    """An option of ``clean`` has a value the run cannot use; the message names the option."""
+
+
+def identifiable_languages(language_id: str) -> frozenset[str]:
+    """The language codes the chosen identifier can give a record (``language``): langdetect's
+    profiles (``zh-cn`` counted as ``zh``, as records have it), or the labels of fastText's model."""
+    from . import langid
+
+    if language_id == langid.FASTTEXT:  # (fasttext-predict has no get_labels: every label of one prediction)
+        labels, _ = langid.fasttext_model().predict("", k=-1, threshold=-1.0)
+        return frozenset(langid.code(label) for label in labels)
+    from importlib.resources import files
+
+    return frozenset(p.name.split("-")[0] for p in files("langdetect").joinpath("profiles").iterdir())
+
+
+#: codes shown in the message for a --lang code the identifier does not give
+SHOWN_LANGUAGES = 12
+
+
+def language_codes(value: str, language_id: str) -> frozenset[str]:
+    """The codes of ``--lang de,en``: comma-separated, spaces around them ignored, upper case taken as
+    lower case (``DE`` is ``de``); a code the language identifier never gives (``german``, ``xx``) is
+    refused, since it would drop every document."""
+    codes = [c.strip().lower() for c in value.split(",") if c.strip()]
+    if not codes:
+        return frozenset()
+    known = identifiable_languages(language_id)
+    for c in codes:
+        if c not in known:
+            raise OptionError(f"--lang {value}: {c!r} is not a language code {language_id} gives (it gives "
+                              f"{len(known)}, ISO 639-1 where one exists: "
+                              f"{', '.join(sorted(known)[:SHOWN_LANGUAGES])}, ...)")
+    return frozenset(codes)
+
+
+def check_numbers(**values) -> None:
+    """Refuse, before any work, a numeric option of ``clean`` outside the values it takes (a
+    threshold of 1.5 failed after pass 1, a size of 0 or less has no meaning). NaN is outside
+    every range."""
+    rules = {  # parameter: (option, test of a given value, what it must be)
+        "max_bytes": ("--max-bytes", lambda v: v > 0, "must be a positive number of bytes"),
+        "workers": ("--workers", lambda v: v >= 1, "must be at least 1"),
+        "task_size": ("--task-size", lambda v: v >= 1, "must be at least 1 file per task"),
+        "shard_size": ("--shard-size", lambda v: v >= 1, "must be at least 1 document per shard"),
+        "near_dup_threshold": ("--near-dup-threshold", lambda v: 0 < v <= 1,
+                               "must be a Jaccard similarity in (0, 1]"),
+        "min_words": ("--min-words", lambda v: v >= 0, "must be 0 (no minimum) or more"),
+        "doc_timeout": ("--doc-timeout", lambda v: math.isfinite(v) and v >= 0,
+                        "must be a number of seconds, 0 for no limit"),
+    }
+    for name, value in values.items():
+        option, ok, what = rules[name]
+        if value is not None and not ok(value):
+            raise OptionError(f"{option} {value:g}: {what}" if isinstance(value, float) else f"{option} {value}: {what}")
+
+
+def check_dask() -> None:
+    """``--dask`` needs the ``dask`` extra; without it the run stops at the start, in one line."""
+    try:
+        import dask.distributed  # noqa: F401
+    except ImportError:
+        raise OptionError("--dask needs Dask, which is an extra: pip install 'cleaner[dask]'") from None
+
+
 @click.group()
 @click.version_option(package_name="cleaner")
 def main() -> None:
@@ -83,7 +150,8 @@ def main() -> None:
 @click.option("--dedup/--no-dedup", default=True, show_default=True,
               help="Drop exact and near duplicates (MinHash LSH); kept records list what they absorbed.")
 @click.option("--near-dup-threshold", type=float, default=0.8, show_default=True, help="Jaccard threshold.")
-@click.option("--lang", "languages", default="", help="Keep only these languages, e.g. de,en.")
+@click.option("--lang", "languages", default="",
+              help="Keep only these languages: ISO 639-1 codes, e.g. de,en (DE is de).")
 @click.option("--min-words", type=int, default=0, show_default=True, help="Drop documents with fewer words.")
 @click.option("--quality", is_flag=True, help="Drop documents failing Gopher-style quality signals.")
 @click.option("--templates/--no-templates", default=None,
@@ -103,6 +171,15 @@ def clean(paths, output, fmt, rules, model, html_extraction, language_id, txt_di
     from .corpus.runner import Interrupted
     from .writers import shown
 
+    try:  # every option checked before any work
+        check_numbers(max_bytes=max_bytes, workers=workers, task_size=task_size, shard_size=shard_size,
+                      near_dup_threshold=near_dup_threshold, min_words=min_words, doc_timeout=doc_timeout)
+        keep_languages = language_codes(languages, language_id)
+        if dask_address:
+            check_dask()
+    except OptionError as exc:
+        click.echo(f"cleaner: error: {shown(str(exc))}", err=True)
+        sys.exit(RUN_FAILED)
     settings = _settings(fmt, rules, model, keep_removed=removed, max_bytes=max_bytes, html_extraction=html_extraction,
                          language_id=language_id)
     _cleaner(settings)  # fail early, with one line, on broken rules or model
@@ -110,7 +187,7 @@ def clean(paths, output, fmt, rules, model, html_extraction, language_id, txt_di
         output=output, work_dir=work_dir, workers=workers or (os.cpu_count() or 1), dask=dask_address,
         resume=resume, task_size=task_size, shard_size=shard_size, compression=compression, dedup=dedup,
         near_dup_threshold=near_dup_threshold, templates=templates, txt_dir=txt_dir,
-        filters=Filters(frozenset(x.strip() for x in languages.split(",") if x.strip()), min_words, quality),
+        filters=Filters(keep_languages, min_words, quality),
         stats_path=stats_path, errors_path=errors_path, keep_work=keep_work, doc_timeout=doc_timeout or None)
     if progress is None:
         progress = sys.stderr.isatty()

@@ -175,13 +175,91 @@ def remove_files(paths: Iterable[str]) -> None:
 
 
 def review_name(source: str) -> str:
-    """Name of the human-review text file for a source: ``raw/x/a.html.gz`` -> ``x__a.txt``."""
+    """The plain name of a source's review text file, ``raw/x/a.html.gz`` -> ``a.txt``: the name a
+    document gets in a run where no other document has it (``review_names`` decides for a run)."""
     return stem(source.replace("\\", "/")) + ".txt"
 
 
-def write_review_text(folder: str, source: str, text: str) -> str:
-    """Write ``folder/<name>.txt`` whole or not at all (a full disk leaves no half text)."""
-    path = os.path.join(folder, review_name(source))
+#: review file names longer than this (in UTF-8 bytes, without ".txt") are not used: file systems
+#: allow 255, and a URL's last part can be longer
+MAX_REVIEW_NAME_BYTES = 200
+#: joins folder names, the file's stem and a record's line number or id in a longer review name
+REVIEW_NAME_JOIN = "__"
+
+
+def _review_candidates(source: str, doc_id: str) -> list[str]:
+    """The names a document's review file may take, from the plain one to the most specific:
+    a file ``in/x/a/index.html``: ``index``, ``a__index``, ``x__a__index``, ``in__x__a__index``,
+    ``index__ID``; a JSONL record ``in/feed.jsonl:3``: ``feed``, ``feed__3``, ``in__feed__3``,
+    ``feed__3__ID``; a WARC record ``in/crawl.warc.gz@URL``: the URL's last part, ``crawl__ID``,
+    ``in__crawl__ID``. Names that are empty (a URL ending in "/") or too long are left out."""
+    from .corpus.sources import kind_of
+
+    source = source.replace("\\", "/")
+    container, tail = source, None
+    m = re.match(r"^(.*):(\d+)$", source)
+    if m and kind_of(m.group(1)) == "jsonl":
+        container, tail = m.group(1), m.group(2)
+    else:
+        for at in (i for i, ch in enumerate(source) if ch == "@"):
+            if kind_of(source[:at]) == "warc":
+                container, tail = source[:at], doc_id
+                break
+    folders = [p for p in container.split("/")[:-1] if p not in ("", ".", "..")]
+    base = stem(container) if tail is None else REVIEW_NAME_JOIN.join([stem(container), tail])
+    names = [stem(source)] + [REVIEW_NAME_JOIN.join(folders[len(folders) - k:] + [base])
+                              for k in range(len(folders) + 1)]
+    if tail != doc_id:
+        names.append(REVIEW_NAME_JOIN.join([base, doc_id]))
+    out: list[str] = []
+    for name in names:
+        if name and not name.startswith(".") and len(name.encode("utf-8", "surrogateescape")) <= MAX_REVIEW_NAME_BYTES \
+                and name not in out:
+            out.append(name)
+    return out or [doc_id[:MAX_REVIEW_NAME_BYTES]]
+
+
+def review_names(entries: list[tuple[str, str]]) -> list[str]:
+    """The review file name (``<name>.txt``) of every (source, id) of a run, in the same order, no
+    two alike: a document keeps its plain name (``review_name``) when no other document of the
+    run has it; documents that share a name all take a longer one, with as few of their folders as
+    tell them apart, or their JSONL line number, or their id (see ``_review_candidates``). Names
+    that differ only in case count as alike (macOS and Windows would write them into one file). A
+    name still shared when nothing longer is left (the same source twice under one id) gets
+    ``__2``, ``__3``, ... in input order. The names depend only on the entries: same run, same names."""
+    candidates = [_review_candidates(source, doc_id) for source, doc_id in entries]
+    level = [0] * len(entries)
+    while True:
+        groups: dict[str, list[int]] = {}
+        for i, cands in enumerate(candidates):
+            groups.setdefault(cands[level[i]].casefold(), []).append(i)
+        moved = False
+        for members in groups.values():
+            if len(members) > 1:
+                for i in members:
+                    if level[i] + 1 < len(candidates[i]):
+                        level[i] += 1
+                        moved = True
+        if not moved:
+            break
+    names = [cands[level[i]] for i, cands in enumerate(candidates)]
+    taken = {name.casefold() for name in names}
+    seen: set[str] = set()
+    for i, name in enumerate(names):
+        if name.casefold() in seen:  # nothing longer was left: number the later ones
+            n = 2
+            while f"{name}{REVIEW_NAME_JOIN}{n}".casefold() in taken:
+                n += 1
+            names[i] = f"{name}{REVIEW_NAME_JOIN}{n}"
+            taken.add(names[i].casefold())
+        seen.add(names[i].casefold())
+    return [name + ".txt" for name in names]
+
+
+def write_review_text(folder: str, source: str, text: str, name: str | None = None) -> str:
+    """Write ``folder/<name>.txt`` whole or not at all (a full disk leaves no half text); ``name``
+    as ``review_names`` gave it for the run (default: the source's plain ``review_name``)."""
+    path = os.path.join(folder, name or review_name(source))
     try:
         os.makedirs(folder, exist_ok=True)
         with open(path + TMP_SUFFIX, "w", encoding="utf-8", newline="\n") as fh:

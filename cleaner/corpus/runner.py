@@ -28,7 +28,8 @@ from typing import Callable, Iterator
 
 from ..document import CATEGORIES
 from ..settings import Settings
-from ..writers import TMP_SUFFIX, OutputError, ShardWriter, dumps, remove_files, split_suffix, write_review_text
+from ..writers import (TMP_SUFFIX, OutputError, ShardWriter, dumps, remove_files, review_names, split_suffix,
+                       write_review_text)
 from .executors import make_executor
 from .sources import OwnFiles, Task, plan
 from .steps import Filters, line_hash, signature_from_hex, text_hash
@@ -283,7 +284,8 @@ def run(inputs: list[str], settings: Settings, config: RunConfig,
 def _run_locked(inputs: list[str], settings: Settings, config: RunConfig,
                 progress: Callable[[TaskResult, int], None] | None, work: Path, stop: _StopSignals) -> RunSummary:
     plan_errors: list[dict] = []
-    tasks = plan(inputs, config.task_size, _own_files(config, work), plan_errors)
+    plan_skipped: Counter = Counter()  # files of folders and globs that are no document, by ending
+    tasks = plan(inputs, config.task_size, _own_files(config, work), plan_errors, plan_skipped)
     fp = _fingerprint(tasks, settings, config, plan_errors)
     done = _prepare_work_dir(work, tasks, fp, config.resume, plan_errors)
     templates_on = config.templates
@@ -319,7 +321,7 @@ def _run_locked(inputs: list[str], settings: Settings, config: RunConfig,
         else:
             executor.close()
     pass1_seconds = time.perf_counter() - started
-    summary = _reduce(tasks, work, ctx, config, templates_on, plan_errors, stop)
+    summary = _reduce(tasks, work, ctx, config, templates_on, plan_errors, stop, plan_skipped)
     summary.stats["seconds_pass1"] = round(pass1_seconds, 3)
     if not config.keep_work:
         shutil.rmtree(work / "tasks", ignore_errors=True)
@@ -392,7 +394,8 @@ def _commit_text(path: Path) -> None:
 
 
 def _reduce(tasks: list[Task], work: Path, ctx: Context, config: RunConfig, templates_on: bool,
-            plan_errors: list[dict] = (), stop: _StopSignals = _NO_STOP) -> RunSummary:
+            plan_errors: list[dict] = (), stop: _StopSignals = _NO_STOP,
+            plan_skipped: Counter | None = None) -> RunSummary:
     templates = _learn_templates(tasks, work) if templates_on else {}
     _write_text(work / "templates.json", json.dumps({g: sorted(h) for g, h in sorted(templates.items())}, indent=1))
     _commit_text(work / "templates.json")
@@ -405,29 +408,43 @@ def _reduce(tasks: list[Task], work: Path, ctx: Context, config: RunConfig, temp
         from datasketch import MinHashLSH
 
         lsh = MinHashLSH(threshold=config.near_dup_threshold, num_perm=config.num_perm)
+    seen_ids: set[str] = set()
+    repeated_ids: list[tuple[int, str]] = []  # (order, id) of every record whose id came before
+    kept: list[tuple[int, str, str]] = []  # (order, source, id) of the records written (for --txt-dir)
     for order, rec in enumerate(_records(tasks, work)):
+        if rec["id"] in seen_ids:
+            repeated_ids.append((order, rec["id"]))
+        else:
+            seen_ids.add(rec["id"])
         _apply_templates(rec, templates)
         reason = config.filters.verdict(rec)
         if reason:
             drops[order] = "filter:" + reason
             continue
-        if not config.dedup:
-            continue
-        key = text_hash(rec["text"])
-        first = seen_exact.get(key)
-        kind = "exact"
-        if first is None and "_minhash" in rec:
-            sig = signature_from_hex(rec["_minhash"], config.num_perm)
-            candidates = lsh.query(sig)
-            if candidates:
-                first, kind = min(int(c) for c in candidates), "near"
-            else:
-                lsh.insert(str(order), sig)
-        if first is not None:
-            drops[order] = "duplicate:" + kind
-            dup_of.setdefault(first, []).append({"id": rec["id"], "source": rec["source"], "kind": kind})
-        else:
+        if config.dedup:
+            key = text_hash(rec["text"])
+            first = seen_exact.get(key)
+            kind = "exact"
+            if first is None and "_minhash" in rec:
+                sig = signature_from_hex(rec["_minhash"], config.num_perm)
+                candidates = lsh.query(sig)
+                if candidates:
+                    first, kind = min(int(c) for c in candidates), "near"
+                else:
+                    lsh.insert(str(order), sig)
+            if first is not None:
+                drops[order] = "duplicate:" + kind
+                dup_of.setdefault(first, []).append({"id": rec["id"], "source": rec["source"], "kind": kind,
+                                                     "_order": order})
+                continue
             seen_exact[key] = order
+        if config.txt_dir:
+            kept.append((order, rec["source"], rec["id"]))
+    new_ids = _unique_ids(seen_ids, repeated_ids)
+    for entries in dup_of.values():
+        for entry in entries:
+            entry["id"] = new_ids.get(entry.pop("_order"), entry["id"])
+    review = review_names([(source, new_ids.get(order, doc_id)) for order, source, doc_id in kept])
     # write: every file under a temporary name, renamed into place together at the end, so that a
     # failure (disk full) or a signal leaves the previous corpus, stats and errors as they were
     writer = ShardWriter(config.output, config.shard_size, config.compression)
@@ -435,7 +452,7 @@ def _reduce(tasks: list[Task], work: Path, ctx: Context, config: RunConfig, temp
     stats_path = Path(config.stats_path or work / "stats.json")
     try:
         return _write(tasks, work, config, templates, drops, dup_of, plan_errors, writer, errors_path, stats_path,
-                      stop)
+                      stop, new_ids, review, plan_skipped)
     except BaseException:
         writer.abort()
         remove_files(str(p.with_name(p.name + TMP_SUFFIX)) for p in (errors_path, stats_path))
@@ -444,8 +461,12 @@ def _reduce(tasks: list[Task], work: Path, ctx: Context, config: RunConfig, temp
 
 def _write(tasks: list[Task], work: Path, config: RunConfig, templates: dict[str, set[str]], drops: dict[int, str],
            dup_of: dict[int, list[dict]], plan_errors: list[dict], writer: ShardWriter, errors_path: Path,
-           stats_path: Path, stop: _StopSignals) -> RunSummary:
+           stats_path: Path, stop: _StopSignals, new_ids: dict[int, str] | None = None,
+           review: list[str] = (), plan_skipped: Counter | None = None) -> RunSummary:
     stats = _new_stats()
+    stats["skipped"].update(plan_skipped or {})  # files of folders and globs that are no document
+    new_ids = new_ids or {}
+    written = 0
     for order, rec in enumerate(_records(tasks, work)):
         stats["documents_cleaned"] += 1
         removed_templates = _apply_templates(rec, templates)
@@ -455,11 +476,14 @@ def _write(tasks: list[Task], work: Path, config: RunConfig, templates: dict[str
             continue
         for k in [k for k in rec if k.startswith("_")]:
             del rec[k]
+        if order in new_ids:
+            rec["id"] = new_ids[order]
         rec["duplicates"] = dup_of.get(order, [])
         writer.write(rec)
         _count(stats, rec)
         if config.txt_dir:
-            write_review_text(config.txt_dir, rec["source"], rec["text"])
+            write_review_text(config.txt_dir, rec["source"], rec["text"], review[written])
+        written += 1
     errors = list(plan_errors)  # inputs found unreadable while planning come first, in input order
     for task in tasks:
         path = task_paths(str(work), task.id)["errors"]
@@ -477,6 +501,23 @@ def _write(tasks: list[Task], work: Path, config: RunConfig, templates: dict[str
         _commit_text(errors_path)
         _commit_text(stats_path)
     return RunSummary(stats, errors, outputs, str(work))
+
+
+def _unique_ids(seen: set[str], repeated: list[tuple[int, str]]) -> dict[int, str]:
+    """New ids for the records whose id an earlier record has (the same bytes twice, or a JSONL
+    input giving one id twice): ``ID-2``, ``ID-3``, ... in input order, skipping every id a
+    record of the run has, so the corpus's ids are unique and the first keeps its own. By order."""
+    taken = set(seen)
+    next_n: dict[str, int] = {}
+    out: dict[int, str] = {}
+    for order, doc_id in repeated:
+        n = next_n.get(doc_id, 2)
+        while f"{doc_id}-{n}" in taken:
+            n += 1
+        out[order] = f"{doc_id}-{n}"
+        taken.add(out[order])
+        next_n[doc_id] = n + 1
+    return out
 
 
 def _new_stats() -> dict:

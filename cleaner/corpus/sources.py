@@ -18,6 +18,7 @@ import os
 import re
 import stat
 import sys
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -54,15 +55,49 @@ def _strip_compression(name: str) -> str:
     return name
 
 
-def kind_of(path: str) -> str | None:
+#: endings of pages a web server wrote: read as HTML (with ``--format auto``), like .html/.htm
+SERVER_HTML_SUFFIXES = (".shtml", ".xhtml", ".php", ".asp", ".aspx", ".jsp")
+#: endings (after .gz/.zst) of files that are no document: in a folder or glob they are skipped and
+#: counted (``stats["skipped"]``: ``file:.jpg``); a file named on the command line is still read
+NON_DOCUMENT_SUFFIXES = (
+    ".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".bmp", ".tif", ".tiff", ".ico", ".svg",  # images
+    ".css", ".js", ".mjs", ".map", ".woff", ".woff2", ".ttf", ".otf", ".eot",  # styles, scripts, fonts
+    ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".odt",  # office documents (not read)
+    ".zip", ".tar", ".tgz", ".7z", ".rar", ".bz2", ".xz", ".exe", ".dll", ".so", ".bin", ".iso",  # archives
+    ".mp3", ".mp4", ".m4a", ".webm", ".ogg", ".wav", ".avi", ".mov", ".mkv", ".flac",  # media
+    ".json", ".xml", ".csv", ".tsv", ".sqlite", ".db", ".pyc", ".tmp",  # data, caches, half-written files
+)
+#: file names that are no document whatever their ending (file manager litter)
+NON_DOCUMENT_NAMES = (".ds_store", "thumbs.db", "desktop.ini")
+#: the kind ``kind_of`` gives a file that is no document (never a task's kind: ``expand`` counts it)
+SKIP = "skip"
+
+
+def is_html_name(path: str) -> bool:
+    """True for a file named as an HTML page: .html/.htm and the server endings (.php, .shtml, ...)."""
+    return _strip_compression(os.path.basename(path).lower()).endswith(HTML_SUFFIXES + SERVER_HTML_SUFFIXES)
+
+
+def kind_of(path: str) -> str:
+    """How a file is read: ``jsonl``, ``warc``, ``files`` (one document: any other file, its
+    format sniffed as ``--format auto`` does), or ``skip`` for a known non-document (an image, a
+    style sheet, ...: ``NON_DOCUMENT_SUFFIXES``), which folder and glob scans count and pass over."""
     name = _strip_compression(os.path.basename(path).lower())
     if name.endswith(JSONL_SUFFIXES):
         return "jsonl"
     if name.endswith(WARC_SUFFIXES):
         return "warc"
-    if name.endswith(TEXT_SUFFIXES + HTML_SUFFIXES):
+    if name.endswith(TEXT_SUFFIXES + HTML_SUFFIXES + SERVER_HTML_SUFFIXES):
         return "files"
-    return None
+    if name in NON_DOCUMENT_NAMES or name.endswith(NON_DOCUMENT_SUFFIXES):
+        return SKIP
+    return "files"
+
+
+def skip_reason(path: str) -> str:
+    """The stats key of a file ``kind_of`` calls no document: ``file:.jpg``, ``file:.ds_store``."""
+    name = _strip_compression(os.path.basename(path).lower())
+    return "file:" + (name if name in NON_DOCUMENT_NAMES else os.path.splitext(name)[1])
 
 
 FileId = tuple  # (st_dev, st_ino): a file or folder, whatever path leads to it
@@ -226,12 +261,21 @@ def _glob(given: str, own: OwnFiles | None, errors: list[dict]) -> list[tuple[st
     return out
 
 
-def expand(paths: list[str], own: OwnFiles | None = None, errors: list[dict] | None = None) -> list[tuple[str, str]]:
+def _named(path: str) -> tuple[str, str]:
+    """(kind, path) of a file named on the command line: read even with a non-document ending."""
+    kind = kind_of(path)
+    return ("files" if kind == SKIP else kind), path
+
+
+def expand(paths: list[str], own: OwnFiles | None = None, errors: list[dict] | None = None,
+           skipped: Counter | None = None) -> list[tuple[str, str]]:
     """(kind, path) for every input, in a deterministic order: folders are searched recursively,
-    globs expanded, explicit files kept even with an unknown ending (read as single documents).
-    What cannot be read as an input (an unreadable folder or path, a named pipe or device, a link
-    loop, a name that is not UTF-8) is not listed but appended to ``errors`` as an errors.jsonl
-    entry, in input order; the files of ``own`` (the run's outputs) are skipped in folders and globs."""
+    globs expanded, explicit files kept whatever their ending (read as single documents). In
+    folders and globs every file is taken (its format sniffed) except known non-documents (images,
+    style sheets, scripts, ...: ``kind_of``), which are counted in ``skipped`` by ending. What
+    cannot be read as an input (an unreadable folder or path, a named pipe or device, a link loop,
+    a name that is not UTF-8) is not listed but appended to ``errors`` as an errors.jsonl entry, in
+    input order; the files of ``own`` (the run's outputs) are skipped in folders and globs."""
     errors = [] if errors is None else errors
     out: list[tuple[str, str]] = []
     for given in paths:
@@ -244,7 +288,7 @@ def expand(paths: list[str], own: OwnFiles | None = None, errors: list[dict] | N
             if any(ch in given for ch in "*?["):
                 out += _glob(given, own, errors)
             else:
-                out.append((kind_of(given) or "files", given))  # the reader reports it: no such file
+                out.append(_named(given))  # the reader reports it: no such file
             continue
         except OSError as exc:  # no permission on a folder above it, a link loop, ...
             errors.append(failure(given, f"cannot read: {exc.strerror or exc}"))
@@ -254,16 +298,23 @@ def expand(paths: list[str], own: OwnFiles | None = None, errors: list[dict] | N
         elif not stat.S_ISREG(st.st_mode):
             errors.append(failure(given, _not_regular(st)))
         else:
-            out.append((kind_of(given) or "files", given))
-    return out
+            out.append(_named(given))
+    kept = []
+    for kind, path in out:
+        if kind != SKIP:
+            kept.append((kind, path))
+        elif skipped is not None:
+            skipped[skip_reason(path)] += 1
+    return kept
 
 
 def plan(paths: list[str], task_size: int, own: OwnFiles | None = None,
-         errors: list[dict] | None = None) -> list[Task]:
-    """The run's tasks, in input order; inputs that cannot be read go to ``errors`` (see expand)."""
+         errors: list[dict] | None = None, skipped: Counter | None = None) -> list[Task]:
+    """The run's tasks, in input order; inputs that cannot be read go to ``errors``, known
+    non-documents of folders and globs are counted in ``skipped`` (see expand)."""
     tasks: list[Task] = []
     batch: list[str] = []
-    for kind, path in expand(paths, own, errors):
+    for kind, path in expand(paths, own, errors, skipped):
         if kind == "files":
             batch.append(path)
             if len(batch) >= task_size:

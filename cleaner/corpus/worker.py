@@ -20,7 +20,7 @@ from ..pipeline import Cleaner
 from ..readers import BadInput
 from ..settings import Settings
 from ..writers import dumps
-from .sources import Item, Task, items
+from .sources import Item, Task, is_html_name, items
 from .steps import minhash_signature, template_candidates
 
 
@@ -158,12 +158,26 @@ def template_group(doc: Document) -> str:
     return "dir:" + os.path.dirname(path)
 
 
+def given_id(value) -> str | None:
+    """The id an input record gives (JSONL ``id``), as the record's id: a non-empty string or an
+    integer; anything else is refused (BadInput), as an id nobody can look up would be."""
+    if value is None:
+        return None
+    if isinstance(value, str) and value.strip():
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    raise BadInput(f"record 'id' must be a non-empty string or an integer, not {json.dumps(value)[:60]}")
+
+
 def clean_item(cleaner: Cleaner, item: Item) -> Document:
     meta = dict(item.meta)
-    doc_id = meta.pop("id", None)
+    doc_id = given_id(meta.pop("id", None))
+    fmt = None if item.fmt == "auto" else item.fmt
+    if fmt is None and cleaner.settings.format == "auto" and is_html_name(item.source):
+        fmt = "html"  # .shtml, .php, ...: pages a server wrote, whatever their first bytes look like
     if isinstance(item.data, bytes):
-        doc = cleaner.clean_bytes(item.data, source=item.source, fmt=None if item.fmt == "auto" else item.fmt,
-                                  meta=meta)
+        doc = cleaner.clean_bytes(item.data, source=item.source, fmt=fmt, meta=meta)
     elif item.fmt == "html":
         doc = cleaner.clean_html(item.data, source=item.source, meta=meta)
     else:

@@ -1,0 +1,367 @@
+"""What a trafilatura or datatrove user reaches for (issue 31): one review file per document, ids
+that are unique and valid under the record schema, corpora that load with `datasets` as one file or
+as shards, options checked before any work, every file of a folder taken (or counted as skipped),
+and the packaging a plain ``pip install`` needs. Every input is a small file the test writes."""
+import io
+import json
+import math
+import os
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from cleaner.cli import main
+from cleaner.pipeline import content_id
+from corpus_gen import page
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA = json.loads((ROOT / "cleaner" / "schema" / "record.schema.json").read_text(encoding="utf-8"))
+
+
+def clean(*args, ok=(0,)):
+    result = CliRunner().invoke(main, ["clean", "--workers", "1", "--no-progress", *map(str, args)])
+    assert result.exit_code in ok, result.output + repr(result.exception)
+    return result
+
+
+def records(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def work_file(out: Path, name: str) -> Path:
+    return out.parent / (out.name.split(".")[0] + ".work") / name
+
+
+def valid(recs: list[dict]) -> list[dict]:
+    """Every record against cleaner/schema/record.schema.json; the records, for chaining."""
+    validator = jsonschema.Draft202012Validator(SCHEMA)
+    for rec in recs:
+        validator.validate(rec)
+    return recs
+
+
+def html(i: int, body_only: bool = False) -> str:
+    paras = page(i).split("\n\n")
+    body = f"<h1>{paras[1]}</h1>" + "".join(f"<p>{p}</p>" for p in paras[3:6])
+    if body_only:  # a fragment with no <html>, <body> or <div> (what a .php template might hold)
+        return body
+    return f"<html><head><title>Seite {i}</title></head><body><article>{body}</article></body></html>"
+
+
+def write_warc(path: Path, pages: list[tuple[str, str]]) -> None:
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with open(path, "wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for n, (url, body) in enumerate(pages, 1):
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(
+                url, "response", payload=io.BytesIO(body.encode("utf-8")), http_headers=headers,
+                warc_headers_dict={"WARC-Date": f"2024-01-{n:02d}T10:00:00Z"}))
+
+
+def write_jsonl(path: Path, recs: list[dict]) -> None:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in recs), encoding="utf-8")
+
+
+def mixed_folder(folder: Path) -> Path:
+    """Files, JSONL records and WARC records whose plain review names collide."""
+    for sub, i in (("a", 1), ("b", 2)):
+        (folder / sub).mkdir(parents=True)
+        (folder / sub / "index.html").write_text(html(i), encoding="utf-8")
+    write_jsonl(folder / "feed.jsonl", [{"text": page(i)} for i in (3, 4, 5)])
+    write_warc(folder / "crawl.warc.gz", [("https://www.one.de/news/index.html", html(6)),
+                                          ("https://www.two.de/news/index.html", html(7)),
+                                          ("https://www.three.de/", html(8))])
+    (folder / "solo.txt").write_text(page(9), encoding="utf-8")
+    return folder
+
+
+# ------------------------------------------------------------------------------ 1. --txt-dir
+
+
+def test_review_files_are_one_per_document(tmp_path):
+    folder = mixed_folder(tmp_path / "in")
+    out, txt = tmp_path / "c.jsonl", tmp_path / "txt"
+    clean(folder, "-o", out, "--txt-dir", txt)
+    recs = records(out)
+    assert len(recs) == 9
+    by_source = {r["source"].replace(str(folder) + "/", ""): r for r in recs}
+    warc_ids = [r["id"] for s, r in by_source.items() if s.startswith("crawl.warc.gz@")]
+    expected = {"a/index.html": "a__index.txt", "b/index.html": "b__index.txt", "solo.txt": "solo.txt",
+                "feed.jsonl:1": "feed__1.txt", "feed.jsonl:2": "feed__2.txt", "feed.jsonl:3": "feed__3.txt"}
+    for source, rec in by_source.items():
+        if source in expected:
+            assert (txt / expected[source]).read_text(encoding="utf-8") == rec["text"] + "\n", source
+    assert sorted(p.name for p in txt.iterdir()) == sorted(list(expected.values())
+                                                           + [f"crawl__{i}.txt" for i in warc_ids])
+    texts = sorted(p.read_text(encoding="utf-8") for p in txt.iterdir())
+    assert texts == sorted(r["text"] + "\n" for r in recs)  # every document's text, each once
+    again = tmp_path / "txt2"
+    clean(folder, "-o", tmp_path / "d.jsonl", "--txt-dir", again)
+    assert sorted(p.name for p in again.iterdir()) == sorted(p.name for p in txt.iterdir())
+
+
+def test_review_names_of_the_golden_corpus_stay(in_root, tmp_path):
+    txt = tmp_path / "txt"
+    clean("raw", "-o", tmp_path / "c.jsonl", "--txt-dir", txt)
+    golden = sorted(p.name for p in Path("clean").glob("*.txt"))
+    assert sorted(p.name for p in txt.iterdir()) == golden
+    for name in golden:
+        assert (txt / name).read_bytes() == (Path("clean") / name).read_bytes(), name
+
+
+def test_review_names_library_rules():
+    from cleaner.writers import review_names
+
+    entries = [("in/x/a/index.html", "1"), ("in/y/a/index.html", "2"), ("in/index.html", "3"),
+               ("in/Solo.txt", "4"), ("in/solo.html", "5"), ("c.warc.gz@https://e.de/", "6"), ("in/u.txt", "7"),
+               ("in/u.txt", "8")]
+    names = review_names(entries)
+    # the fewest folders that tell them apart; case counts as no difference (macOS, Windows); the id last
+    assert names == ["x__a__index.txt", "y__a__index.txt", "in__index.txt", "Solo__4.txt", "solo__5.txt",
+                     "c__6.txt", "u__7.txt", "u__8.txt"]
+    assert review_names(entries) == names  # deterministic
+    assert review_names([("raw/de_mdr_b45b8a4670b4b5f1.html.gz", "x")]) == ["de_mdr_b45b8a4670b4b5f1.txt"]
+
+
+# ------------------------------------------------------------------------------ 2. ids
+
+
+def test_ids_are_unique_without_dedup(tmp_path):
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    data = page(1).encode("utf-8")
+    (folder / "sub" / "x.txt").write_bytes(data)
+    (folder / "x.txt").write_bytes(data)
+    (folder / "y.txt").write_text(page(2), encoding="utf-8")
+    out = tmp_path / "c.jsonl"
+    clean(folder, "-o", out, "--no-dedup")
+    recs = valid(records(out))
+    first = content_id(data)
+    assert [(r["source"].rsplit("/", 2)[-2:], r["id"]) for r in recs] == [
+        (["sub", "x.txt"], first), (["in", "x.txt"], first + "-2"), (["in", "y.txt"], content_id(page(2).encode()))]
+    # with dedup the copy is dropped and listed under the same id it would have had
+    deduped = tmp_path / "d.jsonl"
+    clean(folder, "-o", deduped)
+    recs = valid(records(deduped))
+    assert [r["id"] for r in recs] == [first, content_id(page(2).encode())]
+    assert [(d["id"], d["kind"]) for d in recs[0]["duplicates"]] == [(first + "-2", "exact")]
+
+
+def test_jsonl_ids_are_the_ids_unique_and_valid(tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    write_jsonl(feed, [{"text": page(1), "id": "doc-1"}, {"text": page(2), "id": "doc-1"},
+                       {"text": page(3), "id": 42}, {"text": page(4)}, {"text": page(5), "id": "doc-1-2"},
+                       {"text": page(6), "id": ["not", "an", "id"]}, {"text": page(7), "id": ""}])
+    out = tmp_path / "c.jsonl"
+    result = clean(feed, "-o", out, "--no-dedup", ok=(1,))
+    recs = valid(records(out))
+    assert [r["id"] for r in recs] == ["doc-1", "doc-1-3", "42", content_id(page(4).encode()), "doc-1-2"]
+    assert all("id" not in r.get("meta", {}) for r in recs)
+    errors = [json.loads(x) for x in work_file(out, "errors.jsonl").read_text().splitlines()]
+    assert [(e["source"], "'id'" in e["reason"]) for e in errors] == [(f"{feed}:6", True), (f"{feed}:7", True)]
+    assert f"cleaner: error: {feed}:6: " in result.stderr
+
+
+def test_every_record_of_a_mixed_run_follows_the_schema(tmp_path):
+    folder = mixed_folder(tmp_path / "in")
+    write_jsonl(folder / "more.jsonl", [{"html": html(10), "id": "given", "url": "https://www.x.de/a", "tag": [1, 2]},
+                                        {"text": page(11), "id": 7, "date": "2021-02-03", "extra": {"k": None}}])
+    for args in ((), ("--no-dedup",), ("--no-removed",)):
+        out = tmp_path / f"c{len(args)}{args and args[0]}.jsonl"
+        clean(folder, "-o", out, *args)
+        recs = valid(records(out))
+        assert len({r["id"] for r in recs}) == len(recs) == 11
+
+
+# ------------------------------------------------------------------------------ 3. datasets
+
+
+@pytest.fixture
+def hf_offline(tmp_path, monkeypatch):
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    return tmp_path / "hf-cache"
+
+
+def _same(rows: list[dict], recs: list[dict]) -> None:
+    assert len(rows) == len(recs)
+    for row, rec in zip(rows, recs):
+        for key, value in rec.items():
+            got = row[key]
+            if key == "date" and got is not None:
+                assert got.isoformat() == value  # a datetime.date
+            elif isinstance(value, float):
+                assert math.isclose(got, value), key
+            else:
+                assert got == value, (key, got, value)
+
+
+def test_sharded_and_single_corpora_load_with_datasets(in_root, tmp_path, hf_offline):
+    import datasets
+
+    from cleaner.schema import features
+
+    for shard_args in ((), ("--shard-size", "2")):
+        out = tmp_path / f"s{len(shard_args)}" / "c.jsonl"
+        clean("raw", "-o", out, *shard_args)
+        files = sorted(str(p) for p in out.parent.glob("c*.jsonl"))
+        assert len(files) == (6 if shard_args else 1)
+        recs = [r for f in files for r in records(Path(f))]
+        assert recs[0]["outlet"] is None and recs[0]["url"] is None  # the first shard: nulls only
+        ds = datasets.load_dataset("json", data_files=str(out.parent / "c*.jsonl"), features=features(),
+                                   split="train", cache_dir=str(hf_offline))
+        _same(list(ds), recs)
+
+
+def test_a_corpus_with_meta_and_without_removed_blocks_loads(tmp_path, hf_offline):
+    import datasets
+
+    from cleaner.schema import features
+
+    folder = mixed_folder(tmp_path / "in")
+    write_jsonl(folder / "more.jsonl", [{"text": page(10), "tag": [1, "a"], "score": 0.5},
+                                        {"text": page(11), "extra": {"k": None, "n": 3}}])
+    for args in (("--shard-size", "3"), ("--no-removed", "--shard-size", "4"), ("--no-removed",)):
+        out = tmp_path / "-".join(args).strip("-") / "c.jsonl"
+        clean(folder, "-o", out, *args)
+        recs = [r for p in sorted(out.parent.glob("c*.jsonl")) for r in records(p)]
+        assert any("meta" in r for r in recs) and any("meta" not in r for r in recs)
+        ds = datasets.load_dataset("json", data_files=str(out.parent / "c*.jsonl"),
+                                   features=features(keep_removed="--no-removed" not in args), split="train",
+                                   cache_dir=str(hf_offline / out.parent.name))
+        rows = list(ds)
+        _same([{k: v for k, v in row.items() if k in rec} for row, rec in zip(rows, recs)], recs)
+        assert all(row["meta"] is None for row, rec in zip(rows, recs) if "meta" not in rec)
+
+
+def test_the_readme_load_example_works_on_shards(tmp_path, hf_offline, monkeypatch):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = next(b for b in re.findall(r"```py\n(.*?)```", readme, re.S) if "load_dataset" in b)
+    folder = mixed_folder(tmp_path / "in")
+    clean(folder, "-o", tmp_path / "corpus" / "news.jsonl", "--shard-size", "3")
+    monkeypatch.chdir(tmp_path)
+    scope: dict = {}
+    exec(compile(example, "README.md", "exec"), scope)
+    assert scope["ds"].num_rows == 9
+
+
+# ------------------------------------------------------------------------------ 4. options
+
+
+@pytest.mark.parametrize("option, value", [
+    ("--lang", "german"), ("--lang", "de,xx"), ("--lang", "d"), ("--near-dup-threshold", "1.5"),
+    ("--near-dup-threshold", "0"), ("--near-dup-threshold", "-0.2"), ("--near-dup-threshold", "nan"),
+    ("--max-bytes", "0"), ("--workers", "0"), ("--task-size", "0"), ("--shard-size", "0"), ("--shard-size", "-3"),
+    ("--min-words", "-1"), ("--doc-timeout", "-1"), ("--doc-timeout", "nan"), ("--doc-timeout", "inf")])
+def test_bad_options_stop_the_run_before_any_work(tmp_path, option, value):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(page(1), encoding="utf-8")
+    out = tmp_path / "c.jsonl"
+    result = CliRunner().invoke(main, ["clean", str(tmp_path / "in"), "-o", str(out), option, value])
+    assert result.exit_code == 2, result.output + repr(result.exception)
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"cleaner: error: {option} "), result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]  # no corpus, no work folder
+
+
+def test_language_codes_are_taken_in_any_case(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"p{i}.txt").write_text(page(i), encoding="utf-8")
+    out = tmp_path / "c.jsonl"
+    clean(folder, "-o", out, "--lang", " DE , En ")
+    assert [r["language"] for r in records(out)] == ["de", "de", "de"]
+    clean(folder, "-o", out, "--lang", "en")
+    assert records(out) == []
+
+
+def test_dask_without_the_extra_is_one_line(tmp_path, monkeypatch):
+    for name in ("dask", "distributed", "dask.distributed"):
+        monkeypatch.setitem(sys.modules, name, None)  # as if the extra were not installed
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(page(1), encoding="utf-8")
+    result = CliRunner().invoke(main, ["clean", str(tmp_path / "in"), "-o", str(tmp_path / "c.jsonl"),
+                                       "--dask", "local"])
+    assert result.exit_code == 2, result.output + repr(result.exception)
+    assert result.stderr.splitlines() == [
+        "cleaner: error: --dask needs Dask, which is an extra: pip install 'cleaner[dask]'"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
+
+
+# ------------------------------------------------------------------------------ 5. folders
+
+
+def test_every_file_of_a_folder_is_taken_or_counted(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, i in (("a.shtml", 1), ("b.xhtml", 2), ("d", 4)):
+        (folder / name).write_text(html(i), encoding="utf-8")
+    (folder / "c.php").write_text(html(3, body_only=True), encoding="utf-8")
+    (folder / "e").write_text(page(5), encoding="utf-8")
+    (folder / "logo.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)))
+    (folder / "style.css").write_text("body { color: red }", encoding="utf-8")
+    (folder / "app.min.js.gz").write_bytes(b"not even read")
+    (folder / "data.bin2").write_bytes(b"\x00\x01\x02" * 100)  # unknown ending: taken, and refused as binary
+    out = tmp_path / "c.jsonl"
+    result = clean(folder, "-o", out, ok=(1,))
+    got = {r["source"].rsplit("/", 1)[-1]: r["format"] for r in records(out)}
+    assert got == {"a.shtml": "html", "b.xhtml": "html", "c.php": "html", "d": "html", "e": "text"}
+    stats = json.loads(work_file(out, "stats.json").read_text())
+    assert stats["skipped"] == {"file:.css": 1, "file:.jpg": 1, "file:.js": 1}
+    assert stats["documents_in"] == 6 and stats["failures"] == 1
+    errors = [json.loads(x) for x in work_file(out, "errors.jsonl").read_text().splitlines()]
+    assert errors == [{"source": f"{folder}/data.bin2", "reason": "binary content (NUL bytes)"}]
+    assert "skipped: file:.css 1, file:.jpg 1, file:.js 1" in result.stderr
+
+
+def test_a_named_file_with_a_skipped_ending_is_still_read(tmp_path):
+    jpg = tmp_path / "page.jpg"
+    jpg.write_text(page(1), encoding="utf-8")  # misnamed, but named on the command line: read
+    out = tmp_path / "c.jsonl"
+    clean(jpg, "-o", out)
+    assert [r["source"] for r in records(out)] == [str(jpg)]
+
+
+# ------------------------------------------------------------------------------ 6. packaging
+
+
+def _requirement_names(reqs: list[str]) -> dict[str, str]:
+    out = {}
+    for req in reqs:
+        name = re.match(r"[A-Za-z0-9._-]+", req).group(0)
+        out[re.sub(r"[-_.]+", "-", name).lower()] = req
+    return out
+
+
+def test_packaging_declares_what_a_plain_install_needs():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    core = _requirement_names(project["dependencies"])
+    extras = {k: _requirement_names(v) for k, v in project["optional-dependencies"].items()}
+    assert "lxml-html-clean" in core  # jusText imports lxml.html.clean, which lives in it since lxml 5.2
+    assert re.search(r"<\s*[\d.]+", core["trafilatura"])  # its internal functions are used
+    assert "dask" not in core and "distributed" not in core
+    assert {"dask", "distributed"} <= set(extras["dask"]) and {"dask", "distributed"} <= set(extras["test"])
+    assert {"jsonschema", "datasets", "pytest"} <= set(extras["test"])
+    package_data = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    assert "py.typed" in package_data["cleaner"] and (ROOT / "cleaner" / "py.typed").is_file()
+    assert project["license"] == "MIT"
+    licence = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert licence.startswith("MIT License") and "the cleaner authors" in licence
+
+
+def test_python_m_cleaner_runs():
+    result = subprocess.run([sys.executable, "-m", "cleaner", "--version"], capture_output=True, text=True,
+                            cwd=ROOT, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 0, result.stderr
+    assert "version" in result.stdout
