@@ -1,8 +1,17 @@
 """The data that flows through the pipeline: a Document made of Blocks."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
+
+#: white space other than newline and space that an output field must not carry (the last guard: the
+#: pipeline removes control characters from its inputs, ``readers.scrub_text``)
+_OUTPUT_SPACE = re.compile("[\t\r\f\v\x1c-\x1f\x85\u2028\u2029]")
+
+
+def _out(value: str | None) -> str | None:
+    return _OUTPUT_SPACE.sub(" ", value) if value and _OUTPUT_SPACE.search(value) else value
 
 #: boilerplate categories; every dropped block carries one of these
 CATEGORIES = (
@@ -93,19 +102,19 @@ class Document:
             "source": self.source,
             "format": self.format,
             "url": self.url,
-            "title": self.title,
+            "title": _out(self.title),
             "date": self.date,
             "date_source": self.date_source,
             "outlet": self.outlet,
             "outlet_source": self.outlet_source,
             "language": self.language,
             "language_prob": self.language_prob,
-            "text": self.text,
+            "text": _out(self.text),
             "removed": self.removed,
         }
         if keep_removed:
             rec["removed_blocks"] = [
-                {"line": b.line, "category": b.category, "reason": b.reason, "text": b.text}
+                {"line": b.line, "category": b.category, "reason": b.reason, "text": _out(b.text)}
                 for b in self.blocks
                 if b.label == BOILERPLATE
             ]

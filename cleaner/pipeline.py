@@ -12,7 +12,7 @@ from . import langid, metadata
 from .classify import Scorer, classify, segment_text
 from .document import Document
 from .extract import extract_html
-from .readers import BadInput, decode, read_bytes, sniff_format
+from .readers import BadInput, decode, read_bytes, scrub_text, scrub_value, sniff_format
 from .ruleset import RuleError, load_rules
 from .settings import Settings
 
@@ -23,6 +23,24 @@ RULE_LANGUAGE_SAMPLE = 20_000
 def content_id(data: bytes) -> str:
     """Stable id: a hash of the input bytes (the same page gets the same id wherever it lies)."""
     return hashlib.blake2b(data, digest_size=8).hexdigest()
+
+
+def _inputs(text: Any, source: Any, url: Any, meta: Mapping[str, Any] | None) -> tuple[str, str, Any, dict]:
+    """The caller's arguments made safe to clean and to write: a str page (else BadInput), lone
+    surrogates replaced and control characters removed (``readers.scrub_text``) in the page, the
+    source, the url and every metadata value."""
+    if not isinstance(text, str):
+        raise BadInput(f"the page must be a str, not {type(text).__name__}")
+    if meta is not None and not isinstance(meta, Mapping):
+        raise BadInput(f"meta must be a mapping, not {type(meta).__name__}")
+    meta = scrub_value(dict(meta or {}))
+    for key in ("title", "outlet"):  # the input-metadata fields a record holds as strings
+        if meta.get(key) is not None and not isinstance(meta[key], str):
+            meta[key] = str(meta[key])
+    url = url or meta.pop("url", None)
+    if url is not None and not isinstance(url, str):
+        raise BadInput(f"url must be a str, not {type(url).__name__}")
+    return scrub_text(text), scrub_text(str(source)), scrub_text(url) if url else url, meta
 
 
 class Cleaner:
@@ -67,8 +85,7 @@ class Cleaner:
     def clean_text(self, text: str, *, source: str = "<text>", url: str | None = None,
                    meta: Mapping[str, Any] | None = None, doc_id: str | None = None) -> Document:
         """Clean a flattened page (text dump): every stage of the classifier runs."""
-        meta = dict(meta or {})
-        url = url or meta.pop("url", None)
+        text, source, url, meta = _inputs(text, source, url, meta)
         doc = Document(source=source, id=doc_id or content_id(text.encode("utf-8")), format="text", url=url)
         self._run(doc, text, text, mode="text", known_title=None, html_date=None, sitename=None, meta=meta)
         return doc
@@ -76,8 +93,7 @@ class Cleaner:
     def clean_html(self, html: str, *, source: str = "<html>", url: str | None = None,
                    meta: Mapping[str, Any] | None = None, doc_id: str | None = None) -> Document:
         """Clean an HTML page: trafilatura extracts, then the block rules clean its output."""
-        meta = dict(meta or {})
-        url = url or meta.pop("url", None)
+        html, source, url, meta = _inputs(html, source, url, meta)
         ext = extract_html(html, url=url, prune_xpath=self.rules.html_prune_xpath,
                            focus=self.settings.html_extraction)
         doc = Document(source=source, id=doc_id or content_id(html.encode("utf-8")), format="html", url=ext.url)
@@ -96,7 +112,7 @@ class Cleaner:
         if meta.get("outlet"):
             doc.outlet, doc.outlet_source = str(meta.pop("outlet")), "input:metadata"
 
-        doc.blocks = segment_text(body)
+        doc.blocks = segment_text(scrub_text(body))  # (an extractor's output can hold entity-made controls)
         outcome = classify(doc.blocks, lang_rules, mode=mode, known_title=known_title,
                            extra_rules=outlet.line_rules if outlet else (), scorer=self.scorer, url=doc.url)
         doc.title = meta.pop("title", None) or outcome.title

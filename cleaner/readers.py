@@ -461,6 +461,51 @@ def decode_bytes(data: bytes) -> str:
     raise BadInput("undecodable: no text encoding fits")
 
 
+#: lone surrogates (from ``json.loads("\\ud800")`` or ``errors="surrogateescape"``) cannot be written
+#: as UTF-8: each becomes U+FFFD
+_SURROGATE = re.compile("[\ud800-\udfff]")
+#: control characters that carry no text: C0 but tab, newline, carriage return, form feed and
+#: vertical tab (which segmentation reads as white space), DEL, and the C1 range
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+#: a C1 control in a page is nearly always a Windows-1252 character read through Latin-1 (0x93 for
+#: a left double quote): it becomes that character, as HTML5 maps the numeric references &#128;-&#159;;
+#: the five code points cp1252 leaves undefined, and every other control character, go
+_CONTROL_MAP = {c: bytes([c]).decode("cp1252", "ignore") if 0x80 <= c <= 0x9F else "" for c in range(0x100)
+                if _CONTROL.match(chr(c))}
+
+
+def _c1(match: re.Match) -> str:
+    return _CONTROL_MAP.get(ord(match.group()), "")
+
+
+def scrub_text(text: str) -> str:
+    """``text`` without what no output may hold: lone surrogates become U+FFFD, C1 controls their
+    Windows-1252 character, other control characters (newline and white space aside) go."""
+    if _SURROGATE.search(text):
+        text = _SURROGATE.sub("\ufffd", text)
+    if _CONTROL.search(text):
+        text = _CONTROL.sub(_c1, text)
+    return text
+
+
+#: white space that metadata strings keep as a plain space (a record's fields hold no control characters)
+_META_SPACE = re.compile("[\t\r\f\v]")
+
+
+def scrub_value(value):
+    """A metadata value (str, list, dict, nested) with lone surrogates replaced by U+FFFD and control
+    characters removed as in ``scrub_text`` (tab, CR, FF, VT become spaces); keys too. Other values
+    pass unchanged."""
+    if isinstance(value, str):
+        value = scrub_text(value)
+        return _META_SPACE.sub(" ", value) if _META_SPACE.search(value) else value
+    if isinstance(value, dict):
+        return {scrub_value(k): scrub_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [scrub_value(v) for v in value]
+    return value
+
+
 def decode(data: bytes) -> str:
     """The document's text (``decode_bytes``); binary data is refused."""
     if not data.strip():

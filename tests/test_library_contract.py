@@ -62,3 +62,46 @@ def test_a_fresh_cleaner_used_from_four_threads_gives_the_serial_results():
     wrong = [(json.loads(t)["source"], json.loads(t)["language"], json.loads(s)["language"])
              for t, s in zip(got["threaded"], got["serial"]) if t != s]
     assert not wrong, f"{len(wrong)} of {len(got['serial'])} records differ (source, threaded, serial): {wrong[:10]}"
+
+
+SURROGATE_TEXTS = ["\ud800", "Die Stadt \udc80 plant", "\udcff" * 50 + " Rathaus"]
+
+
+@pytest.mark.parametrize("lone", SURROGATE_TEXTS)
+def test_lone_surrogates_in_text_url_meta_and_source_are_replaced_not_raised(lone):
+    """json.loads("\\ud800") and errors="surrogateescape" give str values that cannot be encoded as
+    UTF-8: the library cleans them (U+FFFD) instead of raising UnicodeEncodeError."""
+    page = RAW[0].read_bytes()
+    text = page.decode("utf-8", "replace") if RAW[0].suffix == ".txt" else "Der Rat tagt. " * 20
+    for doc in (clean_text(text + lone, source="a" + lone, url="https://example.de/x" + lone,
+                           meta={"k" + lone: [lone, {"n": lone}], "title": "Titel " + lone}),
+                clean_html(f"<html><body><article><p>{'Der Rat tagt heute. ' * 10}{lone}</p></article></body></html>",
+                           meta={"extra": lone})):
+        line = dumps(doc.to_record())
+        line.encode("utf-8")  # would raise before the fix
+        assert "\ufffd" in line
+
+
+def test_control_characters_never_reach_the_record():
+    """C0/C1 controls in the input (an ANSI colour code, a BEL, Windows-1252 quotes read as
+    Latin-1, an entity-made ESC in HTML) are not in any output string: C1 become their cp1252
+    character, the rest go; tabs become spaces."""
+    body = "Die \x1b[31mStiftung\x07 gibt \x93Geld\x94 f\x81r das\tMuseum im Rathaus der Stadt.\r\n"
+    doc = clean_text(body * 8, meta={"note": "a\tb\x0c\x1b"})
+    html = clean_html("<html><body><article><p>" + "Der Rat &#27;tagt&#7; heute im Rathaus der Stadt. " * 8
+                      + "</p></article></body></html>")
+    for rec in (doc.to_record(), html.to_record()):
+        line = json.dumps(rec, ensure_ascii=False)
+        strings = [rec["text"], rec["title"] or "", json.dumps(rec.get("meta", {}), ensure_ascii=False)]
+        strings += [b["text"] for b in rec.get("removed_blocks", [])]
+        for s in strings:
+            assert not [c for c in s if (ord(c) < 32 and c != "\n") or 0x7F <= ord(c) <= 0x9F], (s, line)
+    assert "“Geld”" in json.dumps(doc.to_record(), ensure_ascii=False)
+
+
+def test_only_bad_input_is_raised_for_wrong_types():
+    for bad in (None, b"bytes", 3):
+        with pytest.raises(BadInput):
+            clean_text(bad)
+    with pytest.raises(BadInput):
+        clean_text("Der Rat tagt.", meta=["not", "a", "mapping"])
