@@ -14,7 +14,7 @@
 #include <Python.h>
 
 /* the ABI cleaner/blockstats.py expects: bump it when a function's arguments or results change */
-#define BLOCKSTATS_ABI_VERSION 1
+#define BLOCKSTATS_ABI_VERSION 2
 
 #ifndef BLOCKSTATS_SOURCE_SHA256
 #define BLOCKSTATS_SOURCE_SHA256 ""
@@ -137,6 +137,22 @@ text_arg(PyObject *arg)
     return arg;
 }
 
+/* text.lower(), checked to be a str (a subclass may override lower) */
+static PyObject *
+lowered(PyObject *text)
+{
+    PyObject *lower = PyObject_CallMethod(text, "lower", NULL);
+    if (lower == NULL)
+        return NULL;
+    if (!PyUnicode_Check(lower) || PyUnicode_READY(lower) < 0) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_TypeError, "text.lower() did not return a str");
+        Py_DECREF(lower);
+        return NULL;
+    }
+    return lower;
+}
+
 PyDoc_STRVAR(block_counts_doc,
 "block_counts(text, stopwords) -> (chars, words, stopword_hits, url_chars, ends_sentence, digits)\n\n"
 "The counts behind classify.block_features: word tokens of text.lower() as tokens.WORD finds them\n"
@@ -172,15 +188,9 @@ block_counts(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t narg
     Py_ssize_t urls = url_chars(kind, data, n);
 
     /* words of the lower-cased text (lower() may change the length: "İ" becomes two characters) */
-    PyObject *lower = PyObject_CallMethod(text, "lower", NULL);
+    PyObject *lower = lowered(text);
     if (lower == NULL)
         return NULL;
-    if (!PyUnicode_Check(lower) || PyUnicode_READY(lower) < 0) {
-        if (!PyErr_Occurred())
-            PyErr_SetString(PyExc_TypeError, "text.lower() did not return a str");
-        Py_DECREF(lower);
-        return NULL;
-    }
     int lkind = PyUnicode_KIND(lower);
     const void *ldata = PyUnicode_DATA(lower);
     Py_ssize_t ln = PyUnicode_GET_LENGTH(lower);
@@ -223,10 +233,11 @@ block_counts(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t narg
 
 PyDoc_STRVAR(own_counts_doc,
 "own_counts(text) -> (letters, upper, punct, tokens, token_chars, capitalised, sentences,\n"
-"                     separators, quotes, commas, digit_in_80)\n\n"
+"                     separators, quotes, commas, digit_in_80, maybe_link)\n\n"
 "The counts behind model.features._own: str.isalpha and str.isupper characters, [^\\w\\s] matches,\n"
 "text.split() tokens, their total length and those starting with an upper-case character,\n"
-"_SENT and _SEPARATOR matches, quote characters, commas, and whether \\d occurs in text[:80].");
+"_SENT and _SEPARATOR matches, quote characters, commas, whether \\d occurs in text[:80], and\n"
+"whether the text holds \"@\", \"://\" or \"www.\" in text.lower() (only \"W\" lower-cases to \"w\").");
 
 static PyObject *
 own_counts(PyObject *Py_UNUSED(module), PyObject *arg)
@@ -239,7 +250,7 @@ own_counts(PyObject *Py_UNUSED(module), PyObject *arg)
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     Py_ssize_t letters = 0, upper = 0, punct = 0, tokens = 0, token_chars = 0, capitalised = 0;
     Py_ssize_t sentences = 0, separators = 0, quotes = 0, commas = 0;
-    int digit80 = 0, in_token = 0;
+    int digit80 = 0, in_token = 0, link = 0;
     /* sep_from: where findall's next _SEPARATOR search starts (matches do not overlap) */
     Py_ssize_t sep_from = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
@@ -275,12 +286,135 @@ own_counts(PyObject *Py_UNUSED(module), PyObject *arg)
             commas++;
         if (i < 80 && Py_UNICODE_ISDECIMAL(ch))
             digit80 = 1;
+        if (!link && (ch == '@'
+                      || (ch == ':' && i + 2 < n && PyUnicode_READ(kind, data, i + 1) == '/'
+                          && PyUnicode_READ(kind, data, i + 2) == '/')
+                      || (ch == '.' && i >= 3 && url_char(PyUnicode_READ(kind, data, i - 1), 'w')
+                          && url_char(PyUnicode_READ(kind, data, i - 2), 'w')
+                          && url_char(PyUnicode_READ(kind, data, i - 3), 'w'))))
+            link = 1;
     }
-    return Py_BuildValue("(nnnnnnnnnnN)", letters, upper, punct, tokens, token_chars, capitalised, sentences,
-                         separators, quotes, commas, PyBool_FromLong(digit80));
+    return Py_BuildValue("(nnnnnnnnnnNN)", letters, upper, punct, tokens, token_chars, capitalised, sentences,
+                         separators, quotes, commas, PyBool_FromLong(digit80), PyBool_FromLong(link));
+}
+
+PyDoc_STRVAR(content_words_doc,
+"content_words(text, stopwords, min_chars) -> set\n\n"
+"The \\w+ runs of text.lower() at least min_chars long that are not in ``stopwords`` and not all\n"
+"str.isdigit (model.features.topic_overlap's content words).");
+
+static PyObject *
+content_words(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3) {
+        PyErr_Format(PyExc_TypeError, "content_words() takes 3 arguments (%zd given)", nargs);
+        return NULL;
+    }
+    if (text_arg(args[0]) == NULL)
+        return NULL;
+    Py_ssize_t min_chars = PyNumber_AsSsize_t(args[2], PyExc_OverflowError);
+    if (min_chars == -1 && PyErr_Occurred())
+        return NULL;
+    PyObject *lower = lowered(args[0]);
+    if (lower == NULL)
+        return NULL;
+    PyObject *out = PySet_New(NULL);
+    if (out == NULL) {
+        Py_DECREF(lower);
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(lower);
+    const void *data = PyUnicode_DATA(lower);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(lower), i = 0;
+    while (i < n) {
+        if (!is_word(PyUnicode_READ(kind, data, i))) {
+            i++;
+            continue;
+        }
+        Py_ssize_t end = i + 1;
+        int digits = Py_UNICODE_ISDIGIT(PyUnicode_READ(kind, data, i));
+        while (end < n && is_word(PyUnicode_READ(kind, data, end))) {
+            digits = digits && Py_UNICODE_ISDIGIT(PyUnicode_READ(kind, data, end));
+            end++;
+        }
+        if (end - i >= min_chars) {
+            /* in the order of the Python condition: length, stopword, all digits */
+            PyObject *word = PyUnicode_Substring(lower, i, end);
+            if (word == NULL)
+                goto error;
+            int stop = PySequence_Contains(args[1], word);
+            if (stop < 0 || (!stop && !digits && PySet_Add(out, word) < 0)) {
+                Py_DECREF(word);
+                goto error;
+            }
+            Py_DECREF(word);
+        }
+        i = end;
+    }
+    Py_DECREF(lower);
+    return out;
+error:
+    Py_DECREF(lower);
+    Py_DECREF(out);
+    return NULL;
+}
+
+PyDoc_STRVAR(norm_key_doc,
+"norm_key(text) -> str\n\n"
+"classify.norm_key: text.lower() with every run of [\\W_] made one space, then stripped: the\n"
+"alphanumeric runs joined by single spaces (no character is both alphanumeric and a space).");
+
+static PyObject *
+norm_key(PyObject *Py_UNUSED(module), PyObject *arg)
+{
+    if (text_arg(arg) == NULL)
+        return NULL;
+    PyObject *lower = lowered(arg);
+    if (lower == NULL)
+        return NULL;
+    int kind = PyUnicode_KIND(lower);
+    const void *data = PyUnicode_DATA(lower);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(lower), size = 0;
+    Py_UCS4 maxchar = 0;
+    int gap = 0;  /* a run of [\W_] since the last alphanumeric character (after the first one) */
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        if (Py_UNICODE_ISALNUM(ch)) {
+            size += gap + 1;  /* size <= n: every gap stands for at least one character */
+            gap = 0;
+            if (ch > maxchar)
+                maxchar = ch;
+        } else if (size) {
+            gap = 1;
+        }
+    }
+    PyObject *out = PyUnicode_New(size, size ? (maxchar > ' ' ? maxchar : ' ') : 0);
+    if (out == NULL) {
+        Py_DECREF(lower);
+        return NULL;
+    }
+    int okind = PyUnicode_KIND(out);
+    void *odata = PyUnicode_DATA(out);
+    Py_ssize_t k = 0;
+    gap = 0;
+    for (Py_ssize_t i = 0; i < n && k < size; i++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        if (Py_UNICODE_ISALNUM(ch)) {
+            if (gap)
+                PyUnicode_WRITE(okind, odata, k++, ' ');
+            PyUnicode_WRITE(okind, odata, k++, ch);
+            gap = 0;
+        } else if (k) {
+            gap = 1;
+        }
+    }
+    Py_DECREF(lower);
+    return out;
 }
 
 static PyMethodDef methods[] = {
+    {"content_words", (PyCFunction)(void (*)(void))content_words, METH_FASTCALL, content_words_doc},
+    {"norm_key", (PyCFunction)norm_key, METH_O, norm_key_doc},
     {"block_counts", (PyCFunction)(void (*)(void))block_counts, METH_FASTCALL, block_counts_doc},
     {"own_counts", (PyCFunction)own_counts, METH_O, own_counts_doc},
     {NULL, NULL, 0, NULL},

@@ -24,7 +24,7 @@ except ImportError:  # built without a compiler (or the build failed): the refer
     _blockstats = None
 
 #: the ABI of _blockstats.c this module expects; an extension built from other source is not used
-ABI_VERSION = 1
+ABI_VERSION = 2
 #: environment variable that, set to a non-empty value other than "0", disables the extension
 NO_EXT_ENV = "CLEANER_NO_EXT"
 _SOURCE = Path(__file__).with_name("_blockstats.c")
@@ -43,6 +43,10 @@ SENT = re.compile(r"[.!?…](?:\s|$)")
 SEPARATOR = re.compile(r"\s[|»›•·/>]\s")
 PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
 DIGIT = re.compile(r"\d")
+#: a run of word characters (topic words: unlike tokens.WORD, CJK runs are not split)
+WORD_RUN = re.compile(r"\w+", re.UNICODE)
+#: what norm_key folds into one space
+NONWORD = re.compile(r"[\W_]+", re.UNICODE)
 QUOTES = "\"„“”«»"
 #: how many leading characters ``own_counts`` looks at for a digit (where a dateline's date stands)
 DIGIT_PREFIX = 80
@@ -56,15 +60,27 @@ def block_counts_py(text: str, stopwords) -> tuple[int, int, int, int, bool, int
             bool(SENTENCE_END.search(text)), sum(map(str.isdigit, text)))
 
 
-def own_counts_py(text: str) -> tuple[int, int, int, int, int, int, int, int, int, int, bool]:
+def own_counts_py(text: str) -> tuple[int, int, int, int, int, int, int, int, int, int, bool, bool]:
     """(letters, upper-case characters, punctuation, split() tokens, their total length, tokens
     starting upper-case, sentence marks, separators, quote characters, commas, a \\d in the first
-    DIGIT_PREFIX characters) of ``text``: the reference, in the expressions ``model.features._own`` used."""
+    DIGIT_PREFIX characters, may hold an address: "@", "://" or "www.") of ``text``: the reference,
+    in the expressions ``model.features._own`` used."""
     tokens = text.split()
     return (sum(map(str.isalpha, text)), sum(map(str.isupper, text)), len(PUNCT.findall(text)), len(tokens),
             sum(map(len, tokens)), sum(t[:1].isupper() for t in tokens), len(SENT.findall(text)),
             len(SEPARATOR.findall(text)), sum(text.count(q) for q in QUOTES), text.count(","),
-            bool(DIGIT.search(text, 0, DIGIT_PREFIX)))
+            bool(DIGIT.search(text, 0, DIGIT_PREFIX)), "@" in text or "://" in text or "www." in text.lower())
+
+
+def content_words_py(text: str, stopwords, min_chars: int) -> set[str]:
+    """The word runs of ``text.lower()`` at least ``min_chars`` long, neither stopwords nor numbers:
+    the reference, in the expression ``model.features.topic_overlap`` used."""
+    return {w for w in WORD_RUN.findall(text.lower()) if len(w) >= min_chars and w not in stopwords and not w.isdigit()}
+
+
+def norm_key_py(text: str) -> str:
+    """Lower case, every run of non-alphanumerics one space, stripped: the reference of ``classify.norm_key``."""
+    return NONWORD.sub(" ", text.lower()).strip()
 
 
 def compiled_available() -> bool:
@@ -75,17 +91,21 @@ def compiled_available() -> bool:
 
 
 def use_compiled(enabled: bool) -> bool:
-    """Switch ``block_counts`` / ``own_counts`` to the compiled pass (when available) or to the
+    """Switch ``block_counts``, ``own_counts``, ``content_words`` and ``norm_key`` to the compiled pass (when available) or to the
     reference; returns whether the compiled pass is now in use. (For tests and benchmarks: callers
     look the functions up on this module at each call.)"""
-    global block_counts, own_counts, COMPILED
+    global block_counts, own_counts, content_words, norm_key, COMPILED
     COMPILED = bool(enabled) and compiled_available()
     block_counts = _blockstats.block_counts if COMPILED else block_counts_py
     own_counts = _blockstats.own_counts if COMPILED else own_counts_py
+    content_words = _blockstats.content_words if COMPILED else content_words_py
+    norm_key = _blockstats.norm_key if COMPILED else norm_key_py
     return COMPILED
 
 
 COMPILED = False
 block_counts = block_counts_py
 own_counts = own_counts_py
+content_words = content_words_py
+norm_key = norm_key_py
 use_compiled(os.environ.get(NO_EXT_ENV, "") in ("", "0"))

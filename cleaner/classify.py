@@ -69,7 +69,6 @@ VERDICT_CACHE_MAX_CHARS = 200  # context-free verdicts of lines up to this long 
 VERDICT_CACHE_SIZE = 20_000  # ... this many per rule set (then the memory starts afresh)
 
 _URL = blockstats.URL
-_NONWORD = re.compile(r"[\W_]+", re.UNICODE)
 _PROSE_END = re.compile(r"[.!][\"“”»«'’)]?$")
 #: list bullets: inscriptis' and lynx's "*", "+"; w3m's "•", "□", "☆", "○" and the like
 _MARKER_CHARS = "•·-–*+▪►>□☆○■◎●★◦"
@@ -501,8 +500,9 @@ def _teaser_shaped(b: Block, rules: LanguageRules) -> bool:
 
 
 def norm_key(text: str) -> str:
-    """Text compared for repetition: lower case, punctuation and spacing folded."""
-    return _NONWORD.sub(" ", text.lower()).strip()
+    """Text compared for repetition: lower case, punctuation and spacing folded (cleaner/blockstats.py:
+    compiled when built)."""
+    return blockstats.norm_key(text)
 
 
 def _duplicates(blocks: list[Block], mode: str) -> None:

@@ -1,5 +1,5 @@
-"""The compiled per-block counts (cleaner/_blockstats.c via blockstats.py) equal the pure-Python
-reference for every code point, on adversarial strings and on the raw/ pages' feature matrices;
+"""The compiled per-block counts, topic words and duplicate keys (cleaner/_blockstats.c via
+blockstats.py) equal the pure-Python reference for every code point, on adversarial strings and on the raw/ pages' feature matrices;
 block_features and _own use them; the package falls back to the reference when the extension is
 missing, stale or disabled with CLEANER_NO_EXT=1.
 
@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 
 from cleaner import Cleaner, blockstats
-from cleaner.classify import annotate, block_features, segment_text
+from cleaner.classify import annotate, block_features, norm_key, segment_text
 from cleaner.document import Block
 from cleaner.model import features
 from cleaner.model.features import page_features
@@ -61,6 +61,12 @@ def ext(tmp_path_factory):
 def _same(ext, text: str, stopwords=STOPWORDS) -> None:
     assert ext.block_counts(text, stopwords) == blockstats.block_counts_py(text, stopwords), repr(text[:200])
     assert ext.own_counts(text) == blockstats.own_counts_py(text), repr(text[:200])
+    for min_chars in (1, 4):
+        words = ext.content_words(text, stopwords, min_chars)
+        assert words == blockstats.content_words_py(text, stopwords, min_chars), repr(text[:200])
+    key, reference = ext.norm_key(text), blockstats.norm_key_py(text)
+    # equal, and in the same (canonical, narrowest) storage: sizes differ between the kinds
+    assert key == reference and sys.getsizeof(key) == sys.getsizeof(reference), repr(text[:200])
 
 
 def test_every_code_point_counts_as_the_reference(ext):
@@ -74,6 +80,7 @@ def test_every_code_point_counts_as_the_reference(ext):
         _same(ext, "".join(f"x.{c}| {c}www.{c}" for c in chars))
         stop = frozenset(c.lower() for c in chars[::3])
         assert ext.block_counts(" ".join(chars), stop) == blockstats.block_counts_py(" ".join(chars), stop)
+        assert ext.content_words(" ".join(chars), stop, 1) == blockstats.content_words_py(" ".join(chars), stop, 1)
 
 
 def test_adversarial_strings_count_as_the_reference(ext):
@@ -115,24 +122,33 @@ def test_stopword_containers_and_errors_behave_as_in_python(ext):
         ext.own_counts(None)
     with pytest.raises(TypeError):
         ext.block_counts(text)
+    with pytest.raises(TypeError):
+        ext.content_words(text, STOPWORDS)
+    with pytest.raises(TypeError):
+        ext.content_words(text, STOPWORDS, "4")
+    with pytest.raises(TypeError):
+        ext.norm_key(3)
+    with pytest.raises(RuntimeError, match="broken stoplist"):
+        ext.content_words(text, Broken(), 1)
 
     class Shouting(str):
         def lower(self):
             return "die und"
 
     assert ext.block_counts(Shouting("ABC"), STOPWORDS) == blockstats.block_counts_py(Shouting("ABC"), STOPWORDS)
+    assert ext.norm_key(Shouting("ABC")) == blockstats.norm_key_py(Shouting("ABC")) == "die und"
 
 
 def test_the_counts_leak_no_memory(ext):
     """Word strings made for the stopword lookups, lower-cased copies and result tuples are freed."""
     text = "Die Katze und der Hund, https://x.de ſ İ 日本 " * 20
     for _ in range(200):
-        ext.block_counts(text, STOPWORDS), ext.own_counts(text)
+        ext.block_counts(text, STOPWORDS), ext.own_counts(text), ext.content_words(text, STOPWORDS, 2), ext.norm_key(text)
     tracemalloc.start()
     try:
         before = tracemalloc.get_traced_memory()[0]
         for _ in range(20_000):
-            ext.block_counts(text, STOPWORDS), ext.own_counts(text)
+            ext.block_counts(text, STOPWORDS), ext.own_counts(text), ext.content_words(text, STOPWORDS, 2), ext.norm_key(text)
         grown = tracemalloc.get_traced_memory()[0] - before
     finally:
         tracemalloc.stop()
@@ -161,9 +177,11 @@ def test_feature_matrices_of_the_raw_pages_are_identical(ext, monkeypatch):
     assert pages
     monkeypatch.setattr(blockstats, "block_counts", blockstats.block_counts_py)
     monkeypatch.setattr(blockstats, "own_counts", blockstats.own_counts_py)
+    monkeypatch.setattr(blockstats, "content_words", blockstats.content_words_py)
+    monkeypatch.setattr(blockstats, "norm_key", blockstats.norm_key_py)
     reference = _matrices(cleaner, pages)
-    monkeypatch.setattr(blockstats, "block_counts", ext.block_counts)
-    monkeypatch.setattr(blockstats, "own_counts", ext.own_counts)
+    for name in ("block_counts", "own_counts", "content_words", "norm_key"):
+        monkeypatch.setattr(blockstats, name, getattr(ext, name))
     compiled = _matrices(cleaner, pages)
     for (f_ref, a_ref), (f_c, a_c) in zip(reference, compiled):
         assert f_ref == f_c and [list(map(type, f.values())) for f in f_ref] == [list(map(type, f.values())) for f in f_c]
@@ -185,6 +203,10 @@ def test_block_features_and_own_take_their_counts_from_blockstats(monkeypatch):
     b.cf_class = "short"
     row = features._own(b, rules, 0, 1, 0, 58, 0, False)
     assert calls == ["block", "own"]
+    monkeypatch.setattr(blockstats, "norm_key", lambda t: calls.append("key") or blockstats.norm_key_py(t))
+    monkeypatch.setattr(blockstats, "content_words", lambda t, s, m: calls.append("topic") or blockstats.content_words_py(t, s, m))
+    assert norm_key("  Der_Hund, DIE Katze! ") == "der hund die katze" and calls[-1] == "key"
+    assert features.topic_overlap([b] * 6, [True] * 6, rules.stopwords).tolist() == [1.0] * 6 and calls[-1] == "topic"
     assert (row["sentences"], row["mean_word_len"], row["upper_ratio"], row["punct_ratio"]) == (1, 48 / 11, 3 / 39, 5 / 58)
 
 
@@ -208,6 +230,7 @@ def test_a_stale_or_missing_extension_is_not_used(monkeypatch):
         assert not blockstats.use_compiled(True)
         assert blockstats.block_counts is blockstats.block_counts_py
         assert blockstats.own_counts is blockstats.own_counts_py
+        assert blockstats.content_words is blockstats.content_words_py and blockstats.norm_key is blockstats.norm_key_py
     finally:
         monkeypatch.undo()
         blockstats.use_compiled(True)

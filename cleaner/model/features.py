@@ -24,12 +24,13 @@ NEIGHBOURS = (-3, -2, -1, 1, 2, 3)
 WINDOW = 3
 #: topic overlap needs this many prose blocks on the page, else it is left unknown (-1)
 TOPIC_MIN_PROSE = 5
+#: a topic word has at least this many characters ("Hund", not "und")
+TOPIC_MIN_WORD_CHARS = 4
 
 #: an address or an e-mail address. Only whether it occurs is used, so the mail part looks behind the
 #: "@" for one character of the local part instead of matching all of it: ``[\w.+-]+@`` retried the
 #: whole word run from every start position (quadratic: a 1 MB word before an "@" ran minutes)
 _URL_MAIL = re.compile(r"(?:https?://|www\.)\S+|(?<=[\w.+-])@[\w-]+\.[\w.]+", re.IGNORECASE)
-_WORD = re.compile(r"\w+", re.UNICODE)
 
 OWN = ["log_chars", "words", "stopword_density", "link_density", "ends_sentence", "digit_ratio", "upper_ratio",
        "punct_ratio", "mean_word_len", "sentences", "has_date", "starts_with_date", "has_url_or_email", "bullet",
@@ -51,10 +52,10 @@ def _own(b: Block, rules: LanguageRules, i: int, n: int, chars_before: int, tota
     f = b.features
     # the character and token counts in one pass (cleaner/blockstats.py: compiled when built)
     (n_letters, n_upper, n_punct, n_tokens, token_chars, capitalised, sentences, separators, quotes, commas,
-     digit_early) = blockstats.own_counts(text)
+     digit_early, maybe_link) = blockstats.own_counts(text)
     dates = rules.find_dates(text[:blockstats.DIGIT_PREFIX]) if digit_early else []
-    # a line without "@", "://" or "www." cannot match the URL/e-mail pattern: skip the search
-    url_or_mail = ("@" in text or "://" in text or "www." in text.lower()) and bool(_URL_MAIL.search(text))
+    # a line without "@", "://" or "www." (maybe_link) cannot match the URL/e-mail pattern: skip the search
+    url_or_mail = maybe_link and bool(_URL_MAIL.search(text))
     return {
         "log_chars": math.log1p(f["chars"]),
         "words": f["words"],
@@ -159,8 +160,7 @@ def topic_overlap(blocks: Sequence[Block], prose: Sequence[bool], stopwords) -> 
     out = np.full(len(blocks), -1.0)
     if sum(map(bool, prose)) < TOPIC_MIN_PROSE:
         return out  # too little prose to tell the article's words from chance overlap
-    words = [{w for w in _WORD.findall(b.text.lower()) if len(w) >= 4 and w not in stopwords and not w.isdigit()}
-             for b in blocks]
+    words = [blockstats.content_words(b.text, stopwords, TOPIC_MIN_WORD_CHARS) for b in blocks]
     core: dict[str, int] = {}
     for ws, g in zip(words, prose):
         if g:
