@@ -359,9 +359,12 @@ def gunzip(data: bytes, max_bytes: int) -> bytes:
 #: pages re-encoded into cp1250-1252, cp1257, ISO-8859-7/9, KOI8-R, Shift_JIS, EUC-JP/KR, Big5 and
 #: GB2312 have at most 0.46 per invalid sequence (EUC-KR), almost all 0 - except pages already
 #: holding mojibake ("Ã¼" re-encoded is valid UTF-8 again), the real UTF-8 of a double-encoded page.
-UTF8_MIN_VALID_PER_INVALID = 2.0
-#: ... and when the page declares UTF-8, or declares nothing but holds valid UTF-8 sequences, UTF-8
-#: also wins with up to this many invalid sequences: a few damaged bytes (each breaks at most three
+#: 1.0 keeps twice that margin and also reads a page that declares a legacy charset but is UTF-8
+#: with one stray byte per valid character (bench/stray_bytes.py: 2.0 garbled such pages).
+UTF8_MIN_VALID_PER_INVALID = 1.0
+#: ... and when the page declares UTF-8, or holds valid UTF-8 sequences (whatever it declares: a page
+#: in a legacy charset has an invalid sequence for nearly every non-ASCII character, far more than
+#: this), UTF-8 also wins with up to this many invalid sequences: a few damaged bytes (each breaks at most three
 #: sequences, an overwritten lead byte of a 4-byte character), not a page in another charset
 MAX_STRAY_SEQUENCES = 16
 #: a declaration (``<meta charset>``, http-equiv, XML declaration) is looked for in the document's
@@ -432,7 +435,7 @@ def utf8_evidence(data: bytes) -> tuple[str, int, int]:
 def decode_bytes(data: bytes) -> str:
     """The text of ``data``: a byte-order mark decides; else UTF-8 when it is valid UTF-8, or when
     invalid sequences are stray bytes in UTF-8 (``UTF8_MIN_VALID_PER_INVALID``; with a UTF-8
-    declaration, or valid UTF-8 and no declaration, up to ``MAX_STRAY_SEQUENCES``); else the declared
+    declaration, or some valid UTF-8 whatever the declaration, up to ``MAX_STRAY_SEQUENCES``); else the declared
     charset if the bytes decode in it; else the charset charset-normalizer finds. A whole page is
     never read in a single-byte charset because of one bad byte ("FÃ¼r" for "Für")."""
     for bom, codec in BOMS:
@@ -446,7 +449,7 @@ def decode_bytes(data: bytes) -> str:
     if valid >= UTF8_MIN_VALID_PER_INVALID * invalid:
         return as_utf8
     declared = declared_charset(data)
-    if invalid <= MAX_STRAY_SEQUENCES and (declared == "utf-8" or (declared is None and valid > 0)):
+    if invalid <= MAX_STRAY_SEQUENCES and (declared == "utf-8" or valid > 0):
         return as_utf8
     if declared and declared != "utf-8":
         try:
