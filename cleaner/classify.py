@@ -516,15 +516,43 @@ def _duplicates(blocks: list[Block], mode: str) -> None:
     # make a kept copy a duplicate, and a dropped block never becomes the first kept copy)
     seq = [b for b, key in zip(blocks, keys) if len(key) >= DUP_MIN_CHARS and b.category is None]
     seq_keys = [keys[b.index] for b in seq]
-    seen: dict[str, list[int]] = {}
-    min_run = max(2, COPIED_MIN_SHARE * len(seq))
+    seen: dict[str, int] = {}  # key -> its first line in seq
+    copied = _in_copied_run(seq_keys, max(2, COPIED_MIN_SHARE * len(seq))) if mode not in DROP_REPEATS else None
     for j, (b, key) in enumerate(zip(seq, seq_keys)):
-        earlier = seen.setdefault(key, [])
-        # a line repeated right after itself first: walking every earlier copy's run is quadratic in a flood of one line
-        if earlier and (mode in DROP_REPEATS or j == earlier[-1] + 1
-                        or any(_copied_run(seq_keys, f, j) >= min_run for f in earlier)):
-            b.drop("duplicate", f"repeats line {seq[earlier[0]].line}")
-        earlier.append(j)
+        first = seen.setdefault(key, j)
+        if first < j and (copied is None or seq_keys[j - 1] == key or copied[j]):
+            b.drop("duplicate", f"repeats line {seq[first].line}")
+
+
+def _in_copied_run(keys: list[str], min_run: float) -> list[bool]:
+    """For each line, whether some earlier copy of it has ``_copied_run(keys, f, j) >= min_run`` -
+    without walking the run of every earlier copy (quadratic in A B A B ...: 8,000 lines took 8
+    minutes). Such a run holds a window of ``L`` lines around ``j``, starting after ``f``, equal to the
+    window ``d = j - f`` lines before it. So for each window start ``a`` whose window occurred first
+    at ``b < a``, the lines ``a .. a + min(L, a - b) - 1`` are marked (the first occurrence gives the
+    widest reach). Windows are compared exactly, by ranks of power-of-two windows (prefix doubling)."""
+    n, length = len(keys), -int(-min_run // 1)  # a run of at least min_run lines: ceil(min_run)
+    if length > n:
+        return [False] * n
+    ids: dict = {}
+    rank = [ids.setdefault(k, len(ids)) for k in keys]  # rank[a]: class of the window of `span` lines at a
+    span = 1
+    while 2 * span <= length:
+        ids = {}
+        rank = [ids.setdefault((rank[a], rank[a + span]), len(ids)) for a in range(n - 2 * span + 1)]
+        span *= 2
+    first: dict[tuple[int, int], int] = {}
+    marks = [0] * (n + 1)  # +1 where a marked stretch starts, -1 after it ends
+    for a in range(n - length + 1):
+        b = first.setdefault((rank[a], rank[a + length - span]), a)  # two overlapping windows cover L lines
+        if b < a:
+            marks[a] += 1
+            marks[a + min(length, a - b)] -= 1
+    out, depth = [], 0
+    for m in marks[:n]:
+        depth += m
+        out.append(depth > 0)
+    return out
 
 
 def _copied_run(keys: list[str], f: int, j: int) -> int:

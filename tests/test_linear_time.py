@@ -383,3 +383,38 @@ def test_a_limit_that_was_not_reached_leaves_nothing_behind(in_thread):
     else:
         body()
     assert not failures
+
+
+# ------------------------------------------------------------------ HTML-mode repeats (issue 28, D2)
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["a" * 40, "b" * 40, "c" * 41]), max_size=80),
+       st.lists(st.sampled_from(["u" * 40, "kurz"]), max_size=6), st.randoms(use_true_random=False))
+def test_copied_runs_of_few_distinct_lines_are_found_as_before(texts, extra, rnd):
+    # few distinct lines on long pages: every window length and overlap of copied runs occurs
+    for t in extra:
+        texts.insert(rnd.randint(0, len(texts)), t)
+    mine = [_block(i, "good", None, t) for i, t in enumerate(texts)]
+    theirs = deepcopy(mine)
+    classify._duplicates(mine, "html")
+    keys = [classify.norm_key(b.text) for b in theirs]
+    _old_merged_copies(theirs, keys)
+    _old_duplicates(theirs, keys, "html")
+    assert [(b.category, b.reason) for b in mine] == [(b.category, b.reason) for b in theirs]
+
+
+@pytest.mark.parametrize("other", ["alternating", "unique"])
+def test_alternating_repeats_in_an_extractors_output_are_deduplicated_in_linear_time(other):
+    # every earlier copy's run was walked: 4,000 lines of A B A B ... took 114 s, 8,000 461 s
+    a = "Ein Absatz, der sich immer wiederholt, Zeile um Zeile, eins."
+    n = 20_000
+    texts = [a if i % 2 == 0 else "Ein anderer Absatz, der sich auch wiederholt, Zeile um Zeile." if other == "alternating"
+             else f"Eine einmalige Zeile mit der Nummer {i} und genug Text dazu." for i in range(n)]
+    blocks = [_block(i, "good", None, t) for i, t in enumerate(texts)]
+    with deadline(WATCHDOG):
+        classify._duplicates(blocks, "html")
+    if other == "alternating":  # lines 3 and 4 on repeat lines 1 and 2: a copied run of the whole page
+        assert [b.category for b in blocks[:2]] == [None, None]
+        assert all(b.reason == f"repeats line {1 + i % 2}" for i, b in enumerate(blocks[2:]))
+    else:  # the repeated line alone is no copied run: everything stays
+        assert all(b.category is None for b in blocks)
