@@ -1,12 +1,12 @@
-"""Build configuration beside pyproject.toml: the optional C extensions of the hot path.
+"""Build configuration beside pyproject.toml: the optional C extensions (issue 29's compiled hot
+path), cleaner.model._trees (the block model's tree evaluator) and cleaner._blockstats (per-block
+counts).
 
-- ``cleaner.model._trees``: the compiled evaluator of the block model's trees (cleaner/model/trees.py);
-- ``cleaner._blockstats``: the per-block counts behind the block features (cleaner/blockstats.py).
-
-Both are compiled during ``pip install`` with warnings as errors; ``optional=True`` lets the install
-finish without them (no compiler, a failed build), and cleaner then uses LightGBM's own predictor
-and the pure-Python counts: slower, with the same results. Each build carries the sha256 of its C
-source, so a build older than the source beside it is not used.
+They are compiled during ``pip install`` with warnings as errors; ``optional=True`` lets the install
+finish without them (no compiler, a failed build), and cleaner then uses the pure-Python / LightGBM
+code paths they replace (cleaner/model/trees.py, cleaner/blockstats.py): slower, the same results.
+Each is built with the sha256 of its source, so a module whose C source changed since the build
+leaves the stale extension unused.
 """
 import hashlib
 import sys
@@ -15,21 +15,20 @@ from pathlib import Path
 from setuptools import Extension, setup
 
 HERE = Path(__file__).resolve().parent
-
 #: GCC and Clang flags: warnings fail the build; no contraction of a*b+c into FMA, so the
-#: floating-point sums are LightGBM's exactly
+#: floating-point sums are the reference's exactly
 GCC_FLAGS = ["-O2", "-std=c11", "-Wall", "-Wextra", "-Werror", "-ffp-contract=off"]
+#: (module, source, the macro that receives the source's sha256)
+EXTENSIONS = [
+    ("cleaner.model._trees", "cleaner/model/_trees.c", "TREES_SOURCE_SHA256"),
+    ("cleaner._blockstats", "cleaner/_blockstats.c", "BLOCKSTATS_SOURCE_SHA256"),
+]
 
 
-def extension(name: str, source: str, sha_macro: str) -> Extension:
+def _extension(name: str, source: str, macro: str) -> Extension:
     digest = hashlib.sha256((HERE / source).read_bytes()).hexdigest()
-    return Extension(name, sources=[source], define_macros=[(sha_macro, '"%s"' % digest)],
+    return Extension(name, sources=[source], define_macros=[(macro, f'"{digest}"')],
                      extra_compile_args=[] if sys.platform == "win32" else GCC_FLAGS, optional=True)
 
 
-setup(
-    ext_modules=[
-        extension("cleaner.model._trees", "cleaner/model/_trees.c", "TREES_SOURCE_SHA256"),
-        extension("cleaner._blockstats", "cleaner/_blockstats.c", "BLOCKSTATS_SOURCE_SHA256"),
-    ]
-)
+setup(ext_modules=[_extension(*e) for e in EXTENSIONS if (HERE / e[1]).exists()])

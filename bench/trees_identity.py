@@ -117,8 +117,8 @@ def main() -> int:
     for stage, col in (("stage1", 1), ("stage2", 2)):
         path = MODEL_DIR / f"blocks.{stage}.txt"
         lgbm, compiled = lgb.Booster(model_file=str(path)), CompiledBooster.from_file(path)
-        for mode in ("text", "html", "both"):
-            mats = [p[col] for p in pages if mode in (p[0], "both")]
+        for mode in ("text", "html"):
+            mats = [p[col] for p in pages if p[0] == mode]
             rows = sum(len(X) for X in mats)
             same = sum(int((lgbm.predict(X, num_threads=1) == compiled.predict(X)).sum()) for X in mats)
             t_lgb = _best_cpu_ms(lambda X: lgbm.predict(X, num_threads=1), mats)

@@ -32,13 +32,10 @@
 #define TREES_SOURCE_SHA256 ""
 #endif
 /* trees evaluated together over all rows (their nodes stay in the L1 cache) */
-#ifndef TREE_BLOCK
 #define TREE_BLOCK 16
-#endif
-/* rows walked through one tree in lockstep: independent walks overlap in the CPU */
-#ifndef LOCKSTEP
-#define LOCKSTEP 4
-#endif
+/* rows walked through one tree in lockstep: independent walks overlap in the CPU (measured on the
+   benchmark pages' rows: 1, 4, 8, 16, 32 rows gave 3.1, 2.7, 2.2, 1.8, 1.9 ms per page, stage 1) */
+#define LOCKSTEP 16
 #define MAX_FEATURES (1 << 20)
 /* a node's col field: a column of the prepared row, | CATEGORICAL_NODE for a categorical split */
 #define CATEGORICAL_NODE (1 << 30)
@@ -77,7 +74,6 @@ typedef struct {
     Node *nodes;
     uint32_t *cat_bits;
     int32_t *roots;       /* per tree: the index of its root (a leaf for a one-leaf tree) */
-    int32_t *depth;       /* per tree: its longest path from the root to a leaf */
     int32_t *col_feature; /* per prepared column: its feature and variant */
     uint8_t *col_variant;
     Py_ssize_t n_trees, n_entries, n_cat_bits, n_features, n_cols; /* column n_cols: the leaves' NaN */
@@ -95,41 +91,17 @@ static inline int categorical_right(const Node *nd, double x, const uint32_t *ca
     return !((cat_bits[nd->u.cat.start + word] >> (c % 32u)) & 1u);
 }
 
-#ifdef BRANCHFREE
-/* categorical_right without branches; is_cat = 0 (any other node) reads the always valid word 0 */
-static inline int categorical_right_bf(const Node *nd, int is_cat, double x, const uint32_t *cat_bits) {
-    int valid = (x > -1.0) & (x < 2147483648.0);
-    double xv = valid ? x : 0.0;
-    uint32_t c = (uint32_t)(int32_t)xv;
-    uint32_t w = c >> 5;
-    int inb = is_cat & valid & (w < nd->u.cat.words);
-    uint32_t word = cat_bits[inb ? nd->u.cat.start + w : 0u];
-    return !(inb & (int)((word >> (c & 31u)) & 1u));
-}
-static inline const Node *step(const Node *nodes, const Node *nd, const double *row, const uint32_t *cat_bits) {
-    int32_t col = nd->col;
-    int is_cat = (col & CATEGORICAL_NODE) != 0;
-    double v = row[col & ~CATEGORICAL_NODE];
-    int r_num = v > nd->u.value, r_cat = categorical_right_bf(nd, is_cat, v, cat_bits);
-    return nodes + nd->left + (is_cat ? r_cat : r_num);
-}
-#else
 static inline const Node *step(const Node *nodes, const Node *nd, const double *row, const uint32_t *cat_bits) {
     int32_t col = nd->col;
     int right = col & CATEGORICAL_NODE ? categorical_right(nd, row[col & ~CATEGORICAL_NODE], cat_bits)
                                        : row[col] > nd->u.value;
     return nodes + nd->left + right;
 }
-#endif
 
 /* The scores of LOCKSTEP rows for one tree (row pointers may repeat for a short last group). */
 static inline void walk_lockstep(const Forest *f, Py_ssize_t t, const double *const *rows, double *values) {
     const Node *nodes = f->nodes, *nd[LOCKSTEP];
     for (int k = 0; k < LOCKSTEP; k++) nd[k] = nodes + f->roots[t];
-#ifdef FIXED_DEPTH
-    for (int32_t d = f->depth[t]; d > 0; d--)
-        for (int k = 0; k < LOCKSTEP; k++) nd[k] = step(nodes, nd[k], rows[k], f->cat_bits);
-#else
     int32_t leaf_col = (int32_t)f->n_cols;
     for (;;) {
         int done = 1;
@@ -137,7 +109,6 @@ static inline void walk_lockstep(const Forest *f, Py_ssize_t t, const double *co
         if (done) break;
         for (int k = 0; k < LOCKSTEP; k++) nd[k] = step(nodes, nd[k], rows[k], f->cat_bits);
     }
-#endif
     for (int k = 0; k < LOCKSTEP; k++) values[k] = nd[k]->u.value;
 }
 
@@ -178,7 +149,6 @@ static void Forest_dealloc(Forest *self) {
     free(self->nodes);
     free(self->cat_bits);
     free(self->roots);
-    free(self->depth);
     free(self->col_feature);
     free(self->col_variant);
     Py_TYPE(self)->tp_free((PyObject *)self);
@@ -242,15 +212,14 @@ static PyObject *Forest_new(PyTypeObject *type, PyObject *args, PyObject *kwds) 
     self->sigmoid_output = sigmoid_obj != Py_None;
     self->sigmoid = self->sigmoid_output ? PyFloat_AsDouble(sigmoid_obj) : 0.0;
     self->nodes = malloc(sizeof(Node) * (size_t)self->n_entries);
-    self->cat_bits = calloc((size_t)n_bits + 1, sizeof(uint32_t)); /* + a zero word: see categorical_right */
+    self->cat_bits = malloc(sizeof(uint32_t) * (size_t)(n_bits ? n_bits : 1));
     self->roots = malloc(sizeof(int32_t) * (size_t)n_trees);
-    self->depth = calloc((size_t)n_trees, sizeof(int32_t));
     self->col_feature = malloc(sizeof(int32_t) * (size_t)(N_VARIANTS * n_features));
     self->col_variant = malloc((size_t)(N_VARIANTS * n_features));
     queue = malloc(sizeof(int32_t) * (size_t)self->n_entries);
     placed = malloc((size_t)self->n_entries);
     col_of = malloc(sizeof(int32_t) * (size_t)(N_VARIANTS * n_features));
-    if (!self->nodes || !self->cat_bits || !self->roots || !self->depth || !self->col_feature || !self->col_variant || !queue
+    if (!self->nodes || !self->cat_bits || !self->roots || !self->col_feature || !self->col_variant || !queue
         || !placed || !col_of) {
         PyErr_NoMemory();
         goto fail;
@@ -316,17 +285,6 @@ static PyObject *Forest_new(PyTypeObject *type, PyObject *args, PyObject *kwds) 
             nd->col = *col | ((dt & CATEGORICAL_MASK) ? CATEGORICAL_NODE : 0);
         }
         if (tail != size) FAIL("Forest: tree %zd: %d of its %d nodes and leaves are unreachable", t, size - tail, size);
-        /* depth (queue reused): breadth-first order lists every parent before its children */
-        queue[0] = 0;
-        for (int32_t e = 0; e < size; e++) {
-            Node *nd = &self->nodes[base + e];
-            if (nd->col == -1) {
-                if (queue[e] > self->depth[t]) self->depth[t] = queue[e];
-                continue;
-            }
-            int32_t kid = nd->left - base;
-            queue[kid] = queue[kid + 1] = queue[e] + 1;
-        }
         base += size;
     }
     for (Py_ssize_t i = 0; i < self->n_entries; i++)

@@ -11,6 +11,7 @@ is left to LightGBM, as is everything when the extension is missing or was built
 from __future__ import annotations
 
 import hashlib
+import os
 import warnings
 from pathlib import Path
 
@@ -25,6 +26,11 @@ except ImportError:  # built without a compiler (or the build failed): LightGBM'
 ABI_VERSION = 1
 #: the text-model format the parser knows (LightGBM 4 writes "version=v4")
 MODEL_VERSION = "v4"
+#: environment variable that, set to a non-empty value other than "0", leaves every compiled
+#: extension unused (read at import; the same switch as cleaner/blockstats.py's)
+NO_EXT_ENV = "CLEANER_NO_EXT"
+if os.environ.get(NO_EXT_ENV, "") not in ("", "0"):
+    _trees = None
 _SOURCE = Path(__file__).with_name("_trees.c")
 #: sha256 of the C source beside this module (an editable install or a checkout; None in a wheel)
 _SOURCE_SHA256 = hashlib.sha256(_SOURCE.read_bytes()).hexdigest() if _SOURCE.exists() else None
