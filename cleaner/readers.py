@@ -62,7 +62,19 @@ class TruncatedData(BadInput):
     """Compressed data that ends inside a gzip member or a zstd frame."""
 
 
-class GzipReader(io.RawIOBase):
+class _Decompressing(io.RawIOBase):
+    """A raw stream whose subclass's ``read(n)`` yields decompressed bytes."""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+class GzipReader(_Decompressing):
     """Every member of a gzip stream, in order, decompressed at most ``n`` bytes per read (so a size
     limit holds while reading, whatever the compression ratio). A stream that ends inside a member is
     "truncated gzip data"; bytes after a member that are not another member are "broken gzip data"
@@ -80,14 +92,6 @@ class GzipReader(io.RawIOBase):
         self.member_start = offset
         self.failed_at = offset  # raw offset of the damage, once BadInput was raised
         self.members = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:
-        data = self.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
 
     def read(self, n: int = -1) -> bytes:
         """Up to ``n`` bytes (any positive number when n < 0); b"" only at the end of the stream."""
@@ -146,7 +150,7 @@ class GzipReader(io.RawIOBase):
         return self._inflate is None
 
 
-class ZstdReader(io.RawIOBase):
+class ZstdReader(_Decompressing):
     """Every frame of a zstd stream, in order (skippable frames skipped, a leading dictionary frame
     used), like GzipReader: at most about ``n`` bytes per read; a stream that ends inside a frame is
     "truncated zstd data", anything else unreadable "broken zstd data"."""
@@ -170,14 +174,6 @@ class ZstdReader(io.RawIOBase):
         self.member_start = offset
         self.failed_at = offset
         self.members = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:
-        data = self.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
 
     def read(self, n: int = -1) -> bytes:
         while True:
