@@ -1,7 +1,8 @@
 """Readers: what to clean, as a deterministic list of tasks, each read back as a stream of items.
 
 One reader per input kind:
-- files (``.txt``/``.html``/``.htm``, plain or ``.gz``/``.zst``), from folders, globs or paths;
+- files (any file but JSONL and WARC, plain or ``.gz``/``.zst``; in folders and globs known
+  non-documents such as images are skipped and counted), from folders, globs or paths;
 - JSONL files whose records carry ``html`` or ``text`` plus optional ``url``/``date``/``outlet``/
   ``id`` (passed through as metadata);
 - WARC files, plain, ``.gz`` or ``.zst`` (2xx HTTP response records with HTML; the target URI is the
