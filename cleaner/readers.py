@@ -452,6 +452,11 @@ def decode_bytes(data: bytes) -> str:
             return data.decode(declared)
         except UnicodeDecodeError:
             pass
+        # a few stray bytes in a page that is in its declared charset (a GB2312 page with one bad
+        # byte had no charset the detector would take): honour the declaration, U+FFFD for each
+        as_declared = data.decode(declared, "replace")
+        if as_declared.count("\ufffd") <= MAX_STRAY_SEQUENCES:
+            return as_declared
     best = from_bytes(data).best()
     if best is not None:
         return str(best)

@@ -53,3 +53,18 @@ def test_a_utf8_page_declaring_cp1252_with_stray_bytes_stays_utf8():
     data = data[:100] + b"\xfe" + data[100:400] + b"\xff" + data[400:]
     decoded = decode(data)
     assert "Café “quoted”" in decoded and not MOJIBAKE.search(decoded)
+
+
+@pytest.mark.parametrize("path", GERMAN[:3], ids=lambda p: p.name)
+@pytest.mark.parametrize("stray", [b"\xff", b"\x81"])
+def test_a_stray_byte_in_a_page_in_its_declared_multibyte_charset_is_one_replacement(path, stray):
+    """A GB2312-declared page (GB18030 bytes: a real page's German text beside Chinese) with one bad
+    byte was rejected as undecodable or garbled by the detector; the declaration decides, the bad
+    byte becomes U+FFFD."""
+    zh = "市政府表示，新图书馆将于下月向公众开放。就读于圣尼各拉女校，中学毕业后考入理工学院。"
+    html = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"></head>'
+            f"<body><p>{zh}</p><pre>{path.read_text(encoding='utf-8')}</pre></body></html>")
+    data = html.encode("gb18030")
+    at = data.index(b"\n", len(data) // 2)
+    decoded = decode(data[:at] + stray + data[at:])
+    assert decoded.count("\ufffd") == 1 and decoded.replace("\ufffd", "") == html
