@@ -525,7 +525,8 @@ def _duplicates(blocks: list[Block], mode: str) -> None:
 
 
 def _in_copied_run(keys: list[str], min_run: float) -> list[bool]:
-    """For each line, whether some earlier copy of it has ``_copied_run(keys, f, j) >= min_run`` -
+    """For each line, whether some earlier copy ``f`` of it has at least ``min_run`` consecutive lines
+    around it repeated around ``j`` -
     without walking the run of every earlier copy (quadratic in A B A B ...: 8,000 lines took 8
     minutes). Such a run holds a window of ``L`` lines around ``j``, starting after ``f``, equal to the
     window ``d = j - f`` lines before it. So for each window start ``a`` whose window occurred first
@@ -553,17 +554,6 @@ def _in_copied_run(keys: list[str], min_run: float) -> list[bool]:
         depth += m
         out.append(depth > 0)
     return out
-
-
-def _copied_run(keys: list[str], f: int, j: int) -> int:
-    """How many consecutive lines around the repeat at ``j`` repeat those around its copy at ``f``."""
-    back = 0
-    while f - back > 0 and j - back - 1 > f and keys[j - back - 1] == keys[f - back - 1]:
-        back += 1
-    ahead = 0
-    while j + ahead + 1 < len(keys) and keys[j + ahead + 1] == keys[f + ahead + 1]:
-        ahead += 1
-    return back + 1 + ahead
 
 
 def _merged_copies(blocks: list[Block], keys: list[str]) -> None:

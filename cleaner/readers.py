@@ -496,18 +496,32 @@ def scrub_text(text: str) -> str:
 _META_SPACE = re.compile("[\t\r\f\v]")
 
 
+def replace_surrogates(value):
+    """``value`` (a str, or lists and dicts of them, keys too) with every lone surrogate (a "\\udcxx"
+    escape JSON allows but UTF-8 cannot write) replaced by U+FFFD."""
+    return _map_strings(value, lambda s: _SURROGATE.sub("\ufffd", s) if _SURROGATE.search(s) else s)
+
+
+def _map_strings(value, fn):
+    if isinstance(value, str):
+        return fn(value)
+    if isinstance(value, dict):
+        return {_map_strings(k, fn): _map_strings(v, fn) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_map_strings(v, fn) for v in value]
+    return value
+
+
+def _scrub_meta_string(value: str) -> str:
+    value = scrub_text(value)
+    return _META_SPACE.sub(" ", value) if _META_SPACE.search(value) else value
+
+
 def scrub_value(value):
     """A metadata value (str, list, dict, nested) with lone surrogates replaced by U+FFFD and control
     characters removed as in ``scrub_text`` (tab, CR, FF, VT become spaces); keys too. Other values
     pass unchanged."""
-    if isinstance(value, str):
-        value = scrub_text(value)
-        return _META_SPACE.sub(" ", value) if _META_SPACE.search(value) else value
-    if isinstance(value, dict):
-        return {scrub_value(k): scrub_value(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [scrub_value(v) for v in value]
-    return value
+    return _map_strings(value, _scrub_meta_string)
 
 
 def decode(data: bytes) -> str:

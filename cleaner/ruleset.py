@@ -121,29 +121,6 @@ def _line_gate(regexes: tuple[re.Pattern, ...], include: int) -> LiteralGate:
     return LiteralGate(regexes, include)
 
 
-def _anchored(pattern: str) -> bool:
-    """True when every top-level alternative of ``pattern`` starts with ``^`` (no MULTILINE flag is
-    used, so such a pattern can only match at the start of a line's text)."""
-    parts, depth, in_class, escaped, start = [], 0, False, False, 0
-    for i, ch in enumerate(pattern):
-        if escaped:
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif in_class:
-            in_class = ch != "]" or i == start
-        elif ch == "[":
-            in_class, start = True, i + 1
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            parts.append(i)
-    bounds = [-1, *parts, len(pattern)]
-    return all(pattern[a + 1:b].startswith("^") for a, b in zip(bounds, bounds[1:]))
-
-
 @dataclass(frozen=True)
 class LanguageRules:
     """Everything the classifier needs for one language: common rules plus the language's own."""

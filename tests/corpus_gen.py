@@ -1,6 +1,7 @@
 """Synthetic but realistic local-news pages for corpus tests: every page different (seeded), with
 the menus, teasers and footers a flattened page has."""
 import random
+import time
 
 TOWNS = ["Bochum", "Herne", "Witten", "Hattingen", "Castrop-Rauxel", "Dortmund", "Unna", "Hagen", "Lünen", "Kamen",
          "Schwerte", "Bergkamen", "Selm", "Werne", "Holzwickede", "Fröndenberg", "Waltrop", "Datteln"]
@@ -46,3 +47,13 @@ def page(i: int, outlet_slogan: str | None = None) -> str:
     teasers = "\n".join(f"{r.choice(TOWNS)}: {r.choice(OBJECTS).capitalize()}" for _ in range(3))
     return (f"{head}{title}\n\n{date}\n\n" + "\n\n".join(paras)
             + f"\n\nMeistgelesen\n\n{teasers}\n\nImpressum | Datenschutz | Kontakt\n")
+
+
+def wait_for(predicate, timeout: float) -> bool:
+    """Poll ``predicate`` until it holds (True) or ``timeout`` seconds passed (False)."""
+    end = time.time() + timeout
+    while time.time() < end:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False

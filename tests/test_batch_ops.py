@@ -13,14 +13,13 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from cleaner.cli import main
-from corpus_gen import page
+from corpus_gen import page, wait_for
 
 BIN = Path(sys.executable).parent
 
@@ -53,15 +52,6 @@ def errors_file(work: Path) -> list[dict]:
 
 def stats_file(work: Path) -> dict:
     return json.loads((work / "stats.json").read_text(encoding="utf-8"))
-
-
-def _wait_for(predicate, timeout: float) -> bool:
-    end = time.time() + timeout
-    while time.time() < end:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 # ------------------------------------------------------------------------------------------ inputs
@@ -324,7 +314,7 @@ def test_sigterm_stops_the_workers_and_resume_gives_the_uninterrupted_corpus(tmp
     children: list[int] = []
     try:
         manifest = tmp_path / "cut" / "c.work" / "manifest.jsonl"
-        assert _wait_for(lambda: manifest.exists() and manifest.read_text().count("\n") >= 1, 180)
+        assert wait_for(lambda: manifest.exists() and manifest.read_text().count("\n") >= 1, 180)
         children = _children(proc.pid)
         assert len(children) >= 2  # the two workers (and the resource tracker)
         proc.send_signal(signal.SIGTERM)  # to the main process only, as `kill PID` does
@@ -332,7 +322,7 @@ def test_sigterm_stops_the_workers_and_resume_gives_the_uninterrupted_corpus(tmp
         assert proc.returncode == 128 + signal.SIGTERM
         assert stderr.strip().splitlines() == ["cleaner: interrupted by SIGTERM: finished tasks are kept, run again "
                                                "with --resume to finish"]
-        assert _wait_for(lambda: not any(_alive(c) for c in children), 30), "child processes were left running"
+        assert wait_for(lambda: not any(_alive(c) for c in children), 30), "child processes were left running"
         assert not cut.exists() and not list((tmp_path / "cut").rglob("*.tmp"))
     finally:
         for pid in [proc.pid, *children]:
@@ -370,7 +360,7 @@ def test_two_real_runs_on_one_output_one_is_refused(tmp_path):
     first = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         manifest = tmp_path / "c.work" / "manifest.jsonl"
-        assert _wait_for(lambda: manifest.exists() and manifest.read_text().count("\n") >= 1, 180)
+        assert wait_for(lambda: manifest.exists() and manifest.read_text().count("\n") >= 1, 180)
         second = clean(folder, "-o", out)
         assert first.poll() is None, "the first run ended before the second started"
         assert second.exit_code == 2 and len(error_lines(second)) == 1

@@ -17,7 +17,7 @@ import zstandard
 from click.testing import CliRunner
 
 from cleaner.cli import main
-from corpus_gen import page
+from corpus_gen import page, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -171,15 +171,6 @@ def test_templates_are_learned_per_outlet_and_removed(tmp_path):
     assert stats["template_lines_learned"] >= 1 and stats["template_lines_removed"] == 10
 
 
-def _wait_for(predicate, timeout: float) -> bool:
-    end = time.time() + timeout
-    while time.time() < end:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
-
-
 def test_resume_after_sigkill_gives_the_uninterrupted_corpus(tmp_path):
     folder = tmp_path / "in"
     write_pages(folder, 120)
@@ -189,7 +180,7 @@ def test_resume_after_sigkill_gives_the_uninterrupted_corpus(tmp_path):
            "--shard-size", "25", "--workers", "2", "--no-progress"]
     proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     manifest = tmp_path / "cut" / "c.work" / "manifest.jsonl"
-    reached = _wait_for(lambda: manifest.exists() and len(manifest.read_text().splitlines()) >= 5, 120)
+    reached = wait_for(lambda: manifest.exists() and len(manifest.read_text().splitlines()) >= 5, 120)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     assert reached, "the run finished no task in time"

@@ -207,6 +207,17 @@ def test_twenty_thousand_prose_lines_are_searched_for_glued_copies_in_linear_tim
     assert all(c is None for c, _ in decisions[:-1])
 
 
+def _copied_run(keys: list[str], f: int, j: int) -> int:
+    """How many consecutive lines around the repeat at ``j`` repeat those around its copy at ``f``."""
+    back = 0
+    while f - back > 0 and j - back - 1 > f and keys[j - back - 1] == keys[f - back - 1]:
+        back += 1
+    ahead = 0
+    while j + ahead + 1 < len(keys) and keys[j + ahead + 1] == keys[f + ahead + 1]:
+        ahead += 1
+    return back + 1 + ahead
+
+
 def _old_duplicates(blocks, keys, mode):
     """The comparison loop of classify._duplicates as it was (after _merged_copies)."""
     seq = [b for b, key in zip(blocks, keys) if len(key) >= classify.DUP_MIN_CHARS and b.category is None]
@@ -214,7 +225,7 @@ def _old_duplicates(blocks, keys, mode):
     seen, min_run = {}, max(2, classify.COPIED_MIN_SHARE * len(seq))
     for j, (b, key) in enumerate(zip(seq, seq_keys)):
         earlier = seen.setdefault(key, [])
-        if earlier and (mode in classify.DROP_REPEATS or any(j == f + 1 or classify._copied_run(seq_keys, f, j) >= min_run
+        if earlier and (mode in classify.DROP_REPEATS or any(j == f + 1 or _copied_run(seq_keys, f, j) >= min_run
                                                             for f in earlier)):
             b.drop("duplicate", f"repeats line {seq[earlier[0]].line}")
         earlier.append(j)

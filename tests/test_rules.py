@@ -10,7 +10,8 @@ import pytest
 
 from cleaner import Cleaner, Settings
 from cleaner.classify import _context_free, annotate, rule_text, segment_text
-from cleaner.ruleset import PACKAGE_RULES, LineRule, RuleError, _anchored, load_rules
+from cleaner.prefilter import anchored
+from cleaner.ruleset import PACKAGE_RULES, LineRule, RuleError, load_rules
 
 
 @contextmanager
@@ -260,6 +261,9 @@ def test_generic_rules_leave_article_sentences_alone(line):
 def test_prefilters_never_hide_a_rule_that_applies():
     """The length-bucketed, start-anchored/anywhere prefilters are only a shortcut: on every line of
     the fixture pages, match_line gives the first rule that applies when each rule is tried in turn."""
+    def _anchored(pattern):
+        return anchored(re.compile(pattern))
+
     assert _anchored(r"^a|^(?:b|c)") and not _anchored(r"^a|b") and not _anchored(r"(?:^a|b)")
     assert _anchored(r"^[|]x|^y") and not _anchored(r"^\|x|y")
     cleaner = Cleaner()

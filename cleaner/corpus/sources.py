@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..readers import COMPRESSION_SUFFIXES as COMPRESSED
-from ..readers import HTML_SUFFIXES, TEXT_SUFFIXES, BadInput, open_binary, read_bytes
+from ..readers import HTML_SUFFIXES, TEXT_SUFFIXES, BadInput, open_binary, read_bytes, replace_surrogates
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 WARC_SUFFIXES = (".warc", ".arc")
 
@@ -357,7 +357,6 @@ PASSTHROUGH_SKIP = ("html", "text")
 JSONL_CHUNK = 1 << 20
 #: records nested deeper than this are refused: json, our writer and pass 2 all recurse per level
 MAX_RECORD_DEPTH = 100
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _jsonl(path: str, max_bytes: int) -> Iterator[Item]:
@@ -457,7 +456,7 @@ def _record(source: str, line: bytes, first: bool = False) -> Item | None:
         raise BadInput(f"unsupported JSON: nested more than {MAX_RECORD_DEPTH} levels deep")
     if not isinstance(rec, dict) or not (isinstance(rec.get("html"), str) or isinstance(rec.get("text"), str)):
         raise BadInput("record has no 'html' or 'text' string")
-    rec = _without_lone_surrogates(rec)
+    rec = replace_surrogates(rec)
     fmt = "html" if isinstance(rec.get("html"), str) else "text"
     meta = {k: v for k, v in rec.items() if k not in PASSTHROUGH_SKIP and v is not None}
     return Item(source, rec[fmt], fmt, meta)
@@ -485,18 +484,6 @@ def _depth(value: Any) -> int:
             deepest = max(deepest, level)
             stack += [(v, level + 1) for v in node if isinstance(v, (dict, list))]
     return deepest
-
-
-def _without_lone_surrogates(value: Any) -> Any:
-    """``value`` with every lone surrogate (a "\\udcxx" escape JSON allows but UTF-8 cannot write) in
-    its strings and keys replaced by U+FFFD, so the record can be written."""
-    if isinstance(value, str):
-        return _LONE_SURROGATE.sub("\ufffd", value)
-    if isinstance(value, list):
-        return [_without_lone_surrogates(v) for v in value]
-    if isinstance(value, dict):
-        return {_without_lone_surrogates(k): _without_lone_surrogates(v) for k, v in value.items()}
-    return value
 
 
 def _warc(path: str, max_bytes: int) -> Iterator[Item]:
