@@ -14,6 +14,7 @@ from htmldate import find_date
 from trafilatura.metadata import (META_URL, examine_meta, extract_meta_json, extract_sitename, extract_title,
                                   extract_url)
 import trafilatura.external
+import trafilatura.main_extractor
 from justext.core import MAX_HEADING_DISTANCE_DEFAULT
 from trafilatura.settings import Document as TrafDocument
 from trafilatura.utils import load_html
@@ -150,6 +151,29 @@ def _neighbours(cls: list[str], step: int, stop: tuple[str, ...]) -> list[str]:
 
 # trafilatura's jusText fallback calls the function by this name: the same result, in linear time
 trafilatura.external.revise_paragraph_classification = revise_paragraph_classification
+
+
+def _swap_xpath(func, old: str, new: str) -> bool:
+    """Swap one XPath string constant in a trafilatura function's code for an equivalent one.
+    ``//p//text()`` costs libxml2 time quadratic in the number of ``<p>`` (it merges one node set
+    per paragraph: 40,000 paragraphs 1.5 s, 80,000 7.7 s per call), while ``//text()[ancestor::p]``
+    selects the same nodes in the same order in linear time. False if the constant is not there
+    (another trafilatura version): the function is then left as it is."""
+    code = func.__code__
+    if old not in code.co_consts:
+        return False
+    func.__code__ = code.replace(co_consts=tuple(new if c == old else c for c in code.co_consts))
+    return True
+
+
+#: the trafilatura functions whose quadratic XPath is swapped: (function, old, new, swapped)
+XPATH_SWAPS = [
+    # from the document root: every <p> is a descendant of the root, so the sets are equal
+    (trafilatura.main_extractor._extract, "//p//text()", "//text()[ancestor::p]"),
+    # only tested for emptiness: boolean() stops at the first text node found
+    (trafilatura.external._prefer_readability, ".//p//text()", "boolean(.//p//text())"),
+]
+XPATH_SWAPPED = [_swap_xpath(*swap) for swap in XPATH_SWAPS]
 
 
 def page_metadata(tree, url: str | None) -> TrafDocument:
