@@ -166,7 +166,8 @@ def _swap_xpath(func, old: str, new: str) -> bool:
     return True
 
 
-#: the trafilatura functions whose quadratic XPath is swapped: (function, old, new, swapped)
+#: the trafilatura functions whose quadratic XPath is swapped: (function, old, new); XPATH_SWAPPED
+#: says which swaps took effect
 XPATH_SWAPS = [
     # from the document root: every <p> is a descendant of the root, so the sets are equal
     (trafilatura.main_extractor._extract, "//p//text()", "//text()[ancestor::p]"),
