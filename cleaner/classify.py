@@ -2,7 +2,8 @@
 
 1. segment      text -> blocks (one line each, blank lines remembered as gaps; Markdown markup is
                 taken out, a dump hard-wrapped at a fixed width is unwrapped, and a line a renderer
-                broke mid-sentence is joined with its rest)
+                broke mid-sentence is joined with its rest; a flood of one line repeated becomes
+                its first copy and one dropped block for the rest)
 2. context-free each block alone: rule hits (a category), menu shape, captions above credits, and
                 a content class from length and stopword density (good / near-good / short / bad)
 3. sections     a section header ("Meistgelesen", "Mehr zum Thema") drops what follows it until
@@ -64,6 +65,12 @@ DUP_MIN_CHARS = 40  # shorter repeats ("mehr", "Teilen", a name line) are left t
 COPIED_MIN_SHARE = 1 / 3  # (HTML) a copied run of lines this share of the page is the body extracted again
 MERGED_MIN_PART_CHARS = 60  # parts of a glued-together block must be at least this long ...
 MERGED_MIN_COVERAGE = 0.7  # ... and together cover this share of it
+#: this many identical lines in a row (blank lines between allowed) are a flood: one block stands
+#: for all copies but the first (see collapse_floods)
+FLOOD_MIN_RUN = 20
+#: ... on a page of more lines than this (twice the longest benchmark rendering, 5,080 lines), where
+#: the blocks' cost starts to count (~50 µs each); shorter pages keep every copy as its own block
+FLOOD_PAGE_LINES = 10_000
 DATELINE_WINDOW = 40  # characters: a date this close to a paragraph's start is its dateline
 VERDICT_CACHE_MAX_CHARS = 200  # context-free verdicts of lines up to this long are remembered ...
 VERDICT_CACHE_SIZE = 20_000  # ... this many per rule set (then the memory starts afresh)
@@ -95,10 +102,11 @@ class Outcome:
 # ================================================================================ 1. segment
 
 
-def segment_text(text: str) -> list[Block]:
+def segment_text(text: str, flood_page_lines: int = FLOOD_PAGE_LINES) -> list[Block]:
     """One block per non-blank line; blank lines before a block are counted in ``gap_before``.
     A hard-wrapped dump is unwrapped, then its Markdown markup or lynx-style link numbers are taken
-    out; a line a renderer broke mid-sentence (at a link or a bold word) is joined with its rest."""
+    out; a line a renderer broke mid-sentence (at a link or a bold word) is joined with its rest.
+    A page of more than ``flood_page_lines`` lines has its floods collapsed (see collapse_floods)."""
     blocks: list[Block] = []
     gap = 0
     # a renderer wraps lines with their markup in, so markup goes after unwrapping
@@ -115,18 +123,68 @@ def segment_text(text: str) -> list[Block]:
                             strip_markdown("\n".join(raw for _, raw in numbered), force=True).split("\n")))
     if link_numbered:
         numbered = [(lineno, lynx.strip_markers(raw)) for lineno, raw in numbered]
-    for lineno, raw in numbered:
+    floods: dict[int, tuple[int, int, int]] = {}
+    if len(numbered) > flood_page_lines:
+        numbered, floods = collapse_floods(numbered)
+    for k, (lineno, raw) in enumerate(numbered):
         line = " ".join(raw.split())  # folds tabs, runs of spaces and no-break spaces
         if not line:
             gap += 1
             continue
-        if blocks and gap == 0 and _continues(blocks[-1].text, line):
+        if floods and k in floods:
+            copies, first, last = floods[k]
+            flood = Block(index=len(blocks), text=line, line=lineno, gap_before=gap)
+            flood.drop("duplicate", f"flood: {copies} more copies of line {first} (lines {lineno}-{last})")
+            blocks.append(flood)
+            gap = 0
+            continue
+        if blocks and gap == 0 and blocks[-1].category is None and _continues(blocks[-1].text, line):
             prev = blocks[-1]
             prev.text = prev.text + ("" if line[0] in _JOIN_TIGHT else " ") + line
             continue
         blocks.append(Block(index=len(blocks), text=line, line=lineno, gap_before=gap))
         gap = 0
     return blocks
+
+
+def collapse_floods(numbered: list[tuple[int, str]], min_run: int = FLOOD_MIN_RUN
+                    ) -> tuple[list[tuple[int, str]], dict[int, tuple[int, int, int]]]:
+    """A run of at least ``min_run`` identical lines (blank lines between them allowed) is a flood
+    (a generator's or a broken page's repetition, never prose): its first line stays, and the rest
+    of the run becomes one entry, which the segment stage turns into one block already dropped as
+    "duplicate" and later stages leave alone. Without this, every copy is a block the later stages
+    pay for (a 2 MB page of one short line repeated took a minute). Returns the lines and, by
+    position in them, each flood entry's (copies, line number of the first line, last line number)."""
+    runs = []
+    key = None
+    start = last = count = 0
+    for i, (_, raw) in enumerate(numbered):
+        stripped = raw.strip()
+        if not stripped:
+            continue
+        if stripped == key:
+            count += 1
+            last = i
+            continue
+        if count >= min_run:
+            runs.append((start, last, count))
+        key, start, last, count = stripped, i, i, 1
+    if count >= min_run:
+        runs.append((start, last, count))
+    if not runs:
+        return numbered, {}
+    out: list[tuple[int, str]] = []
+    floods: dict[int, tuple[int, int, int]] = {}
+    done = 0
+    for start, last, count in runs:
+        out.extend(numbered[done:start + 1])
+        # the next copy stands for the whole rest of the run (the blank lines inside it go too)
+        second = next(j for j in range(start + 1, last + 1) if numbered[j][1].strip())
+        floods[len(out)] = (count - 1, numbered[start][0], numbered[last][0])
+        out.append(numbered[second])
+        done = last + 1
+    out.extend(numbered[done:])
+    return out, floods
 
 
 # A dump hard-wrapped at a fixed width (lynx and w3m at 78-80 columns, html2text, mail at 72) breaks
@@ -320,6 +378,8 @@ def _context_free(blocks: list[Block], rules: LanguageRules, extra_rules: Sequen
                 cache[b.text] = verdict
         features, b.cf_class, vocab, line_rule, menu = verdict
         b.features = dict(features)  # later stages add to a block's own features
+        if b.category is not None:  # dropped on arrival (the segment stage's floods)
+            continue
         if menu:
             b.drop("navigation", "menu shape (capitalised words, no stopword)")
             continue
