@@ -14,10 +14,15 @@ from htmldate import find_date
 from trafilatura.metadata import (META_URL, examine_meta, extract_meta_json, extract_sitename, extract_title,
                                   extract_url)
 import trafilatura.external
+import trafilatura.json_metadata
 import trafilatura.main_extractor
+from lxml import html as lxml_html
+import justext.paragraph
 from justext.core import MAX_HEADING_DISTANCE_DEFAULT
 from trafilatura.settings import Document as TrafDocument
 from trafilatura.utils import load_html
+
+from .readers import BadInput
 
 _TITLE_TAG = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 #: separators between a page title and the site name appended to it
@@ -47,7 +52,7 @@ DATE_PARAMS = {"extensive_search": False, "original_date": True}
 
 def extract_html(html: str, url: str | None = None, prune_xpath: tuple[str, ...] = (),
                  focus: str = "balanced") -> Extracted:
-    tree = load_html(html)
+    tree = parse_html(html)
     if tree is None:
         return Extracted("", None, None, None, url)
     if len(html) > FLOOD_TREE_ELEMENTS * MIN_ELEMENT_CHARS and _elements(tree) > FLOOD_TREE_ELEMENTS:
@@ -79,6 +84,40 @@ def extract_html(html: str, url: str | None = None, prune_xpath: tuple[str, ...]
         sitename=meta.sitename or None,
         url=url or meta.url or None,
     )
+
+
+#: libxml2's HTML parser stops at this nesting depth ("Excessive depth in document: 256", and
+#: XML_PARSE_HUGE only raises it to 2048), without an exception: the rest of the page is lost
+PARSER_MAX_DEPTH = 256
+_AT_MAX_DEPTH = "boolean(" + "/*" * PARSER_MAX_DEPTH + ")"  # one node set per level: linear
+#: formatting tags that carry nothing extraction needs; a page nested past the limit (unclosed
+#: "<span>" or "<font>" repeated) is parsed again without them
+_FORMATTING_TAGS = re.compile(
+    r"</?(?:span|font|b|i|u|s|em|strong|small|big|sub|sup|mark|tt|nobr|abbr|cite|q|del|ins)\b[^>]*>", re.IGNORECASE)
+
+
+def parse_html(html: str):
+    """trafilatura's ``load_html``, except that a page nested deeper than libxml2 parses is not
+    silently cut where the parser stopped: it is parsed again without its formatting tags, and
+    if that still stops, it is a BadInput (the rest of the page would be lost)."""
+    tree = load_html(html)
+    if tree is None or not tree.xpath(_AT_MAX_DEPTH) or not _stops_at_depth(html):
+        return tree
+    flat = _FORMATTING_TAGS.sub("", html)
+    tree = load_html(flat)
+    if tree is not None and tree.xpath(_AT_MAX_DEPTH) and _stops_at_depth(flat):
+        raise BadInput(f"HTML nested deeper than {PARSER_MAX_DEPTH} elements: the parser stops there "
+                       "and the rest of the page would be lost")
+    return tree
+
+
+def _stops_at_depth(html: str) -> bool:
+    """Whether libxml2 gives up on this page for its depth (a tree reaching the limit may not have
+    passed it): a parse with a parser of our own, whose error log no other thread shares."""
+    parser = lxml_html.HTMLParser(collect_ids=False, default_doctype=False, encoding="utf-8",
+                                  remove_comments=True, remove_pis=True)
+    lxml_html.fromstring(html.encode("utf-8", "replace"), parser=parser)
+    return any("Excessive depth" in e.message for e in parser.error_log)
 
 
 #: a tree with more elements than this (over one and a half times the largest benchmark page,
@@ -193,6 +232,50 @@ def _neighbours(cls: list[str], step: int, stop: tuple[str, ...]) -> list[str]:
 
 # trafilatura's jusText fallback calls the function by this name: the same result, in linear time
 trafilatura.external.revise_paragraph_classification = revise_paragraph_classification
+
+
+_SPACES = re.compile(r"[^\S\r\n]{2,}|[^\S \r\n]")  # a run of whitespace without a line break ...
+_BROKEN_SPACES = re.compile(r"[ \r\n]*[\r\n][ \r\n]*")  # ... then one with, once the first are one space
+
+
+def normalize_whitespace(text: str) -> str:
+    """jusText's ``normalize_whitespace`` (a run of whitespace becomes "\n" if it holds a line
+    break, else " ") with the same result, without a Python call per run: jusText computes a
+    paragraph's text anew each time it is read, so a 1 MB line of words cost 4.8 million calls.
+    Every run without a line break becomes one space first, so the second pattern never scans
+    far from where it fails: both passes are linear."""
+    if "\n" not in text and "\r" not in text:  # the common case, in C: str.split's whitespace is \s
+        words = text.split()
+        if not words:
+            return " " if text else ""
+        return (" " if text[0].isspace() else "") + " ".join(words) + (" " if text[-1].isspace() else "")
+    return _BROKEN_SPACES.sub("\n", _SPACES.sub(" ", text))
+
+
+# jusText's paragraphs (in trafilatura's fallback) call it by this name
+justext.paragraph.normalize_whitespace = normalize_whitespace
+
+
+class TagStrip:
+    """trafilatura's ``HTML_STRIP_TAGS`` (``<!--.*?-->|<[^>]*>``) with the same matches in linear
+    time. Every match ends with ">", so nothing after the string's last ">" can be part of one:
+    that tail is passed over instead of searched, where each "<" in it would scan to the end of
+    the string (a JSON-LD value of 1.9 million "<" took minutes)."""
+
+    def __init__(self, regex: re.Pattern):
+        self.regex = regex
+        self.pattern = regex.pattern
+
+    def sub(self, repl, string: str, count: int = 0) -> str:
+        end = string.rfind(">") + 1
+        return self.regex.sub(repl, string[:end], count) + string[end:]
+
+
+#: the modules that bound trafilatura.utils.HTML_STRIP_TAGS at import; each gets the linear one
+TAG_STRIP_USERS = (trafilatura.json_metadata, trafilatura.metadata)
+for _module in TAG_STRIP_USERS:
+    if isinstance(getattr(_module, "HTML_STRIP_TAGS", None), re.Pattern):
+        _module.HTML_STRIP_TAGS = TagStrip(_module.HTML_STRIP_TAGS)
 
 
 def _swap_xpath(func, old: str, new: str) -> bool:

@@ -105,3 +105,35 @@ def test_only_bad_input_is_raised_for_wrong_types():
             clean_text(bad)
     with pytest.raises(BadInput):
         clean_text("Der Rat tagt.", meta=["not", "a", "mapping"])
+
+
+# ------------------------------------------------------------------ pages nested past the parser's limit
+
+_PARA = "<p>Die Stadt Witten hat am Montag den neuen Haushalt beschlossen, wie der Sprecher am Abend sagte.</p>"
+
+
+def _nested(opening: str, n: int) -> str:
+    after = _PARA.replace("Montag", "Dienstag")
+    return f"<html><body><article>{_PARA * 3}{opening * n}x{after}</article></body></html>"
+
+
+@pytest.mark.parametrize("opening", ["<span>", "<font size=2>", "<b><i>", "<em class='x'>"])
+@pytest.mark.parametrize("n", [300, 100_000])
+def test_unclosed_formatting_tags_past_the_depth_limit_lose_nothing(cleaner, opening, n):
+    # libxml2 stopped at depth 256 without an error: everything after it was silently gone
+    assert "Dienstag" in cleaner.clean_html(_nested(opening, n)).text
+
+
+def test_a_page_of_blocks_nested_past_the_depth_limit_is_bad_input(cleaner):
+    assert "Dienstag" in cleaner.clean_html(_nested("<div>", 200)).text
+    with pytest.raises(BadInput, match="nested deeper than 256 elements"):
+        cleaner.clean_html(_nested("<div>", 300))
+
+
+def test_a_tree_that_reaches_the_depth_limit_without_passing_it_is_kept_as_parsed():
+    from cleaner import extract
+
+    page = _nested("<div>", 252)  # html, body, article and 252 divs (and a p): depth 256, nothing lost
+    tree = extract.parse_html(page)
+    assert tree.xpath(extract._AT_MAX_DEPTH) and not extract._stops_at_depth(page)
+    assert "Dienstag" in tree.text_content()

@@ -569,3 +569,47 @@ def test_a_two_megabyte_flood_of_one_tag_is_extracted_in_linear_time(cleaner, ta
     with deadline(WATCHDOG):
         doc = cleaner.clean_html(page)
     assert "Dienstag" in doc.text
+
+
+# ------------------------------------------------------------------ trafilatura's tag stripper, jusText's whitespace
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet="<>!-a \n", max_size=40))
+def test_the_tag_stripper_removes_what_trafilaturas_regex_removes(s):
+    from cleaner import extract
+
+    regex = re.compile(r"(<!--.*?-->|<[^>]*>)")
+    assert extract.TagStrip(regex).sub("", s) == regex.sub("", s)
+    assert extract.TagStrip(regex).sub("", s, 1) == regex.sub("", s, 1)
+
+
+def test_trafilaturas_metadata_modules_strip_tags_with_the_linear_stripper():
+    from cleaner import extract
+
+    assert all(isinstance(m.HTML_STRIP_TAGS, extract.TagStrip) for m in extract.TAG_STRIP_USERS)
+
+
+def test_a_json_ld_value_of_two_million_angle_brackets_is_read_in_linear_time(cleaner):
+    # every "<" of the value was tried against <[^>]*> to the end of the string: over 30 s (fuzz case 7511)
+    script = '<script type="application/ld+json">{"headline": "' + "<" * 2_000_000 + '"}</script>'
+    page = _html_flood("", 0).replace("<body>", "<head>" + script + "</head><body>")
+    with deadline(WATCHDOG):
+        assert "Dienstag" in cleaner.clean_html(page).text
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.text(alphabet=" \t\n\r\x0b\x0c\x1c\x85\u2028\u3000\u00a0\u200bab", max_size=30))
+def test_whitespace_is_normalised_as_justext_normalises_it(s):
+    from justext.utils import normalize_whitespace as justexts
+
+    from cleaner import extract
+
+    assert extract.normalize_whitespace(s) == justexts(s)
+
+
+def test_justexts_paragraphs_normalise_whitespace_with_ours():
+    import justext.paragraph
+
+    from cleaner import extract
+
+    assert justext.paragraph.normalize_whitespace is extract.normalize_whitespace
