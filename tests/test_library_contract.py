@@ -25,17 +25,17 @@ _RACE = textwrap.dedent("""
     import json, sys, threading
     from concurrent.futures import ThreadPoolExecutor
     from pathlib import Path
-    from cleaner import Cleaner
+    from cleaner import Cleaner, Settings
     from cleaner.training import parse_annotated
     from cleaner.writers import dumps
 
-    root, threads, rounds = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+    root, threads, rounds, identifier = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
     jobs = [("file", str(p)) for p in sorted((root / "raw").iterdir()) if p.is_file()]
     for folder in ("pages", "heldout"):
         jobs += [("text", str(p)) for p in sorted((root / "tests" / "fixtures" / folder).glob("*.txt"))]
     pages = {path: parse_annotated(Path(path))[1] for kind, path in jobs if kind == "text"}
     jobs = jobs * rounds
-    cleaner = Cleaner()  # fresh, in a fresh process: nothing has set up language detection yet
+    cleaner = Cleaner(Settings(language_id=identifier))  # fresh, in a fresh process: nothing has set up language ID yet
 
     def run(job):
         kind, path = job
@@ -50,11 +50,12 @@ _RACE = textwrap.dedent("""
 """)
 
 
-def test_a_fresh_cleaner_used_from_four_threads_gives_the_serial_results():
+@pytest.mark.parametrize("identifier", ["fasttext", "langdetect"])
+def test_a_fresh_cleaner_used_from_four_threads_gives_the_serial_results(identifier):
     """langdetect publishes its profile factory before loading it: a thread detecting meanwhile saw
-    a half-loaded set of profiles ("af" for German). Run in a fresh interpreter, where the first
-    detections really race."""
-    out = subprocess.run([sys.executable, "-c", _RACE, str(ROOT), str(THREADS), str(ROUNDS)], cwd=ROOT,
+    a half-loaded set of profiles ("af" for German); fastText's model is loaded on first use. Run in
+    a fresh interpreter, where the first detections really race."""
+    out = subprocess.run([sys.executable, "-c", _RACE, str(ROOT), str(THREADS), str(ROUNDS), identifier], cwd=ROOT,
                          capture_output=True, text=True, timeout=900, env={**os.environ, "PYTHONHASHSEED": "0"})
     assert out.returncode == 0, out.stderr[-3000:]
     got = json.loads(out.stdout)
