@@ -146,7 +146,7 @@ def stages(limit: int | None) -> list[str]:
         ("model: block features", scorer, "page_features"),
         ("model: stage-2 rows", scorer, "stage2_rows"),
         ("date from text", metadata, "text_date"),
-        ("language ID (langdetect)", metadata, "language"),
+        ("language ID", metadata, "language"),
     ]
     html_targets = [
         ("HTML: parse (trafilatura load_html)", extract, "load_html"),
