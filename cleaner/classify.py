@@ -845,7 +845,7 @@ def _model_decision(blocks: list[Block], rules: LanguageRules, mode: str, scorer
     if mode == "text":
         _keep_subheadings(blocks, keep)
     for b, p, k in zip(blocks, scores, keep):
-        b.score = round(float(p), 4)
+        b.score = None if p != p else round(float(p), 4)  # NaN: a block a rule claimed is not scored
         if b.category is None and b.label == CONTENT and not k:
             b.label = BOILERPLATE
             b.reason = f"model p={p:.2f} < {threshold:.2f}"

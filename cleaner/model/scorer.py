@@ -109,14 +109,23 @@ class BlockModel:
 
     def __call__(self, blocks: Sequence[Block], rules: LanguageRules, mode: str,
                  url: str | None = None) -> list[float]:
+        """Each block's probability of being content; NaN for a block a rule already claimed: its
+        verdict is the rule's, and an unclaimed block's stage-2 features are built from the
+        unclaimed blocks alone (stage2_rows), so scoring only those gives the same scores for
+        them at about two thirds of the cost."""
         if not blocks:
             return []
-        rows = page_features(blocks, rules, mode, url)
-        # one page is a small matrix: OpenMP threads would cost more than they save
-        p = self.stage1.predict(np.asarray(rows, dtype=np.float64), num_threads=1).tolist()
-        if self.stage2 is not None:
-            p = self.stage2.predict(np.asarray(stage2_rows(p, rows), dtype=np.float64), num_threads=1).tolist()
-        return p
+        rows = np.asarray(page_features(blocks, rules, mode, url), dtype=np.float64)
+        open_ = rows[:, _RULE_IDX] < 0
+        p = np.full(len(rows), np.nan)
+        if open_.any():
+            rows = rows[open_]
+            # one page is a small matrix: OpenMP threads would cost more than they save
+            q = self.stage1.predict(rows, num_threads=1)
+            if self.stage2 is not None:
+                q = self.stage2.predict(np.asarray(stage2_rows(q, rows), dtype=np.float64), num_threads=1)
+            p[open_] = q
+        return p.tolist()
 
 
 @lru_cache(maxsize=4)
