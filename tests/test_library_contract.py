@@ -19,7 +19,7 @@ RAW = sorted(p for p in (ROOT / "raw").iterdir() if p.is_file())
 
 #: threads and rounds of the concurrency test: every raw/ and fixture page, this many times over
 THREADS = 4
-ROUNDS = 8
+ROUNDS = 4  # the race is in the first detections; later rounds only check that results stay serial
 
 _RACE = textwrap.dedent("""
     import json, sys, threading
@@ -59,7 +59,7 @@ def test_a_fresh_cleaner_used_from_four_threads_gives_the_serial_results(identif
                          capture_output=True, text=True, timeout=900, env={**os.environ, "PYTHONHASHSEED": "0"})
     assert out.returncode == 0, out.stderr[-3000:]
     got = json.loads(out.stdout)
-    assert len(got["serial"]) >= 300
+    assert len(got["serial"]) >= 150
     wrong = [(json.loads(t)["source"], json.loads(t)["language"], json.loads(s)["language"])
              for t, s in zip(got["threaded"], got["serial"]) if t != s]
     assert not wrong, f"{len(wrong)} of {len(got['serial'])} records differ (source, threaded, serial): {wrong[:10]}"
