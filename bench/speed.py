@@ -149,7 +149,7 @@ def stages(limit: int | None) -> list[str]:
         ("language ID", metadata, "language"),
     ]
     html_targets = [
-        ("HTML: parse (trafilatura load_html)", extract, "load_html"),
+        ("HTML: parse (trafilatura load_html, depth check)", extract, "parse_html"),
         ("HTML: page metadata (title, date, site)", extract, "page_metadata"),
         ("HTML: trafilatura extraction", trafilatura, "bare_extraction"),
     ]

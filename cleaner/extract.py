@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html as _html
 import re
+import threading
+import types
 from dataclasses import dataclass
 
 import trafilatura
@@ -16,11 +18,11 @@ from trafilatura.metadata import (META_URL, examine_meta, extract_meta_json, ext
 import trafilatura.external
 import trafilatura.json_metadata
 import trafilatura.main_extractor
+import trafilatura.utils
 from lxml import html as lxml_html
 import justext.paragraph
 from justext.core import MAX_HEADING_DISTANCE_DEFAULT
 from trafilatura.settings import Document as TrafDocument
-from trafilatura.utils import load_html
 
 from .readers import BadInput
 
@@ -96,10 +98,35 @@ _FORMATTING_TAGS = re.compile(
     r"</?(?:span|font|b|i|u|s|em|strong|small|big|sub|sup|mark|tt|nobr|abbr|cite|q|del|ins)\b[^>]*>", re.IGNORECASE)
 
 
+#: trafilatura's parser options (trafilatura.utils.HTML_PARSER), for the parsers of our own
+PARSER_OPTIONS = {"collect_ids": False, "default_doctype": False, "encoding": "utf-8", "remove_comments": True,
+                  "remove_pis": True}
+_THREAD = threading.local()
+
+
+def thread_load_html():
+    """trafilatura's ``load_html`` - the same code - bound to a parser of this thread's own.
+    trafilatura parses every page with one module-level parser; a parser made in one thread and
+    used in others gives their trees that thread's libxml2 string dictionary, which trees in
+    several threads then change at once without a lock: one Cleaner used from four threads
+    crashed ("double free or corruption", a segfault in htmldate) in about 1 of 20 runs."""
+    load = getattr(_THREAD, "load_html", None)
+    if load is None:
+        utils = trafilatura.utils
+        scope = dict(vars(utils))
+        scope["HTML_PARSER"] = lxml_html.HTMLParser(**PARSER_OPTIONS)
+        for name in ("fromstring_bytes", "load_html"):  # load_html calls fromstring_bytes: both see the parser
+            f = getattr(utils, name)
+            scope[name] = types.FunctionType(f.__code__, scope, f.__name__, f.__defaults__, f.__closure__)
+        load = _THREAD.load_html = scope["load_html"]
+    return load
+
+
 def parse_html(html: str):
     """trafilatura's ``load_html``, except that a page nested deeper than libxml2 parses is not
     silently cut where the parser stopped: it is parsed again without its formatting tags, and
     if that still stops, it is a BadInput (the rest of the page would be lost)."""
+    load_html = thread_load_html()
     tree = load_html(html)
     if tree is None or not tree.xpath(_AT_MAX_DEPTH) or not _stops_at_depth(html):
         return tree
@@ -114,8 +141,7 @@ def parse_html(html: str):
 def _stops_at_depth(html: str) -> bool:
     """Whether libxml2 gives up on this page for its depth (a tree reaching the limit may not have
     passed it): a parse with a parser of our own, whose error log no other thread shares."""
-    parser = lxml_html.HTMLParser(collect_ids=False, default_doctype=False, encoding="utf-8",
-                                  remove_comments=True, remove_pis=True)
+    parser = lxml_html.HTMLParser(**PARSER_OPTIONS)
     lxml_html.fromstring(html.encode("utf-8", "replace"), parser=parser)
     return any("Excessive depth" in e.message for e in parser.error_log)
 

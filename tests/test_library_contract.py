@@ -138,3 +138,31 @@ def test_a_tree_that_reaches_the_depth_limit_without_passing_it_is_kept_as_parse
     tree = extract.parse_html(page)
     assert tree.xpath(extract._AT_MAX_DEPTH) and not extract._stops_at_depth(page)
     assert "Dienstag" in tree.text_content()
+
+
+def test_each_thread_parses_html_with_its_own_parser_and_trafilaturas_code():
+    """trafilatura's module-level parser shared by threads crashed a threaded run now and then
+    (libxml2's string dictionary of the parser's thread, changed from several threads at once)."""
+    import threading
+
+    from lxml import etree
+    from trafilatura.utils import HTML_PARSER, load_html
+
+    from cleaner import extract
+    from cleaner.readers import decode, read_bytes
+
+    mine = extract.thread_load_html()
+    assert mine is extract.thread_load_html() and mine.__code__ is load_html.__code__
+    assert mine.__globals__["HTML_PARSER"] is not HTML_PARSER
+    others = []
+    thread = threading.Thread(target=lambda: others.append(extract.thread_load_html()))
+    thread.start()
+    thread.join()
+    assert others[0] is not mine and others[0].__globals__["HTML_PARSER"] is not mine.__globals__["HTML_PARSER"]
+    pages = [decode(read_bytes(str(p), 20_000_000)) for p in RAW if ".htm" in p.name]
+    assert pages
+    for page in pages + ["<p>fragment</p>", "no markup at all", "<!DOCTYPE html><html/>\n<body>x</body>"]:
+        a, b = mine(page), load_html(page)
+        assert (a is None) == (b is None)
+        if a is not None:
+            assert etree.tostring(a) == etree.tostring(b)
