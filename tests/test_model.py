@@ -1,6 +1,5 @@
 """The learned classifier: features, loading the shipped model, train -> predict, reproducibility."""
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -105,20 +104,16 @@ def test_train_then_predict_round_trip(tmp_path):
 
 
 def _train(args: list[str]):
+    """``cleaner train ARGS`` in this process (run from the repository root: see ``in_root``)."""
     from click.testing import CliRunner
 
     from cleaner.cli import main
 
-    cwd = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        return CliRunner().invoke(main, ["train", *args])
-    finally:
-        os.chdir(cwd)
+    return CliRunner().invoke(main, ["train", *args])
 
 
 @pytest.mark.skipif(not (SHARED / "scrapinghub").exists(), reason="benchmarks not beside the checkout")
-def test_training_on_a_small_set_is_reproducible_to_the_byte(tmp_path):
+def test_training_on_a_small_set_is_reproducible_to_the_byte(tmp_path, in_root):
     """The shipped model's recipe on a small set (eight ScrapingHub pages, text and HTML mode, and
     the annotated fixture pages), run twice: the same model files. The full recipe is the slow test
     below."""
@@ -147,24 +142,14 @@ def test_training_on_a_small_set_is_reproducible_to_the_byte(tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.skipif(not (SHARED / "scrapinghub").exists(), reason="benchmarks not beside the checkout")
-def test_cleaner_train_reproduces_the_shipped_model(tmp_path):
+def test_cleaner_train_reproduces_the_shipped_model(tmp_path, in_root):
     """The command recorded in blocks.json, run again, gives the same model files byte for byte
     (two minutes: run on demand with ``pytest -m slow``)."""
     pytest.importorskip("inscriptis")
-    from click.testing import CliRunner
-
-    from cleaner.cli import main
-
     meta = json.loads((ROOT / "cleaner" / "model" / "blocks.json").read_text(encoding="utf-8"))
-    args = meta["command"].split()[1:]
-    out = args.index("-o") + 1
-    args[out] = str(tmp_path / "model")
-    cwd = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        result = CliRunner().invoke(main, args)
-    finally:
-        os.chdir(cwd)
+    args = meta["command"].split()[2:]  # after "cleaner train"
+    args[args.index("-o") + 1] = str(tmp_path / "model")
+    result = _train(args)
     assert result.exit_code == 0, result.output
     for name in ("blocks.stage1.txt", "blocks.stage2.txt"):
         assert (tmp_path / "model" / name).read_bytes() == (ROOT / "cleaner" / "model" / name).read_bytes(), name
