@@ -376,7 +376,7 @@ def _context_free(blocks: list[Block], rules: LanguageRules, extra_rules: Sequen
                 if len(cache) >= VERDICT_CACHE_SIZE:
                     cache.clear()
                 cache[b.text] = verdict
-        features, b.cf_class, vocab, line_rule, menu = verdict
+        features, b.cf_class, vocab, line_rule, menu, b.header = verdict
         b.features = dict(features)  # later stages add to a block's own features
         if b.category is not None:  # dropped on arrival (the segment stage's floods)
             continue
@@ -395,18 +395,20 @@ def _context_free(blocks: list[Block], rules: LanguageRules, extra_rules: Sequen
 
 
 def _verdict(b: Block, rules: LanguageRules) -> tuple:
-    """(features, content class, widget-row rule, line rule, menu?) of a line on its own: a pure
-    function of the text and the rule set, so it is computed once per distinct line."""
+    """(features, content class, widget-row rule, line rule, menu?, section header rule) of a line
+    on its own: a pure function of the text and the rule set, so it is computed once per distinct
+    line."""
     b.features = features = block_features(b, rules)
     n_words = features["words"]
+    header = _section_header(b, rules)
     # most specific first: a row of widget words is a share bar; then a row of capitalised
     # words is a menu ("Sport Kultur Service E-Paper" is not a notice); then keyword rules
     cf_class = content_class(features)
     item = rule_text(b.text)
     vocab = rules.match_vocab(item, n_words)
     if vocab is None and _menu_shaped(b):
-        return features, cf_class, None, None, True
-    return features, cf_class, vocab, None if vocab else rules.match_line(item, n_words), False
+        return features, cf_class, None, None, True, header
+    return features, cf_class, vocab, None if vocab else rules.match_line(item, n_words), False, header
 
 
 def rule_text(text: str) -> str:
@@ -463,7 +465,7 @@ def _sections(blocks: list[Block], rules: LanguageRules) -> None:
     first_prose = next((k for k, b in enumerate(blocks) if _is_prose(b, lenient=True)), n)
     while i < n:
         header = blocks[i]
-        rule = _section_header(header, rules)
+        rule = header.header
         if rule is None:
             i += 1
             continue
@@ -480,6 +482,7 @@ def _sections(blocks: list[Block], rules: LanguageRules) -> None:
 
 
 def _section_header(b: Block, rules: LanguageRules) -> SectionRule | None:
+    """The section rule ``b`` would open as a header, on its own (``Block.header``)."""
     if b.features["link_density"] > 0:  # "Weitere Informationen: www..." is a link line, not a header
         return None
     text = b.text
@@ -498,7 +501,7 @@ def _section_end(blocks: list[Block], start: int, rule: SectionRule, rules: Lang
     last = len(blocks) if rule.max_blocks is None else min(len(blocks), start + rule.max_blocks)
     for j in range(start, last):
         b = blocks[j]
-        if _section_header(b, rules) is not None:
+        if b.header is not None:
             return j
         # a list does not run into the page footer ("Zum Seitenanfang", "© 2024 ..."); the bare
         # number of a lynx or elinks image link ("[52]") is part of the teaser it stands above
@@ -534,7 +537,7 @@ def _own_line_ahead(blocks: list[Block], j: int, last: int, rule: SectionRule, r
     """A line rule of the section's own category claims a block within ``rule.own_lines_within``
     blocks after ``j`` (before any other section header): the section is not over yet."""
     for b in blocks[j + 1:min(last, j + 1 + rule.own_lines_within)]:
-        if _section_header(b, rules) is not None:
+        if b.header is not None:
             return False
         if b.category == rule.category:
             return True

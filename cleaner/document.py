@@ -52,6 +52,9 @@ class Block:
     #: context-free class from the heuristic stage: good | near-good | short | bad
     cf_class: str = ""
     features: dict[str, Any] = field(default_factory=dict)
+    #: the section rule (``ruleset.SectionRule``) that this line would open as a header, judged on
+    #: the line alone by the rules stage; whether it opens one depends on its place (classify stage 3)
+    header: Any = field(default=None, repr=False, compare=False)
 
     @property
     def kept(self) -> bool:

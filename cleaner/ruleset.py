@@ -134,9 +134,9 @@ class LanguageRules:
     months: dict
     #: False for languages that only borrow a jusText stoplist (no rule file of their own)
     own_rules: bool = True
-    #: prefilters by block length (a long paragraph is tried only against rules that allow its
-    #: length); a block that misses them needs no per-rule check
-    _by_length: dict = dataclasses.field(default_factory=dict, compare=False, repr=False)
+    #: the literal prefilters (``cleaner.prefilter``), built on first use: per rule kind and block
+    #: length (a long paragraph is tried only against rules that allow its length), and the dates'
+    _gates: dict = dataclasses.field(default_factory=dict, compare=False, repr=False)
     #: context-free verdicts by line text (filled by ``classify``): menus, footers and widget labels
     #: recur on every page of an outlet, so a batch meets most short lines many times
     verdicts: dict = dataclasses.field(default_factory=dict, compare=False, repr=False)
@@ -147,27 +147,29 @@ class LanguageRules:
         Rules are tried in order, but only those whose word limits allow ``n_words`` and whose
         required literals the line holds (``cleaner.prefilter``): the verdict is plain ``re``'s."""
         rules = self.line_rules
-        for i in bits(self._rules_for_length(n_words).candidates(text)):
+        for i in bits(self._gate("line", n_words).candidates(text)):
             if rules[i].regex.search(text) is not None:  # (the gate's length bucket is ``applies``' word test)
                 return rules[i]
         return None
 
-    def _rules_for_length(self, n_words: int) -> LiteralGate:
-        """The literal gate over the rules whose word limits allow ``n_words`` (bit i of its
-        candidates: ``line_rules[i]``): a long paragraph meets only the few rules without a limit."""
-        # which rules apply changes only at their word limits: one gate per interval
-        limits = self._by_length.get("limits")
-        if limits is None:
-            limits = sorted({r.max_words for r in self.line_rules if r.max_words is not None}
-                            | {r.min_words - 1 for r in self.line_rules if r.min_words is not None})
-            self._by_length["limits"] = limits
-        key = bisect.bisect_left(limits, n_words)
-        found = self._by_length.get(key)
+    def _gate(self, kind: str, n_words: int) -> LiteralGate:
+        """The literal gate over the ``kind`` rules (``line`` or ``section``) whose word limits allow
+        ``n_words`` (bit i of its candidates: rule i): a long paragraph meets only the few rules
+        without a limit."""
+        rules = self.line_rules if kind == "line" else self.section_rules
+        cache = self._gates.get(kind)
+        if cache is None:
+            # which rules apply changes only at their word limits: one gate per interval
+            limits = sorted({r.max_words for r in rules if r.max_words is not None}
+                            | {r.min_words - 1 for r in rules if getattr(r, "min_words", None) is not None})
+            cache = self._gates[kind] = {"limits": limits}
+        key = bisect.bisect_left(cache["limits"], n_words)
+        found = cache.get(key)
         if found is None:
-            allowed = sum(1 << i for i, r in enumerate(self.line_rules)
+            allowed = sum(1 << i for i, r in enumerate(rules)
                           if (r.max_words is None or r.max_words >= n_words)
-                          and (r.min_words is None or r.min_words <= n_words))
-            found = self._by_length[key] = _line_gate(tuple(r.regex for r in self.line_rules), allowed)
+                          and (getattr(r, "min_words", None) is None or r.min_words <= n_words))
+            found = cache[key] = _line_gate(tuple(r.regex for r in rules), allowed)
         return found
 
     def match_vocab(self, text: str, n_words: int) -> VocabRule | None:
@@ -177,16 +179,23 @@ class LanguageRules:
         return None
 
     def match_section(self, text: str, n_words: int) -> SectionRule | None:
-        for rule in self.section_rules:
-            if rule.applies(text, n_words):
-                return rule
+        """The first section rule that matches a header line: ``SectionRule.applies`` in rule order,
+        through the same literal gate as ``match_line``."""
+        rules = self.section_rules
+        for i in bits(self._gate("section", n_words).candidates(text)):
+            if rules[i].regex.search(text) is not None:
+                return rules[i]
         return None
 
     def find_dates(self, text: str) -> list[tuple[_dt.date, int]]:
         """All full dates (day, month, year) in ``text`` with their start offsets, in text order."""
         found: dict[int, _dt.date] = {}
-        for regex in self.date_regexes:
-            for m in regex.finditer(text):
+        gate = self._gates.get("dates")
+        if gate is None:
+            gate = self._gates["dates"] = LiteralGate(self.date_regexes, every=True)
+        regexes = self.date_regexes
+        for k in bits(gate.candidates(text)):  # (most lines hold no year: no regex runs)
+            for m in regexes[k].finditer(text):
                 groups = m.groupdict()
                 if not groups.get("d") or m.start() in found:
                     continue

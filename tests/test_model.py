@@ -2,6 +2,7 @@
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from cleaner import Cleaner, Settings
@@ -204,3 +205,38 @@ def test_stage2_looks_through_blocks_a_rule_claimed():
     assert out[1, col["p@-1"]] == 0.9 and out[1, col["p@+1"]] == 0.2  # the ad itself: page order
     assert np.array_equal(out[:, len(STAGE2_NAMES) - 1], np.asarray(rows)[:, FEATURE_NAMES.index("context_good")])
     assert stage2_rows([], rows[:0]).shape == (0, len(STAGE2_NAMES))
+
+
+def _own_rows(blocks, rules, mode_html):
+    """The OWN columns block by block, as the reference ``_own`` gives them."""
+    from cleaner.classify import norm_key
+    from cleaner.model.features import _own
+    keys = [norm_key(b.text) for b in blocks]
+    total, before, rows = sum(b.features["chars"] for b in blocks) or 1, 0, []
+    for i, b in enumerate(blocks):
+        rows.append(list(_own(b, rules, i, len(blocks), before, total, keys.count(keys[i]) - 1, mode_html).values()))
+        before += b.features["chars"]
+    return rows
+
+
+@pytest.mark.parametrize("mode_html", [False, True])
+def test_the_column_wise_own_matrix_equals_own_block_by_block(mode_html):
+    """``own_matrix`` (what page_features uses) against ``_own`` per block, bit for bit, on the raw/
+    pages, the fixture pages and edge pages (one block, empty and digit-only lines, dates, addresses)."""
+    from cleaner.classify import norm_key
+    from cleaner.model.features import own_matrix
+    pages = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "raw").glob("*.txt"))]
+    pages += [p.read_text(encoding="utf-8") for p in sorted((ROOT / "tests" / "fixtures" / "pages").glob("*.txt"))]
+    pages += ["Nur eine Zeile.", "12.03.2024 Polizei meldet\n\n...\n\n***\n\nMail: a@b.de www.x.de\n\n1\n\n„Zitat“, sagt er?",
+              "A\n\nA\n\nA\n\n" + "x" * 5000]
+    checked = 0
+    for text in pages:
+        rules = Cleaner().rules_for(text)
+        blocks = segment_text(text)
+        annotate(blocks, rules)
+        keys = [norm_key(b.text) for b in blocks]
+        got = own_matrix(blocks, rules, [keys.count(k) - 1 for k in keys], mode_html)
+        want = np.array(_own_rows(blocks, rules, mode_html), dtype=np.float64)
+        assert got.shape == want.shape and got.tobytes() == want.tobytes()
+        checked += len(blocks)
+    assert checked > 500

@@ -254,3 +254,53 @@ def test_widget_rows_decide_as_the_whole_token_list():
         for v in lr.vocab_rules:
             for line in lines:
                 assert v.applies(line, 0) == plain(v, line), (v.id, line)
+
+
+def test_section_header_verdicts_equal_plain_re():
+    """``match_section`` goes through the same gate: its rule is the first whose ``applies`` holds,
+    on the rules' test lines, the fixture pages and every section rule's own header words."""
+    rules = load_rules()
+    lines = _test_lines() + ["Meistgelesen", "Mehr zum Thema", "Most read", "Kommentare (3)", "* Related stories",
+                             "Das könnte Sie auch interessieren:", "Anzeige", "Leave a reply", "Comments"]
+    checked = 0
+    distinct = {tuple(r.id for r in lr.section_rules): lr for lr in rules.languages.values()}  # one per rule list
+    for lr in distinct.values():
+        for line in lines:
+            for n in (len(line.split()), 1, 6, 7, 10, 11, 30, 31):
+                want = next((r for r in lr.section_rules if r.applies(line, n)), None)
+                assert lr.match_section(line, n) is want, (lr.language, line[:80], n)
+                checked += 1
+    hits = sum(lr.match_section(line, len(line.split())) is not None for lr in [rules.languages["de"]] for line in lines)
+    assert checked > 10_000 and hits > 20
+
+
+def _plain_dates(lr, text):
+    """The reference: every date regex of ``lr`` run over ``text`` (``find_dates`` without its gate)."""
+    import datetime as dt
+    found = {}
+    for regex in lr.date_regexes:
+        for m in regex.finditer(text):
+            g = m.groupdict()
+            if not g.get("d") or m.start() in found:
+                continue
+            month = g["m"]
+            month_no = int(month) if month.isdigit() else lr.months.get(month.lower().rstrip("."))
+            try:
+                found[m.start()] = dt.date(int(g["y"]), int(month_no), int(g["d"]))
+            except (TypeError, ValueError):
+                continue
+    return sorted(((d, pos) for pos, d in found.items()), key=lambda x: x[1])
+
+
+def test_dates_found_through_the_gate_equal_every_date_regex_run():
+    rules = load_rules()
+    lines = _test_lines() + ["12.03.2024", "3. März 2021, 14:05 Uhr", "March 3rd, 2019", "Sept. 9 2001", "2020-1-31",
+                             "am 31.02.2020", "MÄRZ 2022", "1.1.1999 und 2.2.2000", "Am 5. Jänner 2023", "1999"]
+    distinct = {tuple(r.pattern for r in lr.date_regexes): lr for lr in rules.languages.values()}
+    hits = 0
+    for lr in distinct.values():
+        for line in lines:
+            want = _plain_dates(lr, line)
+            assert lr.find_dates(line) == want, (lr.language, line[:80])
+            hits += bool(want)
+    assert len(distinct) >= 3 and hits > 50

@@ -93,6 +93,65 @@ def _own(b: Block, rules: LanguageRules, i: int, n: int, chars_before: int, tota
     }
 
 
+def own_matrix(blocks: Sequence[Block], rules: LanguageRules, repeats: Sequence[int], mode_html: bool) -> np.ndarray:
+    """The OWN columns of every block (an n x len(OWN) array): ``_own``'s values, computed column by
+    column instead of one dict per block (tests/test_model.py holds the two equal bit for bit).
+    Ratios of two integers are divided in float64 as Python divides them (both exact below 2**53,
+    one correctly rounded division), logarithms by ``math.log1p`` as ``_own`` takes them."""
+    n = len(blocks)
+    texts = [b.text for b in blocks]
+    fs = [b.features for b in blocks]
+    counts = [blockstats.own_counts(t) for t in texts]
+    C = np.array([c[:10] for c in counts], dtype=np.float64).reshape(n, 10)
+    letters, upper, punct, tokens, token_chars, capitalised = (C[:, k] for k in range(6))
+    length = np.array([len(t) for t in texts], dtype=np.float64)
+    chars = [f["chars"] for f in fs]
+    A = np.zeros((n, len(OWN)))
+
+    def ratio(num, den):
+        return np.divide(num, den, out=np.zeros(n), where=den != 0)
+
+    col = _COL
+    A[:, col["log_chars"]] = [math.log1p(c) for c in chars]
+    A[:, col["words"]] = [f["words"] for f in fs]
+    A[:, col["stopword_density"]] = [f["stopword_density"] for f in fs]
+    A[:, col["link_density"]] = [f["link_density"] for f in fs]
+    A[:, col["ends_sentence"]] = [float(f["ends_sentence"]) for f in fs]
+    A[:, col["digit_ratio"]] = [f["digit_ratio"] for f in fs]
+    A[:, col["upper_ratio"]] = ratio(upper, letters)
+    A[:, col["punct_ratio"]] = ratio(punct, length)
+    A[:, col["mean_word_len"]] = ratio(token_chars, tokens)
+    A[:, col["sentences"]] = C[:, 6]
+    A[:, col["separators"]] = C[:, 7]
+    A[:, col["quotes"]] = C[:, 8]
+    A[:, col["capitalised_ratio"]] = ratio(capitalised, tokens)
+    A[:, col["comma_rate"]] = ratio(C[:, 9], tokens)
+    for i, (text, c) in enumerate(zip(texts, counts)):
+        if c[10]:  # a digit early on: maybe a date
+            dates = rules.find_dates(text[:blockstats.DIGIT_PREFIX])
+            if dates:
+                A[i, col["has_date"]] = 1.0
+                A[i, col["starts_with_date"]] = float(dates[0][1] <= 2)
+        if c[11] and _URL_MAIL.search(text):
+            A[i, col["has_url_or_email"]] = 1.0
+    A[:, col["bullet"]] = [LIST_BULLET.match(t) is not None for t in texts]
+    A[:, col["rel_pos"]] = np.arange(n) / (n - 1) if n > 1 else 0.0
+    before = np.cumsum([0] + chars[:-1])
+    total_chars = sum(chars) or 1
+    A[:, col["rel_char_pos"]] = before / total_chars
+    A[:, col["repeats"]] = repeats
+    A[:, col["heading_like"]] = [0 < f["words"] <= 15 and not t.endswith((".", ",", ";")) for t, f in zip(texts, fs)]
+    A[:, col["cf_class"]] = [CF_CODE.get(b.cf_class, 1) for b in blocks]
+    A[:, col["rule"]] = [RULE_CODE[b.category] if b.category is not None else -1 for b in blocks]
+    A[:, col["in_section"]] = [b.reason.startswith("in section") or b.reason.endswith("(section header)")
+                               for b in blocks]
+    A[:, col["gap_before"]] = [min(b.gap_before, 3) for b in blocks]
+    A[:, col["is_question"]] = [t.endswith("?") for t in texts]
+    A[:, col["mode_html"]] = float(mode_html)
+    A[:, col["context_good"]] = [float(f.get("context_good", False)) for f in fs]
+    return A  # region, topic_overlap, slug_match, slug_side: 0, filled in by page_features
+
+
 def page_features(blocks: Sequence[Block], rules: LanguageRules, mode: str = "text",
                   url: str | None = None) -> np.ndarray:
     """One feature row per block, in FEATURE_NAMES order (an n x len(FEATURE_NAMES) array).
@@ -106,13 +165,7 @@ def page_features(blocks: Sequence[Block], rules: LanguageRules, mode: str = "te
     counts: dict[str, int] = {}
     for k in keys:
         counts[k] = counts.get(k, 0) + 1
-    total_chars = sum(b.features["chars"] for b in blocks) or 1
-    own, before = [], 0
-    for i, b in enumerate(blocks):
-        # _own returns its features in OWN order (tested), so the values are the row
-        own.append(list(_own(b, rules, i, n, before, total_chars, counts[keys[i]] - 1, mode == "html").values()))
-        before += b.features["chars"]
-    A = np.array(own, dtype=np.float64)
+    A = own_matrix(blocks, rules, [counts[k] - 1 for k in keys], mode == "html")
     good = np.array([b.cf_class == "good" and b.category is None for b in blocks])
     good_idx = np.flatnonzero(good)
     first, last = (good_idx[0], good_idx[-1]) if len(good_idx) else (n, -1)
