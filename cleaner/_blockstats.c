@@ -14,7 +14,7 @@
 #include <Python.h>
 
 /* the ABI cleaner/blockstats.py expects: bump it when a function's arguments or results change */
-#define BLOCKSTATS_ABI_VERSION 2
+#define BLOCKSTATS_ABI_VERSION 3
 
 #ifndef BLOCKSTATS_SOURCE_SHA256
 #define BLOCKSTATS_SOURCE_SHA256 ""
@@ -412,7 +412,107 @@ norm_key(PyObject *Py_UNUSED(module), PyObject *arg)
     return out;
 }
 
+PyDoc_STRVAR(stopword_votes_doc,
+"stopword_votes(text, index) -> dict\n\n"
+"The rule-language vote (ruleset.Rules.stopword_hits): for every word token of text.lower() as\n"
+"tokens.WORD finds them, longer than one character or a Han or kana character, that ``index``\n"
+"(a dict: word -> tuple of languages) holds, one vote for each of its languages. Returns\n"
+"{language: votes} for the languages that got any.");
+
+/* votes[lang] += 1 for every lang of the tuple ``langs`` */
+static int
+add_votes(PyObject *votes, PyObject *langs)
+{
+    if (!PyTuple_Check(langs)) {
+        PyErr_SetString(PyExc_TypeError, "stopword_votes(): index values must be tuples of languages");
+        return -1;
+    }
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(langs); k++) {
+        PyObject *lang = PyTuple_GET_ITEM(langs, k);
+        PyObject *old = PyDict_GetItemWithError(votes, lang);
+        if (old == NULL && PyErr_Occurred())
+            return -1;
+        Py_ssize_t count = old == NULL ? 0 : PyLong_AsSsize_t(old);
+        if (count == -1 && PyErr_Occurred())
+            return -1;
+        PyObject *now = PyLong_FromSsize_t(count + 1);
+        if (now == NULL)
+            return -1;
+        int rc = PyDict_SetItem(votes, lang, now);
+        Py_DECREF(now);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static PyObject *
+stopword_votes(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2) {
+        PyErr_Format(PyExc_TypeError, "stopword_votes() takes 2 arguments (%zd given)", nargs);
+        return NULL;
+    }
+    if (text_arg(args[0]) == NULL)
+        return NULL;
+    PyObject *index = args[1];
+    if (!PyDict_Check(index)) {
+        PyErr_Format(PyExc_TypeError, "stopword_votes(): index must be a dict, got %.100s", Py_TYPE(index)->tp_name);
+        return NULL;
+    }
+    PyObject *lower = lowered(args[0]);
+    if (lower == NULL)
+        return NULL;
+    PyObject *votes = PyDict_New();
+    if (votes == NULL) {
+        Py_DECREF(lower);
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(lower);
+    const void *data = PyUnicode_DATA(lower);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(lower), i = 0;
+    while (i < n) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        Py_ssize_t end;
+        if (is_cjk(ch)) {
+            end = i + 1;  /* [CJK]: one character, which votes */
+        } else if (is_word(ch)) {
+            end = i + 1;  /* [^\W CJK]+ */
+            while (end < n) {
+                Py_UCS4 c = PyUnicode_READ(kind, data, end);
+                if (!is_word(c) || is_cjk(c))
+                    break;
+                end++;
+            }
+            if (end - i == 1) {  /* a one-letter token (a bullet, an initial) does not vote */
+                i = end;
+                continue;
+            }
+        } else {
+            i++;
+            continue;
+        }
+        PyObject *word = PyUnicode_Substring(lower, i, end);
+        if (word == NULL)
+            goto error;
+        PyObject *langs = PyDict_GetItemWithError(index, word);  /* borrowed */
+        Py_DECREF(word);
+        if (langs == NULL && PyErr_Occurred())
+            goto error;
+        if (langs != NULL && add_votes(votes, langs) < 0)
+            goto error;
+        i = end;
+    }
+    Py_DECREF(lower);
+    return votes;
+error:
+    Py_DECREF(lower);
+    Py_DECREF(votes);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
+    {"stopword_votes", (PyCFunction)(void (*)(void))stopword_votes, METH_FASTCALL, stopword_votes_doc},
     {"content_words", (PyCFunction)(void (*)(void))content_words, METH_FASTCALL, content_words_doc},
     {"norm_key", (PyCFunction)norm_key, METH_O, norm_key_doc},
     {"block_counts", (PyCFunction)(void (*)(void))block_counts, METH_FASTCALL, block_counts_doc},

@@ -16,7 +16,9 @@ import os
 import re
 from pathlib import Path
 
-from .tokens import WORD
+from collections import Counter
+
+from .tokens import WORD, is_cjk
 
 try:
     from . import _blockstats
@@ -24,7 +26,7 @@ except ImportError:  # built without a compiler (or the build failed): the refer
     _blockstats = None
 
 #: the ABI of _blockstats.c this module expects; an extension built from other source is not used
-ABI_VERSION = 2
+ABI_VERSION = 3
 #: environment variable that, set to a non-empty value other than "0", disables the extension
 NO_EXT_ENV = "CLEANER_NO_EXT"
 _SOURCE = Path(__file__).with_name("_blockstats.c")
@@ -83,6 +85,19 @@ def norm_key_py(text: str) -> str:
     return NONWORD.sub(" ", text.lower()).strip()
 
 
+def stopword_votes_py(text: str, index: dict) -> dict[str, int]:
+    """{language: votes}: each word token of ``text.lower()`` (one-letter tokens only when Han or
+    kana) votes for every language ``index`` lists for it: the reference of the rule-language vote
+    (``ruleset.Rules.stopword_hits``). Each distinct word is looked up once and votes with its count."""
+    votes: dict[str, int] = {}
+    for t, n in Counter(WORD.findall(text.lower())).items():
+        langs = index.get(t)
+        if langs and (len(t) > 1 or is_cjk(t)):
+            for lang in langs:
+                votes[lang] = votes.get(lang, 0) + n
+    return votes
+
+
 def compiled_available() -> bool:
     """Whether the compiled pass was built, matches this module and, where its C source is beside
     it, was built from that source (an edit without a rebuild leaves it unused)."""
@@ -91,15 +106,16 @@ def compiled_available() -> bool:
 
 
 def use_compiled(enabled: bool) -> bool:
-    """Switch ``block_counts``, ``own_counts``, ``content_words`` and ``norm_key`` to the compiled pass (when available) or to the
+    """Switch ``block_counts``, ``own_counts``, ``content_words``, ``norm_key`` and ``stopword_votes`` to the compiled pass (when available) or to the
     reference; returns whether the compiled pass is now in use. (For tests and benchmarks: callers
     look the functions up on this module at each call.)"""
-    global block_counts, own_counts, content_words, norm_key, COMPILED
+    global block_counts, own_counts, content_words, norm_key, stopword_votes, COMPILED
     COMPILED = bool(enabled) and compiled_available()
     block_counts = _blockstats.block_counts if COMPILED else block_counts_py
     own_counts = _blockstats.own_counts if COMPILED else own_counts_py
     content_words = _blockstats.content_words if COMPILED else content_words_py
     norm_key = _blockstats.norm_key if COMPILED else norm_key_py
+    stopword_votes = _blockstats.stopword_votes if COMPILED else stopword_votes_py
     return COMPILED
 
 
@@ -108,4 +124,5 @@ block_counts = block_counts_py
 own_counts = own_counts_py
 content_words = content_words_py
 norm_key = norm_key_py
+stopword_votes = stopword_votes_py
 use_compiled(os.environ.get(NO_EXT_ENV, "") in ("", "0"))

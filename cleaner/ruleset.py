@@ -10,16 +10,15 @@ import dataclasses
 import datetime as _dt
 import re
 import tomllib
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import justext
 
+from . import blockstats
 from .document import CATEGORIES
 from .prefilter import LiteralGate, bits
-from .tokens import WORD as _WORD, is_cjk
 
 PACKAGE_RULES = Path(__file__).parent / "rules"
 FLAGS = re.IGNORECASE | re.UNICODE
@@ -241,15 +240,10 @@ class Rules:
 
     def stopword_hits(self, text: str) -> dict[str, int]:
         """Language -> stopword tokens of ``text`` in its stoplist (one-letter tokens only when Han
-        or kana). Each distinct word is looked up once and votes with its count: the same sums as
-        word by word, at a fraction of the lookups."""
+        or kana): ``blockstats.stopword_votes`` over the stopword index, compiled when built."""
         hits = {lang: 0 for lang in sorted(self.languages)}
-        index = self.stop_index
-        for t, n in Counter(_WORD.findall(text.lower())).items():
-            langs = index.get(t)
-            if langs and (len(t) > 1 or is_cjk(t)):
-                for lang in langs:
-                    hits[lang] += n
+        for lang, n in blockstats.stopword_votes(text, self.stop_index).items():
+            hits[lang] += n
         return hits
 
     def guess_language(self, text: str, default: str) -> str:

@@ -41,6 +41,8 @@ TRICKY = (list(" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2028\u2029\
           "\U0001d400", "\U0001f600", "日", "本", "カ", "ｶ", "한", "ー", "\u3040", "\u30ff", "\u4dbf", "\ufaff",
           "a", "B", "7", "x", "Der", "die", "und", "THE", "\x00"])
 STOPWORDS = frozenset({"der", "die", "und", "the", "a", "日", "本", "i̇", "ß", "x", "ſ"})
+#: a stopword index (word -> languages) as ruleset.Rules.stop_index holds one
+INDEX = {w: ("de", "en") if k % 2 else ("de",) for k, w in enumerate(sorted(STOPWORDS))}
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +67,7 @@ def _same(ext, text: str, stopwords=STOPWORDS) -> None:
     for min_chars in (1, 4):
         words = ext.content_words(text, stopwords, min_chars)
         assert words == blockstats.content_words_py(text, stopwords, min_chars), repr(text[:200])
+    assert ext.stopword_votes(text, INDEX) == blockstats.stopword_votes_py(text, INDEX), repr(text[:200])
     key, reference = ext.norm_key(text), blockstats.norm_key_py(text)
     # equal, and in the same (canonical, narrowest) storage: sizes differ between the kinds
     assert key == reference and sys.getsizeof(key) == sys.getsizeof(reference), repr(text[:200])
@@ -85,6 +88,8 @@ def test_every_code_point_counts_as_the_reference(ext):
         stop = frozenset(c.lower() for c in chars[::3])
         assert ext.block_counts(" ".join(chars), stop) == blockstats.block_counts_py(" ".join(chars), stop)
         assert ext.content_words(" ".join(chars), stop, 1) == blockstats.content_words_py(" ".join(chars), stop, 1)
+        index = {w: ("x",) for w in stop}
+        assert ext.stopword_votes(" ".join(chars), index) == blockstats.stopword_votes_py(" ".join(chars), index)
 
 
 def test_adversarial_strings_count_as_the_reference(ext):
@@ -132,6 +137,10 @@ def test_stopword_containers_and_errors_behave_as_in_python(ext):
         ext.content_words(text, STOPWORDS, "4")
     with pytest.raises(TypeError):
         ext.norm_key(3)
+    with pytest.raises(TypeError):
+        ext.stopword_votes(text, list(INDEX))  # the index is a dict
+    with pytest.raises(TypeError):
+        ext.stopword_votes(text, {"katze": ["de"]})  # of tuples
     with pytest.raises(RuntimeError, match="broken stoplist"):
         ext.content_words(text, Broken(), 1)
 
@@ -148,11 +157,13 @@ def test_the_counts_leak_no_memory(ext):
     text = "Die Katze und der Hund, https://x.de ſ İ 日本 " * 20
     for _ in range(200):
         ext.block_counts(text, STOPWORDS), ext.own_counts(text), ext.content_words(text, STOPWORDS, 2), ext.norm_key(text)
+        ext.stopword_votes(text, INDEX)
     tracemalloc.start()
     try:
         before = tracemalloc.get_traced_memory()[0]
         for _ in range(4_000):  # a leak of 16 bytes a round would pass the bound
             ext.block_counts(text, STOPWORDS), ext.own_counts(text), ext.content_words(text, STOPWORDS, 2), ext.norm_key(text)
+            ext.stopword_votes(text, INDEX)
         grown = tracemalloc.get_traced_memory()[0] - before
     finally:
         tracemalloc.stop()
@@ -235,6 +246,7 @@ def test_a_stale_or_missing_extension_is_not_used(monkeypatch):
         assert blockstats.block_counts is blockstats.block_counts_py
         assert blockstats.own_counts is blockstats.own_counts_py
         assert blockstats.content_words is blockstats.content_words_py and blockstats.norm_key is blockstats.norm_key_py
+        assert blockstats.stopword_votes is blockstats.stopword_votes_py
     finally:
         monkeypatch.undo()
         blockstats.use_compiled(True)
@@ -259,3 +271,11 @@ def test_cleaner_no_ext_disables_the_extension_and_cleans_the_same(tmp_path):
     assert outputs["1"][0] == "False"
     assert outputs["0"][0] == str(blockstats.compiled_available())
     assert outputs["1"][1] == outputs["0"][1]
+
+
+def test_the_rule_language_votes_of_the_raw_pages_are_the_reference(ext):
+    """The stopword vote with the packaged index (26 languages, shared words) on every raw/ page."""
+    index = Cleaner().rules.stop_index
+    for text in _raw_pages():
+        votes = ext.stopword_votes(text, index)
+        assert votes == blockstats.stopword_votes_py(text, index) and sum(votes.values()) > 50

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
+from itertools import chain
 from typing import Sequence
 
 import numpy as np
@@ -214,15 +216,13 @@ def topic_overlap(blocks: Sequence[Block], prose: Sequence[bool], stopwords) -> 
     if sum(map(bool, prose)) < TOPIC_MIN_PROSE:
         return out  # too little prose to tell the article's words from chance overlap
     words = [blockstats.content_words(b.text, stopwords, TOPIC_MIN_WORD_CHARS) for b in blocks]
-    core: dict[str, int] = {}
-    for ws, g in zip(words, prose):
-        if g:
-            for w in ws:
-                core[w] = core.get(w, 0) + 1
+    # core: how many prose blocks use each word. A word counts for a block when prose other than
+    # the block uses it: for a prose block a word of two or more prose blocks, else any prose word
+    core = Counter(chain.from_iterable(ws for ws, g in zip(words, prose) if g))
+    shared = {w for w, c in core.items() if c > 1}
     for i, (ws, g) in enumerate(zip(words, prose)):
         if ws:
-            own = 1 if g else 0
-            out[i] = sum(1 for w in ws if core.get(w, 0) > own) / len(ws)
+            out[i] = len(ws & shared if g else ws & core.keys()) / len(ws)
     return out
 
 
