@@ -26,6 +26,8 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
+import ahocorasick
+
 from .document import BOILERPLATE, CONTENT, TITLE, Block
 from . import lynx
 from .markdown import looks_like_markdown, strip_markdown
@@ -65,6 +67,8 @@ DUP_MIN_CHARS = 40  # shorter repeats ("mehr", "Teilen", a name line) are left t
 COPIED_MIN_SHARE = 1 / 3  # (HTML) a copied run of lines this share of the page is the body extracted again
 MERGED_MIN_PART_CHARS = 60  # parts of a glued-together block must be at least this long ...
 MERGED_MIN_COVERAGE = 0.7  # ... and together cover this share of it
+#: up to this many (key, part) pairs a page's merged copies are found pair by pair, beyond it by an automaton
+MERGED_PAIRWISE_MAX = 20_000
 #: this many identical lines in a row (blank lines between allowed) are a flood: one block stands
 #: for all copies but the first (see collapse_floods)
 FLOOD_MIN_RUN = 20
@@ -621,11 +625,14 @@ def _in_copied_run(keys: list[str], min_run: float) -> list[bool]:
 
 def _merged_copies(blocks: list[Block], keys: list[str]) -> None:
     """Drop a block that is other blocks of the page glued together (a summary or teaser copy)."""
+    candidates = [i for i, key in enumerate(keys)
+                  if len(key) >= 2 * MERGED_MIN_PART_CHARS and blocks[i].category is None]
+    if not candidates:
+        return
     parts = [(i, k) for i, k in enumerate(keys) if len(k) >= MERGED_MIN_PART_CHARS]
-    found_in = _parts_inside(keys, parts)
-    for i, key in enumerate(keys):
-        if len(key) < 2 * MERGED_MIN_PART_CHARS or blocks[i].category is not None:
-            continue
+    found_in = _parts_inside(keys, parts, pairwise=len(candidates) * len(parts) <= MERGED_PAIRWISE_MAX)
+    for i in candidates:
+        key = keys[i]
         inside = [parts[o][0] for o in found_in(i)]
         covered = sum(len(keys[j]) for j in inside)
         if len(inside) >= 2 and covered >= MERGED_MIN_COVERAGE * len(key):
@@ -633,43 +640,32 @@ def _merged_copies(blocks: list[Block], keys: list[str]) -> None:
             blocks[i].drop("duplicate", f"merged copy of lines {lines}")
 
 
-def _parts_inside(keys: list[str], parts: list[tuple[int, str]]) -> Callable[[int], list[int]]:
+def _parts_inside(keys: list[str], parts: list[tuple[int, str]], pairwise: bool = False) -> Callable[[int], list[int]]:
     """``found_in(i)``: the positions in ``parts`` of the parts (other than block i, shorter than its
-    key) that occur in block i's key, in order - what testing every part against every key gives,
-    without doing that (quadratic: 5,000 lines of prose took a minute). A part of three or more
-    words is looked up by its rarest inner word, which stands in a key that holds the part as a
-    whole word (keys are words between single spaces): only parts whose word the key has are
-    compared. Parts of one or two words are compared with every key."""
-    freq: dict[str, int] = {}
-    for key in keys:
-        for w in key.split(" "):
-            freq[w] = freq.get(w, 0) + 1
-    by_word: dict[str, list[tuple[int, int]]] = {}  # inner word -> (part position, its offset in the part)
-    loose: list[int] = []
+    key) that occur in block i's key, in order. ``pairwise``: each part is tested against the key
+    (a substring search in C; quick on a normal page, quadratic on a long one: 5,000 lines of prose
+    took a minute). Else one Aho-Corasick automaton over the distinct part texts finds every part a
+    key holds in one pass over the key (building it costs more than a page's pairs)."""
+    if pairwise:
+        def found_in_pairwise(i: int) -> list[int]:
+            key = keys[i]
+            return [o for o, (j, k) in enumerate(parts) if j != i and len(k) < len(key) and k in key]
+
+        return found_in_pairwise
+    by_text: dict[str, list[int]] = {}
     for o, (_, k) in enumerate(parts):
-        words, offset, inner = k.split(" "), 0, []
-        for t, w in enumerate(words):
-            if 0 < t < len(words) - 1 and w:
-                inner.append((freq.get(w, 0), offset, w))
-            offset += len(w) + 1
-        if inner:
-            _, offset, w = min(inner, key=lambda x: x[0])  # the first of the rarest
-            by_word.setdefault(w, []).append((o, offset))
-        else:
-            loose.append(o)
+        by_text.setdefault(k, []).append(o)
+    automaton = ahocorasick.Automaton()
+    for k, positions in by_text.items():
+        automaton.add_word(k, (len(k), positions))
+    automaton.make_automaton()
 
     def found_in(i: int) -> list[int]:
         key = keys[i]
-        found = set()
-        pos = 0
-        for w in key.split(" "):
-            for o, offset in by_word.get(w, ()):
-                j, k = parts[o]
-                start = pos - offset
-                if start >= 0 and j != i and len(k) < len(key) and key.startswith(k, start):
-                    found.add(o)
-            pos += len(w) + 1
-        found.update(o for o in loose if parts[o][0] != i and len(parts[o][1]) < len(key) and parts[o][1] in key)
+        found: set[int] = set()
+        for _end, (length, positions) in automaton.iter(key):
+            if length < len(key):
+                found.update(o for o in positions if parts[o][0] != i)
         return sorted(found)
 
     return found_in
