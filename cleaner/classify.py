@@ -422,11 +422,12 @@ def rule_text(text: str) -> str:
 
 def _menu_shaped(b: Block) -> bool:
     """'Home News Sport Kultur Kontakt', 'Latest Hardware AI Policy Reviews': menu items in a row."""
+    f = b.features
+    if f["stopword_density"] > MENU_MAX_STOPWORDS or f["digit_ratio"] != 0 or f["ends_sentence"]:
+        return False  # (the cheap tests first: most lines fail one)
     tokens = b.text.split()
     shouting = sum(t.isupper() for t in tokens) >= 0.6 * len(tokens)  # an ALL-CAPS headline, not a menu
-    return (len(tokens) >= MENU_MIN_TOKENS and b.features["stopword_density"] <= MENU_MAX_STOPWORDS
-            and not shouting and b.features["digit_ratio"] == 0 and not b.features["ends_sentence"]
-            and all(_MENU_TOKEN.match(t) for t in tokens))
+    return len(tokens) >= MENU_MIN_TOKENS and not shouting and all(_MENU_TOKEN.match(t) for t in tokens)
 
 
 def _captions_above_credits(blocks: list[Block]) -> None:

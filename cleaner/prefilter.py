@@ -15,6 +15,7 @@ of characters to one representative and keeps the line's length (no ``casefold()
 """
 from __future__ import annotations
 
+import functools
 import re
 import re._casefix as _casefix
 import re._constants as _c
@@ -125,6 +126,7 @@ def _required(items) -> frozenset[str] | None:
     return best
 
 
+@functools.lru_cache(maxsize=4096)  # (a gate per word-length bucket reads the same regexes)
 def required_literals(regex: re.Pattern) -> frozenset[str] | None:
     """Canonical strings one of which every match of ``regex`` contains; None when the regex needs
     no literal (or only too short ones) and must always be run."""
@@ -137,6 +139,7 @@ def required_literals(regex: re.Pattern) -> frozenset[str] | None:
 # ------------------------------------------------------------------------------------------ the gate
 
 
+@functools.lru_cache(maxsize=4096)
 def anchored(regex: re.Pattern) -> bool:
     """True when ``regex`` can only match at the start of a text: every top-level alternative
     opens with ``^`` (or ``\\A``) and no MULTILINE flag makes ``^`` a line start."""
@@ -159,6 +162,7 @@ def _starts_at_beginning(items) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=4096)
 def repeated_prefix(regex: re.Pattern) -> int | None:
     """w when ``regex`` opens with ``^`` and a group of at least w characters that a back reference
     later in the same sequence repeats ("^(?P<doubled>\\S.{10,}?)\\s+(?P=doubled)"): a text it
