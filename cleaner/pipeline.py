@@ -97,7 +97,9 @@ class Cleaner:
         ext = extract_html(html, url=url, prune_xpath=self.rules.html_prune_xpath,
                            focus=self.settings.html_extraction)
         doc = Document(source=source, id=doc_id or content_id(html.encode("utf-8")), format="html", url=ext.url)
-        self._run(doc, ext.text, ext.text, mode="html", known_title=ext.title,
+        # the blocks come from the scrubbed text (an extractor's output can hold entity-made controls);
+        # the rule-language vote and the outlet signatures read it as extracted
+        self._run(doc, scrub_text(ext.text), ext.text, mode="html", known_title=ext.title,
                   html_date=metadata.normalise_date(ext.date), sitename=ext.sitename, meta=meta)
         return doc
 
@@ -112,7 +114,7 @@ class Cleaner:
         if meta.get("outlet"):
             doc.outlet, doc.outlet_source = str(meta.pop("outlet")), "input:metadata"
 
-        doc.blocks = segment_text(scrub_text(body))  # (an extractor's output can hold entity-made controls)
+        doc.blocks = segment_text(body)  # (``body`` is scrubbed: ``_inputs`` or clean_html did it)
         outcome = classify(doc.blocks, lang_rules, mode=mode, known_title=known_title,
                            extra_rules=outlet.line_rules if outlet else (), scorer=self.scorer, url=doc.url)
         doc.title = meta.pop("title", None) or outcome.title
