@@ -25,6 +25,9 @@ FLAGS = re.IGNORECASE | re.UNICODE
 _NAMED_GROUP = re.compile(r"\(\?P<\w+>")
 #: a stoplist-only language must have this many times the stopword hits of the best rule-file language
 BORROWED_MARGIN = 1.5
+#: word counts whose line and section gates a rule set remembers directly (a page of n words per line
+#: must not grow the cache without bound)
+GATE_CACHE_WORD_COUNTS = 1024
 
 
 class RuleError(ValueError):
@@ -155,6 +158,9 @@ class LanguageRules:
         """The literal gate over the ``kind`` rules (``line`` or ``section``) whose word limits allow
         ``n_words`` (bit i of its candidates: rule i): a long paragraph meets only the few rules
         without a limit."""
+        found = self._gates.get((kind, n_words))  # (the gate of each word count, once looked up)
+        if found is not None:
+            return found
         rules = self.line_rules if kind == "line" else self.section_rules
         cache = self._gates.get(kind)
         if cache is None:
@@ -169,6 +175,8 @@ class LanguageRules:
                           if (r.max_words is None or r.max_words >= n_words)
                           and (getattr(r, "min_words", None) is None or r.min_words <= n_words))
             found = cache[key] = _line_gate(tuple(r.regex for r in rules), allowed)
+        if len(self._gates) < GATE_CACHE_WORD_COUNTS:
+            self._gates[(kind, n_words)] = found
         return found
 
     def match_vocab(self, text: str, n_words: int) -> VocabRule | None:

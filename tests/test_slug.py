@@ -50,3 +50,20 @@ def test_page_features_fill_the_slug_columns_from_the_url():
     assert [r[col["slug_side"]] for r in with_url] == [-1.0, 0.0, 1.0]
     assert with_url[1][col["slug_match"]] == 1.0
     assert all(r[col["slug_side"]] == -2.0 and r[col["slug_match"]] == -1.0 for r in without)
+
+
+def test_folding_ascii_text_is_lower_casing_it():
+    """_fold's shortcut for ASCII text gives what lower-casing, transliterating, NFKD and dropping
+    combining marks give (and non-ASCII text still takes that path)."""
+    import unicodedata
+
+    from cleaner.model.slug import _TRANSLITERATE, _fold
+
+    def full(text, transliterate):
+        text = text.lower().translate(_TRANSLITERATE) if transliterate else text.lower()
+        return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+    for text in ("".join(map(chr, range(128))), "Michigan Officials EEE-Fatality 6th", "Vizepräsidentin Straße Ǆ ﬁ é"):
+        for transliterate in (False, True):
+            assert _fold(text, transliterate) == full(text, transliterate)
+    assert _fold("Vizepräsidentin", True) == "vizepraesidentin" and _fold("Café", False) == "cafe"

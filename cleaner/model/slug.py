@@ -26,6 +26,8 @@ SLUG_TITLE_MAX_WORDS = 40
 
 def _fold(text: str, transliterate: bool) -> str:
     text = text.lower()
+    if text.isascii():  # nothing to transliterate, decompose or drop
+        return text
     if transliterate:
         text = text.translate(_TRANSLITERATE)
     text = unicodedata.normalize("NFKD", text)
