@@ -150,7 +150,7 @@ def main() -> None:
     print("-" * len(head))
     print(_row("all", total["docs"], total["agree"], total["conf"], total["conf_agree"], total["gold"],
                total["acc_ld"], total["acc_ft"], total["t_ld"] / total["docs"], total["t_ft"] / total["docs"]))
-    print(f"\nlabel pairs where they differ (langdetect -> fasttext): "
+    print("\nlabel pairs where they differ (langdetect -> fasttext): "
           + ", ".join(f"{a}->{b} {c}" for (a, b), c in pairs.most_common()))
     print(f"records whose (language, language_prob) changes: {prob_changed} of {total['docs']}; "
           f"fastText prob < {UNSURE}: {ft_unsure['docs']} documents, {ft_unsure['differ']} of them with another label")

@@ -578,7 +578,8 @@ def _duplicates(blocks: list[Block], mode: str) -> None:
     a run of lines repeated by the article itself stays (the same question to each guest of an
     interview, a meal plan's recurring day); only the body extracted again goes: a line repeated
     right after itself, or a copied run of lines as long as a third of the page."""
-    keys = [norm_key(b.text) for b in blocks]
+    key_of = blockstats.norm_key  # (norm_key, without a Python call per block)
+    keys = [key_of(b.text) for b in blocks]
     _merged_copies(blocks, keys)
     # compared: blocks long enough that no rule claimed (a copy inside a dropped section does not
     # make a kept copy a duplicate, and a dropped block never becomes the first kept copy)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaner import BadInput, Cleaner, clean_html, clean_text
+from cleaner import BadInput, clean_html, clean_text
 from cleaner.writers import dumps
 
 ROOT = Path(__file__).resolve().parent.parent

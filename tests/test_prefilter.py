@@ -6,7 +6,6 @@ import shutil
 import unicodedata
 from pathlib import Path
 
-import pytest
 
 from cleaner.classify import rule_text
 from cleaner.prefilter import (LiteralGate, anchored, canonical, canonical_char, repeated_prefix,

@@ -15,7 +15,7 @@ from typing import Sequence
 import numpy as np
 
 from .. import blockstats
-from ..classify import LIST_BULLET, norm_key
+from ..classify import LIST_BULLET
 from ..document import CATEGORIES, Block
 from ..ruleset import LanguageRules
 from .slug import slug_columns
@@ -163,10 +163,9 @@ def page_features(blocks: Sequence[Block], rules: LanguageRules, mode: str = "te
     n = len(blocks)
     if n == 0:
         return np.zeros((0, len(FEATURE_NAMES)))
-    keys = [norm_key(b.text) for b in blocks]
-    counts: dict[str, int] = {}
-    for k in keys:
-        counts[k] = counts.get(k, 0) + 1
+    key_of = blockstats.norm_key  # (classify.norm_key, without a Python call per block)
+    keys = [key_of(b.text) for b in blocks]
+    counts = Counter(keys)
     A = own_matrix(blocks, rules, [counts[k] - 1 for k in keys], mode == "html")
     good = np.array([b.cf_class == "good" and b.category is None for b in blocks])
     good_idx = np.flatnonzero(good)
