@@ -371,3 +371,18 @@ def test_a_named_pipe_in_a_files_place_is_refused_without_blocking(tmp_path):
     assert outcome["files"] == "cannot read: not a regular file (a named pipe)"
     assert outcome["jsonl"] == ["cannot read: not a regular file (a named pipe)"]
     assert outcome["warc"] == ["cannot read: not a regular file (a named pipe)"]
+
+
+def test_scrub_text_changes_a_page_exactly_where_a_surrogate_or_control_character_stands():
+    """The one-pass check (``_SCRUBBED``) finds what the two scrubbing patterns find, over every code
+    point, and scrubbing twice is scrubbing once (text mode scrubs its input once, ``pipeline``)."""
+    from cleaner.readers import _CONTROL, _SCRUBBED, _SURROGATE, scrub_text
+
+    every = "".join(chr(c) for c in range(0x110000))
+    assert {m.group() for m in _SCRUBBED.finditer(every)} == (
+        {m.group() for m in _SURROGATE.finditer(every)} | {m.group() for m in _CONTROL.finditer(every)})
+    once = scrub_text(every)
+    assert scrub_text(once) == once and not _SCRUBBED.search(once)
+    assert scrub_text("Straße\x93Zitat\x94 \ud800 a\x00b") == "Straße“Zitat” \ufffd ab"
+    plain = "Die Stadt plant ein neues Schwimmbad.\n\nTabs\tand\fform feeds stay."
+    assert scrub_text(plain) is plain
