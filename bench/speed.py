@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 import subprocess
 import sys
 import tempfile
@@ -189,15 +188,23 @@ def _corpus(folder: Path, n: int) -> None:
         (folder / f"p{i:06d}.txt").write_text(page(i), encoding="utf-8")
 
 
+#: runs argv[1:] and prints its wait4 peak RSS (KiB): Linux carries a process's peak RSS over fork
+#: and exec, so a command started from this (large) process would report this process's RSS when that
+#: is higher; started from a small helper it reports its own (and its children's, whichever is larger)
+_PEAK_RSS = ("import os, subprocess, sys\n"
+             "p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+             "_, status, usage = os.wait4(p.pid, 0)\n"
+             "print(status, usage.ru_maxrss)\n")
+
+
 def _run(args: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak RSS (KiB) of a `cleaner clean` process (and its children)."""
+    """Wall seconds and peak RSS (KiB) of a `cleaner clean` process (the largest of it and its workers)."""
     start = time.perf_counter()
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "cleaner"), "clean", *args, "--no-progress"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    if status != 0:
-        raise RuntimeError(f"cleaner clean {' '.join(args)} failed ({status})")
-    return time.perf_counter() - start, usage.ru_maxrss
+    out = subprocess.run([sys.executable, "-c", _PEAK_RSS, str(Path(sys.executable).parent / "cleaner"), "clean",
+                          *args, "--no-progress"], capture_output=True, text=True, check=True).stdout.split()
+    if out[0] != "0":
+        raise RuntimeError(f"cleaner clean {' '.join(args)} failed ({out[0]})")
+    return time.perf_counter() - start, int(out[1])
 
 
 def scaling(n: int) -> list[str]:

@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from inscriptis import get_text  # noqa: E402
 
 import data  # noqa: E402
-import cleaner.classify as classify  # noqa: E402
+import cleaner.segment as segment  # noqa: E402
 from cleaner import Cleaner  # noqa: E402
 from cleaner.evaluate import shingle_score, snippet_score  # noqa: E402
 from cleaner.readers import decode  # noqa: E402
@@ -29,7 +29,7 @@ def main(argv=None) -> int:
     ap.add_argument("--widths", type=int, nargs="+", default=[60, 72, 78, 100])
     args = ap.parse_args(argv)
     cleaner = Cleaner()
-    detect = classify.wrap_width
+    detect = segment.wrap_width
     try:
         for bench in ("scrapinghub", "trafilatura-dev"):
             pages = [(p, get_text(decode(p.html_bytes()))) for p in data.load(bench)
@@ -37,7 +37,7 @@ def main(argv=None) -> int:
             for width in args.widths:
                 for unwrap in (False, True):
                     # segment_text looks the detector up at call time: "off" is the cleaner without it
-                    classify.wrap_width = detect if unwrap else (lambda lines: None)
+                    segment.wrap_width = detect if unwrap else (lambda lines: None)
                     items = []
                     for p, text in pages:
                         out = cleaner.clean_text(hard_wrap(text, width), source=p.key, url=p.url).text
@@ -46,7 +46,7 @@ def main(argv=None) -> int:
                     print(f"{bench:<16} {args.split} width {width:>3} unwrap {'on ' if unwrap else 'off'} "
                           f"F1 {s.f1:.3f}  P {s.precision:.3f}  R {s.recall:.3f}", flush=True)
     finally:
-        classify.wrap_width = detect
+        segment.wrap_width = detect
     return 0
 
 

@@ -9,7 +9,8 @@ import hashlib
 from typing import Any, Mapping
 
 from . import langid, metadata
-from .classify import Scorer, classify, segment_text
+from .classify import Scorer, classify
+from .segment import segment_text
 from .document import Document
 from .extract import extract_html
 from .readers import BadInput, decode, read_bytes, scrub_text, scrub_value, sniff_format

@@ -26,7 +26,8 @@ from typing import Iterable, Iterator
 
 import numpy as np
 
-from .classify import annotate, segment_text
+from .classify import annotate
+from .segment import segment_text
 from .document import Block
 from .evaluate import load_gold, normalise_space
 from .extract import extract_html

@@ -10,7 +10,7 @@ import pytest
 from inscriptis import get_text
 
 from cleaner import Cleaner
-from cleaner.classify import LIST_BULLET, segment_text, wrap_width
+from cleaner.segment import LIST_BULLET, segment_text, wrap_width
 from cleaner.evaluate import shingle_score
 from cleaner.lynx import drop_reference_list, looks_link_numbered, strip_markers
 from cleaner.readers import decode

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from cleaner import classify
+from cleaner import classify, segment
 from cleaner.corpus import worker
 from cleaner.corpus.sources import Task
 from cleaner.corpus.worker import Context, DocumentTimeout, run_task, task_paths, time_limit
@@ -142,7 +142,7 @@ def test_context_classes_are_the_old_walks_result(spec):
 
 def test_context_classes_of_the_example_pages_are_unchanged(cleaner):
     for path in sorted((ROOT / "raw").glob("*.txt")):
-        blocks = classify.segment_text(path.read_text(encoding="utf-8"))
+        blocks = segment.segment_text(path.read_text(encoding="utf-8"))
         classify.annotate(blocks, cleaner.rules_for(path.read_text(encoding="utf-8")))
         assert classify._context_classes(blocks) == _old_context_classes(blocks), path.name
 
@@ -206,7 +206,7 @@ def test_merged_copies_are_found_as_before(lines, rnd):
 
 def test_merged_copies_of_the_example_pages_are_unchanged():
     for path in sorted((ROOT / "raw").glob("*.txt")) + sorted((ROOT / "tests" / "fixtures" / "pages").glob("*.txt")):
-        texts = [b.text for b in classify.segment_text(path.read_text(encoding="utf-8"))]
+        texts = [b.text for b in segment.segment_text(path.read_text(encoding="utf-8"))]
         assert _both_ways(texts) == _decisions(texts, _old_merged_copies), path.name
 
 
@@ -494,9 +494,9 @@ def _numbered(lines):
 
 def test_nineteen_identical_lines_are_not_a_flood_twenty_are():
     short = _numbered(["Kopf"] + ["Jetzt teilen"] * 19 + ["Ende"])
-    assert classify.collapse_floods(short) == (short, {})
+    assert segment.collapse_floods(short) == (short, {})
     lines = _numbered(["Kopf"] + ["Jetzt teilen"] * 20 + ["Ende"])
-    out, floods = classify.collapse_floods(lines)
+    out, floods = segment.collapse_floods(lines)
     # the first copy stays, the second stands for the 19 after the first, the rest of the page follows
     assert out == [(1, "Kopf"), (2, "Jetzt teilen"), (3, "Jetzt teilen"), (22, "Ende")]
     assert floods == {2: (19, 2, 21)}
@@ -504,21 +504,21 @@ def test_nineteen_identical_lines_are_not_a_flood_twenty_are():
 
 def test_a_flood_may_have_blank_lines_and_spacing_between_its_copies():
     lines = _numbered(["a", ""] + ["  mehr  ", ""] * 25 + ["b"])
-    out, floods = classify.collapse_floods(lines)
+    out, floods = segment.collapse_floods(lines)
     assert [raw for _, raw in out] == ["a", "", "  mehr  ", "  mehr  ", "", "b"]  # the blank after the run stays
     assert floods == {3: (24, 3, 51)}
 
 
 def test_lines_that_differ_or_alternate_are_not_a_flood():
     lines = _numbered([f"Zeile {i % 2}" for i in range(100)] + [f"Absatz {i}" for i in range(100)])
-    assert classify.collapse_floods(lines) == (lines, {})
+    assert segment.collapse_floods(lines) == (lines, {})
 
 
 def test_two_floods_on_one_page_each_become_one_dropped_block():
     text = "Titel der Seite\n" + "x\n" * 30 + "Ein Absatz in der Mitte.\n" + "\ny\n" * 40 + "Schluss."
-    short = classify.segment_text(text)  # a short page keeps every copy as its own block
+    short = segment.segment_text(text)  # a short page keeps every copy as its own block
     assert len(short) > 70 and not any(b.category for b in short)
-    blocks = classify.segment_text(text, flood_page_lines=0)
+    blocks = segment.segment_text(text, flood_page_lines=0)
     assert [b.text for b in blocks] == ["Titel der Seite", "x", "x", "Ein Absatz in der Mitte.", "y", "y", "Schluss."]
     floods = [b for b in blocks if b.category]
     assert [(b.category, b.reason, b.line) for b in floods] == [
@@ -528,12 +528,12 @@ def test_two_floods_on_one_page_each_become_one_dropped_block():
 
 def test_a_flood_block_is_not_joined_to_the_line_before_it(cleaner):
     # "und" cannot end a sentence, so the segment stage would join the next line to it
-    blocks = classify.segment_text("Er kam und\n" * 25, flood_page_lines=0)
+    blocks = segment.segment_text("Er kam und\n" * 25, flood_page_lines=0)
     assert [b.text for b in blocks] == ["Er kam und", "Er kam und"] and blocks[1].category == "duplicate"
-    page = "Er kam und\n" * (classify.FLOOD_PAGE_LINES + 1)
+    page = "Er kam und\n" * (segment.FLOOD_PAGE_LINES + 1)
     doc = cleaner.clean_text(page)
     assert [b.reason for b in doc.blocks if b.category == "duplicate"] == [
-        f"flood: {classify.FLOOD_PAGE_LINES} more copies of line 1 (lines 2-{classify.FLOOD_PAGE_LINES + 1})"]
+        f"flood: {segment.FLOOD_PAGE_LINES} more copies of line 1 (lines 2-{segment.FLOOD_PAGE_LINES + 1})"]
 
 
 def test_a_text_flood_of_a_quarter_million_lines_is_cleaned_in_linear_time(cleaner):

@@ -2,7 +2,7 @@
 import pytest
 
 from cleaner import Cleaner, Settings
-from cleaner.classify import segment_text
+from cleaner.segment import segment_text
 from cleaner.ruleset import RuleError
 
 
@@ -84,7 +84,7 @@ def _wrapped(lines, width):
 @pytest.mark.parametrize("width", [60, 72, 78, 100])
 def test_a_hard_wrapped_dump_is_unwrapped(width):
     """Every paragraph comes back as one block, whatever the width; list items stay apart."""
-    from cleaner.classify import wrap_width
+    from cleaner.segment import wrap_width
 
     page = _wrapped(ARTICLE, width)
     assert max(len(line) for line in page.splitlines()) <= width  # the input really is wrapped
@@ -93,7 +93,7 @@ def test_a_hard_wrapped_dump_is_unwrapped(width):
 
 
 def test_hyphenated_compounds_split_by_the_wrapper_are_joined_without_space():
-    from cleaner.classify import unwrap
+    from cleaner.segment import unwrap
 
     lines = ["Die Stadt hat nach der Sitzung am Dienstagabend die neue Corona-", "Verordnung veröffentlicht."]
     assert unwrap(list(enumerate(lines, 1)), 66) == [(1, "Die Stadt hat nach der Sitzung am Dienstagabend "
@@ -101,7 +101,7 @@ def test_hyphenated_compounds_split_by_the_wrapper_are_joined_without_space():
 
 
 def test_a_dash_inside_a_sentence_is_joined_but_list_items_and_repeats_stay_apart():
-    from cleaner.classify import unwrap
+    from cleaner.segment import unwrap
 
     lines = ["Die Allianz hat bereits zwanzig digitale Pilotprojekte auf den Weg gebracht",
              "- von der Parkraumbewirtschaftung bis zum Ausbau der Ladeinfrastruktur.",
@@ -117,7 +117,7 @@ def test_pages_that_are_not_wrapped_are_left_alone():
     """A list of headlines as long as each other, an unspaced script, and the real dumps in raw/."""
     from pathlib import Path
 
-    from cleaner.classify import wrap_width
+    from cleaner.segment import wrap_width
 
     headlines = [
         "Stadtrat beschließt Haushalt für 2024 mit knapper Mehrheit im Rat",
