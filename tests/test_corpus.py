@@ -281,3 +281,26 @@ def test_a_document_over_the_time_limit_fails_alone(tmp_path, workers):
     assert result.returncode == 1, result.stderr
     assert f"{slow}: took longer than the per-document time limit (1 s)" in result.stderr
     assert sorted(Path(r["source"]).name for r in records(out)) == sorted(p.name for p in pages if p != slow)
+
+
+def test_minhash_signatures_are_datasketchs_own():
+    """minhash_signature (shingles hashed here, permutations drawn once) gives the values of a plain
+    datasketch MinHash over the same shingles with its default SHA-1 hash, for every num_perm and seed."""
+    import numpy as np
+    from datasketch import MinHash
+
+    from cleaner.corpus.steps import MINHASH_SCHEME, SHINGLE_WORDS, _WORD, minhash_signature
+
+    def plain(text, num_perm, seed):
+        words = [w.lower() for w in _WORD.findall(text)]
+        shingles = {" ".join(words[i:i + SHINGLE_WORDS]).encode("utf-8")
+                    for i in range(max(1, len(words) - SHINGLE_WORDS + 1))}
+        m = MinHash(num_perm=num_perm, seed=seed, scheme=MINHASH_SCHEME)
+        m.update_batch(sorted(shingles))
+        return m.hashvalues.astype(np.uint32).tobytes().hex()
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "raw").glob("*.txt"))]
+    texts += ["", "ein", "Die Stadt plant ein neues Bad.", "日本語のテキストです " * 30, "İSTANBUL straße ß " * 20]
+    for text in texts:
+        for num_perm, seed in ((128, 1), (64, 1), (128, 7)):
+            assert minhash_signature(text, num_perm, seed) == plain(text, num_perm, seed)

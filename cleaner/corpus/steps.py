@@ -2,8 +2,10 @@
 template learning, text hashes and MinHash signatures for deduplication."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
+import struct
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +26,8 @@ MIN_ALPHA_WORDS = 0.8
 #: template lines: at most this many words (longer repeated text is a duplicate, not a template)
 TEMPLATE_MAX_WORDS = 30
 SHINGLE_WORDS = 5
+#: the first four bytes of a SHA-1 digest as a little-endian uint32 (datasketch's sha1_hash32)
+_U32 = struct.Struct("<I")
 MINHASH_SCHEME = "affine32"  # datasketch >= 2.0; signatures are stored as its uint32 values
 
 
@@ -81,15 +85,30 @@ def text_hash(text: str) -> str:
 
 
 def minhash_signature(text: str, num_perm: int, seed: int = 1) -> str:
-    """MinHash (datasketch) of the text's word 5-gram shingles, as hex of its uint32 hash values."""
+    """MinHash (datasketch) of the text's word 5-gram shingles, as hex of its uint32 hash values.
+
+    The values are datasketch's own (``MinHash(num_perm, seed).update_batch(shingles)`` with its
+    SHA-1 hash): the shingles are hashed here, without a Python call per shingle into datasketch,
+    and the permutations are drawn once per (num_perm, seed) instead of once per document."""
     from datasketch import MinHash
 
     words = [w.lower() for w in _WORD.findall(text)]
     shingles = {" ".join(words[i:i + SHINGLE_WORDS]).encode("utf-8")
                 for i in range(max(1, len(words) - SHINGLE_WORDS + 1))}
-    m = MinHash(num_perm=num_perm, seed=seed, scheme=MINHASH_SCHEME)
-    m.update_batch(sorted(shingles))
+    hashes = [_U32.unpack_from(hashlib.sha1(s).digest())[0] for s in sorted(shingles)]  # datasketch's sha1_hash32
+    m = MinHash(num_perm=num_perm, seed=seed, scheme=MINHASH_SCHEME, hashfunc=int,
+                permutations=_permutations(num_perm, seed))
+    m.update_batch(hashes)
     return m.hashvalues.astype(np.uint32).tobytes().hex()
+
+
+@functools.lru_cache(maxsize=8)
+def _permutations(num_perm: int, seed: int):
+    """datasketch's permutation parameters for (num_perm, seed), drawn once (a MinHash draws them
+    from a fresh RandomState(seed) each time it is made)."""
+    from datasketch import MinHash
+
+    return MinHash(num_perm=num_perm, seed=seed, scheme=MINHASH_SCHEME).permutations
 
 
 def signature_from_hex(hexstr: str, num_perm: int, seed: int = 1):
