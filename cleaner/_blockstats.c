@@ -137,6 +137,16 @@ text_arg(PyObject *arg)
     return arg;
 }
 
+/* -1 with a TypeError unless a METH_FASTCALL function got ``want`` arguments */
+static int
+arg_count(const char *name, Py_ssize_t nargs, Py_ssize_t want)
+{
+    if (nargs == want)
+        return 0;
+    PyErr_Format(PyExc_TypeError, "%s() takes %zd arguments (%zd given)", name, want, nargs);
+    return -1;
+}
+
 /* text.lower(), checked to be a str (a subclass may override lower) */
 static PyObject *
 lowered(PyObject *text)
@@ -153,6 +163,34 @@ lowered(PyObject *text)
     return lower;
 }
 
+/* The next token of tokens.WORD (``[CJK]|[^\W CJK]+``) in data[*start:n]: moves *start to its
+ * first character and returns the index after its last one, or -1 when no token is left. */
+static Py_ssize_t
+next_word(int kind, const void *data, Py_ssize_t n, Py_ssize_t *start)
+{
+    Py_ssize_t i = *start;
+    while (i < n) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        if (is_cjk(ch)) {
+            *start = i;
+            return i + 1;  /* [CJK]: one character */
+        }
+        if (is_word(ch)) {
+            Py_ssize_t end = i + 1;  /* [^\W CJK]+ */
+            while (end < n) {
+                Py_UCS4 c = PyUnicode_READ(kind, data, end);
+                if (!is_word(c) || is_cjk(c))
+                    break;
+                end++;
+            }
+            *start = i;
+            return end;
+        }
+        i++;
+    }
+    return -1;
+}
+
 PyDoc_STRVAR(block_counts_doc,
 "block_counts(text, stopwords) -> (chars, words, stopword_hits, url_chars, ends_sentence, digits)\n\n"
 "The counts behind classify.block_features: word tokens of text.lower() as tokens.WORD finds them\n"
@@ -162,10 +200,8 @@ PyDoc_STRVAR(block_counts_doc,
 static PyObject *
 block_counts(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 2) {
-        PyErr_Format(PyExc_TypeError, "block_counts() takes 2 arguments (%zd given)", nargs);
+    if (arg_count("block_counts", nargs, 2) < 0)
         return NULL;
-    }
     PyObject *text = text_arg(args[0]);
     PyObject *stopwords = args[1];
     if (text == NULL)
@@ -194,24 +230,8 @@ block_counts(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t narg
     int lkind = PyUnicode_KIND(lower);
     const void *ldata = PyUnicode_DATA(lower);
     Py_ssize_t ln = PyUnicode_GET_LENGTH(lower);
-    Py_ssize_t words = 0, hits = 0, i = 0;
-    while (i < ln) {
-        Py_UCS4 ch = PyUnicode_READ(lkind, ldata, i);
-        Py_ssize_t end;
-        if (is_cjk(ch)) {
-            end = i + 1;  /* [CJK]: one character */
-        } else if (is_word(ch)) {
-            end = i + 1;  /* [^\W CJK]+ */
-            while (end < ln) {
-                Py_UCS4 c = PyUnicode_READ(lkind, ldata, end);
-                if (!is_word(c) || is_cjk(c))
-                    break;
-                end++;
-            }
-        } else {
-            i++;
-            continue;
-        }
+    Py_ssize_t words = 0, hits = 0, i = 0, end;
+    while ((end = next_word(lkind, ldata, ln, &i)) >= 0) {
         words++;
         PyObject *word = PyUnicode_Substring(lower, i, end);
         if (word == NULL) {
@@ -306,10 +326,8 @@ PyDoc_STRVAR(content_words_doc,
 static PyObject *
 content_words(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 3) {
-        PyErr_Format(PyExc_TypeError, "content_words() takes 3 arguments (%zd given)", nargs);
+    if (arg_count("content_words", nargs, 3) < 0)
         return NULL;
-    }
     if (text_arg(args[0]) == NULL)
         return NULL;
     Py_ssize_t min_chars = PyNumber_AsSsize_t(args[2], PyExc_OverflowError);
@@ -449,10 +467,8 @@ add_votes(PyObject *votes, PyObject *langs)
 static PyObject *
 stopword_votes(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 2) {
-        PyErr_Format(PyExc_TypeError, "stopword_votes() takes 2 arguments (%zd given)", nargs);
+    if (arg_count("stopword_votes", nargs, 2) < 0)
         return NULL;
-    }
     if (text_arg(args[0]) == NULL)
         return NULL;
     PyObject *index = args[1];
@@ -470,26 +486,10 @@ stopword_votes(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t na
     }
     int kind = PyUnicode_KIND(lower);
     const void *data = PyUnicode_DATA(lower);
-    Py_ssize_t n = PyUnicode_GET_LENGTH(lower), i = 0;
-    while (i < n) {
-        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
-        Py_ssize_t end;
-        if (is_cjk(ch)) {
-            end = i + 1;  /* [CJK]: one character, which votes */
-        } else if (is_word(ch)) {
-            end = i + 1;  /* [^\W CJK]+ */
-            while (end < n) {
-                Py_UCS4 c = PyUnicode_READ(kind, data, end);
-                if (!is_word(c) || is_cjk(c))
-                    break;
-                end++;
-            }
-            if (end - i == 1) {  /* a one-letter token (a bullet, an initial) does not vote */
-                i = end;
-                continue;
-            }
-        } else {
-            i++;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(lower), i = 0, end;
+    while ((end = next_word(kind, data, n, &i)) >= 0) {
+        if (end - i == 1 && !is_cjk(PyUnicode_READ(kind, data, i))) {
+            i = end;  /* a one-letter token (a bullet, an initial) does not vote; a Han or kana one does */
             continue;
         }
         PyObject *word = PyUnicode_Substring(lower, i, end);

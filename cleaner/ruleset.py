@@ -196,13 +196,18 @@ class LanguageRules:
 
     def find_dates(self, text: str) -> list[tuple[_dt.date, int]]:
         """All full dates (day, month, year) in ``text`` with their start offsets, in text order."""
-        found: dict[int, _dt.date] = {}
         gate = self._gates.get("dates")
         if gate is None:
             gate = self._gates["dates"] = LiteralGate(self.date_regexes, every=True)
-        regexes = self.date_regexes
-        for k in bits(gate.candidates(text)):  # (most lines hold no year: no regex runs)
-            for m in regexes[k].finditer(text):
+        # (most lines hold no year: no regex runs)
+        return self.dates_by(text, [self.date_regexes[k] for k in bits(gate.candidates(text))])
+
+    def dates_by(self, text: str, regexes) -> list[tuple[_dt.date, int]]:
+        """The full dates that ``regexes`` (date regexes of this language, in their order) find in
+        ``text``: at each offset the first regex's; month names read with this language's months."""
+        found: dict[int, _dt.date] = {}
+        for regex in regexes:
+            for m in regex.finditer(text):
                 groups = m.groupdict()
                 if not groups.get("d") or m.start() in found:
                     continue
