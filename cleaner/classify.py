@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Callable, Protocol, Sequence
 
 import ahocorasick
 
@@ -80,9 +80,16 @@ _URL = blockstats.URL
 _PROSE_END = re.compile(r"[.!][\"“”»«'’)]?$")
 _MENU_TOKEN = re.compile(r"^(?:[A-ZÄÖÜ0-9][\w.&'’-]*|[&|/•·–-]+)$")
 
-# A scorer (the learned model) returns one content probability per block; it has two thresholds,
-# ``threshold`` for text pages and ``html_threshold`` for filtering an extractor's output.
-Scorer = Callable[[Sequence[Block], LanguageRules, str, "str | None"], Sequence[float]]
+class Scorer(Protocol):
+    """What the decision stage needs of a block model (``model.BlockModel`` is one): a content
+    probability per block (NaN for a block a rule claimed) and the two thresholds it applies,
+    ``threshold`` on text pages and ``html_threshold`` on an extractor's output."""
+
+    threshold: float
+    html_threshold: float
+
+    def __call__(self, blocks: Sequence[Block], rules: LanguageRules, mode: str,
+                 url: str | None = None) -> Sequence[float]: ...
 
 
 @dataclass(frozen=True)
