@@ -22,16 +22,12 @@ HERE = Path(__file__).resolve().parent
 
 _CHILD = """
 import sys, time
-sys.path.insert(0, {bench!r}); sys.path.insert(0, {tests!r})
-import cleaner
+sys.path.insert(0, {bench!r})
+import cleaner  # (first: the checkout's, before speed.py puts this one on the path)
 assert cleaner.__file__.startswith({checkout!r}), cleaner.__file__
 from cleaner import Cleaner
-from inscriptis import get_text
-import data
-from cleaner.readers import decode
-pages = data.load("scrapinghub") + data.load("trafilatura-dev")
-html = [decode(p.html_bytes()) for p in pages[:{limit}]]
-text = [get_text(h) for h in html]
+import speed
+html, text = speed._pages({limit})
 c = Cleaner()
 out = []
 for fn, items in ((c.clean_text, text), (c.clean_html, html)):
@@ -46,7 +42,7 @@ print(*out)
 
 
 def measure(checkout: Path, limit: int) -> tuple[float, float]:
-    script = _CHILD.format(bench=str(HERE), tests=str(HERE.parent / "tests"), checkout=str(checkout), limit=limit)
+    script = _CHILD.format(bench=str(HERE), checkout=str(checkout), limit=limit)
     env = {**os.environ, "PYTHONPATH": str(checkout)}
     out = subprocess.run([sys.executable, "-c", script], env=env, cwd=checkout, capture_output=True, text=True,
                          check=True).stdout.split()

@@ -299,7 +299,7 @@ def _section_end(blocks: list[Block], start: int, rule: SectionRule, rules: Lang
             # one long paragraph ends a list; short news paragraphs need company; notices and
             # comments (resume > 1) need several
             if (((rule.resume == 1 and strict) or run >= max(rule.resume, SHORT_PARAGRAPH_RUN))
-                    and not _own_line_ahead(blocks, j, last, rule, rules)):
+                    and not _own_line_ahead(blocks, j, last, rule)):
                 # the article's own title and dek stand right above its first paragraph
                 floor = max(start, run_start - GIVE_BACK_HEADINGS) if give_back else run_start
                 while (run_start > floor and blocks[run_start - 1].category is None
@@ -311,7 +311,7 @@ def _section_end(blocks: list[Block], start: int, rule: SectionRule, rules: Lang
     return last
 
 
-def _own_line_ahead(blocks: list[Block], j: int, last: int, rule: SectionRule, rules: LanguageRules) -> bool:
+def _own_line_ahead(blocks: list[Block], j: int, last: int, rule: SectionRule) -> bool:
     """A line rule of the section's own category claims a block within ``rule.own_lines_within``
     blocks after ``j`` (before any other section header): the section is not over yet."""
     for b in blocks[j + 1:min(last, j + 1 + rule.own_lines_within)]:

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # (ruleset imports this module)
+    from .ruleset import SectionRule
 
 #: white space other than newline and space that an output field must not carry (the last guard: the
 #: pipeline removes control characters from its inputs, ``readers.scrub_text``)
@@ -54,7 +57,7 @@ class Block:
     features: dict[str, Any] = field(default_factory=dict)
     #: the section rule (``ruleset.SectionRule``) that this line would open as a header, judged on
     #: the line alone by the rules stage; whether it opens one depends on its place (classify stage 3)
-    header: Any = field(default=None, repr=False, compare=False)
+    header: SectionRule | None = field(default=None, repr=False, compare=False)
 
     @property
     def kept(self) -> bool:

@@ -5,7 +5,6 @@ the user replaces packaged files of the same name and adds new ones.
 """
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import datetime as _dt
 import re
@@ -25,8 +24,7 @@ FLAGS = re.IGNORECASE | re.UNICODE
 _NAMED_GROUP = re.compile(r"\(\?P<\w+>")
 #: a stoplist-only language must have this many times the stopword hits of the best rule-file language
 BORROWED_MARGIN = 1.5
-#: word counts whose line and section gates a rule set remembers directly (a page of n words per line
-#: must not grow the cache without bound)
+#: a rule set remembers its line and section gates for word counts below this (longer lines look theirs up again)
 GATE_CACHE_WORD_COUNTS = 1024
 
 
@@ -115,7 +113,7 @@ class Outlet:
     line_rules: tuple[LineRule, ...] = ()
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=1024)
 def _line_gate(regexes: tuple[re.Pattern, ...], include: int) -> LiteralGate:
     """The literal prefilter of a rule list's rules in ``include``, built once (the languages that
     only borrow a stoplist share the common rules' gates; compiled patterns compare by pattern and
@@ -157,26 +155,16 @@ class LanguageRules:
     def _gate(self, kind: str, n_words: int) -> LiteralGate:
         """The literal gate over the ``kind`` rules (``line`` or ``section``) whose word limits allow
         ``n_words`` (bit i of its candidates: rule i): a long paragraph meets only the few rules
-        without a limit."""
-        found = self._gates.get((kind, n_words))  # (the gate of each word count, once looked up)
-        if found is not None:
-            return found
-        rules = self.line_rules if kind == "line" else self.section_rules
-        cache = self._gates.get(kind)
-        if cache is None:
-            # which rules apply changes only at their word limits: one gate per interval
-            limits = sorted({r.max_words for r in rules if r.max_words is not None}
-                            | {r.min_words - 1 for r in rules if getattr(r, "min_words", None) is not None})
-            cache = self._gates[kind] = {"limits": limits}
-        key = bisect.bisect_left(cache["limits"], n_words)
-        found = cache.get(key)
+        without a limit. Word counts with the same rules share one gate (``_line_gate``)."""
+        found = self._gates.get((kind, n_words))
         if found is None:
+            rules = self.line_rules if kind == "line" else self.section_rules
             allowed = sum(1 << i for i, r in enumerate(rules)
                           if (r.max_words is None or r.max_words >= n_words)
                           and (getattr(r, "min_words", None) is None or r.min_words <= n_words))
-            found = cache[key] = _line_gate(tuple(r.regex for r in rules), allowed)
-        if len(self._gates) < GATE_CACHE_WORD_COUNTS:
-            self._gates[(kind, n_words)] = found
+            found = _line_gate(tuple(r.regex for r in rules), allowed)
+            if n_words < GATE_CACHE_WORD_COUNTS:  # (a bound: a page of lines of every length)
+                self._gates[(kind, n_words)] = found
         return found
 
     def match_vocab(self, text: str, n_words: int) -> VocabRule | None:

@@ -108,7 +108,9 @@ def _permutations(num_perm: int, seed: int):
     from a fresh RandomState(seed) each time it is made)."""
     from datasketch import MinHash
 
-    return MinHash(num_perm=num_perm, seed=seed, scheme=MINHASH_SCHEME).permutations
+    permutations = MinHash(num_perm=num_perm, seed=seed, scheme=MINHASH_SCHEME).permutations
+    permutations.setflags(write=False)  # shared by every signature
+    return permutations
 
 
 def signature_from_hex(hexstr: str, num_perm: int, seed: int = 1):

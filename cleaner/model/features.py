@@ -50,6 +50,8 @@ _COL = {name: i for i, name in enumerate(OWN)}
 
 def _own(b: Block, rules: LanguageRules, i: int, n: int, chars_before: int, total_chars: int, repeats: int,
          mode_html: bool) -> dict:
+    """One block's OWN features by name, in OWN order: the readable reference that ``own_matrix``
+    (what page_features runs) is tested against, and what to read for what a column means."""
     text = b.text
     f = b.features
     # the character and token counts in one pass (cleaner/blockstats.py: compiled when built)
