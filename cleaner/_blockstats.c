@@ -14,7 +14,7 @@
 #include <Python.h>
 
 /* the ABI cleaner/blockstats.py expects: bump it when a function's arguments or results change */
-#define BLOCKSTATS_ABI_VERSION 3
+#define BLOCKSTATS_ABI_VERSION 4
 
 #ifndef BLOCKSTATS_SOURCE_SHA256
 #define BLOCKSTATS_SOURCE_SHA256 ""
@@ -197,15 +197,11 @@ PyDoc_STRVAR(block_counts_doc,
 "and how many are in ``stopwords``, characters inside URLs, whether the text ends like a sentence,\n"
 "str.isdigit characters.");
 
-static PyObject *
-block_counts(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+/* classify.block_features' counts of ``text`` (a ready str) into out: chars, words, stopword hits,
+ * URL characters, ends like a sentence (0/1), digits. -1 with an exception set on failure. */
+static int
+block_counts_into(PyObject *text, PyObject *stopwords, Py_ssize_t out[6])
 {
-    if (arg_count("block_counts", nargs, 2) < 0)
-        return NULL;
-    PyObject *text = text_arg(args[0]);
-    PyObject *stopwords = args[1];
-    if (text == NULL)
-        return NULL;
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
@@ -226,7 +222,7 @@ block_counts(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t narg
     /* words of the lower-cased text (lower() may change the length: "İ" becomes two characters) */
     PyObject *lower = lowered(text);
     if (lower == NULL)
-        return NULL;
+        return -1;
     int lkind = PyUnicode_KIND(lower);
     const void *ldata = PyUnicode_DATA(lower);
     Py_ssize_t ln = PyUnicode_GET_LENGTH(lower);
@@ -236,19 +232,39 @@ block_counts(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t narg
         PyObject *word = PyUnicode_Substring(lower, i, end);
         if (word == NULL) {
             Py_DECREF(lower);
-            return NULL;
+            return -1;
         }
         int found = PySequence_Contains(stopwords, word);
         Py_DECREF(word);
         if (found < 0) {
             Py_DECREF(lower);
-            return NULL;
+            return -1;
         }
         hits += found;
         i = end;
     }
     Py_DECREF(lower);
-    return Py_BuildValue("(nnnnNn)", n, words, hits, urls, PyBool_FromLong(ends), digits);
+    out[0] = n;
+    out[1] = words;
+    out[2] = hits;
+    out[3] = urls;
+    out[4] = ends;
+    out[5] = digits;
+    return 0;
+}
+
+static PyObject *
+block_counts(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (arg_count("block_counts", nargs, 2) < 0)
+        return NULL;
+    PyObject *text = text_arg(args[0]);
+    if (text == NULL)
+        return NULL;
+    Py_ssize_t c[6];
+    if (block_counts_into(text, args[1], c) < 0)
+        return NULL;
+    return Py_BuildValue("(nnnnNn)", c[0], c[1], c[2], c[3], PyBool_FromLong((long)c[4]), c[5]);
 }
 
 PyDoc_STRVAR(own_counts_doc,
@@ -259,12 +275,11 @@ PyDoc_STRVAR(own_counts_doc,
 "_SENT and _SEPARATOR matches, quote characters, commas, whether \\d occurs in text[:80], and\n"
 "whether the text holds \"@\", \"://\" or \"www.\" in text.lower() (only \"W\" lower-cases to \"w\").");
 
-static PyObject *
-own_counts(PyObject *Py_UNUSED(module), PyObject *arg)
+/* model.features._own's counts of ``text`` (a ready str) into out, in own_counts' order (the two
+ * flags as 0/1) */
+static void
+own_counts_into(PyObject *text, Py_ssize_t out[12])
 {
-    PyObject *text = text_arg(arg);
-    if (text == NULL)
-        return NULL;
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
@@ -314,8 +329,28 @@ own_counts(PyObject *Py_UNUSED(module), PyObject *arg)
                           && url_char(PyUnicode_READ(kind, data, i - 3), 'w'))))
             link = 1;
     }
-    return Py_BuildValue("(nnnnnnnnnnNN)", letters, upper, punct, tokens, token_chars, capitalised, sentences,
-                         separators, quotes, commas, PyBool_FromLong(digit80), PyBool_FromLong(link));
+    Py_ssize_t values[12] = {letters, upper, punct, tokens, token_chars, capitalised, sentences, separators,
+                             quotes, commas, digit80, link};
+    memcpy(out, values, sizeof values);
+}
+
+/* own_counts_into's counts as own_counts' tuple */
+static PyObject *
+own_counts_tuple(const Py_ssize_t c[12])
+{
+    return Py_BuildValue("(nnnnnnnnnnNN)", c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9],
+                         PyBool_FromLong((long)c[10]), PyBool_FromLong((long)c[11]));
+}
+
+static PyObject *
+own_counts(PyObject *Py_UNUSED(module), PyObject *arg)
+{
+    PyObject *text = text_arg(arg);
+    if (text == NULL)
+        return NULL;
+    Py_ssize_t c[12];
+    own_counts_into(text, c);
+    return own_counts_tuple(c);
 }
 
 PyDoc_STRVAR(content_words_doc,
@@ -382,12 +417,11 @@ PyDoc_STRVAR(norm_key_doc,
 "classify.norm_key: text.lower() with every run of [\\W_] made one space, then stripped: the\n"
 "alphanumeric runs joined by single spaces (no character is both alphanumeric and a space).");
 
+/* norm_key of ``text`` (a ready str): a new reference */
 static PyObject *
-norm_key(PyObject *Py_UNUSED(module), PyObject *arg)
+norm_key_of(PyObject *text)
 {
-    if (text_arg(arg) == NULL)
-        return NULL;
-    PyObject *lower = lowered(arg);
+    PyObject *lower = lowered(text);
     if (lower == NULL)
         return NULL;
     int kind = PyUnicode_KIND(lower);
@@ -427,6 +461,112 @@ norm_key(PyObject *Py_UNUSED(module), PyObject *arg)
         }
     }
     Py_DECREF(lower);
+    return out;
+}
+
+static PyObject *
+norm_key(PyObject *Py_UNUSED(module), PyObject *arg)
+{
+    if (text_arg(arg) == NULL)
+        return NULL;
+    return norm_key_of(arg);
+}
+
+/* round(num / den, 4) as Python computes it (float.__round__), or 0.0 when den is 0 */
+static PyObject *
+rounded_ratio(Py_ssize_t num, Py_ssize_t den, PyObject *round_name, PyObject *four)
+{
+    if (den == 0)
+        return PyFloat_FromDouble(0.0);
+    /* both below 2**53 (lengths of a str): exact as doubles, so one correctly rounded division,
+       as Python divides two ints */
+    PyObject *ratio = PyFloat_FromDouble((double)num / (double)den);
+    if (ratio == NULL)
+        return NULL;
+    PyObject *args[2] = {ratio, four};
+    PyObject *out = PyObject_VectorcallMethod(round_name, args, 2 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+    Py_DECREF(ratio);
+    return out;
+}
+
+/* a new dict {name: value} from parallel arrays; steals the values' references (also on failure) */
+static PyObject *
+dict_of(PyObject *const *names, PyObject **values, int n)
+{
+    PyObject *d = PyDict_New();
+    for (int k = 0; k < n; k++) {
+        if (d != NULL && (values[k] == NULL || PyDict_SetItem(d, names[k], values[k]) < 0))
+            Py_CLEAR(d);
+    }
+    for (int k = 0; k < n; k++)
+        Py_XDECREF(values[k]);
+    return d;
+}
+
+PyDoc_STRVAR(line_pass_doc,
+"line_pass(texts, stopwords) -> list of (features, own_counts, norm_key)\n\n"
+"For each str of ``texts``, in one call: classify.block_features' dict (chars, words,\n"
+"stopword_density, link_density, ends_sentence, digit_ratio; the densities and the digit ratio\n"
+"divided and rounded to 4 places as Python does), own_counts(text) and norm_key(text).");
+
+static PyObject *
+line_pass(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (arg_count("line_pass", nargs, 2) < 0)
+        return NULL;
+    PyObject *seq = PySequence_Fast(args[0], "line_pass(): texts must be a sequence");
+    if (seq == NULL)
+        return NULL;
+    PyObject *stopwords = args[1];
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    PyObject *out = PyList_New(n);
+    PyObject *names[6] = {
+        PyUnicode_InternFromString("chars"), PyUnicode_InternFromString("words"),
+        PyUnicode_InternFromString("stopword_density"), PyUnicode_InternFromString("link_density"),
+        PyUnicode_InternFromString("ends_sentence"), PyUnicode_InternFromString("digit_ratio"),
+    };
+    PyObject *round_name = PyUnicode_InternFromString("__round__");
+    PyObject *four = PyLong_FromLong(4);
+    int ok = out != NULL && round_name != NULL && four != NULL;
+    for (int k = 0; k < 6; k++)
+        ok = ok && names[k] != NULL;
+    for (Py_ssize_t i = 0; ok && i < n; i++) {
+        PyObject *text = text_arg(PySequence_Fast_GET_ITEM(seq, i));
+        Py_ssize_t b[6], c[12];
+        if (text == NULL || block_counts_into(text, stopwords, b) < 0) {
+            ok = 0;
+            break;
+        }
+        own_counts_into(text, c);
+        PyObject *values[6] = {
+            PyLong_FromSsize_t(b[0]), PyLong_FromSsize_t(b[1]), rounded_ratio(b[2], b[1], round_name, four),
+            rounded_ratio(b[3], b[0], round_name, four), PyBool_FromLong((long)b[4]),
+            rounded_ratio(b[5], b[0], round_name, four),
+        };
+        PyObject *features = dict_of(names, values, 6);
+        PyObject *counts = own_counts_tuple(c);
+        PyObject *key = norm_key_of(text);
+        PyObject *item = NULL;
+        if (features != NULL && counts != NULL && key != NULL)
+            item = PyTuple_Pack(3, features, counts, key);
+        Py_XDECREF(features);
+        Py_XDECREF(counts);
+        Py_XDECREF(key);
+        if (item == NULL) {
+            ok = 0;
+            break;
+        }
+        PyList_SET_ITEM(out, i, item);
+    }
+    for (int k = 0; k < 6; k++)
+        Py_XDECREF(names[k]);
+    Py_XDECREF(round_name);
+    Py_XDECREF(four);
+    Py_DECREF(seq);
+    if (!ok) {
+        Py_XDECREF(out);
+        return NULL;
+    }
     return out;
 }
 
@@ -517,6 +657,7 @@ static PyMethodDef methods[] = {
     {"norm_key", (PyCFunction)norm_key, METH_O, norm_key_doc},
     {"block_counts", (PyCFunction)(void (*)(void))block_counts, METH_FASTCALL, block_counts_doc},
     {"own_counts", (PyCFunction)own_counts, METH_O, own_counts_doc},
+    {"line_pass", (PyCFunction)(void (*)(void))line_pass, METH_FASTCALL, line_pass_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -26,7 +26,7 @@ except ImportError:  # built without a compiler (or the build failed): the refer
     _blockstats = None
 
 #: the ABI of _blockstats.c this module expects; an extension built from other source is not used
-ABI_VERSION = 3
+ABI_VERSION = 4
 #: environment variable that, set to a non-empty value other than "0", disables the extension
 NO_EXT_ENV = "CLEANER_NO_EXT"
 _SOURCE = Path(__file__).with_name("_blockstats.c")
@@ -98,6 +98,25 @@ def stopword_votes_py(text: str, index: dict) -> dict[str, int]:
     return votes
 
 
+def features_of(counts: tuple[int, int, int, int, bool, int]) -> dict:
+    """``classify.block_features``' dict from ``block_counts``' tuple (ratios divided and rounded in Python)."""
+    chars, n_words, hits, url_chars, ends_sentence, digits = counts
+    return {
+        "chars": chars,
+        "words": n_words,
+        "stopword_density": round(hits / n_words, 4) if n_words else 0.0,
+        "link_density": round(url_chars / chars, 4) if chars else 0.0,
+        "ends_sentence": ends_sentence,
+        "digit_ratio": round(digits / chars, 4) if chars else 0.0,
+    }
+
+
+def line_pass_py(texts, stopwords) -> list[tuple[dict, tuple, str]]:
+    """(block features, own counts, norm key) of each text: what the rules stage measures of a
+    page's new lines, in one call when compiled; the reference."""
+    return [(features_of(block_counts_py(t, stopwords)), own_counts_py(t), norm_key_py(t)) for t in texts]
+
+
 def compiled_available() -> bool:
     """Whether the compiled pass was built, matches this module and, where its C source is beside
     it, was built from that source (an edit without a rebuild leaves it unused)."""
@@ -106,16 +125,17 @@ def compiled_available() -> bool:
 
 
 def use_compiled(enabled: bool) -> bool:
-    """Switch ``block_counts``, ``own_counts``, ``content_words``, ``norm_key`` and ``stopword_votes`` to the compiled pass (when available) or to the
+    """Switch ``block_counts``, ``own_counts``, ``content_words``, ``norm_key``, ``stopword_votes`` and ``line_pass`` to the compiled pass (when available) or to the
     reference; returns whether the compiled pass is now in use. (For tests and benchmarks: callers
     look the functions up on this module at each call.)"""
-    global block_counts, own_counts, content_words, norm_key, stopword_votes, COMPILED
+    global block_counts, own_counts, content_words, norm_key, stopword_votes, line_pass, COMPILED
     COMPILED = bool(enabled) and compiled_available()
     block_counts = _blockstats.block_counts if COMPILED else block_counts_py
     own_counts = _blockstats.own_counts if COMPILED else own_counts_py
     content_words = _blockstats.content_words if COMPILED else content_words_py
     norm_key = _blockstats.norm_key if COMPILED else norm_key_py
     stopword_votes = _blockstats.stopword_votes if COMPILED else stopword_votes_py
+    line_pass = _blockstats.line_pass if COMPILED else line_pass_py
     return COMPILED
 
 
@@ -125,4 +145,5 @@ own_counts = own_counts_py
 content_words = content_words_py
 norm_key = norm_key_py
 stopword_votes = stopword_votes_py
+line_pass = line_pass_py
 use_compiled(os.environ.get(NO_EXT_ENV, "") in ("", "0"))

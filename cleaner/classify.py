@@ -107,15 +107,7 @@ def block_features(block: Block, rules: LanguageRules) -> dict:
     """Cheap per-block measurements shared by the heuristic, ``explain`` and the learned model.
 
     The counts come from one pass over the text (cleaner/blockstats.py: compiled when built)."""
-    chars, n_words, hits, url_chars, ends_sentence, digits = blockstats.block_counts(block.text, rules.stopwords)
-    return {
-        "chars": chars,
-        "words": n_words,
-        "stopword_density": round(hits / n_words, 4) if n_words else 0.0,
-        "link_density": round(url_chars / chars, 4) if chars else 0.0,
-        "ends_sentence": ends_sentence,
-        "digit_ratio": round(digits / chars, 4) if chars else 0.0,
-    }
+    return blockstats.features_of(blockstats.block_counts(block.text, rules.stopwords))
 
 
 def content_class(f: dict) -> str:
@@ -151,7 +143,7 @@ def _context_free(blocks: list[Block], rules: LanguageRules, extra_rules: Sequen
                 cache[text] = verdict
     for b in blocks:
         verdict = page[b.text]
-        features, b.cf_class, vocab, line_rule, menu, b.header = verdict
+        features, b.cf_class, vocab, line_rule, menu, b.header, b.counts, b.key = verdict
         b.features = dict(features)  # later stages add to a block's own features
         if b.category is not None:  # dropped on arrival (the segment stage's floods)
             continue
@@ -170,12 +162,14 @@ def _context_free(blocks: list[Block], rules: LanguageRules, extra_rules: Sequen
 
 
 def _verdicts(blocks: list[Block], rules: LanguageRules) -> list[tuple]:
-    """(features, content class, widget-row rule, line rule, menu?, section header rule) of each
-    line on its own: a pure function of the text and the rule set, so it is computed once per
-    distinct line. Computed test by test over the page's new lines, not line by line (each test's
-    patterns and automata stay in the CPU's caches)."""
-    for b in blocks:
-        b.features = block_features(b, rules)
+    """(features, content class, widget-row rule, line rule, menu?, section header rule, own
+    counts, norm key) of each line on its own: a pure function of the text and the rule set, so it
+    is computed once per distinct line. Computed test by test over the page's new lines, not line
+    by line (each test's patterns and automata stay in the CPU's caches); the counts in one call
+    (``blockstats.line_pass``: block_features' dict, the model's own counts, the duplicate key)."""
+    measured = blockstats.line_pass([b.text for b in blocks], rules.stopwords)
+    for b, (features, _counts, _key) in zip(blocks, measured):
+        b.features = features
     headers = [_section_header(b, rules) for b in blocks]
     items = [rule_text(b.text) for b in blocks]
     # most specific first: a row of widget words is a share bar; then a row of capitalised
@@ -184,8 +178,8 @@ def _verdicts(blocks: list[Block], rules: LanguageRules) -> list[tuple]:
     menus = [vocab is None and _menu_shaped(b) for b, vocab in zip(blocks, vocabs)]
     lines = [None if vocab is not None or menu else rules.match_line(item, b.features["words"])
              for b, item, vocab, menu in zip(blocks, items, vocabs, menus)]
-    return [(b.features, content_class(b.features), vocab, line, menu, header)
-            for b, vocab, line, menu, header in zip(blocks, vocabs, lines, menus, headers)]
+    return [(b.features, content_class(b.features), vocab, line, menu, header, counts, key)
+            for b, vocab, line, menu, header, (_f, counts, key) in zip(blocks, vocabs, lines, menus, headers, measured)]
 
 
 def rule_text(text: str) -> str:
@@ -346,13 +340,18 @@ def norm_key(text: str) -> str:
     return blockstats.norm_key(text)
 
 
+def keys_of(blocks: Sequence[Block]) -> list[str]:
+    """Each block's ``norm_key``: the one the rules stage measured (``Block.key``), else computed."""
+    key_of = blockstats.norm_key  # (norm_key, without a Python call per block)
+    return [b.key if b.key is not None else key_of(b.text) for b in blocks]
+
+
 def _duplicates(blocks: list[Block], mode: str) -> None:
     """In a flattened page every later copy of a kept line goes. In an extractor's output a line or
     a run of lines repeated by the article itself stays (the same question to each guest of an
     interview, a meal plan's recurring day); only the body extracted again goes: a line repeated
     right after itself, or a copied run of lines as long as a third of the page."""
-    key_of = blockstats.norm_key  # (norm_key, without a Python call per block)
-    keys = [key_of(b.text) for b in blocks]
+    keys = keys_of(blocks)
     _merged_copies(blocks, keys)
     # compared: blocks long enough that no rule claimed (a copy inside a dropped section does not
     # make a kept copy a duplicate, and a dropped block never becomes the first kept copy)

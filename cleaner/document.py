@@ -58,6 +58,12 @@ class Block:
     #: the section rule (``ruleset.SectionRule``) that this line would open as a header, judged on
     #: the line alone by the rules stage; whether it opens one depends on its place (classify stage 3)
     header: SectionRule | None = field(default=None, repr=False, compare=False)
+    #: the line's character and token counts (``blockstats.own_counts``), measured by the rules stage
+    #: with its other counts and read by the model's features; () where no rules stage ran
+    counts: tuple = field(default=(), repr=False, compare=False)
+    #: the text compared for repetition (``classify.norm_key``), measured by the rules stage and read
+    #: by the duplicate stage and the model's features; None where no rules stage ran
+    key: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def kept(self) -> bool:

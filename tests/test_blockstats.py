@@ -61,6 +61,12 @@ def ext(tmp_path_factory):
     return module
 
 
+def _typed(measured: list[tuple[dict, tuple, str]]) -> list:
+    """line_pass' results with every value's type beside it (True == 1 and 0 == 0.0 in Python)."""
+    return [([(k, type(v), v) for k, v in features.items()], [(type(c), c) for c in counts], type(key), key)
+            for features, counts, key in measured]
+
+
 def _same(ext, text: str, stopwords=STOPWORDS) -> None:
     assert ext.block_counts(text, stopwords) == blockstats.block_counts_py(text, stopwords), repr(text[:200])
     assert ext.own_counts(text) == blockstats.own_counts_py(text), repr(text[:200])
@@ -68,6 +74,7 @@ def _same(ext, text: str, stopwords=STOPWORDS) -> None:
         words = ext.content_words(text, stopwords, min_chars)
         assert words == blockstats.content_words_py(text, stopwords, min_chars), repr(text[:200])
     assert ext.stopword_votes(text, INDEX) == blockstats.stopword_votes_py(text, INDEX), repr(text[:200])
+    assert _typed(ext.line_pass([text], stopwords)) == _typed(blockstats.line_pass_py([text], stopwords)), repr(text[:200])
     key, reference = ext.norm_key(text), blockstats.norm_key_py(text)
     # equal, and in the same (canonical, narrowest) storage: sizes differ between the kinds
     assert key == reference and sys.getsizeof(key) == sys.getsizeof(reference), repr(text[:200])
@@ -143,6 +150,16 @@ def test_stopword_containers_and_errors_behave_as_in_python(ext):
         ext.stopword_votes(text, {"katze": ["de"]})  # of tuples
     with pytest.raises(RuntimeError, match="broken stoplist"):
         ext.content_words(text, Broken(), 1)
+    with pytest.raises(RuntimeError, match="broken stoplist"):
+        ext.line_pass(["a", text], Broken())
+    with pytest.raises(TypeError):
+        ext.line_pass(["a", b"bytes"], STOPWORDS)
+    with pytest.raises(TypeError):
+        ext.line_pass(3, STOPWORDS)
+    with pytest.raises(TypeError):
+        ext.line_pass(["a"])
+    assert ext.line_pass([], STOPWORDS) == []
+    assert ext.line_pass(("Der Hund", "x"), STOPWORDS) == blockstats.line_pass_py(("Der Hund", "x"), STOPWORDS)
 
     class Shouting(str):
         def lower(self):
@@ -157,13 +174,13 @@ def test_the_counts_leak_no_memory(ext):
     text = "Die Katze und der Hund, https://x.de ſ İ 日本 " * 20
     for _ in range(200):
         ext.block_counts(text, STOPWORDS), ext.own_counts(text), ext.content_words(text, STOPWORDS, 2), ext.norm_key(text)
-        ext.stopword_votes(text, INDEX)
+        ext.stopword_votes(text, INDEX), ext.line_pass([text, "x"], STOPWORDS)
     tracemalloc.start()
     try:
         before = tracemalloc.get_traced_memory()[0]
         for _ in range(4_000):  # a leak of 16 bytes a round would pass the bound
             ext.block_counts(text, STOPWORDS), ext.own_counts(text), ext.content_words(text, STOPWORDS, 2), ext.norm_key(text)
-            ext.stopword_votes(text, INDEX)
+            ext.stopword_votes(text, INDEX), ext.line_pass([text, "x"], STOPWORDS)
         grown = tracemalloc.get_traced_memory()[0] - before
     finally:
         tracemalloc.stop()
@@ -194,8 +211,9 @@ def test_feature_matrices_of_the_raw_pages_are_identical(ext, monkeypatch):
     monkeypatch.setattr(blockstats, "own_counts", blockstats.own_counts_py)
     monkeypatch.setattr(blockstats, "content_words", blockstats.content_words_py)
     monkeypatch.setattr(blockstats, "norm_key", blockstats.norm_key_py)
+    monkeypatch.setattr(blockstats, "line_pass", blockstats.line_pass_py)
     reference = _matrices(cleaner, pages)
-    for name in ("block_counts", "own_counts", "content_words", "norm_key"):
+    for name in ("block_counts", "own_counts", "content_words", "norm_key", "line_pass"):
         monkeypatch.setattr(blockstats, name, getattr(ext, name))
     compiled = _matrices(cleaner, pages)
     for (f_ref, a_ref), (f_c, a_c) in zip(reference, compiled):
@@ -225,6 +243,26 @@ def test_block_features_and_own_take_their_counts_from_blockstats(monkeypatch):
     assert (row["sentences"], row["mean_word_len"], row["upper_ratio"], row["punct_ratio"]) == (1, 48 / 11, 3 / 39, 5 / 58)
 
 
+def test_the_rules_stage_measures_new_lines_in_one_call_and_the_model_reads_them(monkeypatch):
+    """annotate measures a page's new lines with one blockstats.line_pass call; the blocks carry its
+    own counts and keys, and page_features and the duplicate stage use them instead of counting again."""
+    calls = []
+    monkeypatch.setattr(blockstats, "line_pass", lambda ts, s: calls.append(list(ts)) or blockstats.line_pass_py(ts, s))
+    text = "Der Hund und die Katze sind im Garten und spielen dort den ganzen Tag.\n\nImpressum\n\nDer Hund und die Katze sind im Garten und spielen dort den ganzen Tag."
+    rules = Cleaner().rules_for(text)
+    rules.verdicts.clear()
+    blocks = segment_text(text)
+    annotate(blocks, rules)
+    assert calls == [[blocks[0].text, blocks[1].text]]  # the repeated line once
+    assert all(b.counts == blockstats.own_counts_py(b.text) and b.key == blockstats.norm_key_py(b.text) for b in blocks)
+    assert blocks[2].category == "duplicate"
+    monkeypatch.setattr(blockstats, "own_counts", lambda t: pytest.fail("counted again"))
+    monkeypatch.setattr(blockstats, "norm_key", lambda t: pytest.fail("keyed again"))
+    assert page_features(blocks, rules, "text").shape[0] == 3
+    annotate(segment_text(text), rules)  # remembered verdicts: no new line, no call
+    assert len(calls) == 1
+
+
 @pytest.mark.skipif(shutil.which("gcc") is None, reason="no gcc")
 def test_the_checkout_uses_the_compiled_counts():
     """With a compiler present the extension was built from this source and is in use (unless
@@ -246,7 +284,7 @@ def test_a_stale_or_missing_extension_is_not_used(monkeypatch):
         assert blockstats.block_counts is blockstats.block_counts_py
         assert blockstats.own_counts is blockstats.own_counts_py
         assert blockstats.content_words is blockstats.content_words_py and blockstats.norm_key is blockstats.norm_key_py
-        assert blockstats.stopword_votes is blockstats.stopword_votes_py
+        assert blockstats.stopword_votes is blockstats.stopword_votes_py and blockstats.line_pass is blockstats.line_pass_py
     finally:
         monkeypatch.undo()
         blockstats.use_compiled(True)

@@ -15,7 +15,7 @@ from typing import Sequence
 import numpy as np
 
 from .. import blockstats
-from ..classify import LIST_BULLET
+from ..classify import LIST_BULLET, keys_of
 from ..document import CATEGORIES, Block
 from ..ruleset import LanguageRules
 from .slug import slug_columns
@@ -105,7 +105,8 @@ def own_matrix(blocks: Sequence[Block], rules: LanguageRules, repeats: Sequence[
     n = len(blocks)
     texts = [b.text for b in blocks]
     fs = [b.features for b in blocks]
-    counts = [blockstats.own_counts(t) for t in texts]
+    own_counts = blockstats.own_counts  # (measured by the rules stage: Block.counts)
+    counts = [b.counts or own_counts(b.text) for b in blocks]
     C = np.array([c[:10] for c in counts], dtype=np.float64).reshape(n, 10)
     letters, upper, punct, tokens, token_chars, capitalised = (C[:, k] for k in range(6))
     length = np.array([len(t) for t in texts], dtype=np.float64)
@@ -165,8 +166,7 @@ def page_features(blocks: Sequence[Block], rules: LanguageRules, mode: str = "te
     n = len(blocks)
     if n == 0:
         return np.zeros((0, len(FEATURE_NAMES)))
-    key_of = blockstats.norm_key  # (classify.norm_key, without a Python call per block)
-    keys = [key_of(b.text) for b in blocks]
+    keys = keys_of(blocks)
     counts = Counter(keys)
     A = own_matrix(blocks, rules, [counts[k] - 1 for k in keys], mode == "html")
     good = np.array([b.cf_class == "good" and b.category is None for b in blocks])
