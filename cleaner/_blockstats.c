@@ -197,10 +197,21 @@ PyDoc_STRVAR(block_counts_doc,
 "and how many are in ``stopwords``, characters inside URLs, whether the text ends like a sentence,\n"
 "str.isdigit characters.");
 
+/* word in stopwords: the set lookup itself for a set or frozenset (what ``in`` runs for them),
+ * else Python's ``in`` (a list, a dict, a subclass with its own __contains__) */
+static inline int
+contains(PyObject *stopwords, PyObject *word)
+{
+    if (PyFrozenSet_CheckExact(stopwords) || PySet_CheckExact(stopwords))
+        return PySet_Contains(stopwords, word);
+    return PySequence_Contains(stopwords, word);
+}
+
 /* classify.block_features' counts of ``text`` (a ready str) into out: chars, words, stopword hits,
- * URL characters, ends like a sentence (0/1), digits. -1 with an exception set on failure. */
+ * URL characters, ends like a sentence (0/1), digits; ``lower`` is lowered(text). -1 with an
+ * exception set on failure. */
 static int
-block_counts_into(PyObject *text, PyObject *stopwords, Py_ssize_t out[6])
+block_counts_into(PyObject *text, PyObject *lower, PyObject *stopwords, Py_ssize_t out[6])
 {
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
@@ -220,9 +231,6 @@ block_counts_into(PyObject *text, PyObject *stopwords, Py_ssize_t out[6])
     Py_ssize_t urls = url_chars(kind, data, n);
 
     /* words of the lower-cased text (lower() may change the length: "İ" becomes two characters) */
-    PyObject *lower = lowered(text);
-    if (lower == NULL)
-        return -1;
     int lkind = PyUnicode_KIND(lower);
     const void *ldata = PyUnicode_DATA(lower);
     Py_ssize_t ln = PyUnicode_GET_LENGTH(lower);
@@ -230,20 +238,15 @@ block_counts_into(PyObject *text, PyObject *stopwords, Py_ssize_t out[6])
     while ((end = next_word(lkind, ldata, ln, &i)) >= 0) {
         words++;
         PyObject *word = PyUnicode_Substring(lower, i, end);
-        if (word == NULL) {
-            Py_DECREF(lower);
+        if (word == NULL)
             return -1;
-        }
-        int found = PySequence_Contains(stopwords, word);
+        int found = contains(stopwords, word);
         Py_DECREF(word);
-        if (found < 0) {
-            Py_DECREF(lower);
+        if (found < 0)
             return -1;
-        }
         hits += found;
         i = end;
     }
-    Py_DECREF(lower);
     out[0] = n;
     out[1] = words;
     out[2] = hits;
@@ -261,8 +264,13 @@ block_counts(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t narg
     PyObject *text = text_arg(args[0]);
     if (text == NULL)
         return NULL;
+    PyObject *lower = lowered(text);
+    if (lower == NULL)
+        return NULL;
     Py_ssize_t c[6];
-    if (block_counts_into(text, args[1], c) < 0)
+    int rc = block_counts_into(text, lower, args[1], c);
+    Py_DECREF(lower);
+    if (rc < 0)
         return NULL;
     return Py_BuildValue("(nnnnNn)", c[0], c[1], c[2], c[3], PyBool_FromLong((long)c[4]), c[5]);
 }
@@ -395,7 +403,7 @@ content_words(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nar
             PyObject *word = PyUnicode_Substring(lower, i, end);
             if (word == NULL)
                 goto error;
-            int stop = PySequence_Contains(args[1], word);
+            int stop = contains(args[1], word);
             if (stop < 0 || (!stop && !digits && PySet_Add(out, word) < 0)) {
                 Py_DECREF(word);
                 goto error;
@@ -417,13 +425,10 @@ PyDoc_STRVAR(norm_key_doc,
 "classify.norm_key: text.lower() with every run of [\\W_] made one space, then stripped: the\n"
 "alphanumeric runs joined by single spaces (no character is both alphanumeric and a space).");
 
-/* norm_key of ``text`` (a ready str): a new reference */
+/* norm_key of the text whose lowered(text) is ``lower``: a new reference */
 static PyObject *
-norm_key_of(PyObject *text)
+norm_key_of(PyObject *lower)
 {
-    PyObject *lower = lowered(text);
-    if (lower == NULL)
-        return NULL;
     int kind = PyUnicode_KIND(lower);
     const void *data = PyUnicode_DATA(lower);
     Py_ssize_t n = PyUnicode_GET_LENGTH(lower), size = 0;
@@ -441,10 +446,8 @@ norm_key_of(PyObject *text)
         }
     }
     PyObject *out = PyUnicode_New(size, size ? (maxchar > ' ' ? maxchar : ' ') : 0);
-    if (out == NULL) {
-        Py_DECREF(lower);
+    if (out == NULL)
         return NULL;
-    }
     int okind = PyUnicode_KIND(out);
     void *odata = PyUnicode_DATA(out);
     Py_ssize_t k = 0;
@@ -460,7 +463,6 @@ norm_key_of(PyObject *text)
             gap = 1;
         }
     }
-    Py_DECREF(lower);
     return out;
 }
 
@@ -469,7 +471,12 @@ norm_key(PyObject *Py_UNUSED(module), PyObject *arg)
 {
     if (text_arg(arg) == NULL)
         return NULL;
-    return norm_key_of(arg);
+    PyObject *lower = lowered(arg);
+    if (lower == NULL)
+        return NULL;
+    PyObject *out = norm_key_of(lower);
+    Py_DECREF(lower);
+    return out;
 }
 
 /* round(num / den, 4) as Python computes it (float.__round__), or 0.0 when den is 0 */
@@ -533,7 +540,9 @@ line_pass(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
     for (Py_ssize_t i = 0; ok && i < n; i++) {
         PyObject *text = text_arg(PySequence_Fast_GET_ITEM(seq, i));
         Py_ssize_t b[6], c[12];
-        if (text == NULL || block_counts_into(text, stopwords, b) < 0) {
+        PyObject *lower = text == NULL ? NULL : lowered(text);
+        if (lower == NULL || block_counts_into(text, lower, stopwords, b) < 0) {
+            Py_XDECREF(lower);
             ok = 0;
             break;
         }
@@ -545,7 +554,8 @@ line_pass(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
         };
         PyObject *features = dict_of(names, values, 6);
         PyObject *counts = own_counts_tuple(c);
-        PyObject *key = norm_key_of(text);
+        PyObject *key = norm_key_of(lower);
+        Py_DECREF(lower);
         PyObject *item = NULL;
         if (features != NULL && counts != NULL && key != NULL)
             item = PyTuple_Pack(3, features, counts, key);
@@ -567,6 +577,48 @@ line_pass(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
         Py_XDECREF(out);
         return NULL;
     }
+    return out;
+}
+
+PyDoc_STRVAR(parts_in_doc,
+"parts_in(key, parts) -> list of int\n\n"
+"The positions o of the strs in ``parts`` shorter than ``key`` that occur in it\n"
+"(``[o for o, p in enumerate(parts) if len(p) < len(key) and p in key]``: classify's merged copies).");
+
+static PyObject *
+parts_in(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (arg_count("parts_in", nargs, 2) < 0)
+        return NULL;
+    PyObject *key = text_arg(args[0]);
+    if (key == NULL)
+        return NULL;
+    PyObject *seq = PySequence_Fast(args[1], "parts_in(): parts must be a sequence");
+    if (seq == NULL)
+        return NULL;
+    PyObject *out = PyList_New(0);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(key);
+    for (Py_ssize_t o = 0; out != NULL && o < PySequence_Fast_GET_SIZE(seq); o++) {
+        PyObject *part = text_arg(PySequence_Fast_GET_ITEM(seq, o));
+        if (part == NULL) {
+            Py_CLEAR(out);
+            break;
+        }
+        if (PyUnicode_GET_LENGTH(part) >= length)
+            continue;
+        int found = PyUnicode_Contains(key, part);
+        if (found < 0) {
+            Py_CLEAR(out);
+            break;
+        }
+        if (found) {
+            PyObject *pos = PyLong_FromSsize_t(o);
+            if (pos == NULL || PyList_Append(out, pos) < 0)
+                Py_CLEAR(out);
+            Py_XDECREF(pos);
+        }
+    }
+    Py_DECREF(seq);
     return out;
 }
 
@@ -658,6 +710,7 @@ static PyMethodDef methods[] = {
     {"block_counts", (PyCFunction)(void (*)(void))block_counts, METH_FASTCALL, block_counts_doc},
     {"own_counts", (PyCFunction)own_counts, METH_O, own_counts_doc},
     {"line_pass", (PyCFunction)(void (*)(void))line_pass, METH_FASTCALL, line_pass_doc},
+    {"parts_in", (PyCFunction)(void (*)(void))parts_in, METH_FASTCALL, parts_in_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -117,6 +117,12 @@ def line_pass_py(texts, stopwords) -> list[tuple[dict, tuple, str]]:
     return [(features_of(block_counts_py(t, stopwords)), own_counts_py(t), norm_key_py(t)) for t in texts]
 
 
+def parts_in_py(key: str, parts) -> list[int]:
+    """The positions of the ``parts`` shorter than ``key`` that occur in it: the reference of the
+    merged-copy search (``classify._parts_inside``)."""
+    return [o for o, p in enumerate(parts) if len(p) < len(key) and p in key]
+
+
 def compiled_available() -> bool:
     """Whether the compiled pass was built, matches this module and, where its C source is beside
     it, was built from that source (an edit without a rebuild leaves it unused)."""
@@ -125,10 +131,10 @@ def compiled_available() -> bool:
 
 
 def use_compiled(enabled: bool) -> bool:
-    """Switch ``block_counts``, ``own_counts``, ``content_words``, ``norm_key``, ``stopword_votes`` and ``line_pass`` to the compiled pass (when available) or to the
+    """Switch ``block_counts``, ``own_counts``, ``content_words``, ``norm_key``, ``stopword_votes``, ``line_pass`` and ``parts_in`` to the compiled pass (when available) or to the
     reference; returns whether the compiled pass is now in use. (For tests and benchmarks: callers
     look the functions up on this module at each call.)"""
-    global block_counts, own_counts, content_words, norm_key, stopword_votes, line_pass, COMPILED
+    global block_counts, own_counts, content_words, norm_key, stopword_votes, line_pass, parts_in, COMPILED
     COMPILED = bool(enabled) and compiled_available()
     block_counts = _blockstats.block_counts if COMPILED else block_counts_py
     own_counts = _blockstats.own_counts if COMPILED else own_counts_py
@@ -136,6 +142,7 @@ def use_compiled(enabled: bool) -> bool:
     norm_key = _blockstats.norm_key if COMPILED else norm_key_py
     stopword_votes = _blockstats.stopword_votes if COMPILED else stopword_votes_py
     line_pass = _blockstats.line_pass if COMPILED else line_pass_py
+    parts_in = _blockstats.parts_in if COMPILED else parts_in_py
     return COMPILED
 
 
@@ -146,4 +153,5 @@ content_words = content_words_py
 norm_key = norm_key_py
 stopword_votes = stopword_votes_py
 line_pass = line_pass_py
+parts_in = parts_in_py
 use_compiled(os.environ.get(NO_EXT_ENV, "") in ("", "0"))

@@ -421,11 +421,9 @@ def _parts_inside(keys: list[str], parts: list[tuple[int, str]], pairwise: bool 
     took a minute). Else one Aho-Corasick automaton over the distinct part texts finds every part a
     key holds in one pass over the key (building it costs more than a page's pairs)."""
     if pairwise:
-        def found_in_pairwise(i: int) -> list[int]:
-            key = keys[i]
-            return [o for o, (j, k) in enumerate(parts) if j != i and len(k) < len(key) and k in key]
-
-        return found_in_pairwise
+        texts = [k for _, k in parts]
+        # (block i's own part is never shorter than its key: blockstats.parts_in leaves it out)
+        return lambda i: blockstats.parts_in(keys[i], texts)
     by_text: dict[str, list[int]] = {}
     for o, (_, k) in enumerate(parts):
         by_text.setdefault(k, []).append(o)

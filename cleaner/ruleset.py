@@ -76,6 +76,23 @@ class VocabRule:
         return anchored
 
 
+def _first_vocab_word(text: str) -> str | None:
+    """The first word ``VocabRule.applies`` looks up (lowered, punctuation stripped), without
+    lowering and splitting the whole text (str.split's whitespace is the same before and after
+    lower(): tests/test_rules.py checks every code point)."""
+    rest = text
+    while True:
+        parts = rest.split(None, 1)
+        if not parts:
+            return None
+        word = parts[0].lower().strip(_VOCAB_PUNCTUATION)
+        if word:
+            return word
+        if len(parts) == 1:
+            return None
+        rest = parts[1]
+
+
 @dataclass(frozen=True)
 class SectionRule:
     """A header that opens a boilerplate section ("Meistgelesen", "Mehr zum Thema", "Kommentare")."""
@@ -168,6 +185,14 @@ class LanguageRules:
         return found
 
     def match_vocab(self, text: str, n_words: int) -> VocabRule | None:
+        """The first widget-row rule that matches. A row whose first word is no rule's widget word
+        matches none (each rule stops at its first word that is not its own): most lines end there."""
+        words = self._gates.get("vocab")
+        if words is None:
+            words = self._gates["vocab"] = frozenset().union(*(v.words for v in self.vocab_rules))
+        first = _first_vocab_word(text)
+        if first is None or first not in words:
+            return None
         for vocab in self.vocab_rules:
             if vocab.applies(text, n_words):
                 return vocab

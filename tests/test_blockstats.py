@@ -114,6 +114,22 @@ def test_adversarial_strings_count_as_the_reference(ext):
         _same(ext, text)
 
 
+def test_parts_in_finds_what_the_reference_finds(ext):
+    """The merged-copy search: shorter parts inside a key, on random strings of the tricky
+    characters (every storage width, empty parts, parts as long as the key) and its errors."""
+    rng = random.Random(401)
+    for _ in range(3000):
+        key = "".join(rng.choice(TRICKY) for _ in range(rng.randint(0, 30)))
+        parts = [key[a:b] for a, b in sorted((rng.randint(0, len(key)), rng.randint(0, len(key))) for _ in range(4))]
+        parts += ["".join(rng.choice(TRICKY) for _ in range(rng.randint(0, 3))) for _ in range(4)] + [key, key + "x"]
+        assert ext.parts_in(key, parts) == blockstats.parts_in_py(key, parts), (key, parts)
+    assert ext.parts_in("der hund", ("der", "hund", "der hund", "katze")) == [0, 1]
+    with pytest.raises(TypeError):
+        ext.parts_in("abc", ["a", 3])
+    with pytest.raises(TypeError):
+        ext.parts_in(b"abc", ["a"])
+
+
 def test_huge_strings_count_as_the_reference(ext):
     """Long runs of each storage width (1, 2, 4 bytes per character), one token of megabytes."""
     for text in ("a" * 3_000_000, "日" * 2_000_000, "\U0001d400" * 1_000_000, ("Der Text. " * 300_000) + "ſ",
@@ -285,6 +301,7 @@ def test_a_stale_or_missing_extension_is_not_used(monkeypatch):
         assert blockstats.own_counts is blockstats.own_counts_py
         assert blockstats.content_words is blockstats.content_words_py and blockstats.norm_key is blockstats.norm_key_py
         assert blockstats.stopword_votes is blockstats.stopword_votes_py and blockstats.line_pass is blockstats.line_pass_py
+        assert blockstats.parts_in is blockstats.parts_in_py
     finally:
         monkeypatch.undo()
         blockstats.use_compiled(True)

@@ -249,10 +249,25 @@ def test_widget_rows_decide_as_the_whole_token_list():
 
     lines = _test_lines() + ["Drucken PDF Link mailen", "Teilen: Facebook Twitter WhatsApp", "( Drucken )", "… · •",
                              "Teilen " * 14, "Teilen " * 15, "E-Mail Facebook", "Facebook"]
+    lines += ["  ( Teilen )", "\u0130nstagram Facebook", "\u00a0Drucken\u2003PDF", "..., Teilen", "", "  ", "Teilen\n"]
+    matched = 0
     for lr in _rule_sets(rules):
         for v in lr.vocab_rules:
             for line in lines:
                 assert v.applies(line, 0) == plain(v, line), (v.id, line)
+        for line in lines:  # the first-word shortcut: the first rule whose applies holds
+            want = next((v for v in lr.vocab_rules if v.applies(line, 0)), None)
+            assert lr.match_vocab(line, 0) is want, (lr.language, line)
+            matched += want is not None
+    assert matched > 10
+
+
+def test_whitespace_is_the_same_before_and_after_lower():
+    """match_vocab splits before lowering: no code point changes whether it is str.split()
+    whitespace when lowered, and none lowers to a string holding whitespace."""
+    for c in map(chr, range(0x110000)):
+        low = c.lower()
+        assert (c.isspace() and low == c) or not any(x.isspace() for x in low), hex(ord(c))
 
 
 def test_section_header_verdicts_equal_plain_re():
