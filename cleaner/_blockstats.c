@@ -20,11 +20,33 @@
 #define BLOCKSTATS_SOURCE_SHA256 ""
 #endif
 
+/* The str predicates of the first 256 code points (ASCII and Latin-1: most text), looked up in a
+ * table instead of CPython's per-character calls into its Unicode database. The table is filled at
+ * import from those same calls (props_init), so each wrapper answers as the predicate it wraps. */
+enum { P_ALPHA = 1, P_UPPER = 2, P_DIGIT = 4, P_DECIMAL = 8, P_ALNUM = 16, P_SPACE = 32 };
+static unsigned char props[256];
+
+static void
+props_init(void)
+{
+    for (Py_UCS4 ch = 0; ch < 256; ch++)
+        props[ch] = (unsigned char)((Py_UNICODE_ISALPHA(ch) ? P_ALPHA : 0) | (Py_UNICODE_ISUPPER(ch) ? P_UPPER : 0)
+                                    | (Py_UNICODE_ISDIGIT(ch) ? P_DIGIT : 0) | (Py_UNICODE_ISDECIMAL(ch) ? P_DECIMAL : 0)
+                                    | (Py_UNICODE_ISALNUM(ch) ? P_ALNUM : 0) | (Py_UNICODE_ISSPACE(ch) ? P_SPACE : 0));
+}
+
+static inline int u_isalpha(Py_UCS4 ch) { return ch < 256 ? props[ch] & P_ALPHA : Py_UNICODE_ISALPHA(ch); }
+static inline int u_isupper(Py_UCS4 ch) { return ch < 256 ? props[ch] & P_UPPER : Py_UNICODE_ISUPPER(ch); }
+static inline int u_isdigit(Py_UCS4 ch) { return ch < 256 ? props[ch] & P_DIGIT : Py_UNICODE_ISDIGIT(ch); }
+static inline int u_isdecimal(Py_UCS4 ch) { return ch < 256 ? props[ch] & P_DECIMAL : Py_UNICODE_ISDECIMAL(ch); }
+static inline int u_isalnum(Py_UCS4 ch) { return ch < 256 ? props[ch] & P_ALNUM : Py_UNICODE_ISALNUM(ch); }
+static inline int u_isspace(Py_UCS4 ch) { return ch < 256 ? props[ch] & P_SPACE : Py_UNICODE_ISSPACE(ch); }
+
 /* re's \w for a str pattern (sre: SRE_UNI_IS_WORD) */
 static inline int
 is_word(Py_UCS4 ch)
 {
-    return Py_UNICODE_ISALNUM(ch) || ch == '_';
+    return u_isalnum(ch) || ch == '_';
 }
 
 /* cleaner/tokens.py CJK_CLASS: kana (+ phonetic extensions, half-width forms) and Han */
@@ -104,12 +126,12 @@ url_chars(int kind, const void *data, Py_ssize_t n)
 {
     Py_ssize_t total = 0, i = 0;
     while (i < n) {
-        if (Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i))) {
+        if (u_isspace(PyUnicode_READ(kind, data, i))) {
             i++;
             continue;
         }
         Py_ssize_t end = i;
-        while (end < n && !Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, end)))
+        while (end < n && !u_isspace(PyUnicode_READ(kind, data, end)))
             end++;
         for (Py_ssize_t p = i; p < end; p++) {
             /* each alternative must leave at least one character of the run for \S+ */
@@ -148,10 +170,12 @@ arg_count(const char *name, Py_ssize_t nargs, Py_ssize_t want)
 }
 
 /* text.lower(), checked to be a str (a subclass may override lower) */
+static PyObject *lower_name;  /* "lower", interned at import */
+
 static PyObject *
 lowered(PyObject *text)
 {
-    PyObject *lower = PyObject_CallMethod(text, "lower", NULL);
+    PyObject *lower = PyObject_CallMethodNoArgs(text, lower_name);
     if (lower == NULL)
         return NULL;
     if (!PyUnicode_Check(lower) || PyUnicode_READY(lower) < 0) {
@@ -219,7 +243,7 @@ block_counts_into(PyObject *text, PyObject *lower, PyObject *stopwords, Py_ssize
 
     Py_ssize_t digits = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
-        if (Py_UNICODE_ISDIGIT(PyUnicode_READ(kind, data, i)))
+        if (u_isdigit(PyUnicode_READ(kind, data, i)))
             digits++;
     }
     /* re's $ matches at the end and before a final newline */
@@ -298,10 +322,10 @@ own_counts_into(PyObject *text, Py_ssize_t out[12])
     Py_ssize_t sep_from = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
         Py_UCS4 ch = PyUnicode_READ(kind, data, i);
-        int space = Py_UNICODE_ISSPACE(ch);
-        if (Py_UNICODE_ISALPHA(ch))
+        int space = u_isspace(ch);
+        if (u_isalpha(ch))
             letters++;
-        if (Py_UNICODE_ISUPPER(ch))
+        if (u_isupper(ch))
             upper++;
         if (!space && !is_word(ch))
             punct++;
@@ -312,14 +336,14 @@ own_counts_into(PyObject *text, Py_ssize_t out[12])
             if (!in_token) {
                 in_token = 1;
                 tokens++;
-                if (Py_UNICODE_ISUPPER(ch))
+                if (u_isupper(ch))
                     capitalised++;
             }
         }
-        if (is_sentence_mark(ch) && (i + 1 == n || Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i + 1))))
+        if (is_sentence_mark(ch) && (i + 1 == n || u_isspace(PyUnicode_READ(kind, data, i + 1))))
             sentences++;
         if (space && i >= sep_from && i + 2 < n && is_separator(PyUnicode_READ(kind, data, i + 1))
-                && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i + 2))) {
+                && u_isspace(PyUnicode_READ(kind, data, i + 2))) {
             separators++;
             sep_from = i + 3;
         }
@@ -327,7 +351,7 @@ own_counts_into(PyObject *text, Py_ssize_t out[12])
             quotes++;
         if (ch == ',')
             commas++;
-        if (i < 80 && Py_UNICODE_ISDECIMAL(ch))
+        if (i < 80 && u_isdecimal(ch))
             digit80 = 1;
         if (!link && (ch == '@'
                       || (ch == ':' && i + 2 < n && PyUnicode_READ(kind, data, i + 1) == '/'
@@ -393,9 +417,9 @@ content_words(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nar
             continue;
         }
         Py_ssize_t end = i + 1;
-        int digits = Py_UNICODE_ISDIGIT(PyUnicode_READ(kind, data, i));
+        int digits = u_isdigit(PyUnicode_READ(kind, data, i));
         while (end < n && is_word(PyUnicode_READ(kind, data, end))) {
-            digits = digits && Py_UNICODE_ISDIGIT(PyUnicode_READ(kind, data, end));
+            digits = digits && u_isdigit(PyUnicode_READ(kind, data, end));
             end++;
         }
         if (end - i >= min_chars) {
@@ -436,7 +460,7 @@ norm_key_of(PyObject *lower)
     int gap = 0;  /* a run of [\W_] since the last alphanumeric character (after the first one) */
     for (Py_ssize_t i = 0; i < n; i++) {
         Py_UCS4 ch = PyUnicode_READ(kind, data, i);
-        if (Py_UNICODE_ISALNUM(ch)) {
+        if (u_isalnum(ch)) {
             size += gap + 1;  /* size <= n: every gap stands for at least one character */
             gap = 0;
             if (ch > maxchar)
@@ -454,7 +478,7 @@ norm_key_of(PyObject *lower)
     gap = 0;
     for (Py_ssize_t i = 0; i < n && k < size; i++) {
         Py_UCS4 ch = PyUnicode_READ(kind, data, i);
-        if (Py_UNICODE_ISALNUM(ch)) {
+        if (u_isalnum(ch)) {
             if (gap)
                 PyUnicode_WRITE(okind, odata, k++, ' ');
             PyUnicode_WRITE(okind, odata, k++, ch);
@@ -722,6 +746,9 @@ static struct PyModuleDef module = {
 PyMODINIT_FUNC
 PyInit__blockstats(void)
 {
+    props_init();
+    if (lower_name == NULL && (lower_name = PyUnicode_InternFromString("lower")) == NULL)
+        return NULL;
     PyObject *m = PyModule_Create(&module);
     if (m == NULL)
         return NULL;
