@@ -3,6 +3,7 @@ since trafilatura leaves most-read lists, teasers and credits in place on many G
 from __future__ import annotations
 
 import html as _html
+import itertools
 import re
 import threading
 import types
@@ -19,6 +20,7 @@ import trafilatura.external
 import trafilatura.json_metadata
 import trafilatura.main_extractor
 import trafilatura.utils
+from lxml import etree
 from lxml import html as lxml_html
 import justext.paragraph
 from justext.core import MAX_HEADING_DISTANCE_DEFAULT
@@ -104,6 +106,29 @@ PARSER_OPTIONS = {"collect_ids": False, "default_doctype": False, "encoding": "u
 _THREAD = threading.local()
 
 
+def html_class_lookup() -> etree.ElementNamespaceClassLookup:
+    """lxml.html's element classes (``HtmlElementClassLookup``: FormElement for "form", ...,
+    HtmlElement otherwise; HtmlComment, HtmlProcessingInstruction, HtmlEntity) chosen in C. lxml.html's
+    own lookup is a Python method called for every element Python touches for the first time -
+    about 3,800 calls a page in trafilatura's extraction. Each tag with a class of its own is
+    registered in every spelling of its case, as the Python lookup lowers the name."""
+    lookup = etree.ElementNamespaceClassLookup(etree.ElementDefaultClassLookup(
+        element=lxml_html.HtmlElement, comment=lxml_html.HtmlComment, pi=lxml_html.HtmlProcessingInstruction,
+        entity=lxml_html.HtmlEntity))
+    registry = lookup.get_namespace(None)
+    for tag, cls in lxml_html.HtmlElementClassLookup._default_element_classes.items():
+        for spelling in {"".join(c) for c in itertools.product(*((ch.lower(), ch.upper()) for ch in tag))}:
+            registry[spelling] = cls
+    return lookup
+
+
+def html_parser() -> lxml_html.HTMLParser:
+    """A parser with trafilatura's options and lxml.html's element classes (``html_class_lookup``)."""
+    parser = lxml_html.HTMLParser(**PARSER_OPTIONS)
+    parser.set_element_class_lookup(html_class_lookup())
+    return parser
+
+
 def thread_load_html():
     """trafilatura's ``load_html`` - the same code - bound to a parser of this thread's own.
     trafilatura parses every page with one module-level parser; a parser made in one thread and
@@ -114,7 +139,7 @@ def thread_load_html():
     if load is None:
         utils = trafilatura.utils
         scope = dict(vars(utils))
-        scope["HTML_PARSER"] = lxml_html.HTMLParser(**PARSER_OPTIONS)
+        scope["HTML_PARSER"] = html_parser()
         for name in ("fromstring_bytes", "load_html"):  # load_html calls fromstring_bytes: both see the parser
             f = getattr(utils, name)
             scope[name] = types.FunctionType(f.__code__, scope, f.__name__, f.__defaults__, f.__closure__)

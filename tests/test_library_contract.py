@@ -166,3 +166,32 @@ def test_each_thread_parses_html_with_its_own_parser_and_trafilaturas_code():
         assert (a is None) == (b is None)
         if a is not None:
             assert etree.tostring(a) == etree.tostring(b)
+            # lxml.html's element classes, chosen in C instead of by its Python lookup
+            assert [type(e) for e in a.iter()] == [type(e) for e in b.iter()]
+
+
+def test_the_c_class_lookup_gives_lxml_htmls_classes():
+    """Every element, comment, processing instruction and entity of a page gets the class
+    lxml.html's own lookup gives it, tags with a class of their own in any case too."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    from cleaner import extract
+
+    page = ("<html><body><FORM action=x><Input name=a><textarea>t</textarea><SeLeCt><option>o</option></SeLeCt>"
+            "<label>l</label></FORM><!-- c --><?pi x?><p>&amp; &nbsp;<b>b</b></p><svg:rect/><x-y/></body></html>")
+    options = {"remove_comments": False, "remove_pis": False}
+    ours = lxml_html.HTMLParser(**options)
+    ours.set_element_class_lookup(extract.html_class_lookup())
+    theirs = lxml_html.HTMLParser(**options)
+    a, b = lxml_html.fromstring(page, parser=ours), lxml_html.fromstring(page, parser=theirs)
+    assert [type(e) for e in a.iter()] == [type(e) for e in b.iter()]
+    assert {type(e).__name__ for e in a.iter()} >= {"FormElement", "InputElement", "TextareaElement", "SelectElement",
+                                                     "LabelElement", "HtmlComment", "HtmlElement"}
+    names = ["form", "FORM", "fOrM", "Input", "TEXTAREA", "select", "LaBeL", "p", "div", "Formx", "ref"]
+    for name in names:
+        assert type(a.makeelement(name)) is type(b.makeelement(name)), name
+    a.append(etree.Entity("nbsp"))
+    b.append(etree.Entity("nbsp"))
+    assert type(a[-1]) is type(b[-1])
+    assert type(extract.html_parser().makeelement("input")) is lxml_html.InputElement
