@@ -14,7 +14,7 @@
 #include <Python.h>
 
 /* the ABI cleaner/blockstats.py expects: bump it when a function's arguments or results change */
-#define BLOCKSTATS_ABI_VERSION 4
+#define BLOCKSTATS_ABI_VERSION 5
 
 #ifndef BLOCKSTATS_SOURCE_SHA256
 #define BLOCKSTATS_SOURCE_SHA256 ""
@@ -646,6 +646,44 @@ parts_in(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
     return out;
 }
 
+PyDoc_STRVAR(needs_scrub_doc,
+"needs_scrub(text) -> bool\n\n"
+"Whether ``text`` holds a lone surrogate or a control character readers.scrub_text removes\n"
+"(C0 but tab, newline, vertical tab, form feed and carriage return; DEL; C1): readers._SCRUBBED.search.");
+
+/* one character readers._SCRUBBED matches: [\ud800-\udfff\x00-\x08\x0e-\x1f\x7f-\x9f] */
+static inline int
+scrubbed(Py_UCS4 ch)
+{
+    return ch <= 0x08 || (ch >= 0x0e && ch <= 0x1f) || (ch >= 0x7f && ch <= 0x9f) || (ch >= 0xd800 && ch <= 0xdfff);
+}
+
+static PyObject *
+needs_scrub(PyObject *Py_UNUSED(module), PyObject *arg)
+{
+    if (text_arg(arg) == NULL)
+        return NULL;
+    int kind = PyUnicode_KIND(arg);
+    const void *data = PyUnicode_DATA(arg);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
+    int found = 0;
+    /* one loop per storage width, so the compiler sees plain arrays */
+    if (kind == PyUnicode_1BYTE_KIND) {
+        const Py_UCS1 *p = data;
+        for (Py_ssize_t i = 0; i < n && !found; i++)
+            found = scrubbed(p[i]);
+    } else if (kind == PyUnicode_2BYTE_KIND) {
+        const Py_UCS2 *p = data;
+        for (Py_ssize_t i = 0; i < n && !found; i++)
+            found = scrubbed(p[i]);
+    } else {
+        const Py_UCS4 *p = data;
+        for (Py_ssize_t i = 0; i < n && !found; i++)
+            found = scrubbed(p[i]);
+    }
+    return PyBool_FromLong(found);
+}
+
 PyDoc_STRVAR(stopword_votes_doc,
 "stopword_votes(text, index) -> dict\n\n"
 "The rule-language vote (ruleset.Rules.stopword_hits): for every word token of text.lower() as\n"
@@ -735,6 +773,7 @@ static PyMethodDef methods[] = {
     {"own_counts", (PyCFunction)own_counts, METH_O, own_counts_doc},
     {"line_pass", (PyCFunction)(void (*)(void))line_pass, METH_FASTCALL, line_pass_doc},
     {"parts_in", (PyCFunction)(void (*)(void))parts_in, METH_FASTCALL, parts_in_doc},
+    {"needs_scrub", (PyCFunction)needs_scrub, METH_O, needs_scrub_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -26,7 +26,7 @@ except ImportError:  # built without a compiler (or the build failed): the refer
     _blockstats = None
 
 #: the ABI of _blockstats.c this module expects; an extension built from other source is not used
-ABI_VERSION = 4
+ABI_VERSION = 5
 #: environment variable that, set to a non-empty value other than "0", disables the extension
 NO_EXT_ENV = "CLEANER_NO_EXT"
 _SOURCE = Path(__file__).with_name("_blockstats.c")
@@ -50,6 +50,9 @@ WORD_RUN = re.compile(r"\w+", re.UNICODE)
 #: what norm_key folds into one space
 NONWORD = re.compile(r"[\W_]+", re.UNICODE)
 QUOTES = "\"„“”«»"
+#: what readers.scrub_text changes: a lone surrogate or a control character (C0 but tab, newline,
+#: vertical tab, form feed and carriage return; DEL; C1)
+SCRUBBED = re.compile("[\ud800-\udfff\x00-\x08\x0e-\x1f\x7f-\x9f]")
 #: how many leading characters ``own_counts`` looks at for a digit (where a dateline's date stands)
 DIGIT_PREFIX = 80
 
@@ -123,6 +126,11 @@ def parts_in_py(key: str, parts) -> list[int]:
     return [o for o, p in enumerate(parts) if len(p) < len(key) and p in key]
 
 
+def needs_scrub_py(text: str) -> bool:
+    """Whether ``readers.scrub_text`` has anything to change in ``text``: the reference."""
+    return SCRUBBED.search(text) is not None
+
+
 def compiled_available() -> bool:
     """Whether the compiled pass was built, matches this module and, where its C source is beside
     it, was built from that source (an edit without a rebuild leaves it unused)."""
@@ -131,10 +139,10 @@ def compiled_available() -> bool:
 
 
 def use_compiled(enabled: bool) -> bool:
-    """Switch ``block_counts``, ``own_counts``, ``content_words``, ``norm_key``, ``stopword_votes``, ``line_pass`` and ``parts_in`` to the compiled pass (when available) or to the
+    """Switch ``block_counts``, ``own_counts``, ``content_words``, ``norm_key``, ``stopword_votes``, ``line_pass``, ``parts_in`` and ``needs_scrub`` to the compiled pass (when available) or to the
     reference; returns whether the compiled pass is now in use. (For tests and benchmarks: callers
     look the functions up on this module at each call.)"""
-    global block_counts, own_counts, content_words, norm_key, stopword_votes, line_pass, parts_in, COMPILED
+    global block_counts, own_counts, content_words, norm_key, stopword_votes, line_pass, parts_in, needs_scrub, COMPILED
     COMPILED = bool(enabled) and compiled_available()
     block_counts = _blockstats.block_counts if COMPILED else block_counts_py
     own_counts = _blockstats.own_counts if COMPILED else own_counts_py
@@ -143,6 +151,7 @@ def use_compiled(enabled: bool) -> bool:
     stopword_votes = _blockstats.stopword_votes if COMPILED else stopword_votes_py
     line_pass = _blockstats.line_pass if COMPILED else line_pass_py
     parts_in = _blockstats.parts_in if COMPILED else parts_in_py
+    needs_scrub = _blockstats.needs_scrub if COMPILED else needs_scrub_py
     return COMPILED
 
 
@@ -154,4 +163,5 @@ norm_key = norm_key_py
 stopword_votes = stopword_votes_py
 line_pass = line_pass_py
 parts_in = parts_in_py
+needs_scrub = needs_scrub_py
 use_compiled(os.environ.get(NO_EXT_ENV, "") in ("", "0"))

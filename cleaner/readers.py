@@ -15,6 +15,8 @@ import zlib
 
 from charset_normalizer import from_bytes
 
+from . import blockstats
+
 #: file endings read when a folder is given (each may also end in .gz)
 TEXT_SUFFIXES = (".txt",)
 COMPRESSION_SUFFIXES = (".gz", ".zst")
@@ -478,8 +480,8 @@ _CONTROL_MAP = {c: bytes([c]).decode("cp1252", "ignore") if 0x80 <= c <= 0x9F el
                 if _CONTROL.match(chr(c))}
 
 
-#: either of the two: a page without both needs no change
-_SCRUBBED = re.compile("[\ud800-\udfff\x00-\x08\x0e-\x1f\x7f-\x9f]")
+#: either of the two: a page without both needs no change (``blockstats.needs_scrub``: a compiled scan)
+_SCRUBBED = blockstats.SCRUBBED
 
 
 def _c1(match: re.Match) -> str:
@@ -489,7 +491,7 @@ def _c1(match: re.Match) -> str:
 def scrub_text(text: str) -> str:
     """``text`` without what no output may hold: lone surrogates become U+FFFD, C1 controls their
     Windows-1252 character, other control characters (newline and white space aside) go."""
-    if not _SCRUBBED.search(text):  # most pages: one pass finds neither
+    if not blockstats.needs_scrub(text):  # most pages: one pass finds neither
         return text
     if _SURROGATE.search(text):
         text = _SURROGATE.sub("\ufffd", text)

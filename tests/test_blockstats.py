@@ -75,6 +75,9 @@ def _same(ext, text: str, stopwords=STOPWORDS) -> None:
         assert words == blockstats.content_words_py(text, stopwords, min_chars), repr(text[:200])
     assert ext.stopword_votes(text, INDEX) == blockstats.stopword_votes_py(text, INDEX), repr(text[:200])
     assert _typed(ext.line_pass([text], stopwords)) == _typed(blockstats.line_pass_py([text], stopwords)), repr(text[:200])
+    assert ext.needs_scrub(text) is blockstats.needs_scrub_py(text), repr(text[:200])
+    for ch in (text[:1], text[-1:], text[len(text) // 2:len(text) // 2 + 1]):  # one character alone, of each width
+        assert ext.needs_scrub(ch) is blockstats.needs_scrub_py(ch), repr(ch)
     key, reference = ext.norm_key(text), blockstats.norm_key_py(text)
     # equal, and in the same (canonical, narrowest) storage: sizes differ between the kinds
     assert key == reference and sys.getsizeof(key) == sys.getsizeof(reference), repr(text[:200])
@@ -97,6 +100,13 @@ def test_every_code_point_counts_as_the_reference(ext):
         assert ext.content_words(" ".join(chars), stop, 1) == blockstats.content_words_py(" ".join(chars), stop, 1)
         index = {w: ("x",) for w in stop}
         assert ext.stopword_votes(" ".join(chars), index) == blockstats.stopword_votes_py(" ".join(chars), index)
+
+
+def test_each_code_point_alone_needs_scrubbing_as_the_pattern_says(ext):
+    for c in range(sys.maxunicode + 1):
+        ch = chr(c)
+        assert ext.needs_scrub(ch) is blockstats.needs_scrub_py(ch), hex(c)
+        assert ext.needs_scrub("ab" + ch + "cd") is blockstats.needs_scrub_py(ch), hex(c)  # (in the storage of ch)
 
 
 def test_adversarial_strings_count_as_the_reference(ext):
@@ -128,6 +138,8 @@ def test_parts_in_finds_what_the_reference_finds(ext):
         ext.parts_in("abc", ["a", 3])
     with pytest.raises(TypeError):
         ext.parts_in(b"abc", ["a"])
+    with pytest.raises(TypeError):
+        ext.needs_scrub(b"\x00")
 
 
 def test_huge_strings_count_as_the_reference(ext):
@@ -301,7 +313,7 @@ def test_a_stale_or_missing_extension_is_not_used(monkeypatch):
         assert blockstats.own_counts is blockstats.own_counts_py
         assert blockstats.content_words is blockstats.content_words_py and blockstats.norm_key is blockstats.norm_key_py
         assert blockstats.stopword_votes is blockstats.stopword_votes_py and blockstats.line_pass is blockstats.line_pass_py
-        assert blockstats.parts_in is blockstats.parts_in_py
+        assert blockstats.parts_in is blockstats.parts_in_py and blockstats.needs_scrub is blockstats.needs_scrub_py
     finally:
         monkeypatch.undo()
         blockstats.use_compiled(True)
