@@ -691,9 +691,37 @@ PyDoc_STRVAR(stopword_votes_doc,
 "(a dict: word -> tuple of languages) holds, one vote for each of its languages. Returns\n"
 "{language: votes} for the languages that got any.");
 
-/* votes[lang] += 1 for every lang of the tuple ``langs`` */
+/* The votes of one call, kept in C: (language, count) in the order languages first got a vote, as the
+ * reference's dict holds them; a language is found by identity, else by ==. More languages than fit
+ * go to the dict directly. */
+#define TALLY_SIZE 64
+typedef struct {
+    int n;
+    PyObject *lang[TALLY_SIZE];  /* strong references (an __eq__ may change the index) */
+    Py_ssize_t count[TALLY_SIZE];
+} Tally;
+
+/* votes[lang] += add */
 static int
-add_votes(PyObject *votes, PyObject *langs)
+dict_add(PyObject *votes, PyObject *lang, Py_ssize_t add)
+{
+    PyObject *old = PyDict_GetItemWithError(votes, lang);
+    if (old == NULL && PyErr_Occurred())
+        return -1;
+    Py_ssize_t count = old == NULL ? 0 : PyLong_AsSsize_t(old);
+    if (count == -1 && PyErr_Occurred())
+        return -1;
+    PyObject *now = PyLong_FromSsize_t(count + add);
+    if (now == NULL)
+        return -1;
+    int rc = PyDict_SetItem(votes, lang, now);
+    Py_DECREF(now);
+    return rc;
+}
+
+/* one vote for every lang of the tuple ``langs`` */
+static int
+add_votes(Tally *tally, PyObject *votes, PyObject *langs)
 {
     if (!PyTuple_Check(langs)) {
         PyErr_SetString(PyExc_TypeError, "stopword_votes(): index values must be tuples of languages");
@@ -701,21 +729,51 @@ add_votes(PyObject *votes, PyObject *langs)
     }
     for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(langs); k++) {
         PyObject *lang = PyTuple_GET_ITEM(langs, k);
-        PyObject *old = PyDict_GetItemWithError(votes, lang);
-        if (old == NULL && PyErr_Occurred())
+        int at = -1;
+        for (int t = 0; t < tally->n && at < 0; t++)
+            if (tally->lang[t] == lang)
+                at = t;
+        for (int t = 0; t < tally->n && at < 0; t++) {
+            int same = PyObject_RichCompareBool(tally->lang[t], lang, Py_EQ);
+            if (same < 0)
+                return -1;
+            if (same)
+                at = t;
+        }
+        if (at >= 0) {
+            tally->count[at]++;
+        } else if (tally->n < TALLY_SIZE && PyDict_GET_SIZE(votes) == 0) {
+            Py_INCREF(lang);
+            tally->lang[tally->n] = lang;
+            tally->count[tally->n++] = 1;
+        } else if (dict_add(votes, lang, 1) < 0) {  /* (past the tally: the dict, after the tally's languages) */
             return -1;
-        Py_ssize_t count = old == NULL ? 0 : PyLong_AsSsize_t(old);
-        if (count == -1 && PyErr_Occurred())
-            return -1;
-        PyObject *now = PyLong_FromSsize_t(count + 1);
-        if (now == NULL)
-            return -1;
-        int rc = PyDict_SetItem(votes, lang, now);
-        Py_DECREF(now);
-        if (rc < 0)
-            return -1;
+        }
     }
     return 0;
+}
+
+/* the tallied votes put first into ``votes`` (which holds only the languages past the tally) */
+static PyObject *
+tally_votes(const Tally *tally, PyObject *votes)
+{
+    PyObject *out = PyDict_New();
+    if (out == NULL)
+        return NULL;
+    for (int t = 0; t < tally->n; t++) {
+        PyObject *count = PyLong_FromSsize_t(tally->count[t]);
+        if (count == NULL || PyDict_SetItem(out, tally->lang[t], count) < 0) {
+            Py_XDECREF(count);
+            Py_DECREF(out);
+            return NULL;
+        }
+        Py_DECREF(count);
+    }
+    if (PyDict_Update(out, votes) < 0) {
+        Py_DECREF(out);
+        return NULL;
+    }
+    return out;
 }
 
 static PyObject *
@@ -738,6 +796,8 @@ stopword_votes(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t na
         Py_DECREF(lower);
         return NULL;
     }
+    Tally tally = {0};
+    PyObject *out = NULL;
     int kind = PyUnicode_KIND(lower);
     const void *data = PyUnicode_DATA(lower);
     Py_ssize_t n = PyUnicode_GET_LENGTH(lower), i = 0, end;
@@ -753,16 +813,22 @@ stopword_votes(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t na
         Py_DECREF(word);
         if (langs == NULL && PyErr_Occurred())
             goto error;
-        if (langs != NULL && add_votes(votes, langs) < 0)
-            goto error;
+        if (langs != NULL) {
+            Py_INCREF(langs);  /* (held while an __eq__ may run) */
+            int rc = add_votes(&tally, votes, langs);
+            Py_DECREF(langs);
+            if (rc < 0)
+                goto error;
+        }
         i = end;
     }
-    Py_DECREF(lower);
-    return votes;
+    out = tally_votes(&tally, votes);
 error:
+    for (int t = 0; t < tally.n; t++)
+        Py_DECREF(tally.lang[t]);
     Py_DECREF(lower);
     Py_DECREF(votes);
-    return NULL;
+    return out;
 }
 
 static PyMethodDef methods[] = {

@@ -346,3 +346,27 @@ def test_the_rule_language_votes_of_the_raw_pages_are_the_reference(ext):
     for text in _raw_pages():
         votes = ext.stopword_votes(text, index)
         assert votes == blockstats.stopword_votes_py(text, index) and sum(votes.values()) > 50
+
+
+def test_the_vote_tallies_languages_as_the_reference_dict_does(ext):
+    """Votes in the order languages first got one (items compared, not only the dict), with
+    languages that are equal but not the same object, and with more languages than the compiled
+    tally holds (the rest go through a dict)."""
+    words = [f"w{k}" for k in range(150)]
+    many = {w: (f"l{k}", f"l{k // 2}", "de") for k, w in enumerate(words)}
+    equal = {"der": ("de",), "die": ("".join(["d", "e"]),), "the": ("en", "d" + "e")}
+    for index in (many, equal, INDEX):
+        for text in (" ".join(words), " ".join(reversed(words)) + " w3 w3", "der die the die", "Der Hund und die Katze ſ"):
+            got, want = ext.stopword_votes(text, index), blockstats.stopword_votes_py(text, index)
+            assert list(got.items()) == list(want.items()), text[:40]
+    assert len(ext.stopword_votes(" ".join(words), many)) == 151
+
+    class Odd(str):
+        def __eq__(self, other):
+            many.clear()  # changes the index while the vote runs: no crash, Python's answer
+            return str.__eq__(self, other)
+
+        __hash__ = str.__hash__
+
+    index = {"a1": (Odd("x"),), "b1": ("x",), "c1": ("y",)}
+    assert ext.stopword_votes("a1 b1 c1 b1", index) == blockstats.stopword_votes_py("a1 b1 c1 b1", index)
