@@ -14,7 +14,7 @@
 #include <Python.h>
 
 /* the ABI cleaner/blockstats.py expects: bump it when a function's arguments or results change */
-#define BLOCKSTATS_ABI_VERSION 5
+#define BLOCKSTATS_ABI_VERSION 6
 
 #ifndef BLOCKSTATS_SOURCE_SHA256
 #define BLOCKSTATS_SOURCE_SHA256 ""
@@ -651,6 +651,11 @@ PyDoc_STRVAR(needs_scrub_doc,
 "Whether ``text`` holds a lone surrogate or a control character readers.scrub_text removes\n"
 "(C0 but tab, newline, vertical tab, form feed and carriage return; DEL; C1): readers._SCRUBBED.search.");
 
+PyDoc_STRVAR(xml_invalid_doc,
+"xml_invalid(text) -> bool\n\n"
+"Whether ``text`` holds a character trafilatura's repair_faulty_html removes before parsing\n"
+"(trafilatura.utils.INVALID_XML_CHARS: C0 but tab, newline and carriage return; U+FFFE, U+FFFF).");
+
 /* one character readers._SCRUBBED matches: [\ud800-\udfff\x00-\x08\x0e-\x1f\x7f-\x9f] */
 static inline int
 scrubbed(Py_UCS4 ch)
@@ -658,8 +663,17 @@ scrubbed(Py_UCS4 ch)
     return ch <= 0x08 || (ch >= 0x0e && ch <= 0x1f) || (ch >= 0x7f && ch <= 0x9f) || (ch >= 0xd800 && ch <= 0xdfff);
 }
 
+/* one character trafilatura.utils.INVALID_XML_CHARS matches: [\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff] */
+static inline int
+xml_invalid_char(Py_UCS4 ch)
+{
+    return ch <= 0x08 || ch == 0x0b || ch == 0x0c || (ch >= 0x0e && ch <= 0x1f) || ch == 0xfffe || ch == 0xffff;
+}
+
+/* whether some character of ``arg`` (a str) passes ``test``: one loop per storage width, so the
+   compiler sees plain arrays */
 static PyObject *
-needs_scrub(PyObject *Py_UNUSED(module), PyObject *arg)
+any_char(PyObject *arg, int (*test)(Py_UCS4))
 {
     if (text_arg(arg) == NULL)
         return NULL;
@@ -667,21 +681,32 @@ needs_scrub(PyObject *Py_UNUSED(module), PyObject *arg)
     const void *data = PyUnicode_DATA(arg);
     Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
     int found = 0;
-    /* one loop per storage width, so the compiler sees plain arrays */
     if (kind == PyUnicode_1BYTE_KIND) {
         const Py_UCS1 *p = data;
         for (Py_ssize_t i = 0; i < n && !found; i++)
-            found = scrubbed(p[i]);
+            found = test(p[i]);
     } else if (kind == PyUnicode_2BYTE_KIND) {
         const Py_UCS2 *p = data;
         for (Py_ssize_t i = 0; i < n && !found; i++)
-            found = scrubbed(p[i]);
+            found = test(p[i]);
     } else {
         const Py_UCS4 *p = data;
         for (Py_ssize_t i = 0; i < n && !found; i++)
-            found = scrubbed(p[i]);
+            found = test(p[i]);
     }
     return PyBool_FromLong(found);
+}
+
+static PyObject *
+needs_scrub(PyObject *Py_UNUSED(module), PyObject *arg)
+{
+    return any_char(arg, scrubbed);
+}
+
+static PyObject *
+xml_invalid(PyObject *Py_UNUSED(module), PyObject *arg)
+{
+    return any_char(arg, xml_invalid_char);
 }
 
 PyDoc_STRVAR(stopword_votes_doc,
@@ -840,6 +865,7 @@ static PyMethodDef methods[] = {
     {"line_pass", (PyCFunction)(void (*)(void))line_pass, METH_FASTCALL, line_pass_doc},
     {"parts_in", (PyCFunction)(void (*)(void))parts_in, METH_FASTCALL, parts_in_doc},
     {"needs_scrub", (PyCFunction)needs_scrub, METH_O, needs_scrub_doc},
+    {"xml_invalid", (PyCFunction)xml_invalid, METH_O, xml_invalid_doc},
     {NULL, NULL, 0, NULL},
 };
 

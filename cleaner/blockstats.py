@@ -26,7 +26,7 @@ except ImportError:  # built without a compiler (or the build failed): the refer
     _blockstats = None
 
 #: the ABI of _blockstats.c this module expects; an extension built from other source is not used
-ABI_VERSION = 5
+ABI_VERSION = 6
 #: environment variable that, set to a non-empty value other than "0", disables the extension
 NO_EXT_ENV = "CLEANER_NO_EXT"
 _SOURCE = Path(__file__).with_name("_blockstats.c")
@@ -53,6 +53,8 @@ QUOTES = "\"„“”«»"
 #: what readers.scrub_text changes: a lone surrogate or a control character (C0 but tab, newline,
 #: vertical tab, form feed and carriage return; DEL; C1)
 SCRUBBED = re.compile("[\ud800-\udfff\x00-\x08\x0e-\x1f\x7f-\x9f]")
+#: what trafilatura removes before parsing (trafilatura.utils.INVALID_XML_CHARS; tests hold them equal)
+XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 #: how many leading characters ``own_counts`` looks at for a digit (where a dateline's date stands)
 DIGIT_PREFIX = 80
 
@@ -131,6 +133,11 @@ def needs_scrub_py(text: str) -> bool:
     return SCRUBBED.search(text) is not None
 
 
+def xml_invalid_py(text: str) -> bool:
+    """Whether trafilatura's ``repair_faulty_html`` has characters to remove from ``text``: the reference."""
+    return XML_INVALID.search(text) is not None
+
+
 def compiled_available() -> bool:
     """Whether the compiled pass was built, matches this module and, where its C source is beside
     it, was built from that source (an edit without a rebuild leaves it unused)."""
@@ -139,10 +146,10 @@ def compiled_available() -> bool:
 
 
 def use_compiled(enabled: bool) -> bool:
-    """Switch ``block_counts``, ``own_counts``, ``content_words``, ``norm_key``, ``stopword_votes``, ``line_pass``, ``parts_in`` and ``needs_scrub`` to the compiled pass (when available) or to the
+    """Switch ``block_counts``, ``own_counts``, ``content_words``, ``norm_key``, ``stopword_votes``, ``line_pass``, ``parts_in``, ``needs_scrub`` and ``xml_invalid`` to the compiled pass (when available) or to the
     reference; returns whether the compiled pass is now in use. (For tests and benchmarks: callers
     look the functions up on this module at each call.)"""
-    global block_counts, own_counts, content_words, norm_key, stopword_votes, line_pass, parts_in, needs_scrub, COMPILED
+    global block_counts, own_counts, content_words, norm_key, stopword_votes, line_pass, parts_in, needs_scrub, xml_invalid, COMPILED
     COMPILED = bool(enabled) and compiled_available()
     block_counts = _blockstats.block_counts if COMPILED else block_counts_py
     own_counts = _blockstats.own_counts if COMPILED else own_counts_py
@@ -152,6 +159,7 @@ def use_compiled(enabled: bool) -> bool:
     line_pass = _blockstats.line_pass if COMPILED else line_pass_py
     parts_in = _blockstats.parts_in if COMPILED else parts_in_py
     needs_scrub = _blockstats.needs_scrub if COMPILED else needs_scrub_py
+    xml_invalid = _blockstats.xml_invalid if COMPILED else xml_invalid_py
     return COMPILED
 
 
@@ -164,4 +172,5 @@ stopword_votes = stopword_votes_py
 line_pass = line_pass_py
 parts_in = parts_in_py
 needs_scrub = needs_scrub_py
+xml_invalid = xml_invalid_py
 use_compiled(os.environ.get(NO_EXT_ENV, "") in ("", "0"))

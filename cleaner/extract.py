@@ -26,6 +26,7 @@ import justext.paragraph
 from justext.core import MAX_HEADING_DISTANCE_DEFAULT
 from trafilatura.settings import Document as TrafDocument
 
+from . import blockstats
 from .readers import BadInput
 
 _TITLE_TAG = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
@@ -129,6 +130,20 @@ def html_parser() -> lxml_html.HTMLParser:
     return parser
 
 
+class _InvalidXmlChars:
+    """trafilatura's ``INVALID_XML_CHARS`` for its ``repair_faulty_html``, which substitutes it over
+    the whole page: a page without such a character (nearly all; cleaner's input is scrubbed) is
+    returned as it is after one compiled scan (``blockstats.xml_invalid``) instead of a regex pass."""
+
+    def __init__(self, pattern: re.Pattern):
+        self.pattern = pattern
+
+    def sub(self, repl, string: str, count: int = 0) -> str:
+        if not blockstats.xml_invalid(string):
+            return string
+        return self.pattern.sub(repl, string, count)
+
+
 def thread_load_html():
     """trafilatura's ``load_html`` - the same code - bound to a parser of this thread's own.
     trafilatura parses every page with one module-level parser; a parser made in one thread and
@@ -140,7 +155,9 @@ def thread_load_html():
         utils = trafilatura.utils
         scope = dict(vars(utils))
         scope["HTML_PARSER"] = html_parser()
-        for name in ("fromstring_bytes", "load_html"):  # load_html calls fromstring_bytes: both see the parser
+        scope["INVALID_XML_CHARS"] = _InvalidXmlChars(utils.INVALID_XML_CHARS)
+        # load_html calls fromstring_bytes and repair_faulty_html: all three see the parser and the scan
+        for name in ("fromstring_bytes", "repair_faulty_html", "load_html"):
             f = getattr(utils, name)
             scope[name] = types.FunctionType(f.__code__, scope, f.__name__, f.__defaults__, f.__closure__)
         load = _THREAD.load_html = scope["load_html"]

@@ -103,8 +103,14 @@ def test_every_code_point_counts_as_the_reference(ext):
 
 
 def test_each_code_point_alone_needs_scrubbing_as_the_pattern_says(ext):
+    import trafilatura.utils
+
+    theirs = trafilatura.utils.INVALID_XML_CHARS  # what xml_invalid stands for
+    assert (blockstats.XML_INVALID.pattern, blockstats.XML_INVALID.flags) == (theirs.pattern, theirs.flags)
     for c in range(sys.maxunicode + 1):
         ch = chr(c)
+        assert ext.xml_invalid(ch) is blockstats.xml_invalid_py(ch), hex(c)
+        assert ext.xml_invalid("ab" + ch + "cd") is blockstats.xml_invalid_py(ch), hex(c)
         assert ext.needs_scrub(ch) is blockstats.needs_scrub_py(ch), hex(c)
         assert ext.needs_scrub("ab" + ch + "cd") is blockstats.needs_scrub_py(ch), hex(c)  # (in the storage of ch)
 
@@ -140,6 +146,8 @@ def test_parts_in_finds_what_the_reference_finds(ext):
         ext.parts_in(b"abc", ["a"])
     with pytest.raises(TypeError):
         ext.needs_scrub(b"\x00")
+    with pytest.raises(TypeError):
+        ext.xml_invalid(None)
 
 
 def test_huge_strings_count_as_the_reference(ext):
@@ -314,6 +322,7 @@ def test_a_stale_or_missing_extension_is_not_used(monkeypatch):
         assert blockstats.content_words is blockstats.content_words_py and blockstats.norm_key is blockstats.norm_key_py
         assert blockstats.stopword_votes is blockstats.stopword_votes_py and blockstats.line_pass is blockstats.line_pass_py
         assert blockstats.parts_in is blockstats.parts_in_py and blockstats.needs_scrub is blockstats.needs_scrub_py
+        assert blockstats.xml_invalid is blockstats.xml_invalid_py
     finally:
         monkeypatch.undo()
         blockstats.use_compiled(True)

@@ -146,6 +146,7 @@ def test_each_thread_parses_html_with_its_own_parser_and_trafilaturas_code():
     import threading
 
     from lxml import etree
+    import trafilatura.utils
     from trafilatura.utils import HTML_PARSER, load_html
 
     from cleaner import extract
@@ -153,6 +154,10 @@ def test_each_thread_parses_html_with_its_own_parser_and_trafilaturas_code():
 
     mine = extract.thread_load_html()
     assert mine is extract.thread_load_html() and mine.__code__ is load_html.__code__
+    repair = mine.__globals__["repair_faulty_html"]
+    assert repair.__code__ is trafilatura.utils.repair_faulty_html.__code__
+    for page in ("<html><body>a\x0bb\x00c\ufffe</body></html>", "<html><body>plain</body></html>", ""):
+        assert repair(page, page[:50].lower()) == trafilatura.utils.repair_faulty_html(page, page[:50].lower())
     assert mine.__globals__["HTML_PARSER"] is not HTML_PARSER
     others = []
     thread = threading.Thread(target=lambda: others.append(extract.thread_load_html()))
