@@ -1,6 +1,6 @@
 """Build configuration beside pyproject.toml: the optional C extensions (issue 29's compiled hot
-path), cleaner.model._trees (the block model's tree evaluator) and cleaner._blockstats (per-block
-counts).
+path), cleaner.model._trees (the block model's tree evaluator), cleaner._blockstats (per-block
+counts) and cleaner._literals (the rule prefilter's literal automaton).
 
 They are compiled during ``pip install`` with warnings as errors; ``optional=True`` lets the install
 finish without them (no compiler, a failed build), and cleaner then uses the pure-Python / LightGBM
@@ -22,6 +22,7 @@ GCC_FLAGS = ["-O2", "-std=c11", "-Wall", "-Wextra", "-Werror", "-ffp-contract=of
 EXTENSIONS = [
     ("cleaner.model._trees", "cleaner/model/_trees.c", "TREES_SOURCE_SHA256"),
     ("cleaner._blockstats", "cleaner/_blockstats.c", "BLOCKSTATS_SOURCE_SHA256"),
+    ("cleaner._literals", "cleaner/_literals.c", "LITERALS_SOURCE_SHA256"),
 ]
 
 

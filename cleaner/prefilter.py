@@ -16,14 +16,23 @@ of characters to one representative and keeps the line's length (no ``casefold()
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
 import re
 import re._casefix as _casefix
 import re._constants as _c
 import re._parser as _parser
 from collections.abc import Sequence
 
+from pathlib import Path
+
 import _sre
 import ahocorasick
+
+try:
+    from . import _literals
+except ImportError:  # built without a compiler (or the build failed): pyahocorasick below is used
+    _literals = None
 
 #: literals shorter than this gate nothing useful (a lone "e" or " " is on most lines and only adds
 #: automaton hits): a rule whose best literal set has a shorter member is always run ...
@@ -64,6 +73,34 @@ def canonical_char(code: int) -> str:
     """The canonical form of one character as ``re`` lowercases it (``_sre.unicode_tolower``)."""
     lo = _sre.unicode_tolower(code)
     return chr(_FIX.get(lo, lo))
+
+
+# ------------------------------------------------------------------------------------------ the compiled scan
+
+#: the ABI of _literals.c this module expects; an extension built from other source is not used
+LITERALS_ABI_VERSION = 1
+_LITERALS_SOURCE = Path(__file__).with_name("_literals.c")
+_LITERALS_SHA256 = hashlib.sha256(_LITERALS_SOURCE.read_bytes()).hexdigest() if _LITERALS_SOURCE.exists() else None
+
+
+def compiled_available() -> bool:
+    """Whether the compiled automaton (``_literals.c``) was built, matches this module and, where
+    its source is beside it, was built from that source."""
+    return (_literals is not None and getattr(_literals, "ABI_VERSION", None) == LITERALS_ABI_VERSION
+            and (_LITERALS_SHA256 is None or getattr(_literals, "SOURCE_SHA256", None) == _LITERALS_SHA256))
+
+
+def use_compiled(enabled: bool) -> bool:
+    """Gates built from now on scan with the compiled automaton (when available) or with
+    pyahocorasick and substring tests (the reference); returns whether the compiled one is used.
+    ``CLEANER_NO_EXT=1`` (read at import) leaves it unused, as it does the other extensions."""
+    global COMPILED
+    COMPILED = bool(enabled) and compiled_available()
+    return COMPILED
+
+
+COMPILED = False
+use_compiled(os.environ.get("CLEANER_NO_EXT", "") in ("", "0"))
 
 
 # ------------------------------------------------------------------------------------------ literals
@@ -196,6 +233,26 @@ def _combined(regexes: dict[int, re.Pattern]) -> re.Pattern | None:
         return None
 
 
+@functools.lru_cache(maxsize=256)
+def _shared_scan(regexes: tuple[re.Pattern, ...]):
+    """(scan, repeat bits): one compiled automaton over the required literals of all ``regexes``
+    (bit i: regex i) and the repeated prefixes of those without, for every gate over these regexes
+    (a gate ANDs the scan with its own rules' bits); the repeat bits say which repeats it tests
+    (those not wider than ``_literals.MAX_REPEAT_WIDTH``)."""
+    masks: dict[str, int] = {}
+    repeats = []
+    for i, r in enumerate(regexes):
+        lits = required_literals(r)
+        for lit in lits or ():
+            masks[lit] = masks.get(lit, 0) | (1 << i)
+        if lits is None and (w := repeated_prefix(r)) and w <= _literals.MAX_REPEAT_WIDTH:
+            repeats.append((w, 1 << i))
+    items = sorted(masks.items())
+    automaton = _literals.Automaton([lit for lit, _m in items], [m for _l, m in items], len(regexes) // 64 + 1,
+                                    _FIX, repeats)
+    return automaton.scan, sum(bit for _w, bit in repeats)
+
+
 class LiteralGate:
     """Which of ``regexes`` could match a text: a bit mask (bit i: regex i), always a superset of
     the regexes that do match, and with a matching regex no later matching one need be listed.
@@ -231,6 +288,17 @@ class LiteralGate:
         for i, lits in enumerate(self.literals):
             for lit in lits or ():
                 masks[lit] = masks.get(lit, 0) | (1 << i)
+        #: the compiled scan (``_literals.Automaton.scan``) of every literal and repeated prefix of
+        #: all ``regexes`` in one pass over the text's code points, shared by the gates of every
+        #: ``include``; this gate keeps the bits of its own rules (``_scan_mask``)
+        self._scan = None
+        self._scan_mask = 0
+        if COMPILED and (masks or self._repeats):
+            self._scan, shared = _shared_scan(tuple(regexes))
+            self._scan_mask = functools.reduce(int.__or__, masks.values(), 0)
+            self._scan_mask |= sum(bit for bit, _w in self._repeats if bit & shared)
+            self._repeats = tuple((bit, w) for bit, w in self._repeats if not bit & shared)
+            masks = {}
         #: few literals: one substring test each (C's fast search) beats an automaton's walk
         self._few = tuple(sorted(masks.items())) if len(masks) <= FEW_LITERALS else ()
         self._automaton = None
@@ -250,6 +318,8 @@ class LiteralGate:
                 mask |= 1 << int(m.lastgroup[2:])
         if self._anywhere is not None and self._anywhere.search(text) is not None:
             mask |= self._anywhere_mask
+        if self._scan is not None:
+            mask |= self._scan(text) & self._scan_mask
         if self._automaton is None and not self._few and not self._repeats:
             return mask
         folded = canonical(text)
