@@ -14,7 +14,7 @@
 #include <Python.h>
 
 /* the ABI cleaner/blockstats.py expects: bump it when a function's arguments or results change */
-#define BLOCKSTATS_ABI_VERSION 6
+#define BLOCKSTATS_ABI_VERSION 7
 
 #ifndef BLOCKSTATS_SOURCE_SHA256
 #define BLOCKSTATS_SOURCE_SHA256 ""
@@ -280,6 +280,24 @@ block_counts_into(PyObject *text, PyObject *lower, PyObject *stopwords, Py_ssize
     return 0;
 }
 
+/* a new tuple of n Py_ssize_t values, those at positions listed in ``flags`` (a bit mask) as bools */
+static PyObject *
+counts_tuple(const Py_ssize_t *c, int n, unsigned flags)
+{
+    PyObject *t = PyTuple_New(n);
+    if (t == NULL)
+        return NULL;
+    for (int k = 0; k < n; k++) {
+        PyObject *v = flags >> k & 1 ? Py_NewRef(c[k] ? Py_True : Py_False) : PyLong_FromSsize_t(c[k]);
+        if (v == NULL) {
+            Py_DECREF(t);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(t, k, v);
+    }
+    return t;
+}
+
 static PyObject *
 block_counts(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
 {
@@ -296,7 +314,7 @@ block_counts(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t narg
     Py_DECREF(lower);
     if (rc < 0)
         return NULL;
-    return Py_BuildValue("(nnnnNn)", c[0], c[1], c[2], c[3], PyBool_FromLong((long)c[4]), c[5]);
+    return counts_tuple(c, 6, 1u << 4);
 }
 
 PyDoc_STRVAR(own_counts_doc,
@@ -370,8 +388,7 @@ own_counts_into(PyObject *text, Py_ssize_t out[12])
 static PyObject *
 own_counts_tuple(const Py_ssize_t c[12])
 {
-    return Py_BuildValue("(nnnnnnnnnnNN)", c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9],
-                         PyBool_FromLong((long)c[10]), PyBool_FromLong((long)c[11]));
+    return counts_tuple(c, 12, 1u << 10 | 1u << 11);
 }
 
 static PyObject *
@@ -503,12 +520,28 @@ norm_key(PyObject *Py_UNUSED(module), PyObject *arg)
     return out;
 }
 
+/* remembered rounded ratios (rounded_ratio) */
+#define RATIO_CACHE_SIZE 4096
+typedef struct {
+    Py_ssize_t num, den;
+    PyObject *value;  /* a float, or NULL */
+} RatioEntry;
+static RatioEntry ratio_cache[RATIO_CACHE_SIZE];
+
 /* round(num / den, 4) as Python computes it (float.__round__), or 0.0 when den is 0 */
 static PyObject *
 rounded_ratio(Py_ssize_t num, Py_ssize_t den, PyObject *round_name, PyObject *four)
 {
-    if (den == 0)
-        return PyFloat_FromDouble(0.0);
+    if (den == 0 || num == 0)
+        return PyFloat_FromDouble(0.0);  /* (round(0.0, 4) is 0.0) */
+    /* the same (num, den) recurs on many lines (a word count, a stopword count): its rounded
+       ratio is remembered in a direct-mapped table (Python floats are immutable) */
+    size_t slot = ((size_t)num * 2654435761u ^ (size_t)den * 40503u) % RATIO_CACHE_SIZE;
+    RatioEntry *e = &ratio_cache[slot];
+    if (e->value != NULL && e->num == num && e->den == den) {
+        Py_INCREF(e->value);
+        return e->value;
+    }
     /* both below 2**53 (lengths of a str): exact as doubles, so one correctly rounded division,
        as Python divides two ints */
     PyObject *ratio = PyFloat_FromDouble((double)num / (double)den);
@@ -517,6 +550,11 @@ rounded_ratio(Py_ssize_t num, Py_ssize_t den, PyObject *round_name, PyObject *fo
     PyObject *args[2] = {ratio, four};
     PyObject *out = PyObject_VectorcallMethod(round_name, args, 2 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
     Py_DECREF(ratio);
+    if (out != NULL && PyFloat_CheckExact(out)) {
+        Py_XSETREF(e->value, Py_NewRef(out));
+        e->num = num;
+        e->den = den;
+    }
     return out;
 }
 

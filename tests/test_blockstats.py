@@ -379,3 +379,15 @@ def test_the_vote_tallies_languages_as_the_reference_dict_does(ext):
 
     index = {"a1": (Odd("x"),), "b1": ("x",), "c1": ("y",)}
     assert ext.stopword_votes("a1 b1 c1 b1", index) == blockstats.stopword_votes_py("a1 b1 c1 b1", index)
+
+
+def test_remembered_ratios_are_the_rounded_ratios_of_their_own_counts(ext):
+    """The compiled pass remembers rounded ratios by (numerator, denominator) in a direct-mapped
+    table: every pair of counts up to 80 words (many share a slot), in two orders, gives Python's
+    round(num / den, 4) with the right type, the first time and again."""
+    texts = [" ".join(["der"] * hits + ["Hund"] * (words - hits)) + " 7" * digits
+             for words in range(1, 81) for hits in range(0, words + 1, 3) for digits in (0, 1, 5)]
+    want = _typed(blockstats.line_pass_py(texts, STOPWORDS))
+    for order in (texts, texts[::-1], texts):
+        got = _typed(ext.line_pass(order, STOPWORDS))
+        assert got == (want if order is texts else want[::-1])
