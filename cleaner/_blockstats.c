@@ -12,9 +12,10 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <stdint.h>
 
 /* the ABI cleaner/blockstats.py expects: bump it when a function's arguments or results change */
-#define BLOCKSTATS_ABI_VERSION 7
+#define BLOCKSTATS_ABI_VERSION 8
 
 #ifndef BLOCKSTATS_SOURCE_SHA256
 #define BLOCKSTATS_SOURCE_SHA256 ""
@@ -221,6 +222,197 @@ PyDoc_STRVAR(block_counts_doc,
 "and how many are in ``stopwords``, characters inside URLs, whether the text ends like a sentence,\n"
 "str.isdigit characters.");
 
+/* A read-only table of words (str keys, any values) looked up by a span of a str's code points,
+ * with no substring made: the stoplists and the stopword index, built once per rule set
+ * (blockstats.word_table). ``word in table`` and ``table.get(word)`` answer as the dict it was
+ * built from. Open addressing over FNV-1a hashes of the code points. */
+typedef struct {
+    PyObject_HEAD
+    Py_ssize_t cap;     /* slots, a power of two (0 before __init__) */
+    Py_ssize_t n;
+    uint64_t *hash;     /* 0: an empty slot */
+    Py_ssize_t *off;    /* the word's first code point in ``chars`` */
+    Py_ssize_t *len;
+    PyObject **value;   /* strong references */
+    Py_UCS4 *chars;
+} WordTable;
+
+static PyTypeObject WordTableType;
+
+static inline uint64_t
+span_hash(int kind, const void *data, Py_ssize_t i, Py_ssize_t end)
+{
+    uint64_t h = 1469598103934665603u;
+    for (Py_ssize_t k = i; k < end; k++) {
+        h ^= (uint64_t)PyUnicode_READ(kind, data, k);
+        h *= 1099511628211u;
+    }
+    return h | 1;
+}
+
+/* the value of data[i:end] in the table (borrowed), or NULL (no error is set) */
+static PyObject *
+table_get(const WordTable *t, int kind, const void *data, Py_ssize_t i, Py_ssize_t end)
+{
+    if (t->cap == 0)
+        return NULL;
+    uint64_t h = span_hash(kind, data, i, end);
+    Py_ssize_t mask = t->cap - 1, slot = (Py_ssize_t)(h & (uint64_t)mask), len = end - i;
+    while (t->hash[slot] != 0) {
+        if (t->hash[slot] == h && t->len[slot] == len) {
+            const Py_UCS4 *w = t->chars + t->off[slot];
+            Py_ssize_t k = 0;
+            while (k < len && w[k] == PyUnicode_READ(kind, data, i + k))
+                k++;
+            if (k == len)
+                return t->value[slot];
+        }
+        slot = (slot + 1) & mask;
+    }
+    return NULL;
+}
+
+static void
+table_clear(WordTable *t)
+{
+    for (Py_ssize_t k = 0; k < t->cap; k++)
+        if (t->hash[k] != 0)
+            Py_CLEAR(t->value[k]);
+    PyMem_Free(t->hash);
+    PyMem_Free(t->off);
+    PyMem_Free(t->len);
+    PyMem_Free(t->value);
+    PyMem_Free(t->chars);
+    t->hash = NULL;
+    t->off = t->len = NULL;
+    t->value = NULL;
+    t->chars = NULL;
+    t->cap = t->n = 0;
+}
+
+/* WordTable(words: dict[str, object]) */
+static int
+table_init(WordTable *self, PyObject *args, PyObject *kwds)
+{
+    PyObject *words;
+    static char *kwlist[] = {"words", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!:WordTable", kwlist, &PyDict_Type, &words))
+        return -1;
+    table_clear(self);
+    Py_ssize_t n = PyDict_GET_SIZE(words), total = 0, pos = 0, cap = 8;
+    PyObject *key, *value;
+    while (PyDict_Next(words, &pos, &key, &value)) {
+        if (!PyUnicode_CheckExact(key)) {
+            PyErr_Format(PyExc_TypeError, "WordTable(): words must be str, got %.100s", Py_TYPE(key)->tp_name);
+            return -1;
+        }
+        if (PyUnicode_READY(key) < 0)
+            return -1;
+        total += PyUnicode_GET_LENGTH(key);
+    }
+    while (cap < 2 * n)
+        cap *= 2;
+    self->hash = PyMem_Calloc((size_t)cap, sizeof(uint64_t));
+    self->off = PyMem_Calloc((size_t)cap, sizeof(Py_ssize_t));
+    self->len = PyMem_Calloc((size_t)cap, sizeof(Py_ssize_t));
+    self->value = PyMem_Calloc((size_t)cap, sizeof(PyObject *));
+    self->chars = PyMem_Malloc(sizeof(Py_UCS4) * (size_t)(total + 1));
+    if (self->hash == NULL || self->off == NULL || self->len == NULL || self->value == NULL || self->chars == NULL) {
+        self->cap = cap;
+        table_clear(self);
+        PyErr_NoMemory();
+        return -1;
+    }
+    self->cap = cap;
+    Py_ssize_t at = 0;
+    pos = 0;
+    while (PyDict_Next(words, &pos, &key, &value)) {
+        int kind = PyUnicode_KIND(key);
+        const void *data = PyUnicode_DATA(key);
+        Py_ssize_t len = PyUnicode_GET_LENGTH(key);
+        uint64_t h = span_hash(kind, data, 0, len);
+        Py_ssize_t slot = (Py_ssize_t)(h & (uint64_t)(cap - 1));
+        while (self->hash[slot] != 0)  /* (the dict's keys are distinct) */
+            slot = (slot + 1) & (cap - 1);
+        for (Py_ssize_t k = 0; k < len; k++)
+            self->chars[at + k] = PyUnicode_READ(kind, data, k);
+        self->hash[slot] = h;
+        self->off[slot] = at;
+        self->len[slot] = len;
+        self->value[slot] = Py_NewRef(value);
+        at += len;
+        self->n++;
+    }
+    return 0;
+}
+
+static void
+table_dealloc(WordTable *self)
+{
+    table_clear(self);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+/* the value of the str ``word``, borrowed; NULL when absent or not a str (no error is set) */
+static PyObject *
+table_get_str(WordTable *self, PyObject *word)
+{
+    if (!PyUnicode_Check(word) || PyUnicode_READY(word) < 0) {
+        PyErr_Clear();
+        return NULL;
+    }
+    return table_get(self, PyUnicode_KIND(word), PyUnicode_DATA(word), 0, PyUnicode_GET_LENGTH(word));
+}
+
+static int
+table_contains(WordTable *self, PyObject *word)
+{
+    return table_get_str(self, word) != NULL;
+}
+
+static PyObject *
+table_get_method(WordTable *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs < 1 || nargs > 2) {
+        PyErr_SetString(PyExc_TypeError, "get() takes a word and an optional default");
+        return NULL;
+    }
+    PyObject *found = table_get_str(self, args[0]);
+    if (found == NULL)
+        found = nargs == 2 ? args[1] : Py_None;
+    return Py_NewRef(found);
+}
+
+static Py_ssize_t
+table_length(WordTable *self)
+{
+    return self->n;
+}
+
+static PySequenceMethods table_as_sequence = {
+    .sq_length = (lenfunc)table_length,
+    .sq_contains = (objobjproc)table_contains,
+};
+
+static PyMethodDef table_methods[] = {
+    {"get", (PyCFunction)(void (*)(void))table_get_method, METH_FASTCALL,
+     "get(word, default=None): the word's value, else default"},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject WordTableType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "cleaner._blockstats.WordTable",
+    .tp_basicsize = sizeof(WordTable),
+    .tp_dealloc = (destructor)table_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "WordTable(words: dict[str, object]): read-only word lookup by code points (see blockstats.word_table)",
+    .tp_as_sequence = &table_as_sequence,
+    .tp_methods = table_methods,
+    .tp_init = (initproc)table_init,
+    .tp_new = PyType_GenericNew,
+};
+
 /* word in stopwords: the set lookup itself for a set or frozenset (what ``in`` runs for them),
  * else Python's ``in`` (a list, a dict, a subclass with its own __contains__) */
 static inline int
@@ -229,6 +421,21 @@ contains(PyObject *stopwords, PyObject *word)
     if (PyFrozenSet_CheckExact(stopwords) || PySet_CheckExact(stopwords))
         return PySet_Contains(stopwords, word);
     return PySequence_Contains(stopwords, word);
+}
+
+/* lower[i:end] in stopwords: a WordTable's lookup by code points, else ``contains`` on the
+ * substring; -1 with an exception set on failure */
+static int
+contains_span(PyObject *stopwords, PyObject *lower, int kind, const void *data, Py_ssize_t i, Py_ssize_t end)
+{
+    if (Py_IS_TYPE(stopwords, &WordTableType))
+        return table_get((WordTable *)stopwords, kind, data, i, end) != NULL;
+    PyObject *word = PyUnicode_Substring(lower, i, end);
+    if (word == NULL)
+        return -1;
+    int found = contains(stopwords, word);
+    Py_DECREF(word);
+    return found;
 }
 
 /* classify.block_features' counts of ``text`` (a ready str) into out: chars, words, stopword hits,
@@ -261,11 +468,7 @@ block_counts_into(PyObject *text, PyObject *lower, PyObject *stopwords, Py_ssize
     Py_ssize_t words = 0, hits = 0, i = 0, end;
     while ((end = next_word(lkind, ldata, ln, &i)) >= 0) {
         words++;
-        PyObject *word = PyUnicode_Substring(lower, i, end);
-        if (word == NULL)
-            return -1;
-        int found = contains(stopwords, word);
-        Py_DECREF(word);
+        int found = contains_span(stopwords, lower, lkind, ldata, i, end);
         if (found < 0)
             return -1;
         hits += found;
@@ -441,15 +644,18 @@ content_words(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nar
         }
         if (end - i >= min_chars) {
             /* in the order of the Python condition: length, stopword, all digits */
-            PyObject *word = PyUnicode_Substring(lower, i, end);
-            if (word == NULL)
+            int stop = contains_span(args[1], lower, kind, data, i, end);
+            if (stop < 0)
                 goto error;
-            int stop = contains(args[1], word);
-            if (stop < 0 || (!stop && !digits && PySet_Add(out, word) < 0)) {
+            if (!stop && !digits) {
+                PyObject *word = PyUnicode_Substring(lower, i, end);
+                if (word == NULL)
+                    goto error;
+                int rc = PySet_Add(out, word);
                 Py_DECREF(word);
-                goto error;
+                if (rc < 0)
+                    goto error;
             }
-            Py_DECREF(word);
         }
         i = end;
     }
@@ -847,8 +1053,10 @@ stopword_votes(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t na
     if (text_arg(args[0]) == NULL)
         return NULL;
     PyObject *index = args[1];
-    if (!PyDict_Check(index)) {
-        PyErr_Format(PyExc_TypeError, "stopword_votes(): index must be a dict, got %.100s", Py_TYPE(index)->tp_name);
+    int table = Py_IS_TYPE(index, &WordTableType);
+    if (!table && !PyDict_Check(index)) {
+        PyErr_Format(PyExc_TypeError, "stopword_votes(): index must be a dict or a WordTable, got %.100s",
+                     Py_TYPE(index)->tp_name);
         return NULL;
     }
     PyObject *lower = lowered(args[0]);
@@ -869,13 +1077,18 @@ stopword_votes(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t na
             i = end;  /* a one-letter token (a bullet, an initial) does not vote; a Han or kana one does */
             continue;
         }
-        PyObject *word = PyUnicode_Substring(lower, i, end);
-        if (word == NULL)
-            goto error;
-        PyObject *langs = PyDict_GetItemWithError(index, word);  /* borrowed */
-        Py_DECREF(word);
-        if (langs == NULL && PyErr_Occurred())
-            goto error;
+        PyObject *langs;  /* borrowed */
+        if (table) {
+            langs = table_get((WordTable *)index, kind, data, i, end);
+        } else {
+            PyObject *word = PyUnicode_Substring(lower, i, end);
+            if (word == NULL)
+                goto error;
+            langs = PyDict_GetItemWithError(index, word);
+            Py_DECREF(word);
+            if (langs == NULL && PyErr_Occurred())
+                goto error;
+        }
         if (langs != NULL) {
             Py_INCREF(langs);  /* (held while an __eq__ may run) */
             int rc = add_votes(&tally, votes, langs);
@@ -918,9 +1131,17 @@ PyInit__blockstats(void)
     props_init();
     if (lower_name == NULL && (lower_name = PyUnicode_InternFromString("lower")) == NULL)
         return NULL;
+    if (PyType_Ready(&WordTableType) < 0)
+        return NULL;
     PyObject *m = PyModule_Create(&module);
     if (m == NULL)
         return NULL;
+    Py_INCREF(&WordTableType);
+    if (PyModule_AddObject(m, "WordTable", (PyObject *)&WordTableType) < 0) {
+        Py_DECREF(&WordTableType);
+        Py_DECREF(m);
+        return NULL;
+    }
     if (PyModule_AddIntConstant(m, "ABI_VERSION", BLOCKSTATS_ABI_VERSION) < 0
         || PyModule_AddStringConstant(m, "SOURCE_SHA256", BLOCKSTATS_SOURCE_SHA256) < 0) {
         Py_DECREF(m);

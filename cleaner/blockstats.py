@@ -26,7 +26,7 @@ except ImportError:  # built without a compiler (or the build failed): the refer
     _blockstats = None
 
 #: the ABI of _blockstats.c this module expects; an extension built from other source is not used
-ABI_VERSION = 7
+ABI_VERSION = 8
 #: environment variable that, set to a non-empty value other than "0", disables the extension
 NO_EXT_ENV = "CLEANER_NO_EXT"
 _SOURCE = Path(__file__).with_name("_blockstats.c")
@@ -136,6 +136,16 @@ def needs_scrub_py(text: str) -> bool:
 def xml_invalid_py(text: str) -> bool:
     """Whether trafilatura's ``repair_faulty_html`` has characters to remove from ``text``: the reference."""
     return XML_INVALID.search(text) is not None
+
+
+def word_table(words):
+    """A read-only lookup of ``words`` (a set of str, or a dict of str to values) for the compiled
+    pass: ``_blockstats.WordTable``, which finds a word by its code points in the text it was cut
+    from, without making a substring (``in`` and ``get`` answer as the set or dict does). Without
+    the extension, ``words`` itself."""
+    if not COMPILED:
+        return words
+    return _blockstats.WordTable(words if isinstance(words, dict) else dict.fromkeys(words, True))
 
 
 def compiled_available() -> bool:

@@ -107,7 +107,7 @@ def block_features(block: Block, rules: LanguageRules) -> dict:
     """Cheap per-block measurements shared by the heuristic, ``explain`` and the learned model.
 
     The counts come from one pass over the text (cleaner/blockstats.py: compiled when built)."""
-    return blockstats.features_of(blockstats.block_counts(block.text, rules.stopwords))
+    return blockstats.features_of(blockstats.block_counts(block.text, rules.stop_table()))
 
 
 def content_class(f: dict) -> str:
@@ -167,7 +167,7 @@ def _verdicts(blocks: list[Block], rules: LanguageRules) -> list[tuple]:
     is computed once per distinct line. Computed test by test over the page's new lines, not line
     by line (each test's patterns and automata stay in the CPU's caches); the counts in one call
     (``blockstats.line_pass``: block_features' dict, the model's own counts, the duplicate key)."""
-    measured = blockstats.line_pass([b.text for b in blocks], rules.stopwords)
+    measured = blockstats.line_pass([b.text for b in blocks], rules.stop_table())
     for b, (features, _counts, _key) in zip(blocks, measured):
         b.features = features
     headers = [_section_header(b, rules) for b in blocks]

@@ -158,6 +158,13 @@ class LanguageRules:
     #: recur on every page of an outlet, so a batch meets most short lines many times
     verdicts: dict = dataclasses.field(default_factory=dict, compare=False, repr=False)
 
+    def stop_table(self):
+        """The stoplist as the compiled pass looks it up (``blockstats.word_table``), built once."""
+        table = self._gates.get("stop_table")
+        if table is None:
+            table = self._gates["stop_table"] = blockstats.word_table(self.stopwords)
+        return table
+
     def match_line(self, text: str, n_words: int) -> LineRule | VocabRule | None:
         """The first line rule of this language that matches (an outlet's own rules are tried
         before it, in ``classify._context_free``, because this verdict is remembered per line).
@@ -246,7 +253,8 @@ class Rules:
     #: the signatures' literal prefilter (``cleaner.prefilter``): one pass over a page finds the few
     #: signatures whose required literal it holds
     signature_gate: LiteralGate | None = dataclasses.field(default=None, compare=False, repr=False)
-    #: stopword -> languages whose stoplist holds it: the language vote reads each word once
+    #: stopword -> languages whose stoplist holds it: the language vote reads each word once (a
+    #: dict, or its ``blockstats.word_table`` for the compiled vote)
     stop_index: dict = dataclasses.field(default_factory=dict, compare=False, repr=False)
 
     def signature_counts(self, lowered_text: str) -> dict[int, int]:
@@ -420,5 +428,5 @@ def load_rules(rules_dirs: tuple[str, ...] = ()) -> Rules:
     for lang in sorted(languages):
         for w in languages[lang].stopwords:
             index.setdefault(w, []).append(lang)
-    return Rules(languages, outlets, prune, signatures, gate, {w: tuple(v) for w, v in index.items()})
+    return Rules(languages, outlets, prune, signatures, gate, blockstats.word_table({w: tuple(v) for w, v in index.items()}))
 

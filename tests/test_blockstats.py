@@ -75,6 +75,12 @@ def _same(ext, text: str, stopwords=STOPWORDS) -> None:
         assert words == blockstats.content_words_py(text, stopwords, min_chars), repr(text[:200])
     assert ext.stopword_votes(text, INDEX) == blockstats.stopword_votes_py(text, INDEX), repr(text[:200])
     assert _typed(ext.line_pass([text], stopwords)) == _typed(blockstats.line_pass_py([text], stopwords)), repr(text[:200])
+    # the same through WordTables (looked up by code points, no substring made)
+    table, index = ext.WordTable(dict.fromkeys(stopwords, True)), ext.WordTable(INDEX)
+    assert ext.block_counts(text, table) == blockstats.block_counts_py(text, stopwords), repr(text[:200])
+    assert ext.content_words(text, table, 1) == blockstats.content_words_py(text, stopwords, 1), repr(text[:200])
+    assert ext.stopword_votes(text, index) == blockstats.stopword_votes_py(text, INDEX), repr(text[:200])
+    assert _typed(ext.line_pass([text], table)) == _typed(blockstats.line_pass_py([text], stopwords)), repr(text[:200])
     assert ext.needs_scrub(text) is blockstats.needs_scrub_py(text), repr(text[:200])
     for ch in (text[:1], text[-1:], text[len(text) // 2:len(text) // 2 + 1]):  # one character alone, of each width
         assert ext.needs_scrub(ch) is blockstats.needs_scrub_py(ch), repr(ch)
@@ -98,6 +104,9 @@ def test_every_code_point_counts_as_the_reference(ext):
         stop = frozenset(c.lower() for c in chars[::3])
         assert ext.block_counts(" ".join(chars), stop) == blockstats.block_counts_py(" ".join(chars), stop)
         assert ext.content_words(" ".join(chars), stop, 1) == blockstats.content_words_py(" ".join(chars), stop, 1)
+        table = ext.WordTable(dict.fromkeys(stop, True))
+        assert ext.block_counts(" ".join(chars), table) == blockstats.block_counts_py(" ".join(chars), stop)
+        assert ext.content_words(" ".join(chars), table, 1) == blockstats.content_words_py(" ".join(chars), stop, 1)
         index = {w: ("x",) for w in stop}
         assert ext.stopword_votes(" ".join(chars), index) == blockstats.stopword_votes_py(" ".join(chars), index)
 
@@ -351,10 +360,18 @@ def test_cleaner_no_ext_disables_the_extension_and_cleans_the_same(tmp_path):
 
 def test_the_rule_language_votes_of_the_raw_pages_are_the_reference(ext):
     """The stopword vote with the packaged index (26 languages, shared words) on every raw/ page."""
-    index = Cleaner().rules.stop_index
+    rules = Cleaner().rules
+    index = {}  # the packaged index as a dict (rules.stop_index is the installed extension's WordTable)
+    for lang in sorted(rules.languages):
+        for w in rules.languages[lang].stopwords:
+            index.setdefault(w, []).append(lang)
+    index = {w: tuple(v) for w, v in index.items()}
+    assert all(rules.stop_index.get(w) == langs for w, langs in index.items())
+    table = ext.WordTable(index)
     for text in _raw_pages():
         votes = ext.stopword_votes(text, index)
         assert votes == blockstats.stopword_votes_py(text, index) and sum(votes.values()) > 50
+        assert list(ext.stopword_votes(text, table).items()) == list(votes.items())
 
 
 def test_the_vote_tallies_languages_as_the_reference_dict_does(ext):
@@ -391,3 +408,28 @@ def test_remembered_ratios_are_the_rounded_ratios_of_their_own_counts(ext):
     for order in (texts, texts[::-1], texts):
         got = _typed(ext.line_pass(order, STOPWORDS))
         assert got == (want if order is texts else want[::-1])
+
+
+def test_word_table_answers_as_its_dict(ext):
+    """A WordTable finds exactly its dict's keys (every storage width, the empty word, words that
+    share hash slots) and gives their values; the reference functions read it as the dict."""
+    words = {w: (i,) for i, w in enumerate(["der", "die", "dér", "日本", "\U0001f600x", "", "ß", "ss", "i̇"]
+                                          + [f"w{k}" for k in range(500)])}
+    table = ext.WordTable(words)
+    assert len(table) == len(words)
+    probes = list(words) + ["de", "derr", "DER", "日", "\U0001f600", "w500", "x", "s", "i"]
+    for w in probes:
+        assert (w in table) is (w in words), w
+        assert table.get(w) == words.get(w) and table.get(w, "no") == words.get(w, "no"), w
+    assert 3 not in table and table.get(b"der") is None
+    with pytest.raises(TypeError):
+        ext.WordTable({b"der": 1})
+    with pytest.raises(TypeError):
+        ext.WordTable(["der"])
+    with pytest.raises(TypeError):
+        ext.stopword_votes("der", ["der"])
+    text = "Der Hund und die Katze, dér 日本 ß"
+    stop = frozenset(words)
+    assert blockstats.block_counts_py(text, table) == blockstats.block_counts_py(text, stop)
+    assert blockstats.stopword_votes_py(text, table) == blockstats.stopword_votes_py(text, words)
+    assert ext.WordTable({}).get("x") is None and "x" not in ext.WordTable({})

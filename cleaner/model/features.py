@@ -176,7 +176,7 @@ def page_features(blocks: Sequence[Block], rules: LanguageRules, mode: str = "te
     A[:, _COL["region"]] = np.where(pos < first, -1.0, np.where(pos > last, 1.0, 0.0))
     # prose: jusText's good and near-good blocks no rule claimed (short pages may have no "good" one)
     prose = [b.cf_class in ("good", "near-good") and b.category is None for b in blocks]
-    A[:, _COL["topic_overlap"]] = topic_overlap(blocks, prose, rules.stopwords)
+    A[:, _COL["topic_overlap"]] = topic_overlap(blocks, prose, rules.stop_table())
     match, side = slug_columns([b.text for b in blocks], [b.features["words"] for b in blocks], url)
     A[:, _COL["slug_match"]], A[:, _COL["slug_side"]] = match, side
 
