@@ -9,6 +9,9 @@
  * reaches adds the masks of the literals that end there (their own and, through the failure links,
  * their suffixes'). The result is pyahocorasick's: the OR of the masks of all literals found.
  *
+ * Digits: ``digit_mask`` is added when some character of the text is one re's \d matches with
+ * re.IGNORECASE (a decimal digit, or one whose lowercase is: Py_UNICODE_ISDECIMAL of either).
+ *
  * Repeated prefixes (prefilter.repeated_prefix): for each (width, mask) given at construction the
  * mask is added when the text's first ``width`` canonical characters occur again at or after
  * position ``width`` (``folded.find(folded[:width], width) >= 0``).
@@ -23,7 +26,7 @@
 #include <string.h>
 
 /* the ABI cleaner/prefilter.py expects: bump it when the constructor's or scan's arguments change */
-#define LITERALS_ABI_VERSION 1
+#define LITERALS_ABI_VERSION 2
 
 #ifndef LITERALS_SOURCE_SHA256
 #define LITERALS_SOURCE_SHA256 ""
@@ -70,6 +73,9 @@ typedef struct {
     Py_ssize_t n_repeats;
     Py_ssize_t *repeat_width;
     uint64_t *repeat_mask;   /* rows of ``words`` words */
+    uint64_t *digit_mask;    /* ``words`` words: added when the text holds a character re's \d
+                                matches under IGNORECASE (decimal itself or in lower case) */
+    unsigned char decimal_low[256];
 } Automaton;
 
 static Py_UCS4
@@ -153,6 +159,8 @@ automaton_free_arrays(Automaton *a)
     PyMem_Free(a->repeat_mask);
     PyMem_Free(a->delta);
     PyMem_Free(a->high_char);
+    PyMem_Free(a->digit_mask);
+    a->digit_mask = NULL;
     a->delta = NULL;
     a->high_char = NULL;
     a->states = NULL;
@@ -319,11 +327,12 @@ build_dfa(Automaton *a, const int32_t *order, Py_ssize_t n_order)
 static int
 automaton_init(Automaton *self, PyObject *args, PyObject *kwds)
 {
-    PyObject *literals, *masks, *fix, *repeats;
+    PyObject *literals, *masks, *fix, *repeats, *digit = NULL;
     Py_ssize_t words;
-    static char *kwlist[] = {"literals", "masks", "words", "fix", "repeats", NULL};
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!O!nO!O!:Automaton", kwlist, &PyList_Type, &literals,
-                                     &PyList_Type, &masks, &words, &PyDict_Type, &fix, &PyList_Type, &repeats))
+    static char *kwlist[] = {"literals", "masks", "words", "fix", "repeats", "digit_mask", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!O!nO!O!|O:Automaton", kwlist, &PyList_Type, &literals,
+                                     &PyList_Type, &masks, &words, &PyDict_Type, &fix, &PyList_Type, &repeats,
+                                     &digit))
         return -1;
     automaton_free_arrays(self);
     Py_ssize_t n_lit = PyList_GET_SIZE(literals);
@@ -381,6 +390,17 @@ automaton_init(Automaton *self, PyObject *args, PyObject *kwds)
     self->n_fix = k;
     for (Py_UCS4 c = 0; c < 256; c++)
         self->canon_low[c] = canon_slow(self, c);
+
+    /* the digit mask */
+    self->digit_mask = PyMem_Calloc((size_t)words, sizeof(uint64_t));
+    if (self->digit_mask == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    if (digit != NULL && mask_words(digit, self->digit_mask, words) < 0)
+        return -1;
+    for (Py_UCS4 c = 0; c < 256; c++)
+        self->decimal_low[c] = Py_UNICODE_ISDECIMAL(c) || Py_UNICODE_ISDECIMAL(self->canon_low[c]);
 
     /* repeated prefixes */
     self->n_repeats = PyList_GET_SIZE(repeats);
@@ -646,12 +666,21 @@ automaton_scan(Automaton *self, PyObject *text)
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     const int32_t *delta = self->delta;
     int32_t nc = (int32_t)self->n_classes, at = 0;
+    int digit = 0;
 #define SCAN_LOOP(TYPE)                                                                    \
     {                                                                                      \
         const TYPE *chars = (const TYPE *)data;                                            \
         for (Py_ssize_t i = 0; i < n; i++) {                                               \
             Py_UCS4 ch = chars[i];                                                         \
-            int32_t cls = ch < 256 ? self->raw_class[ch] : class_of(self, canon_slow(self, ch)); \
+            int32_t cls;                                                                   \
+            if (ch < 256) {                                                                \
+                cls = self->raw_class[ch];                                                 \
+                digit |= self->decimal_low[ch];                                            \
+            } else {                                                                       \
+                Py_UCS4 lo = canon_slow(self, ch);                                         \
+                cls = class_of(self, lo);                                                  \
+                digit |= Py_UNICODE_ISDECIMAL(ch) || Py_UNICODE_ISDECIMAL(lo);             \
+            }                                                                              \
             int32_t next = delta[at + cls];                                                \
             at = next & INT32_MAX;                                                         \
             if (next < 0) {                                                                \
@@ -668,6 +697,9 @@ automaton_scan(Automaton *self, PyObject *text)
     else
         SCAN_LOOP(Py_UCS4)
 #undef SCAN_LOOP
+    if (digit)
+        for (Py_ssize_t w = 0; w < words; w++)
+            acc[w] |= self->digit_mask[w];
     for (Py_ssize_t r = 0; r < self->n_repeats; r++) {
         if (prefix_recurs(self, kind, data, n, self->repeat_width[r])) {
             const uint64_t *row = self->repeat_mask + r * words;
@@ -705,8 +737,9 @@ automaton_canonical(Automaton *self, PyObject *text)
 
 PyDoc_STRVAR(scan_doc,
 "scan(text) -> int\n\n"
-"The OR of the masks of the literals that occur in the canonical form of ``text``, and of the\n"
-"repeats' masks whose prefix recurs.");
+"The OR of the masks of the literals that occur in the canonical form of ``text``, of the\n"
+"repeats' masks whose prefix recurs, and the digit mask when ``text`` holds a character re's\n"
+"\\d matches under IGNORECASE.");
 
 PyDoc_STRVAR(canonical_doc,
 "canonical(text) -> str\n\n"
@@ -719,10 +752,11 @@ static PyMethodDef automaton_methods[] = {
 };
 
 PyDoc_STRVAR(automaton_doc,
-"Automaton(literals, masks, words, fix, repeats)\n\n"
+"Automaton(literals, masks, words, fix, repeats, digit_mask=0)\n\n"
 "An Aho-Corasick automaton over ``literals`` (canonical, distinct, non-empty str), each with a\n"
 "non-negative int bit mask below 2**(64 * words); ``fix`` maps a lowercase code point to its re.IGNORECASE\n"
-"representative; ``repeats`` lists (width, mask) of repeated-prefix tests (width 1 to 64).");
+"representative; ``repeats`` lists (width, mask) of repeated-prefix tests (width 1 to 64);\n"
+"``digit_mask`` is added when the text holds a digit.");
 
 static PyTypeObject AutomatonType = {
     PyVarObject_HEAD_INIT(NULL, 0)

@@ -5,7 +5,9 @@ strings of which every match must contain at least one (a *required literal set*
 Aho-Corasick automaton (pyahocorasick) over all rules' literals finds, in one pass over a line,
 which rules are still possible; those, and the rules without a required literal, are then run
 with plain ``re`` in rule order. So the verdict is the plain regex's by construction: the
-automaton only ever skips a rule whose regex cannot match.
+automaton only ever skips a rule whose regex cannot match. A rule every match of which holds a
+digit (``requires_digit``: an address, a phone number, "Foto 3 von 12") is skipped on a line
+without one, in the same pass. Compiled (``_literals.c``), the pass reads the line once, in C.
 
 Case: the rules compile with ``re.IGNORECASE``, which compares characters one at a time by their
 simple lowercase plus a few extra equivalences (``re._casefix``: dotless ı ~ i, long ſ ~ s,
@@ -78,7 +80,7 @@ def canonical_char(code: int) -> str:
 # ------------------------------------------------------------------------------------------ the compiled scan
 
 #: the ABI of _literals.c this module expects; an extension built from other source is not used
-LITERALS_ABI_VERSION = 1
+LITERALS_ABI_VERSION = 2
 _LITERALS_SOURCE = Path(__file__).with_name("_literals.c")
 _LITERALS_SHA256 = hashlib.sha256(_LITERALS_SOURCE.read_bytes()).hexdigest() if _LITERALS_SOURCE.exists() else None
 
@@ -173,6 +175,47 @@ def required_literals(regex: re.Pattern) -> frozenset[str] | None:
     return found
 
 
+_DIGIT_CHARS = frozenset(range(ord("0"), ord("9") + 1))
+
+
+def _digit_class(items) -> bool:
+    """Whether a character class (``IN``) matches only digits: ``\\d``, ``[0-9]``, ``[2-5]``."""
+    return bool(items) and all(
+        (op is _c.CATEGORY and av is _c.CATEGORY_DIGIT) or (op is _c.LITERAL and av in _DIGIT_CHARS)
+        or (op is _c.RANGE and av[0] in _DIGIT_CHARS and av[1] in _DIGIT_CHARS) for op, av in items)
+
+
+def _needs_digit(items) -> bool:
+    """Whether every match of the parsed sequence ``items`` holds a character ``\\d`` matches."""
+    for op, av in items:
+        if op is _c.IN and _digit_class(av):
+            return True
+        if op is _c.LITERAL and av in _DIGIT_CHARS:
+            return True
+        if op is _c.SUBPATTERN and _needs_digit(av[3]):
+            return True
+        if op is _c.ATOMIC_GROUP and _needs_digit(av):
+            return True
+        if op in _REPEATS and av[0] >= 1 and _needs_digit(av[2]):
+            return True
+        if op is _c.BRANCH and all(_needs_digit(branch) for branch in av[1]):
+            return True
+        if op is _c.ASSERT and _needs_digit(av[1]):  # (a positive lookaround's text is in the line)
+            return True
+    return False
+
+
+@functools.lru_cache(maxsize=4096)
+def requires_digit(regex: re.Pattern) -> bool:
+    """True when every match of ``regex`` holds a digit (a character ``\\d`` matches): a text
+    without one cannot match, whatever literals it holds ("Tel. 0761 ...", "Foto 3 von 12")."""
+    return _needs_digit(_parser.parse(regex.pattern, regex.flags))
+
+
+#: what the gate looks for when it is not compiled: a character ``\d`` matches (IGNORECASE as the rules)
+_ANY_DIGIT = re.compile(r"\d", re.IGNORECASE)
+
+
 # ------------------------------------------------------------------------------------------ the gate
 
 
@@ -236,20 +279,25 @@ def _combined(regexes: dict[int, re.Pattern]) -> re.Pattern | None:
 @functools.lru_cache(maxsize=256)
 def _shared_scan(regexes: tuple[re.Pattern, ...]):
     """(scan, repeat bits): one compiled automaton over the required literals of all ``regexes``
-    (bit i: regex i) and the repeated prefixes of those without, for every gate over these regexes
-    (a gate ANDs the scan with its own rules' bits); the repeat bits say which repeats it tests
+    (bit i: regex i), the repeated prefixes of those without, and the digit of those without that
+    need one, for every gate over these regexes (a gate ANDs the scan with its own rules' bits);
+    bit ``len(regexes)`` says the text holds a digit; the repeat bits say which repeats it tests
     (those not wider than ``_literals.MAX_REPEAT_WIDTH``)."""
     masks: dict[str, int] = {}
     repeats = []
+    digits = 1 << len(regexes)  # (one bit past the regexes': the text holds a digit)
     for i, r in enumerate(regexes):
         lits = required_literals(r)
         for lit in lits or ():
             masks[lit] = masks.get(lit, 0) | (1 << i)
-        if lits is None and (w := repeated_prefix(r)) and w <= _literals.MAX_REPEAT_WIDTH:
-            repeats.append((w, 1 << i))
+        if lits is None and (w := repeated_prefix(r)):
+            if w <= _literals.MAX_REPEAT_WIDTH:
+                repeats.append((w, 1 << i))
+        elif lits is None and requires_digit(r):
+            digits |= 1 << i
     items = sorted(masks.items())
     automaton = _literals.Automaton([lit for lit, _m in items], [m for _l, m in items], len(regexes) // 64 + 1,
-                                    _FIX, repeats)
+                                    _FIX, repeats, digits)
     return automaton.scan, sum(bit for _w, bit in repeats)
 
 
@@ -275,6 +323,14 @@ class LiteralGate:
         self._repeats = tuple((1 << i, w) for i, r in unguarded.items() if (w := repeated_prefix(r)))
         for bit, _w in self._repeats:
             del unguarded[bit.bit_length() - 1]
+        #: regexes a text without a digit cannot match (``requires_digit``): cleared from the mask then
+        self.digits = sum(1 << i for i, r in enumerate(regexes) if include >> i & 1 and requires_digit(r))
+        #: of the regexes without a required literal, those needing a digit: tried when there is one
+        self._digit_only = sum(1 << i for i in unguarded if self.digits >> i & 1)
+        for i in list(unguarded):
+            if self._digit_only >> i & 1:
+                del unguarded[i]
+        self._digit_bit = 1 << len(regexes)
         start = {i: r for i, r in unguarded.items()
                  if not every and anchored(r) and not _NUMBERED_REFERENCE.search(r.pattern)}
         rest = {i: r for i, r in unguarded.items() if i not in start and not _NUMBERED_REFERENCE.search(r.pattern)}
@@ -293,9 +349,9 @@ class LiteralGate:
         #: ``include``; this gate keeps the bits of its own rules (``_scan_mask``)
         self._scan = None
         self._scan_mask = 0
-        if COMPILED and (masks or self._repeats):
+        if COMPILED and (masks or self._repeats or self.digits):
             self._scan, shared = _shared_scan(tuple(regexes))
-            self._scan_mask = functools.reduce(int.__or__, masks.values(), 0)
+            self._scan_mask = functools.reduce(int.__or__, masks.values(), self._digit_only)
             self._scan_mask |= sum(bit for bit, _w in self._repeats if bit & shared)
             self._repeats = tuple((bit, w) for bit, w in self._repeats if not bit & shared)
             masks = {}
@@ -319,7 +375,15 @@ class LiteralGate:
         if self._anywhere is not None and self._anywhere.search(text) is not None:
             mask |= self._anywhere_mask
         if self._scan is not None:
-            mask |= self._scan(text) & self._scan_mask
+            found = self._scan(text)
+            mask |= found & self._scan_mask
+            digit = found & self._digit_bit
+        else:
+            digit = not self.digits or _ANY_DIGIT.search(text) is not None
+            if digit:
+                mask |= self._digit_only
+        if not digit:
+            mask &= ~self.digits
         if self._automaton is None and not self._few and not self._repeats:
             return mask
         folded = canonical(text)
@@ -332,7 +396,7 @@ class LiteralGate:
         if self._automaton is not None:
             for _end, found in self._automaton.iter(folded):
                 mask |= found
-        return mask
+        return mask if digit else mask & ~self.digits
 
 
 def bits(mask: int):

@@ -166,3 +166,42 @@ def test_a_stale_extension_is_not_used(monkeypatch):
     finally:
         monkeypatch.undo()
         prefilter.use_compiled(True)
+
+
+def test_requires_digit_reads_the_pattern_structure():
+    need = lambda p: prefilter.requires_digit(prefilter.re.compile(p, prefilter.re.I))  # noqa: E731
+    assert need(r"\d") and need(r"tel\.?\s*\d[\d /]+") and need(r"[0-9]{2}") and need(r"(?:a|b)\d")
+    assert need(r"(?:\d|[2-5]x)") and need(r"(?=.*\d)\w+") and need(r"\d{1,3} von \d{1,3}") and need("2020")
+    assert not need(r"\d?x") and not need(r"[\d\s]+") and not need(r"foo|\d") and not need(r"\w+")
+    assert not need(r"(?!\d)x") and not need(r"\D") and not need(r"[^\d]")
+
+
+def test_the_digit_flag_is_res_digit_under_ignorecase_for_every_code_point():
+    automaton = prefilter._literals.Automaton([], [], 1, prefilter._FIX, [], 1)
+    digits = {ch for ch in EVERY_CHARACTER if prefilter._ANY_DIGIT.search(ch)}
+    assert {"0", "9", "٣", "３"} <= digits and "x" not in digits
+    for ch in EVERY_CHARACTER:
+        assert automaton.scan(ch) == (ch in digits), hex(ord(ch))
+    assert automaton.scan("abc" + "٣") == 1 and automaton.scan("abc") == 0
+
+
+def test_rules_needing_a_digit_decide_as_plain_re_on_lines_without_one_and_with_foreign_digits():
+    """The rules' test lines with their digits taken out, or written as Arabic-Indic or full-width
+    digits (``\\d`` matches those too): the digit gate never drops a rule that matches."""
+    from test_prefilter import _assert_same_verdicts
+
+    lines = [line for line in _test_lines() if any(ch.isdigit() for ch in line)]
+    assert len(lines) > 100
+    table = {ord(str(d)): ch for d, ch in zip(range(10), "٠١٢٣٤٥٦٧٨٩")}
+    wide = {ord(str(d)): chr(0xFF10 + d) for d in range(10)}
+    variants = []
+    for line in lines:
+        variants += [line.translate(table), line.translate(wide), "".join(ch for ch in line if not ch.isdigit()),
+                     line.translate({ord(str(d)): "x" for d in range(10)})]
+    for use in (True, False):
+        prefilter.use_compiled(use)
+        try:
+            rules = load_rules.__wrapped__() if hasattr(load_rules, "__wrapped__") else load_rules()
+            assert _assert_same_verdicts(rules, lines + variants) > 5_000
+        finally:
+            prefilter.use_compiled(True)
