@@ -13,9 +13,10 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
+#include <math.h>
 
 /* the ABI cleaner/blockstats.py expects: bump it when a function's arguments or results change */
-#define BLOCKSTATS_ABI_VERSION 8
+#define BLOCKSTATS_ABI_VERSION 9
 
 #ifndef BLOCKSTATS_SOURCE_SHA256
 #define BLOCKSTATS_SOURCE_SHA256 ""
@@ -778,11 +779,60 @@ dict_of(PyObject *const *names, PyObject **values, int n)
     return d;
 }
 
+/* a / b as Python divides two ints below 2**53 (exact doubles, one correctly rounded division); 0.0 for b == 0 */
+static inline double
+ratio_or_zero(Py_ssize_t a, Py_ssize_t b)
+{
+    return b ? (double)a / (double)b : 0.0;
+}
+
+/* The numeric context-free columns of model.features' OWN, in blockstats.OWN_NUMBERS order, from
+ * block_counts' b and own_counts' c of ``text`` and the three rounded ratios of its features dict:
+ * a new tuple of floats (the reference: blockstats.own_numbers_py). */
+static PyObject *
+own_numbers(PyObject *text, const Py_ssize_t b[6], const Py_ssize_t c[12], PyObject *stopword_density,
+            PyObject *link_density, PyObject *digit_ratio)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    Py_UCS4 last = n ? PyUnicode_READ(PyUnicode_KIND(text), PyUnicode_DATA(text), n - 1) : 0;
+    double v[16] = {
+        log1p((double)b[0]),                                   /* log_chars: math.log1p(chars) */
+        (double)b[1],                                          /* words */
+        PyFloat_AsDouble(stopword_density),
+        PyFloat_AsDouble(link_density),
+        b[4] ? 1.0 : 0.0,                                      /* ends_sentence */
+        PyFloat_AsDouble(digit_ratio),
+        ratio_or_zero(c[1], c[0]),                             /* upper_ratio: upper / letters */
+        ratio_or_zero(c[2], n),                                /* punct_ratio: punct / len(text) */
+        ratio_or_zero(c[4], c[3]),                             /* mean_word_len: token chars / tokens */
+        (double)c[6],                                          /* sentences */
+        (double)c[7],                                          /* separators */
+        (b[1] > 0 && b[1] <= 15 && !(n && (last == '.' || last == ',' || last == ';'))) ? 1.0 : 0.0,
+        ratio_or_zero(c[5], c[3]),                             /* capitalised_ratio */
+        (n && last == '?') ? 1.0 : 0.0,                        /* is_question */
+        (double)c[8],                                          /* quotes */
+        ratio_or_zero(c[9], c[3]),                             /* comma_rate */
+    };
+    PyObject *t = PyTuple_New(16);
+    if (t == NULL)
+        return NULL;
+    for (int k = 0; k < 16; k++) {
+        PyObject *f = PyFloat_FromDouble(v[k]);
+        if (f == NULL) {
+            Py_DECREF(t);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(t, k, f);
+    }
+    return t;
+}
+
 PyDoc_STRVAR(line_pass_doc,
-"line_pass(texts, stopwords) -> list of (features, own_counts, norm_key)\n\n"
+"line_pass(texts, stopwords) -> list of (features, own_counts, norm_key, own_numbers)\n\n"
 "For each str of ``texts``, in one call: classify.block_features' dict (chars, words,\n"
 "stopword_density, link_density, ends_sentence, digit_ratio; the densities and the digit ratio\n"
-"divided and rounded to 4 places as Python does), own_counts(text) and norm_key(text).");
+"divided and rounded to 4 places as Python does), own_counts(text), norm_key(text) and the\n"
+"model's numeric context-free columns (blockstats.OWN_NUMBERS, floats).");
 
 static PyObject *
 line_pass(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
@@ -820,16 +870,20 @@ line_pass(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
             rounded_ratio(b[3], b[0], round_name, four), PyBool_FromLong((long)b[4]),
             rounded_ratio(b[5], b[0], round_name, four),
         };
+        PyObject *numbers = NULL;
+        if (values[2] != NULL && values[3] != NULL && values[5] != NULL)
+            numbers = own_numbers(text, b, c, values[2], values[3], values[5]);
         PyObject *features = dict_of(names, values, 6);
         PyObject *counts = own_counts_tuple(c);
         PyObject *key = norm_key_of(lower);
         Py_DECREF(lower);
         PyObject *item = NULL;
-        if (features != NULL && counts != NULL && key != NULL)
-            item = PyTuple_Pack(3, features, counts, key);
+        if (features != NULL && counts != NULL && key != NULL && numbers != NULL)
+            item = PyTuple_Pack(4, features, counts, key, numbers);
         Py_XDECREF(features);
         Py_XDECREF(counts);
         Py_XDECREF(key);
+        Py_XDECREF(numbers);
         if (item == NULL) {
             ok = 0;
             break;

@@ -12,6 +12,7 @@ callers in Python, so the floats are unchanged too.
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import re
 from pathlib import Path
@@ -26,7 +27,7 @@ except ImportError:  # built without a compiler (or the build failed): the refer
     _blockstats = None
 
 #: the ABI of _blockstats.c this module expects; an extension built from other source is not used
-ABI_VERSION = 8
+ABI_VERSION = 9
 #: environment variable that, set to a non-empty value other than "0", disables the extension
 NO_EXT_ENV = "CLEANER_NO_EXT"
 _SOURCE = Path(__file__).with_name("_blockstats.c")
@@ -116,10 +117,32 @@ def features_of(counts: tuple[int, int, int, int, bool, int]) -> dict:
     }
 
 
-def line_pass_py(texts, stopwords) -> list[tuple[dict, tuple, str]]:
-    """(block features, own counts, norm key) of each text: what the rules stage measures of a
-    page's new lines, in one call when compiled; the reference."""
-    return [(features_of(block_counts_py(t, stopwords)), own_counts_py(t), norm_key_py(t)) for t in texts]
+#: the model's context-free numeric OWN columns (model.features) that ``line_pass`` measures, in its order
+OWN_NUMBERS = ("log_chars", "words", "stopword_density", "link_density", "ends_sentence", "digit_ratio",
+               "upper_ratio", "punct_ratio", "mean_word_len", "sentences", "separators", "heading_like",
+               "capitalised_ratio", "is_question", "quotes", "comma_rate")
+
+
+def own_numbers_py(text: str, f: dict, counts: tuple) -> tuple[float, ...]:
+    """The OWN_NUMBERS of ``text`` from its block features ``f`` and ``own_counts`` ``counts``, as
+    model.features._own computes them: the reference."""
+    n_letters, n_upper, n_punct, n_tokens, token_chars, capitalised, sentences, separators, quotes, commas = counts[:10]
+    return (math.log1p(f["chars"]), float(f["words"]), f["stopword_density"], f["link_density"],
+            float(f["ends_sentence"]), f["digit_ratio"], n_upper / n_letters if n_letters else 0.0,
+            n_punct / len(text) if text else 0.0, token_chars / n_tokens if n_tokens else 0.0, float(sentences),
+            float(separators), float(0 < f["words"] <= 15 and not text.endswith((".", ",", ";"))),
+            capitalised / n_tokens if n_tokens else 0.0, float(text.endswith("?")), float(quotes),
+            commas / n_tokens if n_tokens else 0.0)
+
+
+def line_pass_py(texts, stopwords) -> list[tuple[dict, tuple, str, tuple]]:
+    """(block features, own counts, norm key, own numbers) of each text: what the rules stage
+    measures of a page's new lines, in one call when compiled; the reference."""
+    out = []
+    for t in texts:
+        f, c = features_of(block_counts_py(t, stopwords)), own_counts_py(t)
+        out.append((f, c, norm_key_py(t), own_numbers_py(t, f, c)))
+    return out
 
 
 def parts_in_py(key: str, parts) -> list[int]:

@@ -143,7 +143,7 @@ def _context_free(blocks: list[Block], rules: LanguageRules, extra_rules: Sequen
                 cache[text] = verdict
     for b in blocks:
         verdict = page[b.text]
-        features, b.cf_class, vocab, line_rule, menu, b.header, b.counts, b.key = verdict
+        features, b.cf_class, vocab, line_rule, menu, b.header, b.counts, b.key, b.numbers = verdict
         b.features = dict(features)  # later stages add to a block's own features
         if b.category is not None:  # dropped on arrival (the segment stage's floods)
             continue
@@ -163,12 +163,13 @@ def _context_free(blocks: list[Block], rules: LanguageRules, extra_rules: Sequen
 
 def _verdicts(blocks: list[Block], rules: LanguageRules) -> list[tuple]:
     """(features, content class, widget-row rule, line rule, menu?, section header rule, own
-    counts, norm key) of each line on its own: a pure function of the text and the rule set, so it
+    counts, norm key, the model's numeric own columns) of each line on its own: a pure function of the text and the rule set, so it
     is computed once per distinct line. Computed test by test over the page's new lines, not line
     by line (each test's patterns and automata stay in the CPU's caches); the counts in one call
-    (``blockstats.line_pass``: block_features' dict, the model's own counts, the duplicate key)."""
+    (``blockstats.line_pass``: block_features' dict, the model's own counts, the duplicate key,
+    the model's numeric columns)."""
     measured = blockstats.line_pass([b.text for b in blocks], rules.stop_table())
-    for b, (features, _counts, _key) in zip(blocks, measured):
+    for b, (features, _counts, _key, _numbers) in zip(blocks, measured):
         b.features = features
     headers = [_section_header(b, rules) for b in blocks]
     items = [rule_text(b.text) for b in blocks]
@@ -178,8 +179,9 @@ def _verdicts(blocks: list[Block], rules: LanguageRules) -> list[tuple]:
     menus = [vocab is None and _menu_shaped(b) for b, vocab in zip(blocks, vocabs)]
     lines = [None if vocab is not None or menu else rules.match_line(item, b.features["words"])
              for b, item, vocab, menu in zip(blocks, items, vocabs, menus)]
-    return [(b.features, content_class(b.features), vocab, line, menu, header, counts, key)
-            for b, vocab, line, menu, header, (_f, counts, key) in zip(blocks, vocabs, lines, menus, headers, measured)]
+    return [(b.features, content_class(b.features), vocab, line, menu, header, counts, key, numbers)
+            for b, vocab, line, menu, header, (_f, counts, key, numbers)
+            in zip(blocks, vocabs, lines, menus, headers, measured)]
 
 
 def rule_text(text: str) -> str:

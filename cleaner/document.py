@@ -64,6 +64,9 @@ class Block:
     #: the text compared for repetition (``classify.norm_key``), measured by the rules stage and read
     #: by the duplicate stage and the model's features; None where no rules stage ran
     key: str | None = field(default=None, repr=False, compare=False)
+    #: the model's numeric context-free columns (``blockstats.OWN_NUMBERS``), measured by the rules
+    #: stage with the counts and read by the model's features; () where no rules stage ran
+    numbers: tuple = field(default=(), repr=False, compare=False)
 
     @property
     def kept(self) -> bool:

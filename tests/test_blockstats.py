@@ -61,10 +61,12 @@ def ext(tmp_path_factory):
     return module
 
 
-def _typed(measured: list[tuple[dict, tuple, str]]) -> list:
-    """line_pass' results with every value's type beside it (True == 1 and 0 == 0.0 in Python)."""
-    return [([(k, type(v), v) for k, v in features.items()], [(type(c), c) for c in counts], type(key), key)
-            for features, counts, key in measured]
+def _typed(measured: list[tuple[dict, tuple, str, tuple]]) -> list:
+    """line_pass' results with every value's type beside it (True == 1 and 0 == 0.0 in Python),
+    the model's numbers by repr (exact bits, -0.0 apart from 0.0)."""
+    return [([(k, type(v), v) for k, v in features.items()], [(type(c), c) for c in counts], type(key), key,
+             [(type(x), repr(x)) for x in numbers])
+            for features, counts, key, numbers in measured]
 
 
 def _same(ext, text: str, stopwords=STOPWORDS) -> None:

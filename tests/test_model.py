@@ -228,7 +228,7 @@ def test_the_column_wise_own_matrix_equals_own_block_by_block(mode_html):
     pages = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "raw").glob("*.txt"))]
     pages += [p.read_text(encoding="utf-8") for p in sorted((ROOT / "tests" / "fixtures" / "pages").glob("*.txt"))]
     pages += ["Nur eine Zeile.", "12.03.2024 Polizei meldet\n\n...\n\n***\n\nMail: a@b.de www.x.de\n\n1\n\n„Zitat“, sagt er?",
-              "A\n\nA\n\nA\n\n" + "x" * 5000]
+              "A\n\nA\n\nA\n\n" + "x" * 5000, "Wort " * 300_000 + "?", "Wer?\n\nJa;\n\nNein,\n\n" + "ab. " * 4]
     checked = 0
     for text in pages:
         rules = Cleaner().rules_for(text)
@@ -238,5 +238,10 @@ def test_the_column_wise_own_matrix_equals_own_block_by_block(mode_html):
         got = own_matrix(blocks, rules, [keys.count(k) - 1 for k in keys], mode_html)
         want = np.array(_own_rows(blocks, rules, mode_html), dtype=np.float64)
         assert got.shape == want.shape and got.tobytes() == want.tobytes()
+        assert all(b.numbers for b in blocks)  # (measured by the rules stage) ...
+        for b in blocks:  # ... and the same when own_matrix computes them itself
+            b.numbers, b.counts = (), ()
+        again = own_matrix(blocks, rules, [keys.count(k) - 1 for k in keys], mode_html)
+        assert again.tobytes() == want.tobytes()
         checked += len(blocks)
     assert checked > 500

@@ -46,6 +46,8 @@ WINDOWED = ["win_stopword_density", "win_log_chars", "win_rule_share", "win_good
 FEATURE_NAMES = (OWN + [f"{name}@{o:+d}" for o in NEIGHBOURS for name in CONTEXT] + WINDOWED)
 CATEGORICAL = ["rule"] + [f"rule@{o:+d}" for o in NEIGHBOURS]
 _COL = {name: i for i, name in enumerate(OWN)}
+#: the OWN columns the rules stage measures per line (``blockstats.OWN_NUMBERS``, ``Block.numbers``)
+_NUMBER_COLS = [_COL[name] for name in blockstats.OWN_NUMBERS]
 
 
 def _own(b: Block, rules: LanguageRules, i: int, n: int, chars_before: int, total_chars: int, repeats: int,
@@ -105,32 +107,13 @@ def own_matrix(blocks: Sequence[Block], rules: LanguageRules, repeats: Sequence[
     n = len(blocks)
     texts = [b.text for b in blocks]
     fs = [b.features for b in blocks]
-    own_counts = blockstats.own_counts  # (measured by the rules stage: Block.counts)
+    own_counts = blockstats.own_counts  # (measured by the rules stage: Block.counts, Block.numbers)
     counts = [b.counts or own_counts(b.text) for b in blocks]
-    C = np.array([c[:10] for c in counts], dtype=np.float64).reshape(n, 10)
-    letters, upper, punct, tokens, token_chars, capitalised = (C[:, k] for k in range(6))
-    length = np.array([len(t) for t in texts], dtype=np.float64)
     chars = [f["chars"] for f in fs]
     A = np.zeros((n, len(OWN)))
-
-    def ratio(num, den):
-        return np.divide(num, den, out=np.zeros(n), where=den != 0)
-
     col = _COL
-    A[:, col["log_chars"]] = [math.log1p(c) for c in chars]
-    A[:, col["words"]] = [f["words"] for f in fs]
-    A[:, col["stopword_density"]] = [f["stopword_density"] for f in fs]
-    A[:, col["link_density"]] = [f["link_density"] for f in fs]
-    A[:, col["ends_sentence"]] = [float(f["ends_sentence"]) for f in fs]
-    A[:, col["digit_ratio"]] = [f["digit_ratio"] for f in fs]
-    A[:, col["upper_ratio"]] = ratio(upper, letters)
-    A[:, col["punct_ratio"]] = ratio(punct, length)
-    A[:, col["mean_word_len"]] = ratio(token_chars, tokens)
-    A[:, col["sentences"]] = C[:, 6]
-    A[:, col["separators"]] = C[:, 7]
-    A[:, col["quotes"]] = C[:, 8]
-    A[:, col["capitalised_ratio"]] = ratio(capitalised, tokens)
-    A[:, col["comma_rate"]] = ratio(C[:, 9], tokens)
+    numbers = [b.numbers or blockstats.own_numbers_py(b.text, b.features, c) for b, c in zip(blocks, counts)]
+    A[:, _NUMBER_COLS] = np.array(numbers, dtype=np.float64).reshape(n, len(_NUMBER_COLS))
     for i, (text, c) in enumerate(zip(texts, counts)):
         if c[10]:  # a digit early on: maybe a date
             dates = rules.find_dates(text[:blockstats.DIGIT_PREFIX])
@@ -145,13 +128,11 @@ def own_matrix(blocks: Sequence[Block], rules: LanguageRules, repeats: Sequence[
     total_chars = sum(chars) or 1
     A[:, col["rel_char_pos"]] = before / total_chars
     A[:, col["repeats"]] = repeats
-    A[:, col["heading_like"]] = [0 < f["words"] <= 15 and not t.endswith((".", ",", ";")) for t, f in zip(texts, fs)]
     A[:, col["cf_class"]] = [CF_CODE.get(b.cf_class, 1) for b in blocks]
     A[:, col["rule"]] = [RULE_CODE[b.category] if b.category is not None else -1 for b in blocks]
     A[:, col["in_section"]] = [b.reason.startswith("in section") or b.reason.endswith("(section header)")
                                for b in blocks]
     A[:, col["gap_before"]] = [min(b.gap_before, 3) for b in blocks]
-    A[:, col["is_question"]] = [t.endswith("?") for t in texts]
     A[:, col["mode_html"]] = float(mode_html)
     A[:, col["context_good"]] = [float(f.get("context_good", False)) for f in fs]
     return A  # region, topic_overlap, slug_match, slug_side: 0, filled in by page_features
