@@ -18,12 +18,14 @@ from cleaner.training import GoldText  # noqa: E402
 
 
 def reason_key(b):
-    r = b.reason
-    if r.startswith("model"):
+    """The stage or rule that decided ``b`` (its structured provenance, not its reason text)."""
+    if b.section is not None:
+        return "section:" + b.section
+    if b.rule is not None:
+        return b.rule
+    if b.stage == "decision" and b.score is not None:
         return "model"
-    if r.startswith("in section"):
-        return "section:" + r.split()[2]
-    return r.split(" (")[0].split(";")[0][:40] or "kept"
+    return b.stage or "kept"
 
 
 def main():

@@ -148,7 +148,7 @@ def _context_free(blocks: list[Block], rules: LanguageRules, extra_rules: Sequen
         if b.category is not None:  # dropped on arrival (the segment stage's floods)
             continue
         if menu:
-            b.drop("navigation", "menu shape (capitalised words, no stopword)")
+            b.drop("navigation", "menu shape (capitalised words, no stopword)", stage="context-free")
             continue
         rule = vocab
         if rule is None and extra_rules:  # an outlet's own line rules come before the language's
@@ -156,7 +156,7 @@ def _context_free(blocks: list[Block], rules: LanguageRules, extra_rules: Sequen
             rule = next((r for r in extra_rules if r.applies(item, features["words"])), None)
         rule = rule or line_rule
         if rule is not None:
-            b.drop(rule.category, rule.id)
+            b.drop(rule.category, rule.id, stage="context-free", rule=rule.id, role=rule.role)
     _captions_above_credits(blocks)
     _names_above_contacts(blocks)
 
@@ -203,19 +203,19 @@ def _captions_above_credits(blocks: list[Block]) -> None:
     """'So soll die Schule aussehen: ...' / 'Visualisierung: Büro X': the line right above a photo
     credit is the photo's caption."""
     for prev, b in zip(blocks, blocks[1:]):
-        if (b.reason == "caption.credit" and prev.category is None and prev.cf_class != "good"
+        if (b.role == "credit" and prev.category is None and prev.cf_class != "good"
                 and prev.features["words"] <= CAPTION_MAX_WORDS):
-            prev.drop("caption", f"above photo credit line {b.line}")
+            prev.drop("caption", f"above photo credit line {b.line}", stage="context-free")
 
 
 def _names_above_contacts(blocks: list[Block]) -> None:
     """'Stadtwerke Musterstadt GmbH' / 'Hauptstraße 5': a short name line right above an address or
     phone line is the contact block's first line."""
     for prev, b in zip(blocks, blocks[1:]):
-        if (b.category == "contact" and b.reason.startswith("contact.") and prev.category is None
+        if (b.role == "contact" and prev.category is None
                 and prev.features["words"] <= CONTACT_NAME_MAX_WORDS and not prev.features["ends_sentence"]
                 and prev.cf_class != "good"):
-            prev.drop("contact", f"above contact line {b.line}")
+            prev.drop("contact", f"above contact line {b.line}", stage="context-free")
 
 
 # ================================================================================ 3. sections
@@ -244,14 +244,16 @@ def _sections(blocks: list[Block], rules: LanguageRules) -> None:
             i += 1
             continue
         end = _section_end(blocks, i + 1, rule, rules, give_back=i < first_prose)
-        header.drop(rule.category, f"{rule.id} (section header)")
+        header.drop(rule.category, f"{rule.id} (section header)", stage="sections", section=rule.id)
         for b in blocks[i + 1:end]:
             # the section's category wins over a line rule's: a byline inside a teaser list is the
             # teaser's, and must never date the article
             if b.category is None:
-                b.drop(rule.category, f"in section {rule.id} (line {header.line})")
+                b.drop(rule.category, f"in section {rule.id} (line {header.line})", stage="sections",
+                       section=rule.id)
             elif rule.override:
-                b.drop(rule.category, f"in section {rule.id} (line {header.line}); {b.reason}")
+                b.drop(rule.category, f"in section {rule.id} (line {header.line}); {b.reason}", stage="sections",
+                       rule=b.rule, role=b.role, section=rule.id)
         i = end
 
 
@@ -364,7 +366,7 @@ def _duplicates(blocks: list[Block], mode: str) -> None:
     for j, (b, key) in enumerate(zip(seq, seq_keys)):
         first = seen.setdefault(key, j)
         if first < j and (copied is None or seq_keys[j - 1] == key or copied[j]):
-            b.drop("duplicate", f"repeats line {seq[first].line}")
+            b.drop("duplicate", f"repeats line {seq[first].line}", stage="duplicates")
 
 
 def _in_copied_run(keys: list[str], min_run: float) -> list[bool]:
@@ -413,7 +415,7 @@ def _merged_copies(blocks: list[Block], keys: list[str]) -> None:
         covered = sum(len(keys[j]) for j in inside)
         if len(inside) >= 2 and covered >= MERGED_MIN_COVERAGE * len(key):
             lines = ", ".join(str(blocks[j].line) for j in inside)
-            blocks[i].drop("duplicate", f"merged copy of lines {lines}")
+            blocks[i].drop("duplicate", f"merged copy of lines {lines}", stage="duplicates")
 
 
 def _parts_inside(keys: list[str], parts: list[tuple[int, str]], pairwise: bool = False) -> Callable[[int], list[int]]:
@@ -458,8 +460,7 @@ def _context(blocks: list[Block]) -> None:
     """jusText's revision, applied: blocks it calls bad are dropped."""
     for b, c in zip(blocks, _context_classes(blocks)):
         if b.category is None and c in ("bad", "skip"):
-            b.label = BOILERPLATE  # category is given in stage 7
-            b.reason = f"content class {b.cf_class}, neighbours not content"
+            b.judge(BOILERPLATE, f"content class {b.cf_class}, neighbours not content", stage="decision")  # (category: stage 7)
 
 
 def _context_classes(blocks: list[Block]) -> list[str]:
@@ -553,9 +554,9 @@ def _title_and_header(blocks: list[Block]) -> Outcome:
     header_end = title_idx[0] if title_idx else start
     for b in blocks[:header_end]:
         if b.category is None and (b.score is None or b.score < HEADER_KEEP_SCORE):
-            b.drop("navigation", "page header above the title" + (f" ({b.reason})" if b.reason else ""))
+            b.drop("navigation", "page header above the title" + (f" ({b.reason})" if b.reason else ""), stage="header")
     for idx in title_idx:
-        blocks[idx].label, blocks[idx].category, blocks[idx].reason = TITLE, None, "title above first paragraph"
+        blocks[idx].judge(TITLE, "title above first paragraph", stage="header")
     if not title_idx:
         return Outcome(None, None)
     return Outcome(" ".join(blocks[i].text for i in title_idx), "text:heading")
@@ -570,7 +571,7 @@ def _mark_known_title(blocks: list[Block], title: str | None) -> None:
         block_key = norm_key(b.text)
         # the body's title line may carry a kicker ("Nach Corona-Lockerungen ...") or lack a prefix
         if block_key and b.features["words"] <= TITLE_MAX_WORDS and (block_key in key or key in block_key):
-            b.label, b.category, b.reason = TITLE, None, "title from HTML metadata"
+            b.judge(TITLE, "title from HTML metadata", stage="metadata")
             return
 
 
@@ -620,8 +621,7 @@ def _model_decision(blocks: list[Block], rules: LanguageRules, mode: str, scorer
     for b, p, k in zip(blocks, scores, keep):
         b.score = None if p != p else round(float(p), 4)  # NaN: a block a rule claimed is not scored
         if b.category is None and b.label == CONTENT and not k:
-            b.label = BOILERPLATE
-            b.reason = f"model p={p:.2f} < {threshold:.2f}"
+            b.judge(BOILERPLATE, f"model p={p:.2f} < {threshold:.2f}", stage="decision")
 
 
 def _keep_subheadings(blocks: list[Block], keep: list[bool]) -> None:

@@ -34,6 +34,17 @@ CATEGORIES = (
     "other",  # dropped by the content score, no rule named it
 )
 
+#: the stages that decide a block (cleaner/classify.py's docstring numbers them)
+STAGES = (
+    "segment",  # 1: a flood of one repeated line
+    "context-free",  # 2: a line, widget-row or menu rule, or a neighbour's (a caption above its credit)
+    "sections",  # 3: a section header and the blocks under it
+    "duplicates",  # 4: a repeat or a merged copy
+    "decision",  # 5: the block model's score, or jusText's context revision
+    "header",  # 6: page header above the title, and the title
+    "metadata",  # (HTML) the title the extractor found
+)
+
 CONTENT = "content"
 BOILERPLATE = "boilerplate"
 TITLE = "title"
@@ -49,7 +60,17 @@ class Block:
     gap_before: int = 0  # blank lines before this block in the input
     label: str = CONTENT  # content | boilerplate | title
     category: str | None = None
+    #: why, for people (records, ``explain``): built where the decision is made and read by no stage;
+    #: the stages read the fields below
     reason: str = ""
+    #: the stage that decided the label (``STAGES``); None for a block no stage has judged yet
+    stage: str | None = None
+    #: the id of the line, widget-row or section rule that dropped the block
+    rule: str | None = None
+    #: that line rule's role for its neighbours (``ruleset.ROLES``: "credit", "contact")
+    role: str | None = None
+    #: the id of the section rule whose header or body the block is (stage 3)
+    section: str | None = None
     #: content probability from the heuristic or model (None where rules alone decided)
     score: float | None = None
     #: context-free class from the heuristic stage: good | near-good | short | bad
@@ -72,11 +93,23 @@ class Block:
     def kept(self) -> bool:
         return self.label == CONTENT
 
-    def drop(self, category: str, reason: str) -> None:
+    def drop(self, category: str, reason: str, *, stage: str, rule: str | None = None, role: str | None = None,
+             section: str | None = None) -> None:
+        """Drop the block as ``category``; ``stage``, ``rule``, ``role`` and ``section`` replace what an
+        earlier stage recorded (a section that overrides a line rule passes the rule on)."""
         assert category in CATEGORIES, category
+        assert stage in STAGES, stage
         self.label = BOILERPLATE
         self.category = category
         self.reason = reason
+        self.stage, self.rule, self.role, self.section = stage, rule, role, section
+
+    def judge(self, label: str, reason: str, *, stage: str) -> None:
+        """Give the block ``label`` without a category (a title; a block the content score or
+        context dropped, whose category stage 7 gives): no rule decided it."""
+        assert stage in STAGES, stage
+        self.label, self.category, self.reason = label, None, reason
+        self.stage, self.rule, self.role, self.section = stage, None, None, None
 
 
 @dataclass

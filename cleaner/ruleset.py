@@ -32,6 +32,13 @@ class RuleError(ValueError):
     """A rule file is malformed; the message names the file and the rule."""
 
 
+#: what a line rule's ``role`` tells the stages about the lines around its line (rules/README.md)
+ROLES = {
+    "credit": "a photo credit: the short line right above it is the photo's caption",
+    "contact": "an address or phone line: the short name line right above it belongs to the contact",
+}
+
+
 @dataclass(frozen=True)
 class LineRule:
     id: str
@@ -39,6 +46,8 @@ class LineRule:
     regex: re.Pattern
     max_words: int | None = None
     min_words: int | None = None
+    #: what the rule's line means for its neighbours (``ROLES``)
+    role: str | None = None
 
     def applies(self, text: str, n_words: int) -> bool:
         if self.max_words is not None and n_words > self.max_words:
@@ -61,6 +70,7 @@ class VocabRule:
     words: frozenset[str]
     anchors: frozenset[str]
     max_words: int = 14
+    role: None = None  # (widget rows have no role for their neighbours)
 
     def applies(self, text: str, n_words: int) -> bool:
         # word by word, stopping at the first word that is no widget word (most lines: the first)
@@ -324,9 +334,12 @@ def _line_rules(items: list, where: str, subst: dict[str, str]) -> list[LineRule
         rid, cat = item.get("id"), item.get("category")
         if not rid or cat not in CATEGORIES:
             raise RuleError(f"{where}: rule {rid!r} needs an id and a category from {CATEGORIES}")
+        role = item.get("role")
+        if role is not None and role not in ROLES:
+            raise RuleError(f"{where}: rule {rid!r} has role {role!r}; roles: {', '.join(sorted(ROLES))}")
         rules.append(
             LineRule(rid, cat, _compile(item["pattern"], f"{where} rule {rid}", subst),
-                     item.get("max_words"), item.get("min_words"))
+                     item.get("max_words"), item.get("min_words"), role)
         )
     return rules
 

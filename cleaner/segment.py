@@ -63,7 +63,8 @@ def segment_text(text: str, flood_page_lines: int = FLOOD_PAGE_LINES) -> list[Bl
         if k in floods:
             copies, first, last = floods[k]
             flood = Block(index=len(blocks), text=line, line=lineno, gap_before=gap)
-            flood.drop("duplicate", f"flood: {copies} more copies of line {first} (lines {lineno}-{last})")
+            flood.drop("duplicate", f"flood: {copies} more copies of line {first} (lines {lineno}-{last})",
+                       stage="segment")
             blocks.append(flood)
             gap = 0
             continue

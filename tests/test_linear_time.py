@@ -167,7 +167,8 @@ def _old_merged_copies(blocks, keys):
         inside = [j for j, k in parts if j != i and len(k) < len(key) and k in key]
         covered = sum(len(keys[j]) for j in inside)
         if len(inside) >= 2 and covered >= classify.MERGED_MIN_COVERAGE * len(key):
-            blocks[i].drop("duplicate", "merged copy of lines " + ", ".join(str(blocks[j].line) for j in inside))
+            blocks[i].drop("duplicate", "merged copy of lines " + ", ".join(str(blocks[j].line) for j in inside),
+                           stage="duplicates")
 
 
 def _decisions(texts, merged):
@@ -241,7 +242,7 @@ def _old_duplicates(blocks, keys, mode):
         earlier = seen.setdefault(key, [])
         if earlier and (mode in classify.DROP_REPEATS or any(j == f + 1 or _copied_run(seq_keys, f, j) >= min_run
                                                             for f in earlier)):
-            b.drop("duplicate", f"repeats line {seq[earlier[0]].line}")
+            b.drop("duplicate", f"repeats line {seq[earlier[0]].line}", stage="duplicates")
         earlier.append(j)
 
 

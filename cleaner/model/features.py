@@ -84,7 +84,7 @@ def _own(b: Block, rules: LanguageRules, i: int, n: int, chars_before: int, tota
         "heading_like": float(0 < f["words"] <= 15 and not text.endswith((".", ",", ";"))),
         "cf_class": CF_CODE.get(b.cf_class, 1),
         "rule": RULE_CODE[b.category] if b.category is not None else -1,
-        "in_section": float(b.reason.startswith("in section") or b.reason.endswith("(section header)")),
+        "in_section": float(b.section is not None),
         "gap_before": min(b.gap_before, 3),
         "capitalised_ratio": capitalised / n_tokens if n_tokens else 0.0,
         "is_question": float(text.endswith("?")),
@@ -130,8 +130,7 @@ def own_matrix(blocks: Sequence[Block], rules: LanguageRules, repeats: Sequence[
     A[:, col["repeats"]] = repeats
     A[:, col["cf_class"]] = [CF_CODE.get(b.cf_class, 1) for b in blocks]
     A[:, col["rule"]] = [RULE_CODE[b.category] if b.category is not None else -1 for b in blocks]
-    A[:, col["in_section"]] = [b.reason.startswith("in section") or b.reason.endswith("(section header)")
-                               for b in blocks]
+    A[:, col["in_section"]] = [b.section is not None for b in blocks]
     A[:, col["gap_before"]] = [min(b.gap_before, 3) for b in blocks]
     A[:, col["mode_html"]] = float(mode_html)
     A[:, col["context_good"]] = [float(f.get("context_good", False)) for f in fs]
