@@ -1,7 +1,10 @@
 """Load the rule data files (cleaner/rules/*.toml) into compiled, immutable rule sets.
 
 Rules are data so that a user can edit them; this module only compiles them. A rule folder given by
-the user replaces packaged files of the same name and adds new ones.
+the user extends the packaged files (as trafilatura's ``use_config`` layers a user's file over its
+defaults): a file of a packaged file's name adds its rules, replaces rules of the same id, removes those
+its ``disable`` lists, and sets the keys it gives; ``replace = true`` replaces the file; a new name adds
+a language. Unknown keys are errors naming the file and line (``KEYS``).
 """
 from __future__ import annotations
 
@@ -48,6 +51,9 @@ class LineRule:
     min_words: int | None = None
     #: what the rule's line means for its neighbours (``ROLES``)
     role: str | None = None
+    #: lines the rule must claim and lines it must leave (the tests check them for every rule)
+    examples: tuple[str, ...] = dataclasses.field(default=(), compare=False, repr=False)
+    counter_examples: tuple[str, ...] = dataclasses.field(default=(), compare=False, repr=False)
 
     def applies(self, text: str, n_words: int) -> bool:
         if self.max_words is not None and n_words > self.max_words:
@@ -71,6 +77,8 @@ class VocabRule:
     anchors: frozenset[str]
     max_words: int = 14
     role: None = None  # (widget rows have no role for their neighbours)
+    examples: tuple[str, ...] = dataclasses.field(default=(), compare=False, repr=False)
+    counter_examples: tuple[str, ...] = dataclasses.field(default=(), compare=False, repr=False)
 
     def applies(self, text: str, n_words: int) -> bool:
         # word by word, stopping at the first word that is no widget word (most lines: the first)
@@ -126,6 +134,9 @@ class SectionRule:
     #: prose does not end the section while a line of its own category (a comment's "Jane on May 3,
     #: 2021 at 4:47 pm said:") follows within this many blocks: a thread of long comments goes on
     own_lines_within: int = 0
+    #: header lines the rule must open a section at and lines it must not
+    examples: tuple[str, ...] = dataclasses.field(default=(), compare=False, repr=False)
+    counter_examples: tuple[str, ...] = dataclasses.field(default=(), compare=False, repr=False)
 
     def applies(self, text: str, n_words: int) -> bool:
         return n_words <= self.max_words and self.regex.search(text) is not None
@@ -308,14 +319,138 @@ class Rules:
 # ------------------------------------------------------------------------------------------ loading
 
 
-def _rule_files(rules_dirs: tuple[str, ...]) -> dict[str, Path]:
-    files = {p.name: p for p in sorted(PACKAGE_RULES.glob("*.toml"))}
+#: every key a rule file may hold, per table (a key not listed is a RuleError with its file and line)
+_RULE_KEYS = {"id", "category", "pattern", "phrases", "examples", "counter_examples"}
+KEYS = {
+    "": {"language", "stoplist", "extra_stopwords", "months", "dates", "line", "vocab", "section",
+         "stoplist_languages", "character_stoplists", "html", "outlet", "disable", "replace"},
+    "line": _RULE_KEYS | {"max_words", "min_words", "role"},
+    "vocab": {"id", "category", "words", "anchors", "max_words", "examples", "counter_examples"},
+    "section": _RULE_KEYS | {"max_words", "resume", "override", "max_blocks", "stop_at_heading", "body",
+                             "ends_at_footer", "own_lines_within"},
+    "outlet": {"name", "domains", "signatures", "min_hits", "line"},
+    "outlet.line": _RULE_KEYS | {"max_words", "min_words", "role"},
+    "html": {"prune_xpath"},
+}
+#: tables whose items a user file merges by their key (same key: replaced in place; new: put first)
+_MERGED_BY = {"line": "id", "vocab": "id", "section": "id", "outlet": "name"}
+_TABLE_HEADER = re.compile(r"^\s*\[(\[)?\s*([\w.]+)\s*\]")
+_KEY_LINE = re.compile(r"^\s*([\w-]+)\s*=")
+
+
+def _key_lines(text: str) -> dict[tuple[str, int, str], int]:
+    """(table, its item number, key) -> line number of each ``key =`` line of a TOML file (table ""
+    is the top level; the items of an array of tables are numbered from 0), outside multi-line strings."""
+    lines: dict[tuple[str, int, str], int] = {}
+    table, counts, item, quote = "", {}, 0, None
+    for no, line in enumerate(text.splitlines(), 1):
+        if quote is None:
+            head = _TABLE_HEADER.match(line)
+            if head:
+                table = head.group(2)
+                item = counts[table] = counts.get(table, -1) + 1 if head.group(1) else 0
+            elif (key := _KEY_LINE.match(line)):
+                lines.setdefault((table, item, key.group(1)), no)
+        for q in ("'''", '"""'):  # (a pattern between triple quotes may span lines)
+            if (quote is None or quote == q) and line.count(q) % 2:
+                quote = q if quote is None else None
+    return lines
+
+
+def _check_keys(data: dict, path: Path, text: str) -> None:
+    """Every key of ``data`` is one ``KEYS`` lists; else a RuleError naming the file and line."""
+    lines = None
+
+    def unknown(table: str, item: int, key: str, allowed: set) -> RuleError:
+        nonlocal lines
+        lines = _key_lines(text) if lines is None else lines
+        at = lines.get((table, item, key))
+        return RuleError(f"{path}{f':{at}' if at else ''}: unknown key {key!r}"
+                         f"{f' in [[{table}]]' if table else ''} (known: {', '.join(sorted(allowed))})")
+
+    for key in data:
+        if key not in KEYS[""]:
+            raise unknown("", 0, key, KEYS[""])
+    line_items = 0  # (an outlet's [[outlet.line]] items are numbered across the file)
+    for table in ("line", "vocab", "section", "outlet", "html"):
+        items = data.get(table, [])
+        for i, item in enumerate(items if isinstance(items, list) else [items]):
+            if not isinstance(item, dict):
+                raise RuleError(f"{path}: [[{table}]] item {i + 1} is not a table")
+            for key in item:
+                if key not in KEYS[table]:
+                    raise unknown(table, i, key, KEYS[table])
+            for sub in item.get("line", []) if table == "outlet" else ():
+                for key in sub:
+                    if key not in KEYS["outlet.line"]:
+                        raise unknown("outlet.line", line_items, key, KEYS["outlet.line"])
+                line_items += 1
+
+
+def _read_rule_file(path: Path) -> dict:
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise RuleError(f"{path}: {exc}") from None
+    _check_keys(data, path, text)
+    for table, by in _MERGED_BY.items():
+        seen = set()
+        for item in data.get(table, []):
+            key = item.get(by)
+            if not isinstance(key, str) or not key:
+                raise RuleError(f"{path}: every [[{table}]] needs a {by}")
+            if key in seen:
+                raise RuleError(f"{path}: two [[{table}]] items have the {by} {key!r}")
+            seen.add(key)
+            item["_where"] = str(path)  # (messages name the file a rule came from)
+    return data
+
+
+def _layer(base: dict, user: dict, path: Path) -> dict:
+    """``user`` over ``base``: rules merged by id (outlets by name), ``disable`` removes packaged rules
+    or outlets, lists of values are extended, tables of values updated, other keys replaced."""
+    if user.get("replace"):
+        return {k: v for k, v in user.items() if k not in ("replace", "disable")}
+    out = dict(base)
+    for key, value in user.items():
+        if key in ("replace", "disable"):
+            continue
+        if key in _MERGED_BY:
+            by = _MERGED_BY[key]
+            mine = {item.get(by): item for item in value}
+            kept = [mine.pop(item.get(by), item) for item in base.get(key, [])]
+            out[key] = [item for item in value if item.get(by) in mine] + kept
+        elif isinstance(value, list) and isinstance(base.get(key), list):
+            out[key] = base[key] + [v for v in value if v not in base[key]]
+        elif isinstance(value, dict) and isinstance(base.get(key), dict):
+            out[key] = _layer(base[key], value, path) if key == "html" else {**base[key], **value}
+        else:
+            out[key] = value
+    disable = user.get("disable", [])
+    if not isinstance(disable, list) or not all(isinstance(d, str) for d in disable):
+        raise RuleError(f"{path}: disable must be a list of rule ids or outlet names")
+    gone = set(disable)
+    for key, by in _MERGED_BY.items():
+        if key in out:
+            present = {item.get(by) for item in out[key]}
+            out[key] = [item for item in out[key] if item.get(by) not in gone]
+            gone -= present
+    if gone:
+        raise RuleError(f"{path}: disable names no packaged rule or outlet: {', '.join(sorted(gone))}")
+    return out
+
+
+def _rule_data(rules_dirs: tuple[str, ...]) -> dict[str, tuple[Path, dict]]:
+    """File name -> (the file that names it in messages, its data with every user folder layered over it)."""
+    files = {p.name: (p, _read_rule_file(p)) for p in sorted(PACKAGE_RULES.glob("*.toml"))}
     for d in rules_dirs:
         folder = Path(d)
         if not folder.is_dir():
             raise RuleError(f"{d}: rules folder does not exist")
         for p in sorted(folder.glob("*.toml")):
-            files[p.name] = p
+            data = _read_rule_file(p)
+            files[p.name] = (p, _layer(files[p.name][1], data, p) if p.name in files else data)
     return files
 
 
@@ -328,9 +463,35 @@ def _compile(pattern: str, where: str, subst: dict[str, str]) -> re.Pattern:
         raise RuleError(f"{where}: bad pattern: {exc}") from None
 
 
+def _examples(item: dict, where: str) -> dict:
+    """A rule's ``examples`` and ``counter_examples``: lists of strings."""
+    out = {}
+    for key in ("examples", "counter_examples"):
+        value = item.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise RuleError(f"{where}: {key} must be a list of strings")
+        out[key] = tuple(value)
+    return out
+
+
+def _rule_pattern(item: dict, where: str, subst: dict[str, str]) -> re.Pattern:
+    """The rule's ``pattern``, its ``{phrases}`` the rule's ``phrases`` list as one alternation (in order)."""
+    if "pattern" not in item:
+        raise RuleError(f"{where}: needs a pattern")
+    phrases = item.get("phrases")
+    if phrases is not None:
+        if not isinstance(phrases, list) or not phrases or not all(isinstance(p, str) and p for p in phrases):
+            raise RuleError(f"{where}: phrases must be a list of non-empty patterns")
+        if "{phrases}" not in item["pattern"]:
+            raise RuleError(f"{where}: has phrases but its pattern has no {{phrases}}")
+        subst = {**subst, "phrases": "(?:" + "|".join(phrases) + ")"}
+    return _compile(item["pattern"], where, subst)
+
+
 def _line_rules(items: list, where: str, subst: dict[str, str]) -> list[LineRule]:
     rules = []
     for item in items:
+        where = item.get("_where", where)
         rid, cat = item.get("id"), item.get("category")
         if not rid or cat not in CATEGORIES:
             raise RuleError(f"{where}: rule {rid!r} needs an id and a category from {CATEGORIES}")
@@ -338,18 +499,10 @@ def _line_rules(items: list, where: str, subst: dict[str, str]) -> list[LineRule
         if role is not None and role not in ROLES:
             raise RuleError(f"{where}: rule {rid!r} has role {role!r}; roles: {', '.join(sorted(ROLES))}")
         rules.append(
-            LineRule(rid, cat, _compile(item["pattern"], f"{where} rule {rid}", subst),
-                     item.get("max_words"), item.get("min_words"), role)
+            LineRule(rid, cat, _rule_pattern(item, f"{where} rule {rid}", subst),
+                     item.get("max_words"), item.get("min_words"), role, **_examples(item, f"{where} rule {rid}"))
         )
     return rules
-
-
-def _load_toml(path: Path) -> dict:
-    try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise RuleError(f"{path}: {exc}") from None
 
 
 def _month_alternation(months: dict) -> str:
@@ -358,7 +511,7 @@ def _month_alternation(months: dict) -> str:
 
 
 def _language(path: Path, data: dict, common: dict) -> LanguageRules:
-    where = str(path)
+    where = str(path)  # (each rule names the file it came from: ``_where``)
     lang = data.get("language") or path.stem
     months = {k.lower(): int(v) for k, v in data.get("months", {}).items()}
     month_alt = _month_alternation(months) if months else r"(?!x)x"
@@ -370,23 +523,26 @@ def _language(path: Path, data: dict, common: dict) -> LanguageRules:
     line = _line_rules(data.get("line", []), where, subst) + _line_rules(common.get("line", []), "common.toml", subst)
     vocab = []
     for item in common.get("vocab", []) + data.get("vocab", []):
-        if item.get("category") not in CATEGORIES:
-            raise RuleError(f"{where}: vocab rule {item.get('id')!r} has no valid category")
+        at = item.get("_where", where)
+        if item.get("category") not in CATEGORIES or "id" not in item or "words" not in item:
+            raise RuleError(f"{at}: vocab rule {item.get('id')!r} needs an id, words and a category from {CATEGORIES}")
         vocab.append(VocabRule(item["id"], item["category"], frozenset(w.lower() for w in item["words"]),
                                frozenset(w.lower() for w in item.get("anchors", item["words"])),
-                               item.get("max_words", 14)))
+                               item.get("max_words", 14), **_examples(item, f"{at} vocab rule {item['id']}")))
     sections = []
     for item in common.get("section", []) + data.get("section", []):
-        if item.get("category") not in CATEGORIES:
-            raise RuleError(f"{where}: section rule {item.get('id')!r} has no valid category")
+        at = item.get("_where", where)
+        if item.get("category") not in CATEGORIES or "id" not in item:
+            raise RuleError(f"{at}: section rule {item.get('id')!r} needs an id and a category from {CATEGORIES}")
         sections.append(SectionRule(item["id"], item["category"],
-                                    _compile(item["pattern"], f"{where} section {item['id']}", subst),
+                                    _rule_pattern(item, f"{at} section {item['id']}", subst),
                                     item.get("max_words", 10), item.get("resume", 1),
                                     item.get("override", True), item.get("max_blocks"),
                                     item.get("stop_at_heading", False),
-                                    _compile(item["body"], f"{where} section {item['id']} body", subst)
+                                    _compile(item["body"], f"{at} section {item['id']} body", subst)
                                     if item.get("body") else None,
-                                    item.get("ends_at_footer", False), item.get("own_lines_within", 0)))
+                                    item.get("ends_at_footer", False), item.get("own_lines_within", 0),
+                                    **_examples(item, f"{at} section {item['id']}")))
     stoplist = data.get("stoplist")
     try:
         stopwords = frozenset(w.lower() for w in justext.get_stoplist(stoplist)) if stoplist else frozenset()
@@ -396,13 +552,10 @@ def _language(path: Path, data: dict, common: dict) -> LanguageRules:
     return LanguageRules(lang, stopwords, tuple(line), tuple(vocab), tuple(sections), date_regexes, months)
 
 
-def _outlets(path: Path | None) -> tuple[Outlet, ...]:
-    if path is None:
-        return ()
-    data = _load_toml(path)
+def _outlets(data: dict) -> tuple[Outlet, ...]:
     out = []
     for item in data.get("outlet", []):
-        name = item.get("name")
+        name, path = item.get("name"), item.get("_where", "outlets.toml")
         if not name:
             raise RuleError(f"{path}: every outlet needs a name")
         sigs = tuple(_compile(s, f"{path} outlet {name}", {}) for s in item.get("signatures", []))
@@ -412,29 +565,50 @@ def _outlets(path: Path | None) -> tuple[Outlet, ...]:
     return tuple(out)
 
 
+def example_failures(rules: Rules) -> list[str]:
+    """Every rule's ``examples`` it does not claim and ``counter_examples`` it does, one line each
+    (language, rule, line): a line is judged as written, with its word count as the rules stage counts it."""
+    checks = [(lang, kind, rule, rules.languages[lang].stop_table()) for lang in sorted(rules.languages)
+              for kind, group in (("line", rules.languages[lang].line_rules), ("vocab", rules.languages[lang].vocab_rules),
+                                  ("section", rules.languages[lang].section_rules))
+              for rule in group]
+    if rules.languages:  # (an outlet's rules hold for every language; word counts need no stoplist)
+        checks += [("outlet " + o.name, "line", r, blockstats.word_table(frozenset())) for o in rules.outlets
+                   for r in o.line_rules]
+    failures = []
+    for where, kind, rule, table in checks:
+        for wanted, lines in ((True, rule.examples), (False, rule.counter_examples)):
+            for line in lines:
+                words = blockstats.features_of(blockstats.block_counts(line, table))["words"]
+                if rule.applies(line, words) != wanted:
+                    what = "does not claim its example" if wanted else "claims its counter-example"
+                    failures.append(f"{where}: {kind} rule {rule.id} {what} {line!r}")
+    return failures
+
+
 @lru_cache(maxsize=8)
 def load_rules(rules_dirs: tuple[str, ...] = ()) -> Rules:
     """Load and compile every rule file once per folder list (cached: rules are immutable)."""
-    files = _rule_files(tuple(rules_dirs))
-    common = _load_toml(files["common.toml"]) if "common.toml" in files else {}
+    files = _rule_data(tuple(rules_dirs))
+    common_path, common = files.get("common.toml", (PACKAGE_RULES / "common.toml", {}))
     languages = {}
-    for name, path in files.items():
+    for name, (path, data) in files.items():
         if name in ("common.toml", "outlets.toml"):
             continue
-        lr = _language(path, _load_toml(path), common)
+        lr = _language(path, data, common)
         languages[lr.language] = lr
     if not languages:
         raise RuleError("no language rule files found")
     for lang, stoplist in sorted(common.get("stoplist_languages", {}).items()):
         if lang not in languages:
-            borrowed = _language(files["common.toml"], {"language": lang, "stoplist": stoplist}, common)
+            borrowed = _language(common_path, {"language": lang, "stoplist": stoplist}, common)
             languages[lang] = dataclasses.replace(borrowed, own_rules=False)
     for lang, chars in sorted(common.get("character_stoplists", {}).items()):
         if lang not in languages:  # (a rule file of the language's own brings its own stoplist)
-            borrowed = _language(files["common.toml"], {"language": lang, "extra_stopwords": list(chars)}, common)
+            borrowed = _language(common_path, {"language": lang, "extra_stopwords": list(chars)}, common)
             languages[lang] = dataclasses.replace(borrowed, own_rules=False)
     prune = tuple(common.get("html", {}).get("prune_xpath", []))
-    outlets = _outlets(files.get("outlets.toml"))
+    outlets = _outlets(files["outlets.toml"][1]) if "outlets.toml" in files else ()
     signatures = tuple((i, sig) for i, o in enumerate(outlets) for sig in o.signatures)
     gate = LiteralGate([sig for _, sig in signatures], every=True) if signatures else None
     index: dict[str, list[str]] = {}
