@@ -76,7 +76,7 @@ DATELINE_WINDOW = 40  # characters: a date this close to a paragraph's start is 
 VERDICT_CACHE_MAX_CHARS = 200  # context-free verdicts of lines up to this long are remembered ...
 VERDICT_CACHE_SIZE = 20_000  # ... this many per rule set (then the memory starts afresh)
 
-_URL = blockstats.URL
+_URL: re.Pattern[str] = blockstats.URL
 _PROSE_END = re.compile(r"[.!][\"“”»«'’)]?$")
 _MENU_TOKEN = re.compile(r"^(?:[A-ZÄÖÜ0-9][\w.&'’-]*|[&|/•·–-]+)$")
 
@@ -544,7 +544,7 @@ def _title_and_header(blocks: list[Block]) -> Outcome:
     while j >= 0 and blocks[j].category in ("byline", "duplicate", "caption"):
         j -= 1
     if (j >= 0 and blocks[j].category in (None, "other") and _is_heading_like(blocks[j], TITLE_MAX_WORDS)
-            and (blocks[j].score is None or blocks[j].score < HEADER_KEEP_SCORE)):
+            and _below_keep_score(blocks[j])):
         title_idx = [j]
         k = j
         while (k > 0 and blocks[k].gap_before == 0 and blocks[k - 1].category in (None, "other")
@@ -553,13 +553,18 @@ def _title_and_header(blocks: list[Block]) -> Outcome:
             title_idx.insert(0, k)
     header_end = title_idx[0] if title_idx else start
     for b in blocks[:header_end]:
-        if b.category is None and (b.score is None or b.score < HEADER_KEEP_SCORE):
+        if b.category is None and _below_keep_score(b):
             b.drop("navigation", "page header above the title" + (f" ({b.reason})" if b.reason else ""), stage="header")
     for idx in title_idx:
         blocks[idx].judge(TITLE, "title above first paragraph", stage="header")
     if not title_idx:
         return Outcome(None, None)
     return Outcome(" ".join(blocks[i].text for i in title_idx), "text:heading")
+
+
+def _below_keep_score(b: Block) -> bool:
+    """The model does not call the block content (or did not score it)."""
+    return b.score is None or b.score < HEADER_KEEP_SCORE
 
 
 def _mark_known_title(blocks: list[Block], title: str | None) -> None:

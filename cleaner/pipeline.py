@@ -115,7 +115,8 @@ class Cleaner:
         if meta.get("outlet"):
             doc.outlet, doc.outlet_source = str(meta.pop("outlet")), "input:metadata"
 
-        doc.blocks = segment_text(body)  # (``body`` is scrubbed: ``_inputs`` or clean_html did it)
+        # (``body`` is scrubbed: ``_inputs`` or clean_html did it)
+        doc.blocks = segment_text(body, words=self.rules.segment)
         outcome = classify(doc.blocks, lang_rules, mode=mode, known_title=known_title,
                            extra_rules=outlet.line_rules if outlet else (), scorer=self.scorer, url=doc.url)
         doc.title = meta.pop("title", None) or outcome.title

@@ -143,6 +143,35 @@ class SectionRule:
 
 
 @dataclass(frozen=True)
+class SegmentWords:
+    """What the segment stage reads from the rule files' ``[segment]`` tables (the words of every
+    rule language together: a dump's lines mix languages, an English byline on a German page)."""
+
+    #: a line ending on a comma, an opening bracket or quote, a dash, or one of the words stops mid-sentence
+    open_end: re.Pattern
+    #: a line starting with an address or one of the words is never the rest of the line above
+    no_join: re.Pattern
+    #: a photo credit's label: in a wrapped dump such a line stands on its own
+    credit_label: re.Pattern
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words)))
+
+
+def segment_words(tables: list[dict]) -> SegmentWords:
+    """The segment stage's patterns from the ``[segment]`` tables of the language files."""
+    words = {key: [w.lower() for t in tables for w in t.get(key, [])]
+             for key in ("open_end_words", "no_join_words", "credit_labels")}
+    open_end = r"[,(\[„“\-–]" + (rf"|\b(?:{_alternation(words['open_end_words'])})\s*" if words["open_end_words"] else "")
+    no_join = r"https?://|www\.|\S+@\S+" + (rf"|(?:{_alternation(words['no_join_words'])})\b"
+                                            if words["no_join_words"] else "")
+    credit = rf"^\(?(?:{_alternation(words['credit_labels'])})\s*:" if words["credit_labels"] else r"(?!x)x"
+    return SegmentWords(re.compile(rf"(?:{open_end})$", re.IGNORECASE), re.compile(rf"^(?:{no_join})", re.IGNORECASE),
+                        re.compile(credit, re.IGNORECASE))
+
+
+@dataclass(frozen=True)
 class Outlet:
     name: str
     domains: tuple[str, ...]
@@ -203,10 +232,13 @@ class LanguageRules:
         without a limit. Word counts with the same rules share one gate (``_line_gate``)."""
         found = self._gates.get((kind, n_words))
         if found is None:
-            rules = self.line_rules if kind == "line" else self.section_rules
-            allowed = sum(1 << i for i, r in enumerate(rules)
-                          if (r.max_words is None or r.max_words >= n_words)
-                          and (getattr(r, "min_words", None) is None or r.min_words <= n_words))
+            rules: tuple[LineRule | SectionRule, ...] = \
+                self.line_rules if kind == "line" else self.section_rules
+            allowed = 0
+            for i, r in enumerate(rules):
+                min_words = getattr(r, "min_words", None)
+                if (r.max_words is None or r.max_words >= n_words) and (min_words is None or min_words <= n_words):
+                    allowed |= 1 << i
             found = _line_gate(tuple(r.regex for r in rules), allowed)
             if n_words < GATE_CACHE_WORD_COUNTS:  # (a bound: a page of lines of every length)
                 self._gates[(kind, n_words)] = found
@@ -254,6 +286,8 @@ class LanguageRules:
                     continue
                 month = groups["m"]
                 month_no = int(month) if month.isdigit() else self.months.get(month.lower().rstrip("."))
+                if month_no is None:
+                    continue
                 try:
                     found[m.start()] = _dt.date(int(groups["y"]), int(month_no), int(groups["d"]))
                 except (TypeError, ValueError):
@@ -277,6 +311,8 @@ class Rules:
     #: stopword -> languages whose stoplist holds it: the language vote reads each word once (a
     #: dict, or its ``blockstats.word_table`` for the compiled vote)
     stop_index: dict = dataclasses.field(default_factory=dict, compare=False, repr=False)
+    #: the segment stage's words (``segment_words``)
+    segment: SegmentWords = dataclasses.field(default_factory=lambda: segment_words([]), compare=False, repr=False)
 
     def signature_counts(self, lowered_text: str) -> dict[int, int]:
         """Outlet index -> signature matches in the (lowercased) text."""
@@ -309,7 +345,7 @@ class Rules:
         hits = self.stopword_hits(text)
         own = {lang: h for lang, h in hits.items() if self.languages[lang].own_rules}
         best = max(own, key=lambda lang: (own[lang], lang == default)) if own else default
-        best_hits = own.get(best, 0)
+        best_hits: float = own.get(best, 0)
         for lang, h in hits.items():
             if not self.languages[lang].own_rules and h > BORROWED_MARGIN * best_hits and h > hits.get(best, 0):
                 best, best_hits = lang, h / BORROWED_MARGIN
@@ -323,7 +359,7 @@ class Rules:
 _RULE_KEYS = {"id", "category", "pattern", "phrases", "examples", "counter_examples"}
 KEYS = {
     "": {"language", "stoplist", "extra_stopwords", "months", "dates", "line", "vocab", "section",
-         "stoplist_languages", "character_stoplists", "html", "outlet", "disable", "replace"},
+         "stoplist_languages", "character_stoplists", "html", "segment", "outlet", "disable", "replace"},
     "line": _RULE_KEYS | {"max_words", "min_words", "role"},
     "vocab": {"id", "category", "words", "anchors", "max_words", "examples", "counter_examples"},
     "section": _RULE_KEYS | {"max_words", "resume", "override", "max_blocks", "stop_at_heading", "body",
@@ -331,6 +367,7 @@ KEYS = {
     "outlet": {"name", "domains", "signatures", "min_hits", "line"},
     "outlet.line": _RULE_KEYS | {"max_words", "min_words", "role"},
     "html": {"prune_xpath"},
+    "segment": {"open_end_words", "no_join_words", "credit_labels"},
 }
 #: tables whose items a user file merges by their key (same key: replaced in place; new: put first)
 _MERGED_BY = {"line": "id", "vocab": "id", "section": "id", "outlet": "name"}
@@ -342,7 +379,8 @@ def _key_lines(text: str) -> dict[tuple[str, int, str], int]:
     """(table, its item number, key) -> line number of each ``key =`` line of a TOML file (table ""
     is the top level; the items of an array of tables are numbered from 0), outside multi-line strings."""
     lines: dict[tuple[str, int, str], int] = {}
-    table, counts, item, quote = "", {}, 0, None
+    counts: dict[str, int] = {}
+    table, item, quote = "", 0, None
     for no, line in enumerate(text.splitlines(), 1):
         if quote is None:
             head = _TABLE_HEADER.match(line)
@@ -372,7 +410,7 @@ def _check_keys(data: dict, path: Path, text: str) -> None:
         if key not in KEYS[""]:
             raise unknown("", 0, key, KEYS[""])
     line_items = 0  # (an outlet's [[outlet.line]] items are numbered across the file)
-    for table in ("line", "vocab", "section", "outlet", "html"):
+    for table in ("line", "vocab", "section", "outlet", "html", "segment"):
         items = data.get(table, [])
         for i, item in enumerate(items if isinstance(items, list) else [items]):
             if not isinstance(item, dict):
@@ -424,7 +462,7 @@ def _layer(base: dict, user: dict, path: Path) -> dict:
         elif isinstance(value, list) and isinstance(base.get(key), list):
             out[key] = base[key] + [v for v in value if v not in base[key]]
         elif isinstance(value, dict) and isinstance(base.get(key), dict):
-            out[key] = _layer(base[key], value, path) if key == "html" else {**base[key], **value}
+            out[key] = _layer(base[key], value, path) if key in ("html", "segment") else {**base[key], **value}
         else:
             out[key] = value
     disable = user.get("disable", [])
@@ -592,11 +630,13 @@ def load_rules(rules_dirs: tuple[str, ...] = ()) -> Rules:
     files = _rule_data(tuple(rules_dirs))
     common_path, common = files.get("common.toml", (PACKAGE_RULES / "common.toml", {}))
     languages = {}
+    segment_tables = [common.get("segment", {})]
     for name, (path, data) in files.items():
         if name in ("common.toml", "outlets.toml"):
             continue
         lr = _language(path, data, common)
         languages[lr.language] = lr
+        segment_tables.append(data.get("segment", {}))
     if not languages:
         raise RuleError("no language rule files found")
     for lang, stoplist in sorted(common.get("stoplist_languages", {}).items()):
@@ -615,5 +655,6 @@ def load_rules(rules_dirs: tuple[str, ...] = ()) -> Rules:
     for lang in sorted(languages):
         for w in languages[lang].stopwords:
             index.setdefault(w, []).append(lang)
-    return Rules(languages, outlets, prune, signatures, gate, blockstats.word_table({w: tuple(v) for w, v in index.items()}))
+    return Rules(languages, outlets, prune, signatures, gate, blockstats.word_table({w: tuple(v) for w, v in index.items()}),
+                 segment_words(segment_tables))
 

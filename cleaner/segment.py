@@ -14,6 +14,7 @@ from typing import Sequence
 from . import lynx
 from .document import Block
 from .markdown import looks_like_markdown, strip_markdown
+from .ruleset import SegmentWords, load_rules
 
 #: this many identical lines in a row (blank lines between allowed) are a flood: one block stands
 #: for all copies but the first (see collapse_floods)
@@ -31,11 +32,14 @@ LIST_BULLET = re.compile(rf"^{_MARKER}\s")
 _LIST_MARKER = re.compile(rf"^(?:{_MARKER}\s+)+")
 
 
-def segment_text(text: str, flood_page_lines: int = FLOOD_PAGE_LINES) -> list[Block]:
+def segment_text(text: str, flood_page_lines: int = FLOOD_PAGE_LINES, words: SegmentWords | None = None
+                 ) -> list[Block]:
     """One block per non-blank line; blank lines before a block are counted in ``gap_before``.
     A hard-wrapped dump is unwrapped, then its Markdown markup or lynx-style link numbers are taken
     out; a line a renderer broke mid-sentence (at a link or a bold word) is joined with its rest.
-    A page of more than ``flood_page_lines`` lines has its floods collapsed (see collapse_floods)."""
+    A page of more than ``flood_page_lines`` lines has its floods collapsed (see collapse_floods).
+    ``words``: the rule files' words for this (``Rules.segment``; the packaged rules' by default)."""
+    words = words if words is not None else load_rules().segment
     blocks: list[Block] = []
     gap = 0
     # a renderer wraps lines with their markup in, so markup goes after unwrapping
@@ -46,7 +50,7 @@ def segment_text(text: str, flood_page_lines: int = FLOOD_PAGE_LINES) -> list[Bl
     numbered = list(enumerate(text.splitlines(), start=1))
     width = wrap_width([raw for _, raw in numbered])
     if width:
-        numbered = unwrap(numbered, width)
+        numbered = unwrap(numbered, width, words.credit_label)
     if markdown:  # links may run over several lines: the markup is taken out of the whole text
         numbered = list(zip((lineno for lineno, _ in numbered),
                             strip_markdown("\n".join(raw for _, raw in numbered), force=True).split("\n")))
@@ -68,7 +72,7 @@ def segment_text(text: str, flood_page_lines: int = FLOOD_PAGE_LINES) -> list[Bl
             blocks.append(flood)
             gap = 0
             continue
-        if blocks and gap == 0 and blocks[-1].category is None and _continues(blocks[-1].text, line):
+        if blocks and gap == 0 and blocks[-1].category is None and _continues(blocks[-1].text, line, words):
             prev = blocks[-1]
             prev.text = prev.text + ("" if line[0] in _JOIN_TIGHT else " ") + line
             continue
@@ -133,10 +137,6 @@ _HYPHEN_END = re.compile(r"\w-$")
 _UNBREAKABLE = re.compile(r"\S{%d}" % (WRAP_MAX_WORD + 1))
 _QUOTE = re.compile(r"^\s*(?:>[ \t]?)+")
 _NO_JOIN_WORD = re.compile(r"://|^www\.|@")
-#: a photo credit the wrapper pushed onto the next line stands on its own ("... im Südbad Gotha" /
-#: "Bildrechte: MDR"): joined, it would hide in the caption or article line before it
-_CREDIT_LABEL = re.compile(r"^\(?(?:bildrechte|bildquelle|bildnachweis|fotonachweis|fotoquelle|fotos?|photos?"
-                           r"|photo credits?|image credits?|credits?)\s*:", re.IGNORECASE)
 
 
 def _forced_break(line: str, next_line: str, width: int) -> bool:
@@ -161,6 +161,7 @@ def _continuation(prev: str, line: str) -> str:
     if not (prev.lstrip().startswith(">") and line.lstrip().startswith(">")):
         return line
     a, b = _QUOTE.match(prev), _QUOTE.match(line)
+    assert a is not None and b is not None  # (both start with ">")
     if a.group(0).replace(" ", "") == b.group(0).replace(" ", ""):
         return line[b.end():]
     return line
@@ -218,11 +219,14 @@ def _wrapped_at(lines: list[str], nexts: list[str], width: int) -> bool:
             and lower >= WRAP_MIN_LOWER * len(forced))
 
 
-def unwrap(numbered: list[tuple[int, str]], width: int) -> list[tuple[int, str]]:
+def unwrap(numbered: list[tuple[int, str]], width: int, credit_label: re.Pattern | None = None
+           ) -> list[tuple[int, str]]:
     """Join each line that the next line's first word would not have fitted on (so the wrapper
     broke there) with that next line. A list item starts a line of its own (a dash before a
-    lower-case word is the sentence's), and so do a photo credit ("Bildrechte: ...") and a line
-    repeating the one before but for its link numbers (teaser lists, tickers)."""
+    lower-case word is the sentence's), and so do a photo credit (``credit_label``, the rule files'
+    labels: "... im Südbad Gotha" / "Bildrechte: MDR" - joined, it would hide in the line before
+    it) and a line repeating the one before but for its link numbers (teaser lists, tickers)."""
+    credit_label = credit_label if credit_label is not None else load_rules().segment.credit_label
     out: list[tuple[int, str]] = []
     last = ""  # the previous physical line (out[-1] may hold several joined)
     for lineno, raw in numbered:
@@ -232,7 +236,7 @@ def unwrap(numbered: list[tuple[int, str]], width: int) -> list[tuple[int, str]]
         if out and text and last.strip():
             # "- von ...": a dash before a lower-case word is the sentence's, not a list item's
             item = LIST_BULLET.match(text) and not (text[0] in "-–" and text[1:].lstrip()[:1].islower())
-            if (_forced_break(last, rest, width) and not item and not _CREDIT_LABEL.match(text)
+            if (_forced_break(last, rest, width) and not item and not credit_label.match(text)
                     and lynx.strip_markers(text) != lynx.strip_markers(last.strip())):
                 prev_no, prev = out[-1]
                 glue = "" if _HYPHEN_END.search(prev) and text[0].isalpha() else " "
@@ -245,21 +249,19 @@ def unwrap(numbered: list[tuple[int, str]], width: int) -> list[tuple[int, str]]
 
 
 REFLOW_MIN_WORDS = 8  # a line this long that stops mid-sentence was broken by the renderer
-_NO_JOIN = re.compile(r"^(?:https?://|www\.|\S+@\S+|(?:von|by|mit|via|e-?mail|tel)\b)", re.IGNORECASE)
 _CONTINUATION_START = re.compile(r"^(?:[a-zäöüßàâçéèêëîïôûùüÿñæœ]|[,.;:!?)\]%])")
 _JOIN_TIGHT = ",.;:!?)]%"
-_OPEN_END = re.compile(r"(?:[,(\[„“\-–]|\b(?:und|oder|der|die|das|den|dem|des|ein|eine|einen|einem|einer|von|vom|zu|zum|zur|mit|für|in|im|an|am|auf|bei|nach|über|unter|the|a|an|of|to|in|on|at|for|with|by|and|or|from|as)\s*)$",
-                       re.IGNORECASE)
 
 
-def _continues(prev: str, line: str) -> bool:
+def _continues(prev: str, line: str, words: SegmentWords) -> bool:
     """``line`` is the rest of ``prev``'s sentence: prev stops mid-sentence (a long line, or one
-    ending on a comma, hyphen, article or preposition) and line goes on in lower case or with the
-    sentence's punctuation. Never before a URL, an e-mail address, a list item or a "von"/"by" byline."""
+    ending on a comma, hyphen, article or preposition: ``words.open_end``) and line goes on in lower
+    case or with the sentence's punctuation. Never before a URL, an e-mail address, a list item or a
+    "von"/"by" byline (``words.no_join``)."""
     if (prev.endswith((".", "!", "?", "…", ":", "\"", "“", "”", "»")) or LIST_BULLET.match(line)
-            or _NO_JOIN.match(line)):
+            or words.no_join.match(line)):
         return False
     if line[0] in _JOIN_TIGHT:
         return True
     return bool(_CONTINUATION_START.match(line)) and (len(prev.split()) >= REFLOW_MIN_WORDS
-                                                      or bool(_OPEN_END.search(prev)))
+                                                      or bool(words.open_end.search(prev)))

@@ -145,7 +145,7 @@ RENDERERS = (("inscriptis", render_inscriptis), ("bs4", render_bs4))
 
 def _annotated_blocks(cleaner: Cleaner, text: str, mode: str) -> tuple[list[Block], LanguageRules]:
     rules = cleaner.rules_for(text)
-    blocks = segment_text(text)
+    blocks = segment_text(text, words=cleaner.rules.segment)
     annotate(blocks, rules)
     return blocks, rules
 

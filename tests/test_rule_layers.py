@@ -145,3 +145,22 @@ def test_the_readme_rule_example_loads_and_holds(tmp_path):
     rules = load_rules(_folder(tmp_path, **{"de.toml": block}))
     assert _ids(rules)[0] == "local.tip" and "caption.position_marker" not in _ids(rules)
     assert example_failures(rules) == []
+
+
+def test_segment_words_come_from_the_rule_files(tmp_path):
+    from cleaner.ruleset import segment_words
+    from cleaner.segment import segment_text
+
+    french = "Le conseil vote le projet et\nla ville commence les travaux lundi."
+    german = "Der Rat lobt das Projekt und\ndie Stadt beginnt am Montag."
+    comma = "Der Rat lobt das Projekt,\ndie Stadt beginnt am Montag."
+    joined = lambda text, words=None: len(segment_text(text, words=words)) == 1  # noqa: E731
+    assert joined(german) and joined(comma) and not joined(french)  # the packaged words: de and en
+    # no words at all (a language without a [segment] table): punctuation still joins, words do not
+    bare = segment_words([])
+    assert joined(comma, bare) and not joined(german, bare)
+    # a user's French file adds its words to the others'
+    rules = load_rules(_folder(tmp_path, **{"fr.toml": 'stoplist = "French"\n[segment]\nopen_end_words = ["et"]\n'}))
+    assert joined(french, rules.segment) and joined(german, rules.segment)
+    doc = Cleaner(Settings(rules_dirs=(str(tmp_path),))).clean_text(french + "\n")
+    assert doc.blocks[0].text == "Le conseil vote le projet et la ville commence les travaux lundi."
