@@ -123,8 +123,10 @@ def content_class(f: dict) -> str:
     return "bad"
 
 
-def _context_free(blocks: list[Block], rules: LanguageRules, extra_rules: Sequence[LineRule]) -> None:
-    cache = rules.verdicts
+def _context_free(blocks: list[Block], rules: LanguageRules, extra_rules: Sequence[LineRule],
+                  verdicts: dict | None = None) -> None:
+    """``verdicts``: a memory of line verdicts under ``rules`` (``Cleaner.verdicts_for``), filled here."""
+    cache = verdicts if verdicts is not None else {}
     page: dict[str, tuple] = {}  # the verdicts of the page's lines
     fresh: dict[str, Block] = {}  # the lines without a remembered verdict (the first block of each)
     for b in blocks:
@@ -602,9 +604,10 @@ def _categorise(blocks: list[Block]) -> None:
 
 
 def annotate(blocks: list[Block], rules: LanguageRules, extra_rules: Sequence[LineRule] = (),
-             mode: str = "text") -> None:
-    """Stages 2-4: what the rules say about each block (the model's input as well)."""
-    _context_free(blocks, rules, extra_rules)
+             mode: str = "text", verdicts: dict | None = None) -> None:
+    """Stages 2-4: what the rules say about each block (the model's input as well). ``verdicts``
+    remembers context-free line verdicts across pages of the same ``rules`` (``Cleaner.verdicts_for``)."""
+    _context_free(blocks, rules, extra_rules, verdicts)
     _sections(blocks, rules)
     _duplicates(blocks, mode)
     for b, c in zip(blocks, _context_classes(blocks)):  # the heuristic's verdict, a model feature
@@ -644,11 +647,12 @@ def _keep_subheadings(blocks: list[Block], keep: list[bool]) -> None:
 
 
 def classify(blocks: list[Block], rules: LanguageRules, *, mode: str = "text", known_title: str | None = None,
-             extra_rules: Sequence[LineRule] = (), scorer: Scorer | None = None, url: str | None = None) -> Outcome:
+             extra_rules: Sequence[LineRule] = (), scorer: Scorer | None = None, url: str | None = None,
+             verdicts: dict | None = None) -> Outcome:
     """Label every block in place; return the title found. ``mode`` is ``text`` (a flattened page:
     all stages) or ``html`` (an extractor's output: the extractor already judged content, so only
     rules, sections, copied passages and confident model drops apply)."""
-    annotate(blocks, rules, extra_rules, mode)
+    annotate(blocks, rules, extra_rules, mode, verdicts)
     if scorer is not None:
         _model_decision(blocks, rules, mode, scorer, url)
     elif mode == "text":

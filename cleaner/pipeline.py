@@ -57,8 +57,16 @@ class Cleaner:
             if scorer is None and self.settings.model:
                 raise RuleError(f"{self.settings.model}: no block model there (blocks.json); train one with `cleaner train`")
         self.scorer = scorer
+        #: context-free line verdicts by rule language, then line text (``classify.annotate``): menus,
+        #: footers and widget labels recur on every page of an outlet, so a batch meets most short
+        #: lines many times
+        self.verdicts: dict[str, dict] = {}
         if self.settings.language_id == langid.LANGDETECT:  # set up once, before any thread detects
             metadata.init_language_detection()
+
+    def verdicts_for(self, rules) -> dict:
+        """The memory of line verdicts under ``rules`` (one of this cleaner's rule languages)."""
+        return self.verdicts.setdefault(rules.language, {})
 
     def rules_for(self, text: str):
         """The rule set of the page's language (stopword vote)."""
@@ -118,7 +126,8 @@ class Cleaner:
         # (``body`` is scrubbed: ``_inputs`` or clean_html did it)
         doc.blocks = segment_text(body, words=self.rules.segment)
         outcome = classify(doc.blocks, lang_rules, mode=mode, known_title=known_title,
-                           extra_rules=outlet.line_rules if outlet else (), scorer=self.scorer, url=doc.url)
+                           extra_rules=outlet.line_rules if outlet else (), scorer=self.scorer, url=doc.url,
+                           verdicts=self.verdicts_for(lang_rules))
         doc.title = meta.pop("title", None) or outcome.title
 
         input_date = metadata.normalise_date(meta.pop("date", None))

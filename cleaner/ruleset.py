@@ -204,9 +204,6 @@ class LanguageRules:
     #: the literal prefilters (``cleaner.prefilter``), built on first use: per rule kind and block
     #: length (a long paragraph is tried only against rules that allow its length), and the dates'
     _gates: dict = dataclasses.field(default_factory=dict, compare=False, repr=False)
-    #: context-free verdicts by line text (filled by ``classify``): menus, footers and widget labels
-    #: recur on every page of an outlet, so a batch meets most short lines many times
-    verdicts: dict = dataclasses.field(default_factory=dict, compare=False, repr=False)
 
     def stop_table(self):
         """The stoplist as the compiled pass looks it up (``blockstats.word_table``), built once."""

@@ -242,9 +242,8 @@ def _matrices(cleaner: Cleaner, pages: list[str]) -> list[tuple[list[dict], np.n
     out = []
     for text in pages:
         rules = cleaner.rules_for(text)
-        rules.verdicts.clear()  # cached verdicts would carry the other path's features
         blocks = segment_text(text)
-        annotate(blocks, rules)
+        annotate(blocks, rules)  # (no memory of verdicts: they would carry the other path's features)
         out.append(([b.features for b in blocks], page_features(blocks, rules, "text")))
     return out
 
@@ -297,16 +296,16 @@ def test_the_rules_stage_measures_new_lines_in_one_call_and_the_model_reads_them
     monkeypatch.setattr(blockstats, "line_pass", lambda ts, s: calls.append(list(ts)) or blockstats.line_pass_py(ts, s))
     text = "Der Hund und die Katze sind im Garten und spielen dort den ganzen Tag.\n\nImpressum\n\nDer Hund und die Katze sind im Garten und spielen dort den ganzen Tag."
     rules = Cleaner().rules_for(text)
-    rules.verdicts.clear()
+    memory: dict = {}
     blocks = segment_text(text)
-    annotate(blocks, rules)
+    annotate(blocks, rules, verdicts=memory)
     assert calls == [[blocks[0].text, blocks[1].text]]  # the repeated line once
     assert all(b.counts == blockstats.own_counts_py(b.text) and b.key == blockstats.norm_key_py(b.text) for b in blocks)
     assert blocks[2].category == "duplicate"
     monkeypatch.setattr(blockstats, "own_counts", lambda t: pytest.fail("counted again"))
     monkeypatch.setattr(blockstats, "norm_key", lambda t: pytest.fail("keyed again"))
     assert page_features(blocks, rules, "text").shape[0] == 3
-    annotate(segment_text(text), rules)  # remembered verdicts: no new line, no call
+    annotate(segment_text(text), rules, verdicts=memory)  # remembered verdicts: no new line, no call
     assert len(calls) == 1
 
 

@@ -1,5 +1,4 @@
 """Rule loading: user folders replace or add files, bad files fail clearly, outlet-only rules apply."""
-import dataclasses
 import re
 import shutil
 import signal
@@ -330,25 +329,25 @@ def test_rules_stay_linear_on_very_long_lines():
 
 
 def test_remembered_line_verdicts_equal_fresh_ones_and_outlet_rules_still_come_first():
-    """The context-free verdict of a line is remembered per rule set; a repeat must be decided as the
+    """The context-free verdict of a line is remembered (per Cleaner and rule language); a repeat must be decided as the
     first was, an outlet's own rule must still win, and later stages must not share its features."""
     page = ("Startseite Lokales Sport Kultur\n\nDer Stadtrat hat am Dienstag den neuen Haushalt beschlossen, "
             "nachdem die Fraktionen lange über die Kosten gestritten hatten.\n\nTeilen\n\nMeine Stadt Mitte")
     rules = load_rules(()).for_language("de", "de")
-    fresh = dataclasses.replace(rules, verdicts={})  # the same rules with an empty memory
+    memory: dict = {}
     fresh_blocks = segment_text(page)
-    _context_free(fresh_blocks, fresh, ())
+    _context_free(fresh_blocks, rules, ())  # (no memory)
     first, again = segment_text(page), segment_text(page)
-    _context_free(first, rules, ())
-    assert rules.verdicts, "short lines are remembered"
-    _context_free(again, rules, ())
+    _context_free(first, rules, (), memory)
+    assert memory, "short lines are remembered"
+    _context_free(again, rules, (), memory)
     for a, b, c in zip(fresh_blocks, first, again):
         assert (a.category, a.reason, a.features, a.cf_class) == (b.category, b.reason, b.features, b.cf_class) \
             == (c.category, c.reason, c.features, c.cf_class)
     assert first[0].features is not again[0].features
     outlet_rule = LineRule("outlet.slogan", "notice", re.compile("meine stadt", re.I))
     with_outlet = segment_text(page)
-    _context_free(with_outlet, rules, (outlet_rule,))
+    _context_free(with_outlet, rules, (outlet_rule,), memory)
     assert with_outlet[-1].reason == "outlet.slogan" and again[-1].reason != "outlet.slogan"
 
 
