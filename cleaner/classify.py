@@ -33,6 +33,7 @@ from . import lynx
 from .ruleset import LanguageRules, LineRule, SectionRule
 from . import blockstats
 from .segment import _LIST_MARKER, _MARKER_CHARS, LIST_BULLET, segment_text
+from .tokens import UPPER
 
 __all__ = ["LIST_BULLET", "Outcome", "Scorer", "annotate", "block_features", "classify", "content_class", "norm_key",
            "rule_text", "segment_text"]
@@ -78,7 +79,8 @@ VERDICT_CACHE_SIZE = 20_000  # ... this many per rule set (then the memory start
 
 _URL: re.Pattern[str] = blockstats.URL
 _PROSE_END = re.compile(r"[.!][\"“”»«'’)]?$")
-_MENU_TOKEN = re.compile(r"^(?:[A-ZÄÖÜ0-9][\w.&'’-]*|[&|/•·–-]+)$")
+#: a menu item's word: a capital (any script's, ``tokens.UPPER``) or digit first, or a separator
+_MENU_TOKEN = re.compile(rf"^(?:[{UPPER}0-9][\w.&'’-]*|[&|/•·–-]+)$")
 
 class Scorer(Protocol):
     """What the decision stage needs of a block model (``model.BlockModel`` is one): a content

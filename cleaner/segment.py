@@ -15,6 +15,7 @@ from . import lynx
 from .document import Block
 from .markdown import looks_like_markdown, strip_markdown
 from .ruleset import SegmentWords, load_rules
+from .tokens import LOWER, UPPER
 
 #: this many identical lines in a row (blank lines between allowed) are a flood: one block stands
 #: for all copies but the first (see collapse_floods)
@@ -25,8 +26,9 @@ FLOOD_PAGE_LINES = 10_000
 
 #: list bullets: inscriptis' and lynx's "*", "+"; w3m's "•", "□", "☆", "○" and the like
 _MARKER_CHARS = "•·-–*+▪►>□☆○■◎●★◦"
-#: a list item's marker: symbols, and inscriptis' nested-list bullets "+ " and "o " (before a capital)
-_MARKER = rf"(?:[{re.escape(_MARKER_CHARS)}]|o(?=\s+[A-ZÄÖÜ0-9]))"
+#: a list item's marker: symbols, and inscriptis' nested-list bullets "+ " and "o " (before a capital
+#: of any script or a digit)
+_MARKER = rf"(?:[{re.escape(_MARKER_CHARS)}]|o(?=\s+[{UPPER}0-9]))"
 LIST_BULLET = re.compile(rf"^{_MARKER}\s")
 #: list markers a renderer puts before list items ("* ", nested "+ ", "o "); rules see the item without them
 _LIST_MARKER = re.compile(rf"^(?:{_MARKER}\s+)+")
@@ -249,7 +251,7 @@ def unwrap(numbered: list[tuple[int, str]], width: int, credit_label: re.Pattern
 
 
 REFLOW_MIN_WORDS = 8  # a line this long that stops mid-sentence was broken by the renderer
-_CONTINUATION_START = re.compile(r"^(?:[a-zäöüßàâçéèêëîïôûùüÿñæœ]|[,.;:!?)\]%])")
+_CONTINUATION_START = re.compile(rf"^(?:[{LOWER}]|[,.;:!?)\]%])")  # (a small letter of any script)
 _JOIN_TIGHT = ",.;:!?)]%"
 
 

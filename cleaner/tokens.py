@@ -16,6 +16,41 @@ KANA_CLASS = "\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f"
 HAN_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_CLASS = KANA_CLASS + HAN_CLASS
 WORD = re.compile(rf"[{CJK_CLASS}]|[^\W{CJK_CLASS}]+", re.UNICODE)
+
+#: code point ranges without a cased character (CJK ideographs, Hangul syllables, surrogates and
+#: private use, the planes above the first two): the case classes below skip them
+_CASELESS = ((0x3400, 0xA000), (0xAC00, 0xF900), (0x20000, 0x110000))
+
+
+def case_class(predicate) -> str:
+    """The body of a regex character class of every code point ``c`` with ``predicate(chr(c))``
+    (for UPPER and LOWER: Unicode's own case properties of letters, so "É", "Ł" and "Ж" are capitals
+    as "Ä" is); tests/test_tokens.py checks it against every code point."""
+    ranges: list[list[int]] = []
+    c = 0
+    for lo, hi in _CASELESS + ((0x110000, 0x110000),):
+        for c in range(c, lo):
+            if predicate(chr(c)):
+                if ranges and ranges[-1][1] == c - 1:
+                    ranges[-1][1] = c
+                else:
+                    ranges.append([c, c])
+        c = hi
+    return "".join(re.escape(chr(a)) + (f"-{re.escape(chr(b))}" if b > a else "") for a, b in ranges)
+
+
+def _capital(ch: str) -> bool:
+    return ch.isupper() and ch.isalpha()
+
+
+def _small(ch: str) -> bool:
+    return ch.islower() and ch.isalpha()
+
+
+#: capital and small letters, as character class bodies (``[{UPPER}0-9]``); letters only, so a
+#: circled "ⓘ" or a Roman numeral "Ⅻ" is neither
+UPPER = case_class(_capital)
+LOWER = case_class(_small)
 _CJK = re.compile(rf"[{CJK_CLASS}]")
 _KANA = re.compile(rf"[{KANA_CLASS}]")
 

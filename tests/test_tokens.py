@@ -46,3 +46,36 @@ def test_min_words_counts_chinese_and_japanese_by_character():
     assert Filters(min_words=50).verdict(record) is None
     assert Filters(min_words=100).verdict(record) == "min_words"
     assert Filters(min_words=4).verdict({"text": "Der Rat tagt.", "language": "de"}) == "min_words"
+
+
+def test_case_classes_are_unicode_case_on_every_code_point():
+    from cleaner.tokens import LOWER, UPPER
+
+    upper, lower = re.compile(f"[{UPPER}]"), re.compile(f"[{LOWER}]")
+    for c in range(0x110000):
+        ch = chr(c)
+        assert bool(upper.fullmatch(ch)) == (ch.isupper() and ch.isalpha()), hex(c)
+        assert bool(lower.fullmatch(ch)) == (ch.islower() and ch.isalpha()), hex(c)
+
+
+def test_menus_and_nested_bullets_in_any_script():
+    """'Accueil Actualités Économie Sport Culture' is a menu as 'Accueil Actualités Politique Sport
+    Culture' is (capitals beyond A-Z and umlauts), and a line of prose in those languages is not."""
+    from cleaner.classify import _menu_shaped
+    from cleaner.segment import LIST_BULLET
+
+    rules = Cleaner().rules.languages["de"]
+
+    def menu(text):
+        b = Block(0, text, 1)
+        b.features = block_features(b, rules)
+        return _menu_shaped(b)
+
+    for line in ("Accueil Actualités Économie Sport Culture", "Accueil Actualités Politique Sport Culture",
+                 "Wiadomości Świat Sport Kultura Łódź", "Главная Новости Спорт Культура"):
+        assert menu(line), line
+    for line in ("Économie : la croissance ralentit au troisième trimestre", "Łódź buduje nowy dworzec dla miasta",
+                 "ÉCONOMIE SPORT CULTURE MONDE"):
+        assert not menu(line), line
+    assert LIST_BULLET.match("o Świat") and LIST_BULLET.match("o Économie") and not LIST_BULLET.match("o świat")
+    assert not LIST_BULLET.match("o Ⓐ")  # (a circled letter is a symbol)
