@@ -11,13 +11,12 @@ train page is scored once, by a model that never saw it.
     .venv/bin/python bench/cv.py --dumps                        # also lynx, w3m, elinks, html2text dumps
     .venv/bin/python bench/cv.py --html-extraction precision    # HTML mode with trafilatura's precision mode
 
-Settings are LightGBM parameters of ``cleaner.training.LGB_PARAMS`` (``--set name=value``) and the
-tree counts of both stages (``--rounds``). Takes about K x 50 s plus page collection.
+Settings are LightGBM parameters over ``cleaner.training.LGB_PARAMS`` (``--set name=value``) and the
+tree counts of both stages (``--rounds``), passed to training as a ``training.TrainConfig``. Takes about K x 50 s plus page collection.
 """
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 import tempfile
@@ -39,8 +38,7 @@ FIXTURES = ROOT / "tests" / "fixtures" / "pages"
 BENCHES = ("scrapinghub", "trafilatura-dev")
 
 
-def fold_of(source: str, k: int) -> int:
-    return int(hashlib.sha256(source.encode()).hexdigest(), 16) % k
+fold_of = training.fold_of  # (pages are held out by the fold training uses for their source)
 
 
 def snippet_errors(page, doc, mode: str) -> list[str]:
@@ -110,11 +108,13 @@ def main(argv=None) -> int:
     ap.add_argument("--html-extraction", default=Settings.html_extraction, choices=HTML_EXTRACTION,
                     help="trafilatura extraction mode of HTML mode on the held-out pages (training as `cleaner train`)")
     a = ap.parse_args(argv)
+    params = dict(training.LGB_PARAMS)
     for item in a.params:
         name, _, value = item.partition("=")
-        training.LGB_PARAMS[name] = _value(value)
-    if a.rounds:
-        training.ROUNDS, training.STAGE2_ROUNDS = (int(x) for x in a.rounds.split(","))
+        params[name] = _value(value)
+    rounds = tuple(int(x) for x in a.rounds.split(",")) if a.rounds else (training.ROUNDS, training.STAGE2_ROUNDS)
+    config = training.TrainConfig(params=params, rounds=rounds[0], stage2_rounds=rounds[1],
+                                  seeds=(int(params.get("seed", training.SEED)),))
     started = time.perf_counter()
 
     collector = Cleaner(Settings(model="none"))
@@ -135,7 +135,7 @@ def main(argv=None) -> int:
     for fold in range(a.folds):
         fit = [p for p in bench_pages if fold_of(p.source, a.folds) != fold] + fixture_pages
         with tempfile.TemporaryDirectory() as tmp:
-            meta = training.train(fit, tmp, "cv", log=lambda m: None)
+            meta = training.train(fit, tmp, "cv", log=lambda m: None, config=config)
             cleaner = Cleaner(Settings(model=tmp, html_extraction=a.html_extraction))
             for bench in BENCHES:
                 for page in held[bench]:

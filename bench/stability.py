@@ -21,7 +21,6 @@ blocks cross the text threshold.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import random
 import sys
 import time
@@ -33,8 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import data  # noqa: E402,F401  (puts the project on sys.path)
 from cleaner import Cleaner, training  # noqa: E402
 from cleaner.classify import annotate, segment_text  # noqa: E402
-from cleaner.model.features import FEATURE_NAMES, page_features  # noqa: E402
-from cleaner.model.scorer import STAGE2_NAMES, TEXT_THRESHOLD, stage2_rows  # noqa: E402
+from cleaner.model.features import page_features  # noqa: E402
+from cleaner.model.scorer import TEXT_THRESHOLD, stage2_rows  # noqa: E402
 from cleaner.readers import BadInput, decode, sniff_format  # noqa: E402
 from cleaner.settings import Settings  # noqa: E402
 
@@ -64,56 +63,19 @@ def text_pages(cleaner: Cleaner) -> list[np.ndarray]:
 
 
 class Fitter:
-    """`training.train`'s two stages, kept in memory, with seeds and left-out pages as arguments."""
+    """``training.fit`` over the same pages with seeds and left-out pages varied (a TrainConfig each)."""
 
     def __init__(self, pages: list[training.LabelledPage]):
         self.pages = pages
-        self.X, self.y, self.w, self.groups, self.page_rows = training._matrix(pages)
-        self.fold_of_page = [int(hashlib.sha256(p.source.encode()).hexdigest(), 16) % training.FOLDS for p in pages]
 
-    def _boosters(self, X, y, w, names, rounds, seeds):
-        out = []
-        try:
-            for seed in seeds:
-                training.LGB_PARAMS["seed"] = seed
-                out.append(training._booster(X, y, w, names, rounds))
-        finally:
-            training.LGB_PARAMS["seed"] = training.SEED
-        return out
+    def fit(self, seeds: list[int], left_out: frozenset = frozenset()) -> training.Fitted:
+        """Both stages, each averaged over ``seeds``, without the pages at ``left_out``."""
+        config = training.TrainConfig(seeds=tuple(seeds))
+        return training.fit(self.pages, config, left_out, oof_threshold=False, log=lambda m: None)
 
     @staticmethod
-    def _predict(boosters, rows) -> np.ndarray:
-        return np.mean([b.predict(rows) for b in boosters], axis=0)
-
-    def fit(self, seeds: list[int], left_out: frozenset = frozenset()):
-        """(stage-1 boosters, stage-2 boosters), each stage averaged over ``seeds``."""
-        used = np.array([g not in left_out for g in self.groups])
-        oof: list[list[float]] = [[] for _ in self.pages]
-        for fold in range(training.FOLDS):
-            mask = used & np.array([self.fold_of_page[g] != fold for g in self.groups])
-            s1 = self._boosters(self.X[mask], self.y[mask], self.w[mask], FEATURE_NAMES, training.ROUNDS, seeds)
-            for g, (_, _, feats, _) in enumerate(self.page_rows):
-                if self.fold_of_page[g] == fold and len(feats):
-                    oof[g] = self._predict(s1, np.asarray(feats, dtype=np.float64)).tolist()
-        X2, y2, w2 = [], [], []
-        for g, (_, _, feats, labels) in enumerate(self.page_rows):
-            if g in left_out:
-                continue
-            words = [max(1, b.features["words"]) for b in self.pages[g].blocks]
-            total = sum(n for n, lab in zip(words, labels) if lab is not None) or 1  # every page weighs the same
-            for row, lab, n in zip(stage2_rows(oof[g], feats), labels, words):
-                if lab is not None:
-                    X2.append(row)
-                    y2.append(lab)
-                    w2.append(100.0 * n / total)
-        X2, y2, w2 = np.asarray(X2), np.asarray(y2), np.asarray(w2)
-        s1 = self._boosters(self.X[used], self.y[used], self.w[used], FEATURE_NAMES, training.ROUNDS, seeds)
-        s2 = self._boosters(X2, y2, w2, STAGE2_NAMES, training.STAGE2_ROUNDS, seeds)
-        return s1, s2
-
-    def scores(self, model, pages: list[np.ndarray]) -> np.ndarray:
-        s1, s2 = model
-        return np.concatenate([self._predict(s2, stage2_rows(self._predict(s1, rows), rows)) for rows in pages])
+    def scores(model: training.Fitted, pages: list[np.ndarray]) -> np.ndarray:
+        return np.concatenate([model.stage2.predict(stage2_rows(model.stage1.predict(rows), rows)) for rows in pages])
 
 
 def compare(a: np.ndarray, b: np.ndarray, label: str) -> None:

@@ -18,11 +18,12 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator, Mapping
 
 import numpy as np
 
@@ -241,7 +242,8 @@ def pages_from_pairs(cleaner: Cleaner, raw_dir: str, clean_dir: str) -> Iterator
             continue  # pairs are for text pages; HTML pages are labelled through gold files
         keep = {normalise_space(line) for line in golden.read_text(encoding="utf-8").splitlines() if line.strip()}
         blocks, rules = _annotated_blocks(cleaner, text, "text")
-        yield LabelledPage(f"pairs/{source}", "text", blocks, rules,
+        # (named relative to the folder: the fold of a page must not depend on how the folder was written)
+        yield LabelledPage(f"pairs/{Path(os.path.relpath(source, raw_dir)).as_posix()}", "text", blocks, rules,
                            [int(normalise_space(b.text) in keep) for b in blocks])
 
 
@@ -286,13 +288,57 @@ def _matrix(pages: list[LabelledPage]):
     return np.asarray(rows, dtype=np.float64), np.asarray(ys), np.asarray(ws), np.asarray(groups), page_rows
 
 
-def _booster(X, y, w, names, rounds):
+@dataclass(frozen=True)
+class TrainConfig:
+    """A training run's settings, passed down (``cleaner train`` takes the defaults; bench/cv.py and
+    bench/stability.py vary them): nothing module-level changes for a run."""
+
+    #: LightGBM's parameters for every booster (``seed`` is set per booster from ``seeds``)
+    params: Mapping[str, Any] = field(default_factory=lambda: dict(LGB_PARAMS))
+    rounds: int = ROUNDS
+    stage2_rounds: int = STAGE2_ROUNDS
+    #: pages go to folds by the hash of their source, for the out-of-fold stage-1 probabilities
+    folds: int = FOLDS
+    #: one booster per seed in each stage, their probabilities averaged (the shipped model: one)
+    seeds: tuple[int, ...] = (SEED,)
+
+
+@dataclass
+class Ensemble:
+    """A stage: its boosters' mean probability (one booster: its own)."""
+
+    boosters: list
+
+    def predict(self, X) -> np.ndarray:
+        if len(self.boosters) == 1:
+            return self.boosters[0].predict(X)
+        return np.mean([b.predict(X) for b in self.boosters], axis=0)
+
+
+@dataclass
+class Fitted:
+    """Both stages of a fit, with what ``train`` records about it."""
+
+    stage1: Ensemble
+    stage2: Ensemble
+    #: the best text threshold on stage 2's own out-of-fold probabilities (None: not computed)
+    oof_best: float | None
+    blocks: int
+    content: int
+
+
+def booster(X, y, w, names, rounds: int, params: Mapping[str, Any]):
+    """One LightGBM booster on labelled rows ``X`` with weights ``w``."""
     import lightgbm as lgb
 
     cats = [n for n in CATEGORICAL if n in names]
     ds = lgb.Dataset(X, label=y, weight=w, feature_name=list(names), categorical_feature=cats,
                      free_raw_data=False, params={"verbose": -1})
-    return lgb.train(LGB_PARAMS, ds, num_boost_round=rounds)
+    return lgb.train(dict(params), ds, num_boost_round=rounds)
+
+
+def _ensemble(config: TrainConfig, X, y, w, names, rounds: int) -> Ensemble:
+    return Ensemble([booster(X, y, w, names, rounds, {**config.params, "seed": seed}) for seed in config.seeds])
 
 
 def _best_threshold(p: np.ndarray, y: np.ndarray, w: np.ndarray) -> float:
@@ -308,52 +354,76 @@ def _best_threshold(p: np.ndarray, y: np.ndarray, w: np.ndarray) -> float:
     return best
 
 
-def train(pages: list[LabelledPage], out_dir: str, command: str, log=print) -> dict:
-    """Train both stages on ``pages`` and write the model files into ``out_dir``."""
-    import lightgbm as lgb
+def fold_of(source: str, folds: int = FOLDS) -> int:
+    """The fold of a training page (by the hash of its source: the same page, the same fold)."""
+    return int(hashlib.sha256(source.encode()).hexdigest(), 16) % folds
 
+
+def fit(pages: list[LabelledPage], config: TrainConfig = TrainConfig(), left_out: frozenset[int] = frozenset(),
+        oof_threshold: bool = True, log=print) -> Fitted:
+    """Both stages on ``pages`` but those at the positions in ``left_out``: stage 1 out of fold first,
+    so that stage 2 learns from honest probabilities; then each stage on every page used."""
     if not pages:
         raise ValueError("no labelled pages")
     X, y, w, groups, page_rows = _matrix(pages)
-    log(f"training on {len(pages)} pages, {len(y)} labelled blocks ({int(y.sum())} content)")
-    # stage 1 out of fold, so that stage 2 learns from honest probabilities
+    used = np.array([g not in left_out for g in groups])
+    log(f"training on {len(pages) - len(left_out)} pages, {int(used.sum())} labelled blocks "
+        f"({int(y[used].sum())} content)")
     oof_by_page: list[list[float]] = [[] for _ in pages]
-    fold_of_page = [int(hashlib.sha256(p.source.encode()).hexdigest(), 16) % FOLDS for p in pages]
-    for fold in range(FOLDS):
-        train_mask = np.array([fold_of_page[g] != fold for g in groups])
-        booster = _booster(X[train_mask], y[train_mask], w[train_mask], FEATURE_NAMES, ROUNDS)
+    fold_of_page = [fold_of(p.source, config.folds) for p in pages]
+    for fold in range(config.folds):
+        train_mask = used & np.array([fold_of_page[g] != fold for g in groups])
+        stage = _ensemble(config, X[train_mask], y[train_mask], w[train_mask], FEATURE_NAMES, config.rounds)
         for g, (start, end, feats, labels) in enumerate(page_rows):
             if fold_of_page[g] == fold:
-                oof_by_page[g] = booster.predict(np.asarray(feats, dtype=np.float64)).tolist() if len(feats) else []
-        log(f"  stage 1, fold {fold + 1}/{FOLDS}")
-    X2, y2, w2, modes = [], [], [], []
+                oof_by_page[g] = stage.predict(np.asarray(feats, dtype=np.float64)).tolist() if len(feats) else []
+        log(f"  stage 1, fold {fold + 1}/{config.folds}")
+    rows2: list = []
+    labels2: list = []
+    weights2: list = []
+    modes2: list = []
+    row_pages: list[int] = []
     for g, (start, end, feats, labels) in enumerate(page_rows):
-        rows2 = stage2_rows(oof_by_page[g], feats)
+        if g in left_out:
+            continue
+        page_rows2 = stage2_rows(oof_by_page[g], feats)
         total = sum(max(1, pages[g].blocks[i].features["words"]) for i, lab in enumerate(labels) if lab is not None) or 1
-        for i, (r, lab) in enumerate(zip(rows2, labels)):
+        for i, (r, lab) in enumerate(zip(page_rows2, labels)):
             if lab is None:
                 continue
-            X2.append(r)
-            y2.append(lab)
-            w2.append(100.0 * max(1, pages[g].blocks[i].features["words"]) / total)
-            modes.append(pages[g].mode)
-    X2, y2, w2, modes = np.asarray(X2), np.asarray(y2), np.asarray(w2), np.asarray(modes)
-    # stage 2's own out-of-fold predictions: the best text threshold on them is recorded for
-    # diagnosis only (the curve is flat; the model ships with the constant TEXT_THRESHOLD)
-    p2 = np.zeros(len(y2))
-    row_pages = [g for g in range(len(pages)) for lab in page_rows[g][3] if lab is not None]
-    for fold in range(FOLDS):
-        mask = np.array([fold_of_page[g] != fold for g in row_pages])
-        b2 = _booster(X2[mask], y2[mask], w2[mask], STAGE2_NAMES, STAGE2_ROUNDS)
-        p2[~mask] = b2.predict(X2[~mask])
-    text_rows = modes == "text"
-    oof_best = _best_threshold(p2[text_rows], y2[text_rows], w2[text_rows])
-    stage1 = _booster(X, y, w, FEATURE_NAMES, ROUNDS)
-    stage2 = _booster(X2, y2, w2, STAGE2_NAMES, STAGE2_ROUNDS)
+            rows2.append(r)
+            labels2.append(lab)
+            weights2.append(100.0 * max(1, pages[g].blocks[i].features["words"]) / total)  # every page weighs the same
+            modes2.append(pages[g].mode)
+            row_pages.append(g)
+    X2, y2, w2, modes = np.asarray(rows2), np.asarray(labels2), np.asarray(weights2), np.asarray(modes2)
+    oof_best = None
+    if oof_threshold:
+        # stage 2's own out-of-fold predictions: the best text threshold on them is recorded for
+        # diagnosis only (the curve is flat; the model ships with the constant TEXT_THRESHOLD)
+        p2 = np.zeros(len(y2))
+        for fold in range(config.folds):
+            mask = np.array([fold_of_page[g] != fold for g in row_pages])
+            p2[~mask] = _ensemble(config, X2[mask], y2[mask], w2[mask], STAGE2_NAMES, config.stage2_rounds).predict(X2[~mask])
+        text_rows = modes == "text"
+        oof_best = _best_threshold(p2[text_rows], y2[text_rows], w2[text_rows])
+    stage1 = _ensemble(config, X[used], y[used], w[used], FEATURE_NAMES, config.rounds)
+    stage2 = _ensemble(config, X2, y2, w2, STAGE2_NAMES, config.stage2_rounds)
+    return Fitted(stage1, stage2, oof_best, int(used.sum()), int(y[used].sum()))
+
+
+def train(pages: list[LabelledPage], out_dir: str, command: str, log=print,
+          config: TrainConfig = TrainConfig()) -> dict:
+    """Train both stages on ``pages`` and write the model files into ``out_dir``."""
+    import lightgbm as lgb
+
+    if len(config.seeds) != 1:
+        raise ValueError("a model written to disk has one booster per stage: give one seed")
+    fitted = fit(pages, config, log=log)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    stage1.save_model(str(out / "blocks.stage1.txt"))
-    stage2.save_model(str(out / "blocks.stage2.txt"))
+    fitted.stage1.boosters[0].save_model(str(out / "blocks.stage1.txt"))
+    fitted.stage2.boosters[0].save_model(str(out / "blocks.stage2.txt"))
     sources = Counter(p.source.split("/")[0] + f" ({p.mode})" for p in pages)
     meta = {
         "format": "cleaner block model v1 (LightGBM text models)",
@@ -362,17 +432,17 @@ def train(pages: list[LabelledPage], out_dir: str, command: str, log=print) -> d
         "features": list(FEATURE_NAMES),
         "stage2_features": list(STAGE2_NAMES),
         "threshold": TEXT_THRESHOLD,
-        "oof_best_threshold": oof_best,
+        "oof_best_threshold": fitted.oof_best,
         "html_threshold": HTML_THRESHOLD,
         "lightgbm": lgb.__version__,
-        "params": LGB_PARAMS,
-        "rounds": [ROUNDS, STAGE2_ROUNDS],
+        "params": {**config.params, "seed": config.seeds[0]},
+        "rounds": [config.rounds, config.stage2_rounds],
         "training_pages": dict(sorted(sources.items())),
-        "training_blocks": int(len(y)),
+        "training_blocks": fitted.blocks,
         "command": command,
     }
     (out / META_FILE).write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    log(f"thresholds: text {TEXT_THRESHOLD} (out-of-fold best {oof_best}), html {HTML_THRESHOLD}; wrote {out}")
+    log(f"thresholds: text {TEXT_THRESHOLD} (out-of-fold best {fitted.oof_best}), html {HTML_THRESHOLD}; wrote {out}")
     return meta
 
 

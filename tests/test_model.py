@@ -245,3 +245,36 @@ def test_the_column_wise_own_matrix_equals_own_block_by_block(mode_html):
         assert again.tobytes() == want.tobytes()
         checked += len(blocks)
     assert checked > 500
+
+
+def test_a_pairs_folder_trains_the_same_model_however_its_path_is_written(tmp_path, in_root):
+    """The fold of a (raw, clean) pair is named relative to its folder: ``raw`` and its absolute
+    path give the same trees."""
+    runs = {"rel": ["--pairs", "raw", "clean"], "abs": ["--pairs", str(in_root / "raw"), str(in_root / "clean")]}
+    trees = {}
+    for name, args in runs.items():
+        result = _train(["-o", str(tmp_path / name), "--annotated", "tests/fixtures/pages"] + args)
+        assert result.exit_code == 0, result.output
+        trees[name] = [(tmp_path / name / f).read_bytes() for f in ("blocks.stage1.txt", "blocks.stage2.txt")]
+    assert trees["rel"] == trees["abs"]
+
+
+def test_a_train_config_is_passed_down_not_patched_in(in_root):
+    """bench/cv.py and bench/stability.py vary a TrainConfig; the module's defaults stay as they are,
+    and a stage of several seeds predicts its boosters' mean."""
+    from cleaner import training
+
+    cleaner = Cleaner(Settings(model="none"))
+    pages = list(training.pages_from_annotated(cleaner, "tests/fixtures/pages"))
+    defaults = dict(training.LGB_PARAMS)
+    config = training.TrainConfig(params={**training.LGB_PARAMS, "num_leaves": 7}, rounds=20, stage2_rounds=10,
+                                  seeds=(1, 2))
+    fitted = training.fit(pages, config, oof_threshold=False, log=lambda m: None)
+    assert training.LGB_PARAMS == defaults
+    assert len(fitted.stage1.boosters) == 2 and fitted.oof_best is None
+    assert all(b.params["num_leaves"] == 7 for b in fitted.stage1.boosters)
+    X = np.random.RandomState(0).rand(5, len(FEATURE_NAMES))
+    mean = np.mean([b.predict(X) for b in fitted.stage1.boosters], axis=0)
+    assert np.array_equal(fitted.stage1.predict(X), mean)
+    with pytest.raises(ValueError, match="one seed"):
+        training.train(pages, "unused", "x", config=config)
