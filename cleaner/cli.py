@@ -27,7 +27,8 @@ def _cleaner(settings: Settings) -> Cleaner:
 format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="auto", show_default=True,
                              help="Input kind; auto decides by file name, then by content.")
 rules_option = click.option("--rules", "rules", multiple=True, type=click.Path(file_okay=False),
-                            help="Extra rule folder (repeatable); files there replace packaged ones of the same name.")
+                            help="Extra rule folder (repeatable); a file there extends the packaged file of its name "
+                                 "(cleaner/rules/README.md).")
 html_option = click.option("--html-extraction", "html_extraction", type=click.Choice(HTML_EXTRACTION),
                            default="balanced", show_default=True,
                            help="trafilatura mode for HTML pages; 'fast' skips its fallback extractors.")
