@@ -15,7 +15,7 @@ class Settings:
 
     #: how to read inputs: ``auto`` decides by file name and content
     format: str = "auto"
-    #: extra rule folders; a file there with a packaged file's name replaces it, others are added
+    #: extra rule folders; a file there extends the packaged file of its name (cleaner/rules/README.md), others are added
     rules_dirs: tuple[str, ...] = ()
     #: inputs larger than this (after decompression) are rejected as oversized
     max_bytes: int = 20_000_000
