@@ -16,8 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from inscriptis import get_text  # noqa: E402
 
 import data  # noqa: E402
-import cleaner.segment as segment  # noqa: E402
-from cleaner import Cleaner  # noqa: E402
+from cleaner import Cleaner, Settings  # noqa: E402
 from cleaner.evaluate import shingle_score, snippet_score  # noqa: E402
 from cleaner.readers import decode  # noqa: E402
 from run import hard_wrap  # noqa: E402
@@ -28,25 +27,19 @@ def main(argv=None) -> int:
     ap.add_argument("--split", default="test", choices=["test", "train", "all"])
     ap.add_argument("--widths", type=int, nargs="+", default=[60, 72, 78, 100])
     args = ap.parse_args(argv)
-    cleaner = Cleaner()
-    detect = segment.wrap_width
-    try:
-        for bench in ("scrapinghub", "trafilatura-dev"):
-            pages = [(p, get_text(decode(p.html_bytes()))) for p in data.load(bench)
-                     if args.split == "all" or p.split == args.split]
-            for width in args.widths:
-                for unwrap in (False, True):
-                    # segment_text looks the detector up at call time: "off" is the cleaner without it
-                    segment.wrap_width = detect if unwrap else (lambda lines: None)
-                    items = []
-                    for p, text in pages:
-                        out = cleaner.clean_text(hard_wrap(text, width), source=p.key, url=p.url).text
-                        items.append((p.body, out) if bench == "scrapinghub" else (out, p.with_, p.without))
-                    s = shingle_score(items) if bench == "scrapinghub" else snippet_score(items)
-                    print(f"{bench:<16} {args.split} width {width:>3} unwrap {'on ' if unwrap else 'off'} "
-                          f"F1 {s.f1:.3f}  P {s.precision:.3f}  R {s.recall:.3f}", flush=True)
-    finally:
-        segment.wrap_width = detect
+    cleaners = {unwrap: Cleaner(Settings(unwrap=unwrap)) for unwrap in (False, True)}
+    for bench in ("scrapinghub", "trafilatura-dev"):
+        pages = [(p, get_text(decode(p.html_bytes()))) for p in data.load(bench)
+                 if args.split == "all" or p.split == args.split]
+        for width in args.widths:
+            for unwrap, cleaner in cleaners.items():
+                items = []
+                for p, text in pages:
+                    out = cleaner.clean_text(hard_wrap(text, width), source=p.key, url=p.url).text
+                    items.append((p.body, out) if bench == "scrapinghub" else (out, p.with_, p.without))
+                s = shingle_score(items) if bench == "scrapinghub" else snippet_score(items)
+                print(f"{bench:<16} {args.split} width {width:>3} unwrap {'on ' if unwrap else 'off'} "
+                      f"F1 {s.f1:.3f}  P {s.precision:.3f}  R {s.recall:.3f}", flush=True)
     return 0
 
 

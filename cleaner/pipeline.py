@@ -34,14 +34,14 @@ def _inputs(text: Any, source: Any, url: Any, meta: Mapping[str, Any] | None) ->
         raise BadInput(f"the page must be a str, not {type(text).__name__}")
     if meta is not None and not isinstance(meta, Mapping):
         raise BadInput(f"meta must be a mapping, not {type(meta).__name__}")
-    meta = scrub_value(dict(meta or {}))
+    fields: dict[str, Any] = scrub_value(dict(meta or {}))  # (a dict's copy: a dict)
     for key in ("title", "outlet"):  # the input-metadata fields a record holds as strings
-        if meta.get(key) is not None and not isinstance(meta[key], str):
-            meta[key] = str(meta[key])
-    url = url or meta.pop("url", None)
+        if fields.get(key) is not None and not isinstance(fields[key], str):
+            fields[key] = str(fields[key])
+    url = url or fields.pop("url", None)
     if url is not None and not isinstance(url, str):
         raise BadInput(f"url must be a str, not {type(url).__name__}")
-    return scrub_text(text), scrub_text(str(source)), scrub_text(url) if url else url, meta
+    return scrub_text(text), scrub_text(str(source)), scrub_text(url) if url else url, fields
 
 
 class Cleaner:
@@ -124,7 +124,7 @@ class Cleaner:
             doc.outlet, doc.outlet_source = str(meta.pop("outlet")), "input:metadata"
 
         # (``body`` is scrubbed: ``_inputs`` or clean_html did it)
-        doc.blocks = segment_text(body, words=self.rules.segment)
+        doc.blocks = segment_text(body, words=self.rules.segment, unwrap_lines=s.unwrap)
         outcome = classify(doc.blocks, lang_rules, mode=mode, known_title=known_title,
                            extra_rules=outlet.line_rules if outlet else (), scorer=self.scorer, url=doc.url,
                            verdicts=self.verdicts_for(lang_rules))

@@ -34,13 +34,14 @@ LIST_BULLET = re.compile(rf"^{_MARKER}\s")
 _LIST_MARKER = re.compile(rf"^(?:{_MARKER}\s+)+")
 
 
-def segment_text(text: str, flood_page_lines: int = FLOOD_PAGE_LINES, words: SegmentWords | None = None
-                 ) -> list[Block]:
+def segment_text(text: str, flood_page_lines: int = FLOOD_PAGE_LINES, words: SegmentWords | None = None,
+                 unwrap_lines: bool = True) -> list[Block]:
     """One block per non-blank line; blank lines before a block are counted in ``gap_before``.
     A hard-wrapped dump is unwrapped, then its Markdown markup or lynx-style link numbers are taken
     out; a line a renderer broke mid-sentence (at a link or a bold word) is joined with its rest.
     A page of more than ``flood_page_lines`` lines has its floods collapsed (see collapse_floods).
-    ``words``: the rule files' words for this (``Rules.segment``; the packaged rules' by default)."""
+    ``words``: the rule files' words for this (``Rules.segment``; the packaged rules' by default);
+    ``unwrap_lines=False`` leaves a hard-wrapped dump's lines as they are (``Settings.unwrap``)."""
     words = words if words is not None else load_rules().segment
     blocks: list[Block] = []
     gap = 0
@@ -50,7 +51,7 @@ def segment_text(text: str, flood_page_lines: int = FLOOD_PAGE_LINES, words: Seg
     if link_numbered:
         text = lynx.drop_reference_list(text)
     numbered = list(enumerate(text.splitlines(), start=1))
-    width = wrap_width([raw for _, raw in numbered])
+    width = wrap_width([raw for _, raw in numbered]) if unwrap_lines else None
     if width:
         numbered = unwrap(numbered, width, words.credit_label)
     if markdown:  # links may run over several lines: the markup is taken out of the whole text

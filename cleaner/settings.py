@@ -37,6 +37,9 @@ class Settings:
     #: against ~3 ms, the same label on 99.86% of the benchmark texts langdetect is sure of, equally
     #: accurate on WCXB's gold languages; bench/langid.py) or "langdetect", the earlier reference
     language_id: str = "fasttext"
+    #: join the lines of a text dump hard-wrapped at a fixed width (lynx, w3m, mail) back into
+    #: paragraphs (cleaner/segment.py); False keeps every line a block of its own
+    unwrap: bool = True
 
     def __post_init__(self) -> None:
         if self.format not in FORMATS:

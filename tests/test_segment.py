@@ -137,3 +137,18 @@ def test_pages_that_are_not_wrapped_are_left_alone():
     assert len(texts("\n".join(cjk))) == len(cjk)
     for path in sorted(Path(__file__).parent.parent.glob("raw/*.txt")):
         assert wrap_width(path.read_text(encoding="utf-8").splitlines()) is None, path.name
+
+
+def test_unwrapping_is_a_setting():
+    """Settings(unwrap=False) keeps a hard-wrapped dump's lines as they are (bench/wrapped.py's "off")."""
+    from cleaner import Cleaner, Settings
+
+    para = ("Die Stadt hat nach der Sitzung am Dienstagabend beschlossen, dass die neue Brücke über den Fluss im "
+            "kommenden Frühjahr gebaut wird und die Bürger bis dahin die Fähre am alten Hafen kostenlos nutzen "
+            "können, die an allen Werktagen zwischen sechs Uhr morgens und zehn Uhr abends verkehrt. ")
+    import textwrap
+
+    text = "\n\n".join(textwrap.fill(para * 2, 72) for _ in range(4))
+    on, off = Cleaner().clean_text(text), Cleaner(Settings(unwrap=False)).clean_text(text)
+    assert len(on.blocks) == 4 and len(off.blocks) > 4  # (off: the reflow step still joins some lines)
+    assert len(segment_text(text, unwrap_lines=False)) == len(off.blocks)
