@@ -1,4 +1,5 @@
-"""Command line: ``cleaner clean``, ``cleaner explain``, ``cleaner regress``."""
+"""Command line: ``cleaner clean``, ``cleaner extract``, ``cleaner explain``, ``cleaner regress``, ``cleaner train``,
+``cleaner eval``."""
 from __future__ import annotations
 
 import math
@@ -276,6 +277,71 @@ def explain(file, fmt, rules, model, html_extraction, language_id, width) -> Non
                    f"{b.features.get('stopword_density', 0):>5.2f} {score:>5}  {text}")
         if b.reason:
             click.echo(f"{'':>47}  └ {b.reason}")
+
+
+def read_stdin(max_bytes: int) -> bytes:
+    """Standard input's bytes (gzip-compressed or plain), at most ``max_bytes``: BadInput beyond."""
+    import gzip
+    import zlib
+
+    from .readers import read_at_most
+
+    data = read_at_most(sys.stdin.buffer, max_bytes + 1)
+    if data[:2] == b"\x1f\x8b":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise BadInput(f"broken gzip data: {exc}") from None
+    if len(data) > max_bytes:
+        raise BadInput(f"oversized: more than {max_bytes} bytes")
+    return data
+
+
+@main.command()
+@click.argument("file", type=click.Path(allow_dash=True))
+@format_option
+@rules_option
+@model_option
+@html_option
+@language_id_option
+@click.option("--url", default=None, help="The page's URL (its host names the outlet; its slug helps find the title).")
+@click.option("--json", "as_json", is_flag=True, help="Print the whole record (JSON) instead of the text.")
+@click.option("--removed/--no-removed", default=False, show_default=True,
+              help="With --json: also the removed blocks (text, category, reason).")
+@click.option("--max-bytes", type=int, default=Settings.max_bytes, show_default=True,
+              help="Reject inputs larger than this.")
+def extract(file, fmt, rules, model, html_extraction, language_id, url, as_json, removed, max_bytes) -> None:
+    """Print the cleaned text of one page: FILE, or - for standard input (like `trafilatura`).
+
+    Text, HTML, gzip-compressed or not; --format decides when the content cannot (auto looks at the
+    file name, then the content). Nothing but the text (or with --json the record) goes to stdout."""
+    from .writers import dumps, shown
+
+    if max_bytes < 1:
+        raise click.BadParameter("must be at least 1", param_hint="--max-bytes")
+    cleaner = _cleaner(_settings(fmt, rules, model, html_extraction=html_extraction, language_id=language_id,
+                                 max_bytes=max_bytes))
+    source = "-" if file == "-" else file
+    try:
+        if file == "-":
+            doc = cleaner.clean_bytes(read_stdin(max_bytes), source="-", meta={"url": url} if url else None)
+        else:
+            doc = cleaner.clean_bytes(_read_file(file, max_bytes), source=file, meta={"url": url} if url else None)
+    except BadInput as exc:
+        click.echo(f"cleaner: error: {shown(source)}: {shown(str(exc))}", err=True)
+        sys.exit(1)
+    if as_json:
+        click.echo(dumps(doc.to_record(keep_removed=removed)))
+    elif doc.text:
+        click.echo(doc.text)
+    else:
+        click.echo(f"cleaner: {shown(source)}: no article text found", err=True)
+
+
+def _read_file(path: str, max_bytes: int) -> bytes:
+    from .readers import read_bytes
+
+    return read_bytes(path, max_bytes)
 
 
 @main.command()

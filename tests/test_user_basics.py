@@ -16,6 +16,7 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
+from cleaner import Cleaner
 from cleaner.cli import main
 from cleaner.pipeline import content_id
 from corpus_gen import page
@@ -365,3 +366,41 @@ def test_python_m_cleaner_runs():
                             cwd=ROOT, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert result.returncode == 0, result.stderr
     assert "version" in result.stdout
+
+
+# ------------------------------------------------------------------------------ cleaner extract
+def _extract(*args, input=None):
+    return CliRunner().invoke(main, ["extract", *map(str, args)], input=input)
+
+
+def test_extract_prints_the_text_of_a_file_and_nothing_else(in_root):
+    page = in_root / "raw" / "002_0c62d25b1c6aaf51.txt"
+    result = _extract(page)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == Cleaner().clean_file(str(page)).text + "\n"
+
+
+def test_extract_reads_standard_input_html_and_gzip(in_root):
+    import gzip
+
+    page = in_root / "raw" / "de_mdr_b45b8a4670b4b5f1.html.gz"
+    html = gzip.decompress(page.read_bytes())
+    want = Cleaner().clean_bytes(html, source="-", meta={"url": "https://www.mdr.de/a"})
+    for data in (html, page.read_bytes()):
+        result = _extract("-", "--json", "--url", "https://www.mdr.de/a", input=data)
+        assert result.exit_code == 0, result.output
+        record = json.loads(result.stdout)
+        assert record == want.to_record(keep_removed=False) and record["source"] == "-"
+        assert "removed_blocks" not in record and record["format"] == "html"
+    with_removed = json.loads(_extract("-", "--json", "--removed", input=html).stdout)
+    assert with_removed["removed_blocks"]
+
+
+def test_extract_fails_in_one_line_naming_the_input(tmp_path):
+    for args, data, name in ((["-"], b"", "-"), ([tmp_path / "missing.html"], None, "missing.html")):
+        result = _extract(*args, input=data)
+        assert result.exit_code == 1 and result.stdout == ""
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("cleaner: error: ") and name in lines[0], lines
+    big = _extract("-", "--max-bytes", "100", input=b"x" * 500)
+    assert big.exit_code == 1 and "oversized" in big.stderr
