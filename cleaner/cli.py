@@ -348,13 +348,15 @@ def _read_file(path: str, max_bytes: int) -> bytes:
 @click.argument("raw", default="raw", type=click.Path(exists=True, file_okay=False))
 @click.argument("clean_dir", default="clean", type=click.Path(file_okay=False))
 @rules_option
+@model_option
 @language_id_option
 @click.option("--update", is_flag=True, help="Rewrite the golden outputs from the current cleaner.")
-def regress(raw, clean_dir, rules, language_id, update) -> None:
-    """Re-clean RAW and diff against the golden outputs in CLEAN_DIR."""
+def regress(raw, clean_dir, rules, model, language_id, update) -> None:
+    """Re-clean RAW and diff against the golden outputs in CLEAN_DIR (documents matched by their path
+    inside RAW, however RAW is written)."""
     from . import regress as regress_mod
 
-    cleaner = _cleaner(_settings("auto", rules, language_id=language_id))
+    cleaner = _cleaner(_settings("auto", rules, model, language_id=language_id))
     diffs, errors = regress_mod.run(raw, clean_dir, cleaner, update=update)
     for err in errors:
         click.echo(f"cleaner: error: {err}", err=True)
@@ -399,21 +401,47 @@ def train(out_dir, golds, split, annotated, pairs, block_files, rules) -> None:
         raise click.ClickException(str(exc)) from None
 
 
-@main.command(name="eval")
-@click.argument("output", type=click.Path(exists=True, dir_okay=False))
-@click.option("--gold", required=True, type=click.Path(exists=True, dir_okay=False),
-              help="ScrapingHub-style ground-truth.json (articleBody) or trafilatura-style evaldata.json (with/without).")
-def eval_(output, gold) -> None:
-    """Score a JSONL output against gold annotations with the benchmark's published method."""
+def read_records(path: str) -> list[dict]:
+    """The records of a corpus file (plain, .gz or .zst); a line that is not a JSON record is a
+    one-line BadInput naming the file and line."""
     import json
 
+    from .readers import open_binary
+
+    records = []
+    try:
+        with open_binary(path) as fh:
+            data = b"".join(iter(lambda: fh.read(1 << 24), b""))
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except BadInput as exc:
+        raise BadInput(f"{path}: {exc}") from None
+    for lineno, line in enumerate(data.split(b"\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise BadInput(f"{path}:{lineno}: not a JSON record ({exc})".splitlines()[0]) from None
+        if not isinstance(rec, dict):
+            raise BadInput(f"{path}:{lineno}: not a JSON record (a {type(rec).__name__})")
+        records.append(rec)
+    return records
+
+
+@main.command(name="eval")
+@click.argument("outputs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--gold", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="ScrapingHub-style ground-truth.json (articleBody) or trafilatura-style evaldata.json (with/without).")
+def eval_(outputs, gold) -> None:
+    """Score JSONL output (one file or its shards; .jsonl, .jsonl.gz, .jsonl.zst) against gold
+    annotations with the benchmark's published method."""
     from .evaluate import score_records
 
-    with open(output, encoding="utf-8") as fh:
-        records = [json.loads(line) for line in fh if line.strip()]
     try:
+        records = [rec for output in outputs for rec in read_records(output)]
         fmt, score, missing = score_records(records, gold)
-    except ValueError as exc:
+    except (BadInput, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
     method = {"shingles": "word 4-gram shingles, macro-averaged", "snippets": "snippets, micro-averaged"}[fmt]
     click.echo(f"{score.docs} documents scored ({method}); gold documents without a record: {missing}")

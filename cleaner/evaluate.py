@@ -119,11 +119,16 @@ def snippet_score(items: Iterable[tuple[str, list[str], list[str]]]) -> Score:
 def load_gold(path: str) -> tuple[str, dict[str, dict]]:
     """(format, {document stem: gold entry}) for a ScrapingHub ground-truth.json or a trafilatura
     evaldata.json."""
-    with open(path, encoding="utf-8") as fh:
-        data = json.load(fh)
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"{path}: not a gold file ({exc})".splitlines()[0]) from None
     if not isinstance(data, dict) or not data:
         raise ValueError(f"{path}: not a gold file (expected a JSON object)")
     first = next(iter(data.values()))
+    if not isinstance(first, dict):
+        raise ValueError(f"{path}: not a gold file (its entries are not JSON objects)")
     if "articleBody" in first:
         return "shingles", {key: value for key, value in data.items()}
     if "with" in first and "file" in first:

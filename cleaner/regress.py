@@ -7,6 +7,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import re
 from dataclasses import dataclass, field
 
 import tempfile
@@ -34,6 +35,31 @@ def _load_golden(path: str) -> dict[str, dict]:
                 rec = json.loads(line)
                 out[rec["source"]] = rec
     return out
+
+
+_WARC_RECORD = re.compile(r"^(.*?\.warc(?:\.gz|\.zst)?)(@.*)$", re.IGNORECASE | re.DOTALL)
+_JSONL_RECORD = re.compile(r"^(.*\.jsonl(?:\.gz|\.zst)?)(:\d+)$", re.IGNORECASE | re.DOTALL)
+
+
+def _container(source: str) -> tuple[str, str]:
+    """(the file a document came from, the rest of its source: ``@URL`` of a WARC record, ``:N`` of a
+    JSONL line, else "")."""
+    m = _WARC_RECORD.match(source) or _JSONL_RECORD.match(source)
+    return (m.group(1), m.group(2)) if m else (source, "")
+
+
+def _keys(sources: list[str], base: str | None = None) -> dict[str, str]:
+    """Each source by its path relative to ``base`` (default: the folder all of them are in), so that
+    ``raw``, ``./raw`` and ``/abs/raw`` name a document alike."""
+    parts = [_container(s) for s in sources]
+    if base is None:
+        dirs = [os.path.dirname(c) for c, _ in parts]
+        try:
+            base = os.path.commonpath(dirs) if dirs else ""
+        except ValueError:  # absolute and relative mixed: no common folder
+            base = ""
+    return {(os.path.relpath(c, base) if base else c).replace("\\", "/") + rest: s
+            for s, (c, rest) in zip(sources, parts)}
 
 
 def _field_diff(old: dict, new: dict) -> list[str]:
@@ -68,10 +94,18 @@ def run(raw: str, clean: str, cleaner: Cleaner, update: bool = False) -> tuple[l
             records = [json.loads(line) for line in fh if line.strip()]
     diffs: list[Difference] = []
     seen = set()
+    # golden records are matched by their path relative to the folder they were cleaned from, so a
+    # RAW written another way ("$(pwd)/raw") finds them
+    golden_by_key = _keys(list(golden))
+    now_keys = _keys([rec["source"] for rec in records], raw)
+    key_of = {src: key for key, src in now_keys.items()}
     for rec in records:
         src = rec["source"]
-        seen.add(src)
-        old = golden.get(src)
+        golden_src = golden_by_key.get(key_of.get(src, src), src)
+        seen.add(golden_src)
+        old = golden.get(golden_src)
+        if old is not None:
+            rec["source"] = src = golden_src  # (the same document, however RAW was written)
         txt_path = os.path.join(clean, review_name(src))
         old_txt = open(txt_path, encoding="utf-8").read() if os.path.exists(txt_path) else None
         d = Difference(src)

@@ -45,3 +45,27 @@ def test_cleaner_eval_on_both_gold_formats(tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text("[1, 2]")
     assert CliRunner().invoke(main, ["eval", str(out), "--gold", str(bad)]).exit_code != 0
+
+
+def test_cleaner_eval_reads_compressed_shards_and_fails_in_one_line(tmp_path):
+    import gzip
+
+    records = [{"source": "pages/abc.html.gz", "url": None, "text": BODY},
+               {"source": "pages/x1.html", "url": "https://example.org/b", "text": "Half of it: the council approved"}]
+    sh = tmp_path / "ground-truth.json"
+    sh.write_text(json.dumps({"abc": {"articleBody": BODY}, "x1": {"articleBody": "other text entirely here"}}))
+    plain = tmp_path / "all.jsonl"
+    plain.write_text("".join(json.dumps(r) + "\n" for r in records))
+    (tmp_path / "out-00000.jsonl.gz").write_bytes(gzip.compress((json.dumps(records[0]) + "\n").encode()))
+    (tmp_path / "out-00001.jsonl").write_text(json.dumps(records[1]) + "\n")
+    one = CliRunner().invoke(main, ["eval", str(plain), "--gold", str(sh)])
+    shards = CliRunner().invoke(main, ["eval", str(tmp_path / "out-00000.jsonl.gz"), str(tmp_path / "out-00001.jsonl"),
+                                       "--gold", str(sh)])
+    assert one.exit_code == shards.exit_code == 0, shards.output
+    assert one.output == shards.output and "2 documents scored" in one.output
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text(json.dumps(records[0]) + "\n{not json\n")
+    for args, where in (([str(broken), "--gold", str(sh)], "broken.jsonl:2: not a JSON record"),
+                        ([str(plain), "--gold", str(broken)], "broken.jsonl: not a gold file")):
+        r = CliRunner().invoke(main, ["eval", *args])
+        assert r.exit_code == 1 and where in r.output and len(r.output.strip().splitlines()) == 1, r.output
