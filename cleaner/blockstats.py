@@ -22,7 +22,7 @@ from collections import Counter
 from .tokens import WORD, is_cjk
 
 try:
-    from . import _blockstats
+    from . import _blockstats  # type: ignore[attr-defined]  # optional C extension, no stubs (may not be built)
 except ImportError:  # built without a compiler (or the build failed): the reference below is used
     _blockstats = None
 
@@ -37,7 +37,7 @@ _SOURCE_SHA256 = hashlib.sha256(_SOURCE.read_bytes()).hexdigest() if _SOURCE.exi
 # The patterns the counts stand for (classify and model.features use these same objects); the C
 # pass reproduces each of them, so a change here needs the same change in _blockstats.c.
 #: an address: its characters make a block's link density
-URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+URL: re.Pattern[str] = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 #: a block ending like a sentence (or a quote or a bracket after one)
 SENTENCE_END = re.compile(r"[.!?…:;\"“”»«'’)]$")
 #: a sentence mark followed by space or the end
@@ -53,7 +53,7 @@ NONWORD = re.compile(r"[\W_]+", re.UNICODE)
 QUOTES = "\"„“”«»"
 #: what readers.scrub_text changes: a lone surrogate or a control character (C0 but tab, newline,
 #: vertical tab, form feed and carriage return; DEL; C1)
-SCRUBBED = re.compile("[\ud800-\udfff\x00-\x08\x0e-\x1f\x7f-\x9f]")
+SCRUBBED: re.Pattern[str] = re.compile("[\ud800-\udfff\x00-\x08\x0e-\x1f\x7f-\x9f]")
 #: what trafilatura removes before parsing (trafilatura.utils.INVALID_XML_CHARS; tests hold them equal)
 XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 #: how many leading characters ``own_counts`` looks at for a digit (where a dateline's date stands)

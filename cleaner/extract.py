@@ -8,6 +8,7 @@ import re
 import threading
 import types
 from dataclasses import dataclass
+from typing import TypedDict
 
 import trafilatura
 from courlan import extract_domain
@@ -52,7 +53,12 @@ class Extracted:
 
 #: htmldate's extensive search scans the whole text for any date: slow (it halved throughput) and
 #: a guess; without it the date comes from markup and metadata, else from our datelines
-DATE_PARAMS = {"extensive_search": False, "original_date": True}
+class DateParams(TypedDict):
+    extensive_search: bool
+    original_date: bool
+
+
+DATE_PARAMS: DateParams = {"extensive_search": False, "original_date": True}
 
 
 def extract_html(html: str, url: str | None = None, prune_xpath: tuple[str, ...] = (),
@@ -77,6 +83,7 @@ def extract_html(html: str, url: str | None = None, prune_xpath: tuple[str, ...]
     )
     if doc is None:
         return Extracted("", None, None, None, url)
+    assert isinstance(doc, TrafDocument)  # (as_dict is not passed: a Document, never its dict)
     title = meta.title or None
     if not title or len(title.split()) <= 1:  # a one-word title is usually a section label
         m = _TITLE_TAG.search(html[:100_000])
@@ -343,7 +350,8 @@ class TagStrip:
 TAG_STRIP_USERS = (trafilatura.json_metadata, trafilatura.metadata)
 for _module in TAG_STRIP_USERS:
     if isinstance(getattr(_module, "HTML_STRIP_TAGS", None), re.Pattern):
-        _module.HTML_STRIP_TAGS = TagStrip(_module.HTML_STRIP_TAGS)
+        # a patch of a trafilatura module attribute that mypy does not see as assignable
+        _module.HTML_STRIP_TAGS = TagStrip(_module.HTML_STRIP_TAGS)  # type: ignore[attr-defined]
 
 
 def _swap_xpath(func, old: str, new: str) -> bool:

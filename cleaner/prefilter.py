@@ -24,6 +24,7 @@ import re
 import re._casefix as _casefix
 import re._constants as _c
 import re._parser as _parser
+from typing import cast
 from collections.abc import Sequence
 
 from pathlib import Path
@@ -32,7 +33,7 @@ import _sre
 import ahocorasick
 
 try:
-    from . import _literals
+    from . import _literals  # type: ignore[attr-defined]  # optional C extension, no stubs (may not be built)
 except ImportError:  # built without a compiler (or the build failed): pyahocorasick below is used
     _literals = None
 
@@ -155,7 +156,7 @@ def _required(items) -> frozenset[str] | None:
         elif op is _c.BRANCH:
             alts = [_required(branch) for branch in av[1]]
             if all(a is not None for a in alts):
-                consider(frozenset().union(*alts))
+                consider(frozenset().union(*cast("list[frozenset[str]]", alts)))
         elif op is _c.ASSERT:  # a positive lookaround's text is in the line too
             consider(_required(av[1]))
         # anything else (classes, ANY, categories, anchors, back references, negative
@@ -371,6 +372,7 @@ class LiteralGate:
         if self._start is not None:
             m = self._start.match(text)
             if m is not None:
+                assert m.lastgroup is not None  # (every alternative is a named group: _combined)
                 mask |= 1 << int(m.lastgroup[2:])
         if self._anywhere is not None and self._anywhere.search(text) is not None:
             mask |= self._anywhere_mask

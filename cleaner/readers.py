@@ -12,10 +12,14 @@ import os
 import re
 import stat
 import zlib
+from typing import TYPE_CHECKING
 
 from charset_normalizer import from_bytes
 
 from . import blockstats
+
+if TYPE_CHECKING:  # (imported where a zstd stream is read)
+    import zstandard
 
 #: file endings read when a folder is given (each may also end in .gz)
 TEXT_SUFFIXES = (".txt",)
@@ -89,7 +93,7 @@ class GzipReader(_Decompressing):
     def __init__(self, raw, offset: int = 0):
         self._raw = raw
         self._pending = b""  # raw input not yet taken by the current decompressor
-        self._inflate = None  # the current member's decompressor; None between members
+        self._inflate: zlib._Decompress | None = None  # the current member's decompressor; None between members
         self.position = offset  # raw offset of _pending[0]
         self.member_start = offset
         self.failed_at = offset  # raw offset of the damage, once BadInput was raised
@@ -168,7 +172,7 @@ class ZstdReader(_Decompressing):
         self._pending = b""
         self._at = 0  # how much of _pending the current frame has taken
         self._out = b""  # output the caller did not take yet
-        self._frame = None
+        self._frame: zstandard.ZstdDecompressionObj | None = None
         self._fed = False  # whether the current frame has been given any input
         self.dictionary = dict_data
         self._dict_checked = not read_dictionary

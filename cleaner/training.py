@@ -194,7 +194,9 @@ def pages_from_gold(cleaner: Cleaner, gold_path: str, split: str, modes: tuple[s
 
 def parse_annotated(path: Path) -> tuple[dict, str, list[tuple[str, str, str | None]]]:
     """An annotated page: (header fields, page text, [(line text, label, category)])."""
-    header, lines, expected = {}, [], []
+    header: dict[str, str] = {}
+    lines: list[str] = []
+    expected: list[tuple[str, str, str | None]] = []
     for raw in path.read_text(encoding="utf-8").splitlines():
         if raw.startswith("# "):
             key, _, value = raw[2:].partition(":")
@@ -221,7 +223,7 @@ def pages_from_annotated(cleaner: Cleaner, folder: str) -> Iterator[LabelledPage
     for path in sorted(Path(folder).glob("*.txt")):
         _, page, expected = parse_annotated(path)
         blocks, rules = _annotated_blocks(cleaner, page, "text")
-        labels = [int(label == "content") for _, label, _ in expected]
+        labels: list[int | None] = [int(label == "content") for _, label, _ in expected]
         if len(labels) == len(blocks):
             yield LabelledPage(f"annotated/{path.name}", "text", blocks, rules, labels)
 
@@ -271,7 +273,8 @@ def pages_from_block_jsonl(cleaner: Cleaner, path: str) -> Iterator[LabelledPage
 
 
 def _matrix(pages: list[LabelledPage]):
-    rows, ys, ws, groups, page_rows = [], [], [], [], []
+    rows: list[np.ndarray] = []  # (a feature row per labelled block)
+    ys, ws, groups, page_rows = [], [], [], []
     for g, page in enumerate(pages):
         feats = page_features(page.blocks, page.rules, page.mode, page.url)
         words = [max(1, b.features["words"]) for b, y in zip(page.blocks, page.labels) if y is not None]

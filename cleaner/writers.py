@@ -7,7 +7,7 @@ import json
 import os
 import re
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, BinaryIO, Iterable
 
 from .readers import stem
 
@@ -65,8 +65,8 @@ class ShardWriter:
         self.stem, self.suffix, self.shard_size = stem, suffix, shard_size
         self.compression = "gz" if suffix.endswith(".gz") else "zst" if suffix.endswith(".zst") else None
         self.paths: list[str] = []
-        self._fh = None
-        self._raw = None
+        self._fh: gzip.GzipFile | BinaryIO | None = None  # (zstandard's stream writer is a BinaryIO)
+        self._raw: BinaryIO | None = None
         self._count = 0
 
     def _name(self, index: int) -> str:
@@ -100,6 +100,7 @@ class ShardWriter:
         if self._fh is None or (self.shard_size is not None and self._count >= self.shard_size):
             self._close_current()
             self._open()
+        assert self._fh is not None  # (_open set it)
         try:
             self._fh.write((dumps(rec) + "\n").encode("utf-8"))
         except OSError as exc:
@@ -110,6 +111,7 @@ class ShardWriter:
         if self._fh is None:
             return
         fh, raw, self._fh, self._raw = self._fh, self._raw, None, None
+        assert raw is not None  # (_open sets it with _fh)
         try:
             try:
                 fh.close()

@@ -340,7 +340,7 @@ def slow_stage(monkeypatch):
     real = cleaner.pipeline.segment_text
     calls = []  # when each page reached the stage
 
-    def segment_text(text):
+    def segment_text(text, **kwargs):
         calls.append(time.monotonic())
         if MARKER in text:
             end = time.monotonic() + SLOW
@@ -349,7 +349,7 @@ def slow_stage(monkeypatch):
                     time.sleep(0.01)
                 except Exception:  # noqa: BLE001 - a library's guard
                     pass
-        return real(text)
+        return real(text, **kwargs)
 
     monkeypatch.setattr(cleaner.pipeline, "segment_text", segment_text)
     return calls

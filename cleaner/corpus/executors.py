@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import signal
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Iterable, Iterator
 
 from .sources import Task
@@ -47,7 +47,7 @@ class LocalExecutor:
                                         initializer=_worker_init)
 
     def map_tasks(self, tasks: Iterable[Task], ctx: Context) -> Iterator[TaskResult]:
-        pending = set()
+        pending: set[Future[TaskResult]] = set()
         it = iter(tasks)
         while True:
             while len(pending) < self.workers * IN_FLIGHT_PER_WORKER:
@@ -81,7 +81,7 @@ class DaskExecutor:
         from dask.distributed import Client, LocalCluster
 
         if address == "local":
-            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+            self.cluster: LocalCluster | None = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                         dashboard_address=None)
             self.client = Client(self.cluster)
         else:

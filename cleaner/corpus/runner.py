@@ -24,7 +24,7 @@ from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Sequence, cast
 
 from ..document import CATEGORIES
 from ..settings import Settings
@@ -99,7 +99,7 @@ class RunSummary:
 # ------------------------------------------------------------------------------------------ run
 
 
-def _fingerprint(tasks: list[Task], settings: Settings, config: RunConfig, plan_errors: list[dict] = ()) -> str:
+def _fingerprint(tasks: list[Task], settings: Settings, config: RunConfig, plan_errors: Sequence[dict] = ()) -> str:
     relevant = {"tasks": [dataclasses.asdict(t) for t in tasks], "settings": repr(settings), "task_size": config.task_size,
                 "num_perm": config.num_perm, "dedup": config.dedup}
     if plan_errors:  # (only when there are some: the fingerprint of a run without them is unchanged)
@@ -153,7 +153,7 @@ class _StopSignals:
     processes left running. Inside ``deferred()`` (a manifest line, the final renames) a signal
     waits until the block is done."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.pending: int | None = None
         self.deferring = False
         self.previous: dict[int, object] = {}
@@ -235,7 +235,7 @@ def _stop_pass1(executor, work: Path) -> None:
 
 
 def _prepare_work_dir(work: Path, tasks: list[Task], fp: str, resume: bool,
-                      plan_errors: list[dict] = ()) -> set[int]:
+                      plan_errors: Sequence[dict] = ()) -> set[int]:
     plan_path, manifest = work / "plan.json", work / "manifest.jsonl"
     if resume and plan_path.exists():
         old = json.loads(plan_path.read_text(encoding="utf-8"))
@@ -359,10 +359,11 @@ def _learn_templates(tasks: list[Task], work: Path) -> dict[str, set[str]]:
 
 def _apply_templates(rec: dict, templates: dict[str, set[str]]) -> int:
     """Drop learned template lines from the record's text; returns how many went."""
-    found = templates.get(rec.get("_group"))
+    found = templates.get(cast(str, rec.get("_group")))  # (a record without a group: None, found in no dict)
     if not found:
         return 0
-    kept, removed = [], []
+    kept: list[str] = []
+    removed: list[str] = []
     for line in rec["text"].split("\n"):
         (removed if line_hash(line) in found else kept).append(line)
     if not removed:
@@ -394,7 +395,7 @@ def _commit_text(path: Path) -> None:
 
 
 def _reduce(tasks: list[Task], work: Path, ctx: Context, config: RunConfig, templates_on: bool,
-            plan_errors: list[dict] = (), stop: _StopSignals = _NO_STOP,
+            plan_errors: Sequence[dict] = (), stop: _StopSignals = _NO_STOP,
             plan_skipped: Counter | None = None) -> RunSummary:
     templates = _learn_templates(tasks, work) if templates_on else {}
     _write_text(work / "templates.json", json.dumps({g: sorted(h) for g, h in sorted(templates.items())}, indent=1))
@@ -422,6 +423,7 @@ def _reduce(tasks: list[Task], work: Path, ctx: Context, config: RunConfig, temp
             drops[order] = "filter:" + reason
             continue
         if config.dedup:
+            assert lsh is not None  # (made above: config.dedup)
             key = text_hash(rec["text"])
             first = seen_exact.get(key)
             kind = "exact"
@@ -460,9 +462,9 @@ def _reduce(tasks: list[Task], work: Path, ctx: Context, config: RunConfig, temp
 
 
 def _write(tasks: list[Task], work: Path, config: RunConfig, templates: dict[str, set[str]], drops: dict[int, str],
-           dup_of: dict[int, list[dict]], plan_errors: list[dict], writer: ShardWriter, errors_path: Path,
+           dup_of: dict[int, list[dict]], plan_errors: Sequence[dict], writer: ShardWriter, errors_path: Path,
            stats_path: Path, stop: _StopSignals, new_ids: dict[int, str] | None = None,
-           review: list[str] = (), plan_skipped: Counter | None = None) -> RunSummary:
+           review: Sequence[str] = (), plan_skipped: Counter | None = None) -> RunSummary:
     stats = _new_stats()
     stats["skipped"].update(plan_skipped or {})  # files of folders and globs that are no document
     new_ids = new_ids or {}

@@ -126,7 +126,9 @@ class OwnFiles:
     def of(cls, folders: list[str], names: list[tuple[str, re.Pattern]]) -> "OwnFiles":
         """From folder paths and (folder path, name pattern) pairs; paths that do not exist yet
         hold nothing to exclude."""
-        folder_ids, name_ids, file_ids = set(), [], set()
+        folder_ids: set[FileId] = set()
+        name_ids: list[tuple[FileId, re.Pattern]] = []
+        file_ids: set[FileId] = set()
         for folder in folders:
             try:
                 folder_ids.add(file_id(os.stat(folder)))
@@ -191,7 +193,8 @@ def _walk(given: str, top_st: os.stat_result, own: OwnFiles | None, errors: list
     found: list[tuple[tuple[str, ...], str]] = []
     failed: list[tuple[tuple[str, ...], dict]] = []
     # depth first, with an explicit stack (no recursion limit); the order comes from sorting
-    stack = [(given, (), top_st, frozenset({file_id(top_st)}))]
+    stack: list[tuple[str, tuple[str, ...], os.stat_result, frozenset[FileId]]] = [
+        (given, (), top_st, frozenset({file_id(top_st)}))]
     while stack:
         folder, rel, folder_st, ancestors = stack.pop()
         try:
@@ -371,6 +374,7 @@ def _jsonl(path: str, max_bytes: int) -> Iterator[Item]:
         for lineno, line, error in _lines(fh, max_bytes):
             source = f"{path}:{lineno}"
             if error is None:
+                assert line is not None  # (_lines gives a line with no error)
                 try:
                     item = _record(source, line, first=lineno == 1)
                 except BadInput as exc:

@@ -254,6 +254,7 @@ def warc_items(path: str, max_bytes: int) -> Iterator[Item]:
 
 def _read(inp: _Input, path: str, max_bytes: int) -> Iterator[Item]:
     records = 0  # records read, documents or not
+    problem: _Malformed | _Truncated | _Damaged
     while True:
         start = None
         try:
@@ -328,7 +329,7 @@ def _record(inp: _Input, path: str, max_bytes: int) -> Item | None:
     member = inp.stream.members if inp.kind else None  # the member (frame) the record is in
     if not first.strip().startswith(WARC_VERSIONS):
         raise _Malformed(f"no WARC header line (it starts {first[:24]!r})", None, first)
-    header = bytearray(first)
+    header: bytes | bytearray = bytearray(first)  # (bytes once read whole)
     while True:
         line = inp.readline(MAX_HEADER_BYTES)
         if not line:

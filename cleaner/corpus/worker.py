@@ -13,6 +13,7 @@ from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from ..document import Document
 from ..metadata import hostname
@@ -178,10 +179,10 @@ def clean_item(cleaner: Cleaner, item: Item) -> Document:
         fmt = "html"  # .shtml, .php, ...: pages a server wrote, whatever their first bytes look like
     if isinstance(item.data, bytes):
         doc = cleaner.clean_bytes(item.data, source=item.source, fmt=fmt, meta=meta)
-    elif item.fmt == "html":
-        doc = cleaner.clean_html(item.data, source=item.source, meta=meta)
+    elif item.fmt == "html":  # (a str; a None the cleaner refuses as BadInput)
+        doc = cleaner.clean_html(cast(str, item.data), source=item.source, meta=meta)
     else:
-        doc = cleaner.clean_text(item.data, source=item.source, meta=meta)
+        doc = cleaner.clean_text(cast(str, item.data), source=item.source, meta=meta)
     if doc_id is not None:
         doc.id = str(doc_id)
     return doc

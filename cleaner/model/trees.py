@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 try:
-    from . import _trees
+    from . import _trees  # type: ignore[attr-defined]  # optional C extension, no stubs (may not be built)
 except ImportError:  # built without a compiler (or the build failed): LightGBM's predictor is used
     _trees = None
 
