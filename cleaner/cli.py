@@ -126,10 +126,45 @@ def main() -> None:
     """Clean scraped news pages (text dumps or HTML) into a JSONL corpus."""
 
 
+def check_output(output: str, shard_size: int | None, resume: bool, work_dir: str | None) -> None:
+    """``-o`` names a corpus file, or ``-`` for standard output (one file, no shards)."""
+    if output == "-":
+        if shard_size:
+            raise OptionError("--shard-size: shards need a corpus file name, not -o -")
+        if resume and not work_dir:
+            raise OptionError("--resume with -o -: give the --work-dir of the interrupted run")
+        return
+    name = os.path.basename(output)
+    if output.endswith(("/", os.sep)) or not name or name.startswith(".") or os.path.isdir(output):
+        raise OptionError(f"-o {output}: needs a corpus file name (e.g. {os.path.join(output, 'corpus.jsonl')})")
+
+
+def spool_stdin(folder: str, max_bytes: int) -> str:
+    """Standard input written to a file in ``folder`` (the workers read files): ``-.jsonl`` when its
+    first line is a JSON record, else ``-`` (text or HTML, told by content)."""
+    import json
+
+    from .readers import read_at_most
+
+    data = read_at_most(sys.stdin.buffer, max_bytes + 1)
+    first = data.lstrip()[:1]
+    jsonl = False
+    if first == b"{":
+        try:
+            jsonl = isinstance(json.loads(data.lstrip().split(b"\n", 1)[0]), dict)
+        except ValueError:
+            pass
+    path = os.path.join(folder, "-.jsonl" if jsonl else "-")
+    with open(path, "wb") as fh:
+        fh.write(data)
+    return path
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
-              help="Corpus file (.jsonl, .jsonl.gz, .jsonl.zst); with --shard-size, shards OUT-00000.jsonl ...")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help="Corpus file (.jsonl, .jsonl.gz, .jsonl.zst), or - for standard output; with --shard-size, "
+                   "shards OUT-00000.jsonl ...")
 @format_option
 @rules_option
 @model_option
@@ -168,29 +203,69 @@ def main() -> None:
 def clean(paths, output, fmt, rules, model, html_extraction, language_id, txt_dir, removed, max_bytes, workers, dask_address, resume, work_dir,
           task_size, shard_size, compression, dedup, near_dup_threshold, languages, min_words, quality, templates,
           stats_path, errors_path, keep_work, progress, doc_timeout) -> None:
-    """Clean files, folders, globs, JSONL and WARC files into a JSONL corpus."""
-    from .corpus import Filters, RunConfig, RunError, run
-    from .corpus.runner import Interrupted
+    """Clean files, folders, globs, JSONL and WARC files into a JSONL corpus.
+
+    A PATH of - reads standard input (one page, or JSONL records); -o - writes the corpus to standard
+    output (and nothing else: messages go to standard error)."""
+    import shutil
+    import tempfile
+
     from .writers import shown
 
     try:  # every option checked before any work
         check_numbers(max_bytes=max_bytes, workers=workers, task_size=task_size, shard_size=shard_size,
                       near_dup_threshold=near_dup_threshold, min_words=min_words, doc_timeout=doc_timeout)
+        check_output(output, shard_size, resume, work_dir)
         keep_languages = language_codes(languages, language_id)
         if dask_address:
             check_dask()
+            if "-" in paths:
+                raise OptionError("- (standard input) with --dask: the cluster's workers cannot read it")
+        if list(paths).count("-") > 1:
+            raise OptionError("- (standard input) given more than once")
     except OptionError as exc:
         click.echo(f"cleaner: error: {shown(str(exc))}", err=True)
         sys.exit(RUN_FAILED)
+    scratch = tempfile.mkdtemp(prefix="cleaner-") if output == "-" or "-" in paths else None
+    try:
+        _clean(list(paths), output, scratch, fmt, rules, model, html_extraction, language_id, txt_dir, removed,
+               max_bytes, workers, dask_address, resume, work_dir, task_size, shard_size, compression, dedup,
+               near_dup_threshold, keep_languages, min_words, quality, templates, stats_path, errors_path, keep_work,
+               progress, doc_timeout)
+    finally:
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _clean(paths, output, scratch, fmt, rules, model, html_extraction, language_id, txt_dir, removed, max_bytes,
+           workers, dask_address, resume, work_dir, task_size, shard_size, compression, dedup, near_dup_threshold,
+           keep_languages, min_words, quality, templates, stats_path, errors_path, keep_work, progress,
+           doc_timeout) -> None:
+    import shutil
+
+    from .corpus import Filters, RunConfig, RunError, run
+    from .corpus.runner import Interrupted
+    from .writers import shown
+
+    names: dict[str, str] = {}
+    if "-" in paths:
+        spool = spool_stdin(scratch, max_bytes)
+        paths = [spool if p == "-" else p for p in paths]
+        names[spool] = "-"  # (the spool is "-" or "-.jsonl": documents are named "-", records "-:N")
+    corpus = output
+    if output == "-":
+        corpus = os.path.join(scratch, "corpus.jsonl" + {"gz": ".gz", "zst": ".zst"}.get(compression or "", ""))
+        work_dir = work_dir or os.path.join(scratch, "work")
     settings = _settings(fmt, rules, model, keep_removed=removed, max_bytes=max_bytes, html_extraction=html_extraction,
                          language_id=language_id)
     _cleaner(settings)  # fail early, with one line, on broken rules or model
     config = RunConfig(
-        output=output, work_dir=work_dir, workers=workers or (os.cpu_count() or 1), dask=dask_address,
+        output=corpus, work_dir=work_dir, workers=workers or (os.cpu_count() or 1), dask=dask_address,
         resume=resume, task_size=task_size, shard_size=shard_size, compression=compression, dedup=dedup,
         near_dup_threshold=near_dup_threshold, templates=templates, txt_dir=txt_dir,
         filters=Filters(keep_languages, min_words, quality),
-        stats_path=stats_path, errors_path=errors_path, keep_work=keep_work, doc_timeout=doc_timeout or None)
+        stats_path=stats_path, errors_path=errors_path, keep_work=keep_work, doc_timeout=doc_timeout or None,
+        input_names=names)
     if progress is None:
         progress = sys.stderr.isatty()
     bar = None
@@ -204,6 +279,10 @@ def clean(paths, output, fmt, rules, model, html_extraction, language_id, txt_di
             bar.set_postfix_str(f"tasks done: {bar.n and result.task + 1}/{total_tasks}")
     try:
         summary = run(list(paths), settings, config, progress=on_task)
+        if output == "-":  # the corpus, and nothing else, to standard output
+            with open(corpus, "rb") as fh:
+                shutil.copyfileobj(fh, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
     except RunError as exc:  # refused, or an output that cannot be written: nothing was replaced
         click.echo(f"cleaner: error: {shown(str(exc))}", err=True)
         sys.exit(RUN_FAILED)

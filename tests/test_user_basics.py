@@ -3,6 +3,7 @@ that are unique and valid under the record schema, corpora that load with `datas
 as shards, options checked before any work, every file of a folder taken (or counted as skipped),
 and the packaging a plain ``pip install`` needs. Every input is a small file the test writes."""
 import io
+import gzip
 import json
 import math
 import os
@@ -404,3 +405,41 @@ def test_extract_fails_in_one_line_naming_the_input(tmp_path):
         assert len(lines) == 1 and lines[0].startswith("cleaner: error: ") and name in lines[0], lines
     big = _extract("-", "--max-bytes", "100", input=b"x" * 500)
     assert big.exit_code == 1 and "oversized" in big.stderr
+
+
+# ------------------------------------------------------------------------------ standard input and output
+def _clean_io(*args, input=None):
+    return CliRunner().invoke(main, ["clean", "--workers", "1", "--no-progress", *map(str, args)], input=input)
+
+
+def test_clean_reads_a_page_from_stdin_and_writes_the_corpus_to_stdout(tmp_path, in_root):
+    page = in_root / "raw" / "000_a03daa696e6074ab.txt"
+    result = _clean_io("-", "-o", "-", input=page.read_bytes())
+    assert result.exit_code == 0, result.output
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(out) == 1 and out[0]["source"] == "-"  # nothing but the corpus on stdout
+    assert "documents in: 1, out: 1" in result.stderr
+    clean(page, "-o", tmp_path / "file.jsonl")
+    assert {**records(tmp_path / "file.jsonl")[0], "source": "-"} == out[0]
+    gz = _clean_io(page, "-o", "-", "--compress", "gz")
+    assert gzip.decompress(gz.stdout_bytes).decode("utf-8").splitlines() == records_lines(tmp_path / "file.jsonl")
+
+
+def records_lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def test_clean_reads_jsonl_records_from_stdin(tmp_path):
+    lines = [{"text": page(i, "de"), "id": f"doc-{i}"} for i in range(3)]
+    result = _clean_io("-", "-o", tmp_path / "out.jsonl", input="".join(json.dumps(r) + "\n" for r in lines))
+    assert result.exit_code == 0, result.output
+    got = records(tmp_path / "out.jsonl")
+    assert [(r["source"], r["id"]) for r in got] == [(f"-:{i + 1}", f"doc-{i}") for i in range(3)]
+
+
+def test_bad_output_and_stdin_options_fail_in_one_line(tmp_path):
+    for args in (["-o", f"{tmp_path}/missing-dir/"], ["-o", "-", "--shard-size", "2"], ["-", "-", "-o", "-"]):
+        result = _clean_io(*([] if args[0] == "-" else [tmp_path]), *args, input=b"")
+        assert result.exit_code == 2, (args, result.output)
+        assert result.stdout == "" and len(result.stderr.strip().splitlines()) == 1, (args, result.stderr)
+    assert not (tmp_path / "missing-dir").exists()

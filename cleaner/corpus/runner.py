@@ -86,6 +86,8 @@ class RunConfig:
     errors_path: str | None = None
     keep_work: bool = False
     doc_timeout: float | None = 60.0  # seconds one document may take before it fails; None: no limit
+    #: input path -> the source name its documents carry (the CLI spools standard input to a file: "-")
+    input_names: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -291,7 +293,8 @@ def _run_locked(inputs: list[str], settings: Settings, config: RunConfig,
     templates_on = config.templates
     if templates_on is None:
         templates_on = sum(len(t.paths) for t in tasks) > 1 or any(t.kind != "files" for t in tasks)
-    ctx = Context(settings, str(work), config.num_perm, config.dedup, templates_on, config.doc_timeout or None)
+    ctx = Context(settings, str(work), config.num_perm, config.dedup, templates_on, config.doc_timeout or None,
+                  dict(config.input_names))
     todo = [t for t in tasks if t.id not in done]
     started = time.perf_counter()
     if todo:

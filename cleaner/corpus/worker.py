@@ -11,7 +11,7 @@ import threading
 import time
 from collections import Counter
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
@@ -35,6 +35,16 @@ class Context:
     near_dedup: bool = True
     templates: bool = True
     doc_timeout: float | None = None  # seconds one document may take; None: no limit
+    #: input path -> the name its documents carry (standard input is spooled to a file named "-" here)
+    names: dict[str, str] = field(default_factory=dict)
+
+
+def shown_source(source: str, names: dict[str, str]) -> str:
+    """``source`` with an input path of ``names`` replaced by its name (``spool:3`` -> ``-:3``)."""
+    for path, name in names.items():
+        if source == path or (source.startswith(path) and source[len(path)] in ":@"):
+            return name + source[len(path):]
+    return source
 
 
 class DocumentTimeout(BaseException):
@@ -200,6 +210,8 @@ def run_task(task: Task, ctx: Context) -> TaskResult:
     docs = errors = 0
     with open(tmp["records"], "w", encoding="utf-8") as out, open(tmp["errors"], "w", encoding="utf-8") as err:
         for item in items(task, ctx.settings.max_bytes):
+            if ctx.names:
+                item.source = shown_source(item.source, ctx.names)
             if item.skip is not None and item.error is None:
                 skipped[item.skip] += 1
                 continue
