@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import os
 import sys
+import time
 
 import click
 
@@ -253,6 +254,7 @@ def _clean(paths, output, scratch, fmt, rules, model, html_extraction, language_
         paths = [spool if p == "-" else p for p in paths]
         names[spool] = "-"  # (the spool is "-" or "-.jsonl": documents are named "-", records "-:N")
     corpus = output
+    temporary_work = output == "-" and not work_dir
     if output == "-":
         corpus = os.path.join(scratch, "corpus.jsonl" + {"gz": ".gz", "zst": ".zst"}.get(compression or "", ""))
         work_dir = work_dir or os.path.join(scratch, "work")
@@ -269,16 +271,31 @@ def _clean(paths, output, scratch, fmt, rules, model, html_extraction, language_
     if progress is None:
         progress = sys.stderr.isatty()
     bar = None
+    started = time.perf_counter()
     if progress:
         from tqdm import tqdm
 
-        bar = tqdm(unit="doc", file=sys.stderr, desc="cleaning")
-    def on_task(result, total_tasks):
+        # over the run's tasks (their number is known from the plan, so the bar has a total and an
+        # ETA); the documents cleaned so far and their rate beside it
+        bar = tqdm(unit="task", file=sys.stderr, desc="pass 1")
+    docs = 0
+
+    def on_task(result, tasks):
+        nonlocal docs
+        docs += result.docs + result.errors
         if bar is not None:
-            bar.update(result.docs + result.errors)
-            bar.set_postfix_str(f"tasks done: {bar.n and result.task + 1}/{total_tasks}")
+            if bar.total != tasks:
+                bar.total = tasks
+            bar.update(1)
+            bar.set_postfix_str(f"{docs} docs, {docs / max(time.perf_counter() - started, 1e-9):.1f} docs/s")
+
+    def on_pass2():
+        if bar is not None:
+            bar.close()
+            click.echo("pass 2: templates, filters, duplicates, writing ...", err=True)
+
     try:
-        summary = run(list(paths), settings, config, progress=on_task)
+        summary = run(list(paths), settings, config, progress=on_task, on_pass2=on_pass2)
         if output == "-":  # the corpus, and nothing else, to standard output
             with open(corpus, "rb") as fh:
                 shutil.copyfileobj(fh, sys.stdout.buffer)
@@ -298,6 +315,11 @@ def _clean(paths, output, scratch, fmt, rules, model, html_extraction, language_
         click.echo(f"cleaner: ... {len(summary.errors) - MAX_ERROR_LINES} more failures in the errors file", err=True)
     for line in summary_lines(summary.stats):
         click.echo(line, err=True)
+    written = "standard output" if output == "-" else ", ".join(summary.outputs[:3]) + (
+        f" and {len(summary.outputs) - 3} more" if len(summary.outputs) > 3 else "")
+    click.echo(f"wrote: {written}; stats: {stats_path or os.path.join(summary.work_dir, 'stats.json')}"
+               f"{' (temporary, removed)' if temporary_work and not stats_path else ''}; "
+               f"{time.perf_counter() - started:.1f} s", err=True)
     if summary.errors:
         sys.exit(1)
 

@@ -443,3 +443,19 @@ def test_bad_output_and_stdin_options_fail_in_one_line(tmp_path):
         assert result.exit_code == 2, (args, result.output)
         assert result.stdout == "" and len(result.stderr.strip().splitlines()) == 1, (args, result.stderr)
     assert not (tmp_path / "missing-dir").exists()
+
+
+def test_progress_has_a_total_counts_pass_2_and_ends_with_paths_and_time(tmp_path, in_root):
+    import re
+
+    out = tmp_path / "p.jsonl"
+    result = CliRunner().invoke(main, ["clean", "raw", "-o", str(out), "--progress", "--task-size", "2",
+                                       "--workers", "2"])
+    assert result.exit_code == 0, result.output
+    err = result.stderr.replace("\r", "\n")
+    done = [(int(a), int(b)) for a, b in re.findall(r"pass 1:.*?(\d+)/(\d+) \[", err)]
+    assert done and {b for _, b in done} == {6} and done[-1][0] == 6  # six tasks of two files, a known total
+    assert [a for a, _ in done] == sorted(a for a, _ in done)  # never backwards
+    assert "pass 2: " in err
+    last = err.strip().splitlines()[-1]
+    assert last.startswith(f"wrote: {out}; stats: {tmp_path / 'p.work' / 'stats.json'}; ") and last.endswith(" s")

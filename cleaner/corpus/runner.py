@@ -266,8 +266,11 @@ def _prepare_work_dir(work: Path, tasks: list[Task], fp: str, resume: bool,
 
 
 def run(inputs: list[str], settings: Settings, config: RunConfig,
-        progress: Callable[[TaskResult, int], None] | None = None) -> RunSummary:
-    """Run the whole corpus job; returns stats, errors and the files written.
+        progress: Callable[[TaskResult, int], None] | None = None,
+        on_pass2: Callable[[], None] | None = None) -> RunSummary:
+    """Run the whole corpus job; returns stats, errors and the files written. ``progress(result,
+    tasks)`` is called as each task of pass 1 ends (``tasks``: how many this run cleans, those a
+    resumed run finished before not counted); ``on_pass2()`` when pass 2 starts.
 
     Raises RunError (one line: refused, or an output that cannot be written; the previous corpus
     stays) and Interrupted (SIGTERM/SIGINT: workers stopped, temporary files removed, resumable)."""
@@ -278,13 +281,14 @@ def run(inputs: list[str], settings: Settings, config: RunConfig,
                        f"be deleted: choose another --work-dir")
     try:
         with _locked(work), _StopSignals() as stop:
-            return _run_locked(inputs, settings, config, progress, work, stop)
+            return _run_locked(inputs, settings, config, progress, work, stop, on_pass2)
     except OutputError as exc:
         raise RunError(str(exc)) from None
 
 
 def _run_locked(inputs: list[str], settings: Settings, config: RunConfig,
-                progress: Callable[[TaskResult, int], None] | None, work: Path, stop: _StopSignals) -> RunSummary:
+                progress: Callable[[TaskResult, int], None] | None, work: Path, stop: _StopSignals,
+                on_pass2: Callable[[], None] | None = None) -> RunSummary:
     plan_errors: list[dict] = []
     plan_skipped: Counter = Counter()  # files of folders and globs that are no document, by ending
     tasks = plan(inputs, config.task_size, _own_files(config, work), plan_errors, plan_skipped)
@@ -311,7 +315,7 @@ def _run_locked(inputs: list[str], settings: Settings, config: RunConfig,
                         except OSError as exc:
                             raise OutputError(str(manifest_path), exc) from None
                     if progress:
-                        progress(result, len(tasks))
+                        progress(result, len(todo))
         except OutputError:
             _stop_pass1(executor, work)
             raise
@@ -324,6 +328,8 @@ def _run_locked(inputs: list[str], settings: Settings, config: RunConfig,
         else:
             executor.close()
     pass1_seconds = time.perf_counter() - started
+    if on_pass2:
+        on_pass2()
     summary = _reduce(tasks, work, ctx, config, templates_on, plan_errors, stop, plan_skipped)
     summary.stats["seconds_pass1"] = round(pass1_seconds, 3)
     if not config.keep_work:
