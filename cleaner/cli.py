@@ -140,6 +140,20 @@ def check_output(output: str, shard_size: int | None, resume: bool, work_dir: st
         raise OptionError(f"-o {output}: needs a corpus file name (e.g. {os.path.join(output, 'corpus.jsonl')})")
 
 
+def check_keys(**keys: str) -> dict[str, str]:
+    """The JSONL field names that differ from cleaner's own (``--text-key content`` -> {"text": "content"});
+    two of cleaner's fields cannot be read from one."""
+    names = {}
+    for ours, theirs in keys.items():
+        if not theirs:
+            raise OptionError(f"--{ours}-key: needs a field name")
+        names[ours] = theirs
+    shared = {n for n in names.values() if list(names.values()).count(n) > 1}
+    if shared:
+        raise OptionError(f"--text-key, --html-key, --id-key, --url-key: {', '.join(sorted(shared))} given for two fields")
+    return {ours: theirs for ours, theirs in names.items() if ours != theirs}
+
+
 def spool_stdin(folder: str, max_bytes: int) -> str:
     """Standard input written to a file in ``folder`` (the workers read files): ``-.jsonl`` when its
     first line is a JSON record, else ``-`` (text or HTML, told by content)."""
@@ -201,9 +215,13 @@ def spool_stdin(folder: str, max_bytes: int) -> str:
 @click.option("--doc-timeout", type=float, default=60.0, show_default=True,
               help="Seconds one document may take; a slower one fails with this reason, the batch goes on "
                    "(0: no limit).")
+@click.option("--text-key", default="text", show_default=True, help="JSONL inputs: the field holding a page's text.")
+@click.option("--html-key", default="html", show_default=True, help="JSONL inputs: the field holding a page's HTML.")
+@click.option("--id-key", default="id", show_default=True, help="JSONL inputs: the field holding the record's id.")
+@click.option("--url-key", default="url", show_default=True, help="JSONL inputs: the field holding the page's URL.")
 def clean(paths, output, fmt, rules, model, html_extraction, language_id, txt_dir, removed, max_bytes, workers, dask_address, resume, work_dir,
           task_size, shard_size, compression, dedup, near_dup_threshold, languages, min_words, quality, templates,
-          stats_path, errors_path, keep_work, progress, doc_timeout) -> None:
+          stats_path, errors_path, keep_work, progress, doc_timeout, text_key, html_key, id_key, url_key) -> None:
     """Clean files, folders, globs, JSONL and WARC files into a JSONL corpus.
 
     A PATH of - reads standard input (one page, or JSONL records); -o - writes the corpus to standard
@@ -224,6 +242,7 @@ def clean(paths, output, fmt, rules, model, html_extraction, language_id, txt_di
                 raise OptionError("- (standard input) with --dask: the cluster's workers cannot read it")
         if list(paths).count("-") > 1:
             raise OptionError("- (standard input) given more than once")
+        jsonl_keys = check_keys(text=text_key, html=html_key, id=id_key, url=url_key)
     except OptionError as exc:
         click.echo(f"cleaner: error: {shown(str(exc))}", err=True)
         sys.exit(RUN_FAILED)
@@ -232,7 +251,7 @@ def clean(paths, output, fmt, rules, model, html_extraction, language_id, txt_di
         _clean(list(paths), output, scratch, fmt, rules, model, html_extraction, language_id, txt_dir, removed,
                max_bytes, workers, dask_address, resume, work_dir, task_size, shard_size, compression, dedup,
                near_dup_threshold, keep_languages, min_words, quality, templates, stats_path, errors_path, keep_work,
-               progress, doc_timeout)
+               progress, doc_timeout, jsonl_keys)
     finally:
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
@@ -241,7 +260,7 @@ def clean(paths, output, fmt, rules, model, html_extraction, language_id, txt_di
 def _clean(paths, output, scratch, fmt, rules, model, html_extraction, language_id, txt_dir, removed, max_bytes,
            workers, dask_address, resume, work_dir, task_size, shard_size, compression, dedup, near_dup_threshold,
            keep_languages, min_words, quality, templates, stats_path, errors_path, keep_work, progress,
-           doc_timeout) -> None:
+           doc_timeout, jsonl_keys) -> None:
     import shutil
 
     from .corpus import Filters, RunConfig, RunError, run
@@ -267,7 +286,7 @@ def _clean(paths, output, scratch, fmt, rules, model, html_extraction, language_
         near_dup_threshold=near_dup_threshold, templates=templates, txt_dir=txt_dir,
         filters=Filters(keep_languages, min_words, quality),
         stats_path=stats_path, errors_path=errors_path, keep_work=keep_work, doc_timeout=doc_timeout or None,
-        input_names=names)
+        input_names=names, jsonl_keys=jsonl_keys)
     if progress is None:
         progress = sys.stderr.isatty()
     bar = None

@@ -459,3 +459,19 @@ def test_progress_has_a_total_counts_pass_2_and_ends_with_paths_and_time(tmp_pat
     assert "pass 2: " in err
     last = err.strip().splitlines()[-1]
     assert last.startswith(f"wrote: {out}; stats: {tmp_path / 'p.work' / 'stats.json'}; ") and last.endswith(" s")
+
+
+def test_jsonl_key_options_read_other_field_names(tmp_path):
+    lines = [{"content": page(i, "de"), "doc_id": f"n-{i}", "link": f"https://example.org/{i}", "lang": "de"}
+             for i in range(2)]
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps(r) + "\n" for r in lines), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    clean(feed, "-o", out, "--text-key", "content", "--id-key", "doc_id", "--url-key", "link")
+    got = records(out)
+    assert [(r["id"], r["url"]) for r in got] == [("n-0", "https://example.org/0"), ("n-1", "https://example.org/1")]
+    assert got[0]["text"] and got[0]["meta"] == {"lang": "de"}  # (the mapped fields are not passed through again)
+    without = clean(feed, "-o", tmp_path / "plain.jsonl", ok=(1, 2))
+    assert "record has no 'html' or 'text' string" in without.output
+    bad = clean(feed, "-o", tmp_path / "x.jsonl", "--text-key", "body", "--html-key", "body", ok=(2,))
+    assert "body given for two fields" in bad.output and len(bad.output.strip().splitlines()) == 1

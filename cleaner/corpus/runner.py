@@ -88,6 +88,8 @@ class RunConfig:
     doc_timeout: float | None = 60.0  # seconds one document may take before it fails; None: no limit
     #: input path -> the source name its documents carry (the CLI spools standard input to a file: "-")
     input_names: dict[str, str] = field(default_factory=dict)
+    #: JSONL field names other than cleaner's own (``--text-key content``: {"text": "content"})
+    jsonl_keys: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -106,6 +108,8 @@ def _fingerprint(tasks: list[Task], settings: Settings, config: RunConfig, plan_
                 "num_perm": config.num_perm, "dedup": config.dedup}
     if plan_errors:  # (only when there are some: the fingerprint of a run without them is unchanged)
         relevant["plan_errors"] = list(plan_errors)
+    if config.jsonl_keys:  # (the same: other field names read other documents)
+        relevant["jsonl_keys"] = dict(sorted(config.jsonl_keys.items()))
     return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -298,7 +302,7 @@ def _run_locked(inputs: list[str], settings: Settings, config: RunConfig,
     if templates_on is None:
         templates_on = sum(len(t.paths) for t in tasks) > 1 or any(t.kind != "files" for t in tasks)
     ctx = Context(settings, str(work), config.num_perm, config.dedup, templates_on, config.doc_timeout or None,
-                  dict(config.input_names))
+                  dict(config.input_names), dict(config.jsonl_keys))
     todo = [t for t in tasks if t.id not in done]
     started = time.perf_counter()
     if todo:

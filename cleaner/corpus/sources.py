@@ -22,7 +22,7 @@ import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping
 
 from ..readers import COMPRESSION_SUFFIXES as COMPRESSED
 from ..readers import HTML_SUFFIXES, TEXT_SUFFIXES, BadInput, open_binary, read_bytes, replace_surrogates
@@ -337,13 +337,16 @@ def plan(paths: list[str], task_size: int, own: OwnFiles | None = None,
 # ------------------------------------------------------------------------------------------ readers
 
 
-def items(task: Task, max_bytes: int) -> Iterator[Item]:
+def items(task: Task, max_bytes: int, keys: Mapping[str, str] | None = None) -> Iterator[Item]:
     """Every item of the task's inputs, in order. A reader that fails on an input (a bug, not bad
-    input, which the readers report as items) costs that input alone, with one error item."""
-    reader = {"files": _files, "jsonl": _jsonl, "warc": _warc}[task.kind]
+    input, which the readers report as items) costs that input alone, with one error item.
+    ``keys``: JSONL field names for ``text``, ``html``, ``id``, ``url`` (``JSONL_KEYS``) other than those."""
     for path in task.paths:
         try:
-            yield from reader(path, max_bytes)
+            if task.kind == "jsonl":
+                yield from _jsonl(path, max_bytes, keys)
+            else:
+                yield from (_files if task.kind == "files" else _warc)(path, max_bytes)
         except Exception as exc:
             yield Item(path, None, error=f"internal error while reading: {type(exc).__name__}: {exc}".splitlines()[0])
 
@@ -362,7 +365,7 @@ JSONL_CHUNK = 1 << 20
 MAX_RECORD_DEPTH = 100
 
 
-def _jsonl(path: str, max_bytes: int) -> Iterator[Item]:
+def _jsonl(path: str, max_bytes: int, keys: Mapping[str, str] | None = None) -> Iterator[Item]:
     """One item per record; a bad record (over the limit, not UTF-8, not JSON, not a record) is one
     error item and reading goes on at the next line; damaged compressed data ends the file with one."""
     try:
@@ -376,7 +379,7 @@ def _jsonl(path: str, max_bytes: int) -> Iterator[Item]:
             if error is None:
                 assert line is not None  # (_lines gives a line with no error)
                 try:
-                    item = _record(source, line, first=lineno == 1)
+                    item = _record(source, line, first=lineno == 1, keys=keys)
                 except BadInput as exc:
                     error = str(exc)
                 else:
@@ -435,8 +438,14 @@ def _lines(fh, limit: int) -> Iterator[tuple[int, bytes | None, str | None]]:
             start = end + 1
 
 
-def _record(source: str, line: bytes, first: bool = False) -> Item | None:
-    """The item of one JSONL line (None for a blank line); BadInput names what is wrong with it."""
+#: the JSONL fields cleaner reads by name (``--text-key`` and the like give other names for them)
+JSONL_KEYS = ("text", "html", "id", "url")
+
+
+def _record(source: str, line: bytes, first: bool = False, keys: Mapping[str, str] | None = None) -> Item | None:
+    """The item of one JSONL line (None for a blank line); BadInput names what is wrong with it.
+    ``keys`` maps cleaner's field names to the record's (``{"text": "content"}``): the record's field
+    is read as cleaner's, and a field of cleaner's own name is then ignored."""
     try:
         text = line.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -458,8 +467,15 @@ def _record(source: str, line: bytes, first: bool = False) -> Item | None:
         raise BadInput(f"unsupported JSON: {msg}".splitlines()[0]) from None
     if _depth(rec) > MAX_RECORD_DEPTH:
         raise BadInput(f"unsupported JSON: nested more than {MAX_RECORD_DEPTH} levels deep")
+    if keys and isinstance(rec, dict):
+        for ours, theirs in keys.items():
+            if theirs != ours:
+                rec.pop(ours, None)
+                if theirs in rec:
+                    rec[ours] = rec.pop(theirs)
     if not isinstance(rec, dict) or not (isinstance(rec.get("html"), str) or isinstance(rec.get("text"), str)):
-        raise BadInput("record has no 'html' or 'text' string")
+        names = [(keys or {}).get(k, k) for k in ("html", "text")]
+        raise BadInput(f"record has no {names[0]!r} or {names[1]!r} string")
     rec = replace_surrogates(rec)
     fmt = "html" if isinstance(rec.get("html"), str) else "text"
     meta = {k: v for k, v in rec.items() if k not in PASSTHROUGH_SKIP and v is not None}

@@ -37,6 +37,8 @@ class Context:
     doc_timeout: float | None = None  # seconds one document may take; None: no limit
     #: input path -> the name its documents carry (standard input is spooled to a file named "-" here)
     names: dict[str, str] = field(default_factory=dict)
+    #: JSONL field names other than cleaner's own (``sources.JSONL_KEYS``): {"text": "content"}
+    jsonl_keys: dict[str, str] = field(default_factory=dict)
 
 
 def shown_source(source: str, names: dict[str, str]) -> str:
@@ -209,7 +211,7 @@ def run_task(task: Task, ctx: Context) -> TaskResult:
     skipped: Counter = Counter()  # inputs the readers passed over as no document, by reason
     docs = errors = 0
     with open(tmp["records"], "w", encoding="utf-8") as out, open(tmp["errors"], "w", encoding="utf-8") as err:
-        for item in items(task, ctx.settings.max_bytes):
+        for item in items(task, ctx.settings.max_bytes, ctx.jsonl_keys):
             if ctx.names:
                 item.source = shown_source(item.source, ctx.names)
             if item.skip is not None and item.error is None:
