@@ -367,6 +367,49 @@ def summary_lines(stats: dict) -> list[str]:
     return out
 
 
+def explained_document(cleaner: Cleaner, name: str, url: str | None):
+    """The document ``name`` names: a file, ``FEED.jsonl:LINE`` (a record) or ``CRAWL.warc.gz@URL`` (a
+    response); BadInput for a JSONL or WARC file named whole (it holds many documents) or a record
+    that is not there."""
+    import re
+
+    from .corpus.sources import Task, items, kind_of
+    from .corpus.worker import clean_item
+
+    m = re.match(r"^(.*):(\d+)$", name, re.DOTALL)
+    if m and kind_of(m.group(1)) == "jsonl" and os.path.isfile(m.group(1)):
+        path, selector, kind = m.group(1), name, "jsonl"
+    elif "@" in name and kind_of(name.split("@", 1)[0]) == "warc" and os.path.isfile(name.split("@", 1)[0]):
+        path, selector, kind = name.split("@", 1)[0], name, "warc"
+    else:
+        path, selector, kind = name, None, kind_of(name)
+        if kind in ("jsonl", "warc"):
+            how = "FILE:LINE (a record's line number)" if kind == "jsonl" else "FILE@URL (a response's target URI)"
+            raise BadInput(f"a {kind.upper()} file holds many documents: name one, {how}")
+    if selector is None:
+        return cleaner.clean_file(name, meta={"url": url} if url else None)
+    for item in items(Task(0, kind, (path,)), cleaner.settings.max_bytes):
+        if item.source == selector:
+            if item.error is not None:
+                raise BadInput(item.error)
+            if url:
+                item.meta["url"] = url
+            return clean_item(cleaner, item)
+    raise BadInput(f"no such {'record' if kind == 'jsonl' else 'response'} in {path}")
+
+
+def _decisions(doc) -> dict:
+    """The record's metadata and every block's decision with its provenance (``explain --json``)."""
+    rec = doc.to_record(keep_removed=False)
+    rec.pop("removed", None)
+    rec["rules_language"] = doc.rules_language
+    rec["blocks"] = [{"line": b.line, "label": b.label, "category": b.category, "stage": b.stage, "rule": b.rule,
+                      "role": b.role, "section": b.section, "score": b.score, "class": b.cf_class,
+                      "stopword_density": b.features.get("stopword_density"), "reason": b.reason, "text": b.text}
+                     for b in doc.blocks]
+    return rec
+
+
 @main.command()
 @click.argument("file", type=click.Path())
 @format_option
@@ -375,13 +418,23 @@ def summary_lines(stats: dict) -> list[str]:
 @html_option
 @language_id_option
 @click.option("--width", type=int, default=90, show_default=True, help="Characters of block text shown.")
-def explain(file, fmt, rules, model, html_extraction, language_id, width) -> None:
-    """Show every block of FILE with keep/drop, category, the deciding rule and its scores."""
+@click.option("--url", default=None, help="The page's URL (its host names the outlet; its slug helps find the title).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the decisions as JSON: the record's metadata and every block with its provenance.")
+def explain(file, fmt, rules, model, html_extraction, language_id, width, url, as_json) -> None:
+    """Show every block of FILE with keep/drop, category, the deciding rule and its scores. FILE may
+    name one record of a corpus input: FEED.jsonl:LINE or CRAWL.warc.gz@URL."""
+    from .writers import dumps, shown
+
     cleaner = _cleaner(_settings(fmt, rules, model, html_extraction=html_extraction, language_id=language_id))
     try:
-        doc = cleaner.clean_file(file)
+        doc = explained_document(cleaner, file, url)
     except BadInput as exc:
-        raise click.ClickException(f"{file}: {exc}") from None
+        click.echo(f"cleaner: error: {shown(file)}: {shown(str(exc))}", err=True)
+        sys.exit(1)
+    if as_json:
+        click.echo(dumps(_decisions(doc)))
+        return
     click.echo(f"source:   {doc.source} ({doc.format}, rules: {doc.rules_language})")
     click.echo(f"title:    {doc.title}")
     click.echo(f"date:     {doc.date} [{doc.date_source}]")

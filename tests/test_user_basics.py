@@ -475,3 +475,45 @@ def test_jsonl_key_options_read_other_field_names(tmp_path):
     assert "record has no 'html' or 'text' string" in without.output
     bad = clean(feed, "-o", tmp_path / "x.jsonl", "--text-key", "body", "--html-key", "body", ok=(2,))
     assert "body given for two fields" in bad.output and len(bad.output.strip().splitlines()) == 1
+
+
+# ------------------------------------------------------------------------------ explain a corpus record
+def _explain(*args):
+    return CliRunner().invoke(main, ["explain", *map(str, args)])
+
+
+def test_explain_one_record_of_a_jsonl_or_warc_input(tmp_path):
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps({"text": page(i, "de"), "id": f"n{i}"}) + "\n" for i in range(2)),
+                    encoding="utf-8")
+    result = _explain(f"{feed}:2", "--json")
+    assert result.exit_code == 0, result.output
+    decided = json.loads(result.stdout)
+    want = Cleaner().clean_text(page(1, "de"), source=f"{feed}:2")
+    assert decided["source"] == f"{feed}:2" and decided["text"] == want.text
+    assert [(b["label"], b["category"], b["reason"]) for b in decided["blocks"]] == \
+        [(b.label, b.category, b.reason) for b in want.blocks]
+    assert {"stage", "rule", "role", "section", "score"} <= set(decided["blocks"][0])
+    assert "KEEP" in _explain(f"{feed}:1").stdout
+    crawl = tmp_path / "crawl.warc.gz"
+    with open(crawl, "wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for i in range(2):
+            body = "<html><body><article>" + "".join(f"<p>{p}</p>" for p in page(i, "de").split("\n\n")) + \
+                "</article></body></html>"
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(f"https://example.org/{i}", "response",
+                                                          payload=io.BytesIO(body.encode()), http_headers=headers))
+    result = _explain(f"{crawl}@https://example.org/1", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["url"] == "https://example.org/1"
+    for name, reason in ((feed, "a JSONL file holds many documents: name one, FILE:LINE"),
+                         (crawl, "a WARC file holds many documents: name one, FILE@URL"),
+                         (f"{feed}:9", "no such record"), (f"{crawl}@https://example.org/9", "no such response")):
+        result = _explain(name)
+        assert result.exit_code == 1 and reason in result.stderr and len(result.stderr.strip().splitlines()) == 1
