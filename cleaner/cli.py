@@ -127,8 +127,18 @@ def main() -> None:
     """Clean scraped news pages (text dumps or HTML) into a JSONL corpus."""
 
 
-def check_output(output: str, shard_size: int | None, resume: bool, work_dir: str | None) -> None:
+def check_output(output: str, shard_size: int | None, resume: bool, work_dir: str | None,
+                 compression: str | None = None) -> None:
     """``-o`` names a corpus file, or ``-`` for standard output (one file, no shards)."""
+    if output.endswith(".parquet"):
+        if compression:
+            raise OptionError("--compress: for JSONL output; Parquet files compress their columns")
+        try:
+            import datasets  # noqa: F401
+            import pyarrow.parquet  # noqa: F401
+        except ImportError:
+            raise OptionError(f"-o {output}: Parquet output needs the parquet extra: pip install 'cleaner[parquet]'"
+                              ) from None
     if output == "-":
         if shard_size:
             raise OptionError("--shard-size: shards need a corpus file name, not -o -")
@@ -234,7 +244,7 @@ def clean(paths, output, fmt, rules, model, html_extraction, language_id, txt_di
     try:  # every option checked before any work
         check_numbers(max_bytes=max_bytes, workers=workers, task_size=task_size, shard_size=shard_size,
                       near_dup_threshold=near_dup_threshold, min_words=min_words, doc_timeout=doc_timeout)
-        check_output(output, shard_size, resume, work_dir)
+        check_output(output, shard_size, resume, work_dir, compression)
         keep_languages = language_codes(languages, language_id)
         if dask_address:
             check_dask()

@@ -47,7 +47,7 @@ class OutputError(OSError):
 
 
 def split_suffix(path: str) -> tuple[str, str]:
-    m = re.match(r"^(.*?)((?:\.jsonl|\.json|\.ndjson)?(?:\.gz|\.zst)?)$", path)
+    m = re.match(r"^(.*?)(\.parquet|(?:\.jsonl|\.json|\.ndjson)?(?:\.gz|\.zst)?)$", path)
     return (m.group(1), m.group(2) or ".jsonl") if m else (path, "")
 
 
@@ -154,6 +154,97 @@ class ShardWriter:
             m = pattern.match(p.name)
             if m and int(m.group(1)) >= len(self.paths):
                 p.unlink()
+
+
+class ParquetShardWriter(ShardWriter):
+    """``-o corpus.parquet`` (shards ``corpus-00000.parquet``): the records as Parquet, every column
+    typed by the record schema (``cleaner.schema.features``: dates as dates, ``meta`` as JSON), so that
+    ``datasets`` and pandas load any corpus, shards included. Needs the ``parquet`` extra (datasets,
+    pyarrow). Written in row groups of ``BATCH`` records, under temporary names, like JSONL."""
+
+    BATCH = 1000
+
+    def __init__(self, output: str, shard_size: int | None, keep_removed: bool = True):
+        super().__init__(output, shard_size, None)
+        try:
+            import datasets  # noqa: F401  (its features type the columns)
+            import pyarrow.parquet  # noqa: F401
+        except ImportError:
+            raise OutputError(output, OSError("Parquet output needs the parquet extra: pip install 'cleaner[parquet]'")
+                              ) from None
+        from .schema import features
+
+        self.features = features(keep_removed)
+        self._batch: list[dict] = []
+        self._writer = None
+
+    def _open(self) -> None:
+        import pyarrow.parquet as pq
+
+        path = self._name(len(self.paths))
+        self.paths.append(path)
+        self._count = 0
+        try:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            self._writer = pq.ParquetWriter(path + TMP_SUFFIX, self.features.arrow_schema)
+        except OSError as exc:
+            raise OutputError(path, exc) from None
+
+    def _flush(self) -> None:
+        import datasets
+
+        if not self._batch or self._writer is None:
+            return
+        rows = [{name: rec.get(name) for name in self.features} for rec in self._batch]
+        self._batch = []
+        try:
+            self._writer.write_table(datasets.Dataset.from_list(rows, features=self.features).data.table)
+        except OSError as exc:
+            raise OutputError(self.paths[-1], exc) from None
+
+    def write(self, rec: dict) -> None:
+        if self._writer is None or (self.shard_size is not None and self._count >= self.shard_size):
+            self._close_current()
+            self._open()
+        self._batch.append(rec)
+        self._count += 1
+        if len(self._batch) >= self.BATCH:
+            self._flush()
+
+    def _close_current(self) -> None:
+        if self._writer is None:
+            return
+        self._flush()
+        writer, self._writer = self._writer, None
+        try:
+            writer.close()
+        except OSError as exc:
+            raise OutputError(self.paths[-1], exc) from None
+
+    def close(self) -> list[str]:
+        if self._writer is None and not self.paths:
+            self._open()  # an empty corpus is still a (empty) file
+        return super().close()
+
+    def abort(self) -> None:
+        writer, self._writer, self._batch = self._writer, None, []
+        try:
+            if writer is not None:
+                writer.close()
+        except OSError:
+            pass
+        remove_files(p + TMP_SUFFIX for p in self.paths)
+
+
+def corpus_writer(output: str, shard_size: int | None, compression: str | None,
+                  keep_removed: bool = True) -> ShardWriter:
+    """The writer of a corpus named ``output``: Parquet for ``.parquet``, else JSONL (compressed by the
+    ending or ``compression``)."""
+    if output.endswith(".parquet"):
+        if compression:
+            raise OutputError(output, OSError("--compress is for JSONL; Parquet files compress their columns"))
+        return ParquetShardWriter(output, shard_size, keep_removed)
+    return ShardWriter(output, shard_size, compression)
 
 
 #: the ending of a file being written, renamed to its own name when complete

@@ -246,6 +246,33 @@ def test_a_corpus_with_meta_and_without_removed_blocks_loads(tmp_path, hf_offlin
         assert all(row["meta"] is None for row, rec in zip(rows, recs) if "meta" not in rec)
 
 
+def test_parquet_output_loads_with_datasets_and_pandas_shards_included(tmp_path, hf_offline):
+    import datasets
+    import pandas as pd
+
+    folder = mixed_folder(tmp_path / "in")
+    write_jsonl(folder / "more.jsonl", [{"text": page(10), "tag": [1, "a"], "score": 0.5}])
+    for args in ((), ("--shard-size", "3"), ("--no-removed",)):
+        name = "-".join(args).strip("-") or "one"
+        jsonl, parquet = tmp_path / name / "c.jsonl", tmp_path / name / "c.parquet"
+        clean(folder, "-o", jsonl, *args)
+        clean(folder, "-o", parquet, *args)
+        recs = [r for p in sorted(jsonl.parent.glob("c*.jsonl")) for r in records(p)]
+        files = sorted(str(p) for p in parquet.parent.glob("c*.parquet"))
+        assert len(files) == (4 if "--shard-size" in args else 1)
+        ds = datasets.load_dataset("parquet", data_files=files, split="train", cache_dir=str(hf_offline / name))
+        rows = list(ds)
+        _same([{k: v for k, v in row.items() if k in rec} for row, rec in zip(rows, recs)], recs)
+        assert ("removed_blocks" in ds.column_names) == ("--no-removed" not in args)
+        frame = pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
+        assert list(frame["text"]) == [r["text"] for r in recs]
+        before = [Path(f).read_bytes() for f in files]
+        clean(folder, "-o", parquet, *args)  # the same input, the same bytes
+        assert [Path(f).read_bytes() for f in files] == before
+    refused = clean(folder, "-o", tmp_path / "x.parquet", "--compress", "gz", ok=(2,))
+    assert "Parquet files compress their columns" in refused.output
+
+
 def test_the_readme_load_example_works_on_shards(tmp_path, hf_offline, monkeypatch):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     example = next(b for b in re.findall(r"```py\n(.*?)```", readme, re.S) if "load_dataset" in b)

@@ -28,7 +28,7 @@ from typing import Callable, Iterator, Sequence, cast
 
 from ..document import CATEGORIES
 from ..settings import Settings
-from ..writers import (TMP_SUFFIX, OutputError, ShardWriter, dumps, remove_files, review_names, split_suffix,
+from ..writers import (TMP_SUFFIX, OutputError, ShardWriter, corpus_writer, dumps, remove_files, review_names, split_suffix,
                        write_review_text)
 from .executors import make_executor
 from .sources import OwnFiles, Task, plan
@@ -462,7 +462,7 @@ def _reduce(tasks: list[Task], work: Path, ctx: Context, config: RunConfig, temp
     review = review_names([(source, new_ids.get(order, doc_id)) for order, source, doc_id in kept])
     # write: every file under a temporary name, renamed into place together at the end, so that a
     # failure (disk full) or a signal leaves the previous corpus, stats and errors as they were
-    writer = ShardWriter(config.output, config.shard_size, config.compression)
+    writer = corpus_writer(config.output, config.shard_size, config.compression, ctx.settings.keep_removed)
     errors_path = Path(config.errors_path or work / "errors.jsonl")
     stats_path = Path(config.stats_path or work / "stats.json")
     try:
