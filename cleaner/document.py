@@ -126,6 +126,12 @@ class Document:
     date_source: str | None = None
     outlet: str | None = None
     outlet_source: str | None = None
+    #: (HTML) what the page declares, or with ``Settings.full_metadata`` what trafilatura finds in it
+    author: str | None = None
+    author_source: str | None = None  # html:metadata | html:markup | input:metadata
+    description: str | None = None
+    categories: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
     language: str | None = None
     language_prob: float | None = None
     rules_language: str | None = None
@@ -155,6 +161,11 @@ class Document:
             "date_source": self.date_source,
             "outlet": self.outlet,
             "outlet_source": self.outlet_source,
+            "author": _out(self.author),
+            "author_source": self.author_source,
+            "description": _out(self.description),
+            "categories": [_out(c) for c in self.categories],
+            "tags": [_out(t) for t in self.tags],
             "language": self.language,
             "language_prob": self.language_prob,
             "text": _out(self.text),

@@ -104,10 +104,12 @@ class Cleaner:
         """Clean an HTML page: trafilatura extracts, then the block rules clean its output."""
         html, source, url, meta = _inputs(html, source, url, meta)
         ext = extract_html(html, url=url, prune_xpath=self.rules.html_prune_xpath,
-                           focus=self.settings.html_extraction)
+                           focus=self.settings.html_extraction, full_metadata=self.settings.full_metadata)
         doc = Document(source=source, id=doc_id or content_id(html.encode("utf-8")), format="html", url=ext.url)
         # the blocks come from the scrubbed text (an extractor's output can hold entity-made controls);
         # the rule-language vote and the outlet signatures read it as extracted
+        doc.author, doc.author_source = ext.author, ext.author_source
+        doc.description, doc.categories, doc.tags = ext.description, list(ext.categories), list(ext.tags)
         self._run(doc, scrub_text(ext.text), ext.text, mode="html", known_title=ext.title,
                   html_date=metadata.normalise_date(ext.date), sitename=ext.sitename, meta=meta)
         return doc
@@ -129,6 +131,8 @@ class Cleaner:
                            extra_rules=outlet.line_rules if outlet else (), scorer=self.scorer, url=doc.url,
                            verdicts=self.verdicts_for(lang_rules))
         doc.title = meta.pop("title", None) or outcome.title
+        if meta.get("author"):
+            doc.author, doc.author_source = str(meta.pop("author")), "input:metadata"
 
         input_date = metadata.normalise_date(meta.pop("date", None))
         if input_date:

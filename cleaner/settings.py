@@ -40,6 +40,10 @@ class Settings:
     #: join the lines of a text dump hard-wrapped at a fixed width (lynx, w3m, mail) back into
     #: paragraphs (cleaner/segment.py); False keeps every line a block of its own
     unwrap: bool = True
+    #: HTML pages: also search the markup for an author, categories and tags the page does not
+    #: declare in meta tags or JSON-LD, as trafilatura's metadata extraction does (4.7 ms a page more
+    #: on average); the declared ones are always read
+    full_metadata: bool = False
 
     def __post_init__(self) -> None:
         if self.format not in FORMATS:

@@ -43,8 +43,9 @@ def test_clean_text_returns_document_with_blocks_and_reasons():
 
 def test_record_has_fixed_keys_and_counts():
     rec = clean_text(PAGE, source="mem.txt").to_record()
-    assert list(rec)[:13] == ["id", "source", "format", "url", "title", "date", "date_source", "outlet",
-                              "outlet_source", "language", "language_prob", "text", "removed"]
+    assert list(rec)[:18] == ["id", "source", "format", "url", "title", "date", "date_source", "outlet",
+                              "outlet_source", "author", "author_source", "description", "categories", "tags",
+                              "language", "language_prob", "text", "removed"]
     assert rec["removed"]["related"] == 3 and rec["removed"]["ad"] == 1
     assert all(b["reason"] for b in rec["removed_blocks"])
     assert "removed_blocks" not in clean_text(PAGE).to_record(keep_removed=False)

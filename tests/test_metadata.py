@@ -138,3 +138,31 @@ def test_the_script_decides_chinese_japanese_and_korean():
     assert language("시청에 따르면 새 도서관은 다음 달부터 일반에 공개될 예정이다.", 500)[0] == "ko"
     assert script_language("Der Gemeinderat tagt am Dienstag im Rathaus (市役所).") is None
     assert language("Der Gemeinderat tagt am Dienstag im Rathaus und berät über den Haushalt.", 500)[0] == "de"
+
+
+# ------------------------------------------------------------------------------ author, description, tags
+def test_declared_author_description_and_tags_and_the_markup_search(in_root):
+    from cleaner import Cleaner, Settings
+
+    html_pages = sorted((in_root / "raw").glob("*.html.gz"))
+    plain, full = Cleaner(), Cleaner(Settings(full_metadata=True))
+    declared = {p.name: plain.clean_file(str(p)).to_record() for p in html_pages}
+    searched = {p.name: full.clean_file(str(p)).to_record() for p in html_pages}
+    en = declared["en_156770d676ce7990.html.gz"]
+    assert (en["author"], en["author_source"]) == ("Tess Bonn", "html:metadata")
+    assert en["tags"] == ["Kristi Noem", "South Dakota", "Meth"]  # a keywords list split, each once
+    assert en["description"].startswith("South Dakota Gov. Kristi Noem")
+    found = searched["de_hildesheimer-presse_036cab412a0856fc.html.gz"]
+    assert declared["de_hildesheimer-presse_036cab412a0856fc.html.gz"]["author"] is None
+    assert (found["author"], found["author_source"]) == ("Hildesheimer Presse", "html:markup")
+    for name in declared:  # the search adds what was missing and changes nothing else
+        a, b = declared[name], searched[name]
+        assert {k: v for k, v in a.items() if k not in ("author", "author_source", "categories", "tags")} == \
+            {k: v for k, v in b.items() if k not in ("author", "author_source", "categories", "tags")}
+        if a["author"]:
+            assert (b["author"], b["author_source"]) == (a["author"], a["author_source"])
+    text = plain.clean_file(str(in_root / "raw" / "000_a03daa696e6074ab.txt")).to_record()
+    assert (text["author"], text["description"], text["categories"], text["tags"]) == (None, None, [], [])
+    given = plain.clean_text("Der Rat tagt am Montag. " * 20, meta={"author": "Petra Lange"}).to_record()
+    assert (given["author"], given["author_source"]) == ("Petra Lange", "input:metadata")
+    assert "author" not in given.get("meta", {})
