@@ -57,6 +57,25 @@ def text_date(blocks: list[Block], rules: LanguageRules) -> tuple[str | None, st
     return None, None
 
 
+def text_author(blocks: list[Block], rules: LanguageRules) -> tuple[str | None, str | None]:
+    """The author a byline names: the first block a line rule with an ``author`` group in its pattern
+    dropped (rules/README.md), not inside a section (a teaser's byline is the teaser's), near the article."""
+    from .classify import rule_text
+
+    kept = [b.index for b in blocks if b.kept or b.label == TITLE]
+    by_id = {r.id: r for r in rules.line_rules if "author" in r.regex.groupindex}
+    for b in blocks:
+        rule = by_id.get(b.rule or "")
+        if rule is None or b.section is not None or b.label != BOILERPLATE:
+            continue
+        if not kept or min(abs(b.index - k) for k in kept) > BYLINE_MAX_DISTANCE:
+            continue
+        m = rule.regex.search(rule_text(b.text))
+        if m and m.group("author"):
+            return " ".join(m.group("author").split()), f"text:byline (line {b.line})"
+    return None, None
+
+
 def normalise_date(value: str | None) -> str | None:
     """An ISO date (YYYY-MM-DD) from metadata strings such as '2019-01-16T10:00:00+01:00'."""
     if not value:

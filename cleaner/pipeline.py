@@ -133,6 +133,8 @@ class Cleaner:
         doc.title = meta.pop("title", None) or outcome.title
         if meta.get("author"):
             doc.author, doc.author_source = str(meta.pop("author")), "input:metadata"
+        elif mode == "text":
+            doc.author, doc.author_source = metadata.text_author(doc.blocks, lang_rules)
 
         input_date = metadata.normalise_date(meta.pop("date", None))
         if input_date:

@@ -166,3 +166,22 @@ def test_declared_author_description_and_tags_and_the_markup_search(in_root):
     given = plain.clean_text("Der Rat tagt am Montag. " * 20, meta={"author": "Petra Lange"}).to_record()
     assert (given["author"], given["author_source"]) == ("Petra Lange", "input:metadata")
     assert "author" not in given.get("meta", {})
+
+
+def test_a_text_dumps_author_comes_from_its_byline_not_from_a_teasers():
+    from cleaner import clean_text
+
+    prose = ("Der Gemeinderat hat am Dienstag den neuen Haushalt beschlossen, nachdem die Fraktionen lange über die "
+             "Kosten der Schulsanierung und die Zukunft des Hallenbads gestritten hatten.\n\n"
+             "Die Verwaltung will die Arbeiten an der Grundschule im Sommer beginnen und bis zum Herbst abschließen, "
+             "sofern die Zuschüsse des Landes rechtzeitig bewilligt werden.\n\n")
+    doc = clean_text("Haushalt beschlossen\n\nVon Anna Beispiel, Redaktion Musterstadt\n\n" + prose)
+    assert (doc.author, doc.author_source) == ("Anna Beispiel", "text:byline (line 3)")
+    teaser = prose + "Mehr zum Thema\n\nNeue Radwege für die Innenstadt\n\nVon Otto Anders\n\n"
+    assert clean_text(teaser).author is None  # a byline in a teaser list is the teaser's
+    english = clean_text("By Jane Doe and John Roe, Staff Writers\n\nThe council approved the new budget on Tuesday "
+                         "after a long debate about schools, roads and the future of the public library in the town "
+                         "centre.\n\nThe vote was close, and several members said they would return to the question "
+                         "of the library next year.")
+    assert english.author == "Jane Doe and John Roe"
+    assert clean_text(prose).author is None
