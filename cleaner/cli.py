@@ -104,6 +104,7 @@ def check_numbers(**values) -> None:
         "max_bytes": ("--max-bytes", lambda v: v > 0, "must be a positive number of bytes"),
         "workers": ("--workers", lambda v: v >= 1, "must be at least 1"),
         "task_size": ("--task-size", lambda v: v >= 1, "must be at least 1 file per task"),
+        "task_bytes": ("--task-bytes", lambda v: v >= 1, "must be at least 1 byte per task"),
         "shard_size": ("--shard-size", lambda v: v >= 1, "must be at least 1 document per shard"),
         "near_dup_threshold": ("--near-dup-threshold", lambda v: 0 < v <= 1,
                                "must be a Jaccard similarity in (0, 1]"),
@@ -210,6 +211,9 @@ def spool_stdin(folder: str, max_bytes: int) -> str:
 @click.option("--resume", is_flag=True, help="Finish an interrupted run: only unfinished tasks are cleaned again.")
 @click.option("--work-dir", type=click.Path(file_okay=False), help="Work folder (default: OUT.work/ beside the output).")
 @click.option("--task-size", type=int, default=64, show_default=True, help="Files per task (unit of work and of resume).")
+@click.option("--task-bytes", type=int, default=64 << 20, show_default=True,
+              help="A plain JSONL file larger than this is split into tasks of about this many bytes (whole lines), "
+                   "so that several workers share it.")
 @click.option("--shard-size", type=int, default=None, help="Documents per output shard (default: one file).")
 @click.option("--compress", "compression", type=click.Choice(["gz", "zst"]), default=None,
               help="Compress the output (default: by the output's ending).")
@@ -237,7 +241,7 @@ def spool_stdin(folder: str, max_bytes: int) -> str:
 def clean(paths, output, fmt, rules, model, html_extraction, language_id, txt_dir, removed, max_bytes, workers, dask_address, resume, work_dir,
           task_size, shard_size, compression, dedup, near_dup_threshold, languages, min_words, quality, templates,
           stats_path, errors_path, keep_work, progress, doc_timeout, text_key, html_key, id_key, url_key,
-          full_metadata) -> None:
+          full_metadata, task_bytes) -> None:
     """Clean files, folders, globs, JSONL and WARC files into a JSONL corpus.
 
     A PATH of - reads standard input (one page, or JSONL records); -o - writes the corpus to standard
@@ -248,7 +252,8 @@ def clean(paths, output, fmt, rules, model, html_extraction, language_id, txt_di
     from .writers import shown
 
     try:  # every option checked before any work
-        check_numbers(max_bytes=max_bytes, workers=workers, task_size=task_size, shard_size=shard_size,
+        check_numbers(max_bytes=max_bytes, workers=workers, task_size=task_size, task_bytes=task_bytes,
+                      shard_size=shard_size,
                       near_dup_threshold=near_dup_threshold, min_words=min_words, doc_timeout=doc_timeout)
         check_output(output, shard_size, resume, work_dir, compression)
         keep_languages = language_codes(languages, language_id)
@@ -267,7 +272,7 @@ def clean(paths, output, fmt, rules, model, html_extraction, language_id, txt_di
         _clean(list(paths), output, scratch, fmt, rules, model, html_extraction, language_id, txt_dir, removed,
                max_bytes, workers, dask_address, resume, work_dir, task_size, shard_size, compression, dedup,
                near_dup_threshold, keep_languages, min_words, quality, templates, stats_path, errors_path, keep_work,
-               progress, doc_timeout, jsonl_keys, full_metadata)
+               progress, doc_timeout, jsonl_keys, full_metadata, task_bytes)
     finally:
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
@@ -276,7 +281,7 @@ def clean(paths, output, fmt, rules, model, html_extraction, language_id, txt_di
 def _clean(paths, output, scratch, fmt, rules, model, html_extraction, language_id, txt_dir, removed, max_bytes,
            workers, dask_address, resume, work_dir, task_size, shard_size, compression, dedup, near_dup_threshold,
            keep_languages, min_words, quality, templates, stats_path, errors_path, keep_work, progress,
-           doc_timeout, jsonl_keys, full_metadata=False) -> None:
+           doc_timeout, jsonl_keys, full_metadata=False, task_bytes=64 << 20) -> None:
     import shutil
 
     from .corpus import Filters, RunConfig, RunError, run
@@ -302,7 +307,7 @@ def _clean(paths, output, scratch, fmt, rules, model, html_extraction, language_
         near_dup_threshold=near_dup_threshold, templates=templates, txt_dir=txt_dir,
         filters=Filters(keep_languages, min_words, quality),
         stats_path=stats_path, errors_path=errors_path, keep_work=keep_work, doc_timeout=doc_timeout or None,
-        input_names=names, jsonl_keys=jsonl_keys)
+        input_names=names, jsonl_keys=jsonl_keys, task_bytes=task_bytes)
     if progress is None:
         progress = sys.stderr.isatty()
     bar = None

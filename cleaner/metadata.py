@@ -71,9 +71,28 @@ def text_author(blocks: list[Block], rules: LanguageRules) -> tuple[str | None, 
         if not kept or min(abs(b.index - k) for k in kept) > BYLINE_MAX_DISTANCE:
             continue
         m = rule.regex.search(rule_text(b.text))
-        if m and m.group("author"):
-            return " ".join(m.group("author").split()), f"text:byline (line {b.line})"
+        name = _name(m.group("author"), rules) if m and m.group("author") else None
+        if name:
+            return name, f"text:byline (line {b.line})"
     return None, None
+
+
+#: words after a byline's name that start its date or time ("Jane Doe on May 3", "Max Muster am 3. Mai")
+_AFTER_NAME = frozenset({"on", "at", "am", "um", "vom", "posted", "published", "updated", "min", "read"})
+
+
+def _name(text: str, rules: LanguageRules) -> str | None:
+    """The name at the start of a byline's author group: up to a word with a digit, a month name
+    (not as the first word: "Jan Müller") or a date word, its trailing punctuation gone; None unless a word of it is capitalised (a sentence
+    that starts with "by ..." names no one)."""
+    words: list[str] = []
+    for word in text.split():
+        bare = word.strip(".,;:|·•–—()").lower()
+        if any(ch.isdigit() for ch in word) or (words and bare in rules.months) or bare in _AFTER_NAME:
+            break
+        words.append(word)
+    name = " ".join(words).rstrip(".,;:|·•–—-( ")
+    return name if any(w[:1].isupper() for w in name.split()) else None
 
 
 def normalise_date(value: str | None) -> str | None:

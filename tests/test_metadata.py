@@ -185,3 +185,15 @@ def test_a_text_dumps_author_comes_from_its_byline_not_from_a_teasers():
                          "of the library next year.")
     assert english.author == "Jane Doe and John Roe"
     assert clean_text(prose).author is None
+
+
+def test_a_bylines_name_stops_before_its_date_and_needs_a_capital():
+    from cleaner.metadata import _name
+    from cleaner.ruleset import load_rules
+
+    en, de = load_rules().languages["en"], load_rules().languages["de"]
+    assert _name("Michael David Smith on November 19", en) == "Michael David Smith"
+    assert _name("Kyle Howells 15 min read", en) == "Kyle Howells" and _name("Tatyana Turner.", en) == "Tatyana Turner"
+    assert _name("Sofia Gonzalez December 2", en) == "Sofia Gonzalez"
+    assert _name("Jan Müller am 3. Mai", de) == "Jan Müller"  # (a first name that is a month's abbreviation)
+    assert _name("manually extracting the data", en) is None

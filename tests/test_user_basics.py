@@ -544,3 +544,31 @@ def test_explain_one_record_of_a_jsonl_or_warc_input(tmp_path):
                          (f"{feed}:9", "no such record"), (f"{crawl}@https://example.org/9", "no such response")):
         result = _explain(name)
         assert result.exit_code == 1 and reason in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_big_jsonl_file_is_split_into_tasks_and_gives_the_same_corpus(tmp_path):
+    from cleaner.corpus.sources import jsonl_spans
+
+    feed = tmp_path / "big.jsonl"
+    lines = [json.dumps({"text": page(i, "de" if i % 2 else "en"), "id": f"r{i}"}) for i in range(12)]
+    lines.insert(5, "{broken")  # a bad line keeps its own number
+    feed.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    size = feed.stat().st_size
+    spans = jsonl_spans(str(feed), size // 4)
+    assert spans and len(spans) >= 4 and spans[0][0] == 0 and spans[-1][1] == size
+    assert all(a[1] == b[0] for a, b in zip(spans, spans[1:]))  # whole lines, nothing left out
+    data = feed.read_bytes()
+    assert all(data[end - 1:end] == b"\n" for _, end, _ in spans[:-1])
+    assert [before for _, _, before in spans] == [data[:start].count(b"\n") for start, _, _ in spans]
+    one, split = tmp_path / "one.jsonl", tmp_path / "split.jsonl"
+    clean(feed, "-o", one, ok=(1,))
+    clean(feed, "-o", split, "--task-bytes", str(size // 4), "--workers", "2", ok=(1,))
+    assert split.read_bytes() == one.read_bytes()
+    plan = json.loads(work_file(split, "plan.json").read_text())
+    assert len(plan["tasks"]) == len(spans)
+    errors = [json.loads(line) for line in work_file(split, "errors.jsonl").read_text().splitlines()]
+    assert [e["source"] for e in errors] == [f"{feed}:6"]
+    assert jsonl_spans(str(feed), size) is None  # small enough: one task
+    gz = tmp_path / "big.jsonl.gz"
+    gz.write_bytes(gzip.compress(data))
+    assert jsonl_spans(str(gz), 10) is None  # compressed: one task

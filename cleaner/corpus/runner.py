@@ -90,6 +90,8 @@ class RunConfig:
     input_names: dict[str, str] = field(default_factory=dict)
     #: JSONL field names other than cleaner's own (``--text-key content``: {"text": "content"})
     jsonl_keys: dict[str, str] = field(default_factory=dict)
+    #: a plain JSONL file larger than this is split into tasks of about this many bytes (whole lines)
+    task_bytes: int | None = 64 << 20
 
 
 @dataclass
@@ -104,7 +106,9 @@ class RunSummary:
 
 
 def _fingerprint(tasks: list[Task], settings: Settings, config: RunConfig, plan_errors: Sequence[dict] = ()) -> str:
-    relevant = {"tasks": [dataclasses.asdict(t) for t in tasks], "settings": repr(settings), "task_size": config.task_size,
+    # (a task's span only when it has one: the fingerprint of a run without big files is unchanged)
+    listed = [{k: v for k, v in dataclasses.asdict(t).items() if k != "span" or v is not None} for t in tasks]
+    relevant = {"tasks": listed, "settings": repr(settings), "task_size": config.task_size,
                 "num_perm": config.num_perm, "dedup": config.dedup}
     if plan_errors:  # (only when there are some: the fingerprint of a run without them is unchanged)
         relevant["plan_errors"] = list(plan_errors)
@@ -295,7 +299,7 @@ def _run_locked(inputs: list[str], settings: Settings, config: RunConfig,
                 on_pass2: Callable[[], None] | None = None) -> RunSummary:
     plan_errors: list[dict] = []
     plan_skipped: Counter = Counter()  # files of folders and globs that are no document, by ending
-    tasks = plan(inputs, config.task_size, _own_files(config, work), plan_errors, plan_skipped)
+    tasks = plan(inputs, config.task_size, _own_files(config, work), plan_errors, plan_skipped, config.task_bytes)
     fp = _fingerprint(tasks, settings, config, plan_errors)
     done = _prepare_work_dir(work, tasks, fp, config.resume, plan_errors)
     templates_on = config.templates

@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 from ..readers import COMPRESSION_SUFFIXES as COMPRESSED
-from ..readers import HTML_SUFFIXES, TEXT_SUFFIXES, BadInput, open_binary, read_bytes, replace_surrogates
+from ..readers import (GZIP_MAGIC, HTML_SUFFIXES, TEXT_SUFFIXES, ZSTD_MAGIC, BadInput, open_binary, open_regular,
+                       read_bytes, replace_surrogates)
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 WARC_SUFFIXES = (".warc", ".arc")
 
@@ -35,6 +36,8 @@ class Task:
     id: int
     kind: str  # files | jsonl | warc
     paths: tuple[str, ...]
+    #: a part of one big plain JSONL file: (first byte, end byte, lines before it), whole lines
+    span: tuple[int, int, int] | None = None
 
 
 @dataclass
@@ -312,10 +315,48 @@ def expand(paths: list[str], own: OwnFiles | None = None, errors: list[dict] | N
     return kept
 
 
+def jsonl_spans(path: str, task_bytes: int) -> list[tuple[int, int, int]] | None:
+    """A plain (uncompressed) JSONL file larger than ``task_bytes`` as parts of about that many bytes,
+    each of whole lines: (first byte, end byte, lines before it); None for a smaller or compressed
+    file (read as one task: compressed streams cannot be entered in the middle)."""
+    try:
+        size = os.path.getsize(path)
+        if size <= task_bytes:
+            return None
+        with open(path, "rb") as fh:
+            if fh.read(4).startswith((GZIP_MAGIC, ZSTD_MAGIC)):
+                return None
+            spans, start, lines = [], 0, 0
+            while start < size:
+                end = min(size, start + task_bytes)
+                fh.seek(end)
+                while end < size:  # on to the end of the line the cut falls in
+                    chunk = fh.read(1 << 16)
+                    cut = chunk.find(b"\n")
+                    if cut >= 0:
+                        end += cut + 1
+                        break
+                    end += len(chunk)
+                spans.append((start, end, lines))
+                fh.seek(start)
+                left = end - start
+                while left:
+                    chunk = fh.read(min(left, 1 << 24))
+                    lines += chunk.count(b"\n")
+                    left -= len(chunk)
+                start = end
+            return spans
+    except OSError:
+        return None  # (the reader reports what is wrong with the file)
+
+
 def plan(paths: list[str], task_size: int, own: OwnFiles | None = None,
-         errors: list[dict] | None = None, skipped: Counter | None = None) -> list[Task]:
+         errors: list[dict] | None = None, skipped: Counter | None = None,
+         task_bytes: int | None = None) -> list[Task]:
     """The run's tasks, in input order; inputs that cannot be read go to ``errors``, known
-    non-documents of folders and globs are counted in ``skipped`` (see expand)."""
+    non-documents of folders and globs are counted in ``skipped`` (see expand). A plain JSONL file
+    larger than ``task_bytes`` is several tasks of whole lines (``jsonl_spans``), so that workers
+    share it; their records come out in the same order, the corpus is the same."""
     tasks: list[Task] = []
     batch: list[str] = []
     for kind, path in expand(paths, own, errors, skipped):
@@ -328,7 +369,11 @@ def plan(paths: list[str], task_size: int, own: OwnFiles | None = None,
             if batch:
                 tasks.append(Task(len(tasks), "files", tuple(batch)))
                 batch = []
-            tasks.append(Task(len(tasks), kind, (path,)))
+            spans = jsonl_spans(path, task_bytes) if kind == "jsonl" and task_bytes else None
+            if spans:
+                tasks += [Task(len(tasks) + k, kind, (path,), span) for k, span in enumerate(spans)]
+            else:
+                tasks.append(Task(len(tasks), kind, (path,)))
     if batch:
         tasks.append(Task(len(tasks), "files", tuple(batch)))
     return tasks
@@ -344,7 +389,7 @@ def items(task: Task, max_bytes: int, keys: Mapping[str, str] | None = None) -> 
     for path in task.paths:
         try:
             if task.kind == "jsonl":
-                yield from _jsonl(path, max_bytes, keys)
+                yield from _jsonl(path, max_bytes, keys, task.span)
             else:
                 yield from (_files if task.kind == "files" else _warc)(path, max_bytes)
         except Exception as exc:
@@ -365,16 +410,39 @@ JSONL_CHUNK = 1 << 20
 MAX_RECORD_DEPTH = 100
 
 
-def _jsonl(path: str, max_bytes: int, keys: Mapping[str, str] | None = None) -> Iterator[Item]:
+class _Window:
+    """The bytes ``[start, end)`` of a plain file, read as a stream (a task's part of a JSONL file)."""
+
+    def __init__(self, fh, start: int, end: int):
+        fh.seek(start)
+        self.fh, self.left = fh, end - start
+
+    def read(self, n: int) -> bytes:
+        data = self.fh.read(min(n, self.left)) if self.left > 0 else b""
+        self.left -= len(data)
+        return data
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.fh.close()
+
+
+def _jsonl(path: str, max_bytes: int, keys: Mapping[str, str] | None = None,
+           span: tuple[int, int, int] | None = None) -> Iterator[Item]:
     """One item per record; a bad record (over the limit, not UTF-8, not JSON, not a record) is one
-    error item and reading goes on at the next line; damaged compressed data ends the file with one."""
+    error item and reading goes on at the next line; damaged compressed data ends the file with one.
+    ``span``: only the lines of that part of a plain file (``jsonl_spans``), numbered as in the file."""
+    before = span[2] if span else 0
     try:
-        fh = open_binary(path)
+        fh = _Window(open_regular(path), span[0], span[1]) if span else open_binary(path)
     except OSError as exc:
         yield Item(path, None, error=f"cannot read: {exc.strerror or exc}")
         return
     with fh:
         for lineno, line, error in _lines(fh, max_bytes):
+            lineno += before
             source = f"{path}:{lineno}"
             if error is None:
                 assert line is not None  # (_lines gives a line with no error)
