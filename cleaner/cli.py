@@ -442,8 +442,12 @@ def _decisions(doc) -> dict:
 @click.option("--url", default=None, help="The page's URL (its host names the outlet; its slug helps find the title).")
 @click.option("--json", "as_json", is_flag=True,
               help="Print the decisions as JSON: the record's metadata and every block with its provenance.")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False),
+              help="Also write a self-contained HTML page of the decisions here: blocks coloured by decision, "
+                   "category, stage, rule and score on hover, a filter by category.")
 @full_metadata_option
-def explain(file, fmt, rules, model, html_extraction, language_id, width, url, as_json, full_metadata) -> None:
+def explain(file, fmt, rules, model, html_extraction, language_id, width, url, as_json, html_path,
+            full_metadata) -> None:
     """Show every block of FILE with keep/drop, category, the deciding rule and its scores. FILE may
     name one record of a corpus input: FEED.jsonl:LINE or CRAWL.warc.gz@URL."""
     from .writers import dumps, shown
@@ -455,6 +459,16 @@ def explain(file, fmt, rules, model, html_extraction, language_id, width, url, a
     except BadInput as exc:
         click.echo(f"cleaner: error: {shown(file)}: {shown(str(exc))}", err=True)
         sys.exit(1)
+    if html_path:
+        from .report import explain_page
+
+        try:
+            with open(html_path, "w", encoding="utf-8") as fh:
+                fh.write(explain_page(doc))
+        except OSError as exc:
+            click.echo(f"cleaner: error: {shown(html_path)}: cannot write: {exc.strerror or exc}", err=True)
+            sys.exit(2)
+        click.echo(f"wrote {shown(html_path)}", err=True)
     if as_json:
         click.echo(dumps(_decisions(doc)))
         return

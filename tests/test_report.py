@@ -1,0 +1,79 @@
+"""The explain page (``cleaner explain PAGE --html``), rendered in a real browser: headless Chromium
+(Debian's ``chromium``; ``.ci/run`` installs it) loads it, runs its script, and the test reads what
+it rendered."""
+import html
+import re
+import shutil
+import subprocess
+
+import pytest
+from click.testing import CliRunner
+
+from cleaner import Cleaner
+from cleaner.cli import main
+from cleaner.report import _hover
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+needs_browser = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium; "
+                                                            ".ci/run installs it): the browser tests cannot run")
+
+
+def _render(path, tmp_path, fragment: str = "") -> str:
+    """The page's DOM after Chromium loaded it and ran its script."""
+    result = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={tmp_path / 'profile'}",
+                             "--dump-dom", f"file://{path}{fragment}"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
+def _summary(dom: str) -> tuple[int, int, int]:
+    m = re.search(r'<div id="summary"[^>]*>(\d+) kept, (\d+) dropped, (\d+) title shown</div>', dom)
+    assert m, "the page's script did not run"
+    return int(m.group(1)), int(m.group(2)), int(m.group(3))
+
+
+def test_the_explain_page_is_written_and_self_contained(in_root, tmp_path):
+    out = tmp_path / "explain.html"
+    result = CliRunner().invoke(main, ["explain", "raw/002_0c62d25b1c6aaf51.txt", "--html", str(out)])
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert "http" not in re.sub(r'<div class="block[^"]*"[^>]*>.*?</div>', "", page, flags=re.S).replace(
+        "http-equiv", "")  # nothing fetched at view time: no address outside the page's own text
+    doc = Cleaner().clean_file("raw/002_0c62d25b1c6aaf51.txt")
+    assert page.count('class="block ') == len(doc.blocks)
+
+
+@needs_browser
+@pytest.mark.parametrize("name", ["raw/002_0c62d25b1c6aaf51.txt", "raw/de_mdr_b45b8a4670b4b5f1.html.gz"])
+def test_chromium_renders_the_decisions_and_the_filter(in_root, tmp_path, name):
+    out = tmp_path / "explain.html"
+    assert CliRunner().invoke(main, ["explain", name, "--html", str(out)]).exit_code == 0
+    doc = Cleaner().clean_file(name)
+    kept = sum(b.label == "content" for b in doc.blocks)
+    title = sum(b.label == "title" for b in doc.blocks)
+    dropped = len(doc.blocks) - kept - title
+    dom = _render(out, tmp_path)
+    assert _summary(dom) == (kept, dropped, title)
+    # every block's hover text as rendered: its line, decision, category, stage, rule, score and reason
+    hovers = [html.unescape(t) for t in re.findall(r'<div class="block [^"]*"[^>]* title="([^"]*)"', dom)]
+    assert hovers == [_hover(b) for b in doc.blocks]
+    b = next(b for b in doc.blocks if b.label == "boilerplate" and b.rule)
+    assert f"category: {b.category}" in _hover(b) and f"rule: {b.rule}" in _hover(b) and f"why: {b.reason}" in _hover(b)
+    # unticking a category (here through the address) hides its blocks and the count follows
+    category = max({b.category for b in doc.blocks if b.label == "boilerplate"},
+                   key=lambda c: sum(x.category == c for x in doc.blocks))
+    hidden = sum(b.category == category and b.label == "boilerplate" for b in doc.blocks)
+    dom = _render(out, tmp_path, f"#hide={category}")
+    assert _summary(dom) == (kept, dropped - hidden, title)
+    assert dom.count(f'data-category="{category}"') == hidden and dom.count("block dropped hidden") == hidden
+
+
+@needs_browser
+def test_a_screenshot_of_the_page(in_root, tmp_path):
+    """A picture of the page as a person sees it (kept for a look: bench/out/explain.png when asked)."""
+    out, png = tmp_path / "explain.html", tmp_path / "explain.png"
+    assert CliRunner().invoke(main, ["explain", "raw/000_a03daa696e6074ab.txt", "--html", str(out)]).exit_code == 0
+    result = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                             f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1100,1400",
+                             f"--screenshot={png}", f"file://{out}"], capture_output=True, timeout=120)
+    assert result.returncode == 0 and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000
