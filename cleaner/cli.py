@@ -1,5 +1,5 @@
-"""Command line: ``cleaner clean``, ``cleaner extract``, ``cleaner explain``, ``cleaner regress``, ``cleaner train``,
-``cleaner eval``."""
+"""Command line: ``cleaner clean``, ``cleaner extract``, ``cleaner explain``, ``cleaner report``, ``cleaner regress``,
+``cleaner train``, ``cleaner eval``."""
 from __future__ import annotations
 
 import math
@@ -554,6 +554,42 @@ def _read_file(path: str, max_bytes: int) -> bytes:
     from .readers import read_bytes
 
     return read_bytes(path, max_bytes)
+
+
+@main.command()
+@click.argument("run", type=click.Path(exists=True))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The report page to write.")
+def report(run, output) -> None:
+    """Write a corpus run's report (RUN: its work folder or its stats.json) as one self-contained HTML
+    page: removed share per category, documents per language, outlet and month, drops by filter and
+    reason, the slowest tasks and the failed documents, as charts."""
+    import json
+
+    from .report import corpus_report
+    from .writers import shown
+
+    folder = run if os.path.isdir(run) else os.path.dirname(run) or "."
+    stats_path = os.path.join(run, "stats.json") if os.path.isdir(run) else run
+    try:
+        with open(stats_path, encoding="utf-8") as fh:
+            stats = json.load(fh)
+        if not isinstance(stats, dict) or "documents_in" not in stats:
+            raise ValueError("not the stats.json of a cleaner run")
+        extra = []
+        for name in ("errors.jsonl", "manifest.jsonl"):
+            path = os.path.join(folder, name)
+            lines = open(path, encoding="utf-8").read().splitlines() if os.path.exists(path) else []
+            extra.append([json.loads(line) for line in lines if line.strip()])
+    except (OSError, ValueError) as exc:
+        click.echo(f"cleaner: error: {shown(stats_path)}: {shown(str(exc).splitlines()[0])}", err=True)
+        sys.exit(1)
+    try:
+        with open(output, "w", encoding="utf-8") as fh:
+            fh.write(corpus_report(stats, extra[0], extra[1], run))
+    except OSError as exc:
+        click.echo(f"cleaner: error: {shown(output)}: cannot write: {exc.strerror or exc}", err=True)
+        sys.exit(2)
+    click.echo(f"wrote {shown(output)}", err=True)
 
 
 @main.command()

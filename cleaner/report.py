@@ -90,3 +90,75 @@ def explain_page(doc: Document) -> str:
             f"<div id=\"filters\">{filters}</div>"
             f"<div id=\"summary\" data-counts=\"{esc(json.dumps(counts))}\"></div>"
             f"<div id=\"blocks\">{''.join(blocks)}</div><script>{_SCRIPT}</script></body></html>\n")
+
+
+# ------------------------------------------------------------------------------ the corpus report
+_BAR_HEIGHT = 18
+
+
+def _bars(title: str, counts: dict, *, share: bool = False, limit: int = 25, order: str = "count") -> str:
+    """One horizontal bar chart (inline SVG) of ``counts`` (label -> number; ``share``: 0..1)."""
+    esc = html.escape
+    items = list(counts.items())
+    items = sorted(items) if order == "label" else sorted(items, key=lambda kv: (-kv[1], str(kv[0])))
+    more = len(items) - limit
+    items = items[:limit]
+    if not items:
+        return f'<section class="chart" data-chart="{esc(title)}"><h2>{esc(title)}</h2><p>none</p></section>'
+    top = max(v for _, v in items) or 1
+    label_w, bar_w = 220, 520
+    rows = []
+    for i, (label, value) in enumerate(items):
+        y = i * (_BAR_HEIGHT + 4)
+        w = max(1.0, bar_w * value / top)
+        shown = f"{value:.1%}" if share else f"{value:,}"
+        rows.append(f'<g class="bar" data-label="{esc(str(label))}" data-value="{value}">'
+                    f'<text x="{label_w - 6}" y="{y + 13}" text-anchor="end">{esc(str(label))[:40]}</text>'
+                    f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{_BAR_HEIGHT}"><title>{esc(str(label))}: '
+                    f'{shown}</title></rect><text x="{label_w + w + 6:.1f}" y="{y + 13}">{shown}</text></g>')
+    height = len(items) * (_BAR_HEIGHT + 4)
+    tail = f"<p>… and {more} more</p>" if more > 0 else ""
+    return (f'<section class="chart" data-chart="{esc(title)}"><h2>{esc(title)}</h2>'
+            f'<svg width="{label_w + bar_w + 80}" height="{height}" role="img">{"".join(rows)}</svg>{tail}</section>')
+
+
+def corpus_report(stats: dict, errors: list[dict], tasks: list[dict], source: str) -> str:
+    """The report of one corpus run as one HTML string: its numbers, charts of what was removed, of
+    languages, outlets and months, of the documents dropped by each filter, the slowest tasks and the
+    failed documents (``stats.json``, ``errors.jsonl`` and ``manifest.jsonl`` of its work folder)."""
+    esc = html.escape
+    numbers = [("documents in", stats.get("documents_in")), ("documents out", stats.get("documents_out")),
+               ("failed", stats.get("failures")), ("blocks", stats.get("blocks")),
+               ("removed blocks", sum((stats.get("removed_blocks") or {}).values())),
+               ("template lines learned", stats.get("template_lines_learned")),
+               ("seconds (pass 1)", stats.get("seconds_pass1"))]
+    summary = "".join(f"<dt>{esc(k)}</dt><dd>{esc(str(v))}</dd>" for k, v in numbers if v is not None)
+    slow = sorted(tasks, key=lambda t: -t.get("seconds", 0))[:10]
+    slow_rows = "".join(f"<tr><td>{t.get('task')}</td><td>{t.get('docs')}</td><td>{t.get('errors')}</td>"
+                        f"<td>{t.get('seconds', 0):.2f}</td></tr>" for t in slow)
+    failed = "".join(f"<tr><td>{esc(str(e.get('source')))}</td><td>{esc(str(e.get('reason')))}</td></tr>"
+                     for e in errors[:200])
+    charts = [
+        _bars("removed share of blocks, by category", {k: v for k, v in (stats.get("removed_share") or {}).items() if v},
+              share=True),
+        _bars("documents per language", stats.get("languages") or {}),
+        _bars("documents per outlet", stats.get("outlets") or {}),
+        _bars("documents per month", stats.get("months") or {}, order="label", limit=240),
+        _bars("documents dropped, by filter and reason", stats.get("dropped") or {}),
+        _bars("inputs skipped, by reason", stats.get("skipped") or {}),
+    ]
+    return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>cleaner report: {esc(source)}</title>"
+            f"<style>{_STYLE}{_REPORT_STYLE}</style></head><body><h1>Corpus report</h1><p>{esc(source)}</p>"
+            f"<dl class=\"meta\">{summary}</dl>{''.join(charts)}"
+            f"<section data-chart=\"slowest tasks\"><h2>slowest tasks</h2><table><tr><th>task</th><th>documents</th>"
+            f"<th>failed</th><th>seconds</th></tr>{slow_rows}</table></section>"
+            f"<section data-chart=\"failed documents\"><h2>failed documents ({len(errors)})</h2><table><tr><th>source</th>"
+            f"<th>reason</th></tr>{failed}</table>{'<p>(the first 200)</p>' if len(errors) > 200 else ''}</section>"
+            f"</body></html>\n")
+
+
+_REPORT_STYLE = """
+section { margin: 1.5em 0; } h2 { font-size: 1.05em; }
+svg text { font-size: 12px; fill: #333; } svg rect { fill: #1565c0; }
+table { border-collapse: collapse; } td, th { border: 1px solid #ccc; padding: .2em .5em; text-align: left; }
+"""

@@ -77,3 +77,56 @@ def test_a_screenshot_of_the_page(in_root, tmp_path):
                              f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1100,1400",
                              f"--screenshot={png}", f"file://{out}"], capture_output=True, timeout=120)
     assert result.returncode == 0 and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000
+
+
+def _corpus_run(tmp_path, in_root):
+    folder = tmp_path / "in"
+    shutil.copytree(in_root / "raw", folder)
+    (folder / "broken.html.gz").write_bytes(b"\x1f\x8b not gzip")
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(main, ["clean", str(folder), "-o", str(out), "--workers", "1", "--no-progress",
+                                       "--min-words", "120"])
+    assert result.exit_code == 1, result.output  # (the broken file failed, the rest were cleaned)
+    return tmp_path / "out.work"
+
+
+def test_the_corpus_report_from_a_work_folder_or_its_stats(in_root, tmp_path):
+    import json
+
+    work = _corpus_run(tmp_path, in_root)
+    stats = json.loads((work / "stats.json").read_text())
+    pages = {}
+    for arg in (work, work / "stats.json"):
+        out = tmp_path / f"report-{len(pages)}.html"
+        result = CliRunner().invoke(main, ["report", str(arg), "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        pages[arg] = out.read_text(encoding="utf-8")
+    page = pages[work]
+    assert "broken.html.gz" in page and "failed documents (1)" in page
+    for lang, n in stats["languages"].items():
+        assert f'data-label="{lang}" data-value="{n}"' in page
+    assert "filter:min_words" in page
+    bad = tmp_path / "bad.json"
+    bad.write_text("[]")
+    result = CliRunner().invoke(main, ["report", str(bad), "-o", str(tmp_path / "x.html")])
+    assert result.exit_code == 1 and "not the stats.json of a cleaner run" in result.stderr
+
+
+@needs_browser
+def test_chromium_renders_the_corpus_report(in_root, tmp_path):
+    import json
+
+    work = _corpus_run(tmp_path, in_root)
+    stats = json.loads((work / "stats.json").read_text())
+    out = tmp_path / "report.html"
+    assert CliRunner().invoke(main, ["report", str(work), "-o", str(out)]).exit_code == 0
+    dom = _render(out, tmp_path)
+    charts = dict(re.findall(r'<section class="chart" data-chart="([^"]+)">(.*?)</section>', dom, re.S))
+    assert dom.count("<rect ") == sum(chart.count("<rect ") for chart in charts.values()) > 0
+    removed = charts["removed share of blocks, by category"]
+    assert removed.count("<rect ") == sum(1 for v in stats["removed_share"].values() if v)
+    assert charts["documents per language"].count("<rect ") == len(stats["languages"])
+    png = tmp_path / "report.png"
+    subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={tmp_path / 'p2'}",
+                    "--window-size=1100,1600", f"--screenshot={png}", f"file://{out}"], capture_output=True, timeout=120)
+    assert png.read_bytes()[:4] == b"\x89PNG"
