@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import data  # noqa: E402
 import run  # noqa: E402
 from cleaner import Cleaner, training  # noqa: E402
-from cleaner.evaluate import normalise_space, shingle_score, snippet_score  # noqa: E402
+from cleaner.evaluate import normalise_space  # noqa: E402
 from cleaner.readers import decode  # noqa: E402
 from cleaner.settings import HTML_EXTRACTION, Settings  # noqa: E402
 
@@ -74,9 +74,7 @@ SWEEP = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 
 
 def _score(bench: str, pages, out: dict[str, str]):
-    if bench == "scrapinghub":
-        return shingle_score((p.body, out[p.key]) for p in pages)
-    return snippet_score((out[p.key], p.with_, p.without) for p in pages)
+    return data.score(bench, pages, [out[p.key] for p in pages])
 
 
 def _value(text: str):

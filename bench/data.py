@@ -67,3 +67,13 @@ BENCHMARKS = {"scrapinghub": scrapinghub, "trafilatura-dev": trafilatura_dev, "w
 
 def load(bench: str) -> list[Page]:
     return BENCHMARKS[bench]()
+
+
+def score(bench: str, pages: list[Page], outputs: list[str]):
+    """The benchmark's published scoring of ``outputs`` (one text per page, in order): ScrapingHub's
+    word 4-gram shingles against the article body, else trafilatura's with/without snippets."""
+    from cleaner.evaluate import shingle_score, snippet_score
+
+    if bench == "scrapinghub":
+        return shingle_score((p.body, o) for p, o in zip(pages, outputs))
+    return snippet_score((o, p.with_, p.without) for p, o in zip(pages, outputs))

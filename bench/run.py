@@ -31,7 +31,6 @@ from langdetect import DetectorFactory, detect  # noqa: E402
 
 import data  # noqa: E402
 from cleaner import Cleaner  # noqa: E402
-from cleaner.evaluate import shingle_score, snippet_score  # noqa: E402
 from cleaner.readers import decode  # noqa: E402
 from cleaner.training import render_bs4  # noqa: E402
 from systems import make_systems  # noqa: E402
@@ -151,9 +150,7 @@ def prepare(page: data.Page) -> Prepared:
 
 
 def score(bench: str, pages: list[Prepared], outputs: list[str]):
-    if bench == "scrapinghub":
-        return shingle_score((p.page.body, o) for p, o in zip(pages, outputs))
-    return snippet_score((o, p.page.with_, p.page.without) for p, o in zip(pages, outputs))
+    return data.score(bench, [p.page for p in pages], outputs)
 
 
 def main(argv=None) -> int:

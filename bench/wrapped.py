@@ -17,7 +17,6 @@ from inscriptis import get_text  # noqa: E402
 
 import data  # noqa: E402
 from cleaner import Cleaner, Settings  # noqa: E402
-from cleaner.evaluate import shingle_score, snippet_score  # noqa: E402
 from cleaner.readers import decode  # noqa: E402
 from run import hard_wrap  # noqa: E402
 
@@ -33,11 +32,8 @@ def main(argv=None) -> int:
                  if args.split == "all" or p.split == args.split]
         for width in args.widths:
             for unwrap, cleaner in cleaners.items():
-                items = []
-                for p, text in pages:
-                    out = cleaner.clean_text(hard_wrap(text, width), source=p.key, url=p.url).text
-                    items.append((p.body, out) if bench == "scrapinghub" else (out, p.with_, p.without))
-                s = shingle_score(items) if bench == "scrapinghub" else snippet_score(items)
+                outs = [cleaner.clean_text(hard_wrap(text, width), source=p.key, url=p.url).text for p, text in pages]
+                s = data.score(bench, [p for p, _ in pages], outs)
                 print(f"{bench:<16} {args.split} width {width:>3} unwrap {'on ' if unwrap else 'off'} "
                       f"F1 {s.f1:.3f}  P {s.precision:.3f}  R {s.recall:.3f}", flush=True)
     return 0

@@ -272,20 +272,25 @@ def pages_from_block_jsonl(cleaner: Cleaner, path: str) -> Iterator[LabelledPage
 # ------------------------------------------------------------------------------ training
 
 
+def page_weights(page: LabelledPage) -> list[float | None]:
+    """Each block's training weight (None: unlabelled): its share of the page's labelled words, so
+    that every page weighs the same (100 in all) whatever its length."""
+    total = sum(max(1, b.features["words"]) for b, y in zip(page.blocks, page.labels) if y is not None) or 1
+    return [None if y is None else 100.0 * max(1, b.features["words"]) / total for b, y in zip(page.blocks, page.labels)]
+
+
 def _matrix(pages: list[LabelledPage]):
     rows: list[np.ndarray] = []  # (a feature row per labelled block)
     ys, ws, groups, page_rows = [], [], [], []
     for g, page in enumerate(pages):
         feats = page_features(page.blocks, page.rules, page.mode, page.url)
-        words = [max(1, b.features["words"]) for b, y in zip(page.blocks, page.labels) if y is not None]
-        total = sum(words) or 1
         start = len(rows)
-        for b, f, y in zip(page.blocks, feats, page.labels):
+        for f, y, weight in zip(feats, page.labels, page_weights(page)):
             if y is None:
                 continue
             rows.append(f)
             ys.append(y)
-            ws.append(100.0 * max(1, b.features["words"]) / total)  # every page weighs the same
+            ws.append(weight)
             groups.append(g)
         page_rows.append((start, len(rows), feats, page.labels))
     return np.asarray(rows, dtype=np.float64), np.asarray(ys), np.asarray(ws), np.asarray(groups), page_rows
@@ -389,14 +394,12 @@ def fit(pages: list[LabelledPage], config: TrainConfig = TrainConfig(), left_out
     for g, (start, end, feats, labels) in enumerate(page_rows):
         if g in left_out:
             continue
-        page_rows2 = stage2_rows(oof_by_page[g], feats)
-        total = sum(max(1, pages[g].blocks[i].features["words"]) for i, lab in enumerate(labels) if lab is not None) or 1
-        for i, (r, lab) in enumerate(zip(page_rows2, labels)):
+        for r, lab, weight in zip(stage2_rows(oof_by_page[g], feats), labels, page_weights(pages[g])):
             if lab is None:
                 continue
             rows2.append(r)
             labels2.append(lab)
-            weights2.append(100.0 * max(1, pages[g].blocks[i].features["words"]) / total)  # every page weighs the same
+            weights2.append(weight)
             modes2.append(pages[g].mode)
             row_pages.append(g)
     X2, y2, w2, modes = np.asarray(rows2), np.asarray(labels2), np.asarray(weights2), np.asarray(modes2)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
-from ..readers import COMPRESSION_SUFFIXES as COMPRESSED
+from ..readers import base_name
 from ..readers import (GZIP_MAGIC, HTML_SUFFIXES, TEXT_SUFFIXES, ZSTD_MAGIC, BadInput, open_binary, open_regular,
                        read_bytes, replace_surrogates)
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
@@ -52,13 +52,6 @@ class Item:
     skip: str | None = None  # why the reader passed over an input that is no document (counted in the stats)
 
 
-def _strip_compression(name: str) -> str:
-    for suffix in COMPRESSED:
-        if name.endswith(suffix):
-            return name[: -len(suffix)]
-    return name
-
-
 #: endings of pages a web server wrote: read as HTML (with ``--format auto``), like .html/.htm
 SERVER_HTML_SUFFIXES = (".shtml", ".xhtml", ".php", ".asp", ".aspx", ".jsp")
 #: endings (after .gz/.zst) of files that are no document: in a folder or glob they are skipped and
@@ -79,14 +72,14 @@ SKIP = "skip"
 
 def is_html_name(path: str) -> bool:
     """True for a file named as an HTML page: .html/.htm and the server endings (.php, .shtml, ...)."""
-    return _strip_compression(os.path.basename(path).lower()).endswith(HTML_SUFFIXES + SERVER_HTML_SUFFIXES)
+    return base_name(path.lower()).endswith(HTML_SUFFIXES + SERVER_HTML_SUFFIXES)
 
 
 def kind_of(path: str) -> str:
     """How a file is read: ``jsonl``, ``warc``, ``files`` (one document: any other file, its
     format sniffed as ``--format auto`` does), or ``skip`` for a known non-document (an image, a
     style sheet, ...: ``NON_DOCUMENT_SUFFIXES``), which folder and glob scans count and pass over."""
-    name = _strip_compression(os.path.basename(path).lower())
+    name = base_name(path.lower())
     if name.endswith(JSONL_SUFFIXES):
         return "jsonl"
     if name.endswith(WARC_SUFFIXES):
@@ -100,7 +93,7 @@ def kind_of(path: str) -> str:
 
 def skip_reason(path: str) -> str:
     """The stats key of a file ``kind_of`` calls no document: ``file:.jpg``, ``file:.ds_store``."""
-    name = _strip_compression(os.path.basename(path).lower())
+    name = base_name(path.lower())
     return "file:" + (name if name in NON_DOCUMENT_NAMES else os.path.splitext(name)[1])
 
 
