@@ -77,12 +77,20 @@ class ShardWriter:
         any shard and their temporary files, compressed as configured."""
         return own_name_pattern(self.stem, self.suffix)
 
-    def _open(self) -> None:
+    def _next_path(self) -> str:
+        """The next file's name (the corpus file, or the next shard), its folder made."""
         path = self._name(len(self.paths))
         self.paths.append(path)
         self._count = 0
         try:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(path, exc) from None
+        return path
+
+    def _open(self) -> None:
+        path = self._next_path()
+        try:
             raw = open(path + TMP_SUFFIX, "wb")
         except OSError as exc:
             raise OutputError(path, exc) from None
@@ -181,11 +189,8 @@ class ParquetShardWriter(ShardWriter):
     def _open(self) -> None:
         import pyarrow.parquet as pq
 
-        path = self._name(len(self.paths))
-        self.paths.append(path)
-        self._count = 0
+        path = self._next_path()
         try:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
             self._writer = pq.ParquetWriter(path + TMP_SUFFIX, self.features.arrow_schema)
         except OSError as exc:
             raise OutputError(path, exc) from None
