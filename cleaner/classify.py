@@ -33,31 +33,14 @@ from . import lynx
 from .ruleset import LanguageRules, LineRule, SectionRule
 from . import blockstats
 from .segment import _LIST_MARKER, _MARKER_CHARS, LIST_BULLET, segment_text
+from .thresholds import DEFAULTS, Thresholds
 from .tokens import UPPER
 
 __all__ = ["LIST_BULLET", "Outcome", "Scorer", "annotate", "block_features", "classify", "content_class", "norm_key",
            "rule_text", "segment_text"]
 
-# ---------------------------------------------------------------------------- thresholds (jusText's)
-LENGTH_LOW = 70  # characters: shorter blocks are "short" and take their class from neighbours
-LENGTH_HIGH = 200  # characters: longer blocks with enough stopwords are "good"
-STOPWORDS_LOW = 0.30  # stopword density below this: "bad"
-STOPWORDS_HIGH = 0.32  # stopword density at or above this: "good" (if long) or "near-good"
-MAX_LINK_DENSITY = 0.2  # share of characters inside URLs above which a block is "bad"
-MAX_HEADING_DISTANCE = 200  # characters: a heading this close above good text is near-good
 
-# ---------------------------------------------------------------------------- our own thresholds
-HEADING_MAX_WORDS = 15  # a heading or title line has at most this many words ...
-TITLE_MAX_WORDS = 30  # ... a title a few more
-TITLE_MERGE_MAX_WORDS = 6  # a short "Ort:" line directly above the title line joins it ("Dortmund:")
-MENU_MIN_TOKENS = 4  # a line of this many capitalised words, nearly no stopwords, is a menu
-MENU_MAX_STOPWORDS = 0.2  # ("Lokales Region Sport": German stoplists hold some nouns)
-CAPTION_MAX_WORDS = 25  # a line right above a photo credit this short is the photo's caption
-CONTACT_NAME_MAX_WORDS = 6  # a line right above an address or phone line this short names the contact
-LENIENT_PROSE_MIN_WORDS = 12  # near-good sentences this long count as prose where a section needs several
-SHORT_PARAGRAPH_RUN = 2  # ... and this many of them in a row end even a list section (news paragraphs are short)
-HEADER_KEEP_SCORE = 0.5  # a line the model calls content is neither page header nor the title
-GIVE_BACK_HEADINGS = 1  # a section that ends where an article starts returns the heading (dek or title) above it
+#: (the numeric thresholds: cleaner/thresholds.py, passed down as ``t``)
 #: line categories that mark the page footer: a teaser or comment list ends where one starts
 FOOTER_CATEGORIES = frozenset({"navigation", "notice", "contact"})
 #: categories whose blocks often have an unmarked line above them that belongs to them
@@ -67,13 +50,8 @@ TRANSPARENT = frozenset({"byline", "caption", "ad", "duplicate", "share", "link"
 #: modes in which every later copy of a kept line is dropped; elsewhere only the body extracted
 #: again is (in an extractor's output a repeated line or run is the article's: see _duplicates)
 DROP_REPEATS = ("text",)
-DUP_MIN_CHARS = 40  # shorter repeats ("mehr", "Teilen", a name line) are left to the other stages
-COPIED_MIN_SHARE = 1 / 3  # (HTML) a copied run of lines this share of the page is the body extracted again
-MERGED_MIN_PART_CHARS = 60  # parts of a glued-together block must be at least this long ...
-MERGED_MIN_COVERAGE = 0.7  # ... and together cover this share of it
 #: up to this many (key, part) pairs a page's merged copies are found pair by pair, beyond it by an automaton
 MERGED_PAIRWISE_MAX = 20_000
-DATELINE_WINDOW = 40  # characters: a date this close to a paragraph's start is its dateline
 VERDICT_CACHE_MAX_CHARS = 200  # context-free verdicts of lines up to this long are remembered ...
 VERDICT_CACHE_SIZE = 20_000  # ... this many per rule set (then the memory starts afresh)
 
@@ -112,21 +90,21 @@ def block_features(block: Block, rules: LanguageRules) -> dict:
     return blockstats.features_of(blockstats.block_counts(block.text, rules.stop_table()))
 
 
-def content_class(f: dict) -> str:
+def content_class(f: dict, t: Thresholds = DEFAULTS) -> str:
     """jusText's context-free class from length, link and stopword density."""
-    if f["link_density"] > MAX_LINK_DENSITY:
+    if f["link_density"] > t.max_link_density:
         return "bad"
-    if f["chars"] < LENGTH_LOW:
+    if f["chars"] < t.length_low:
         return "short"
-    if f["stopword_density"] >= STOPWORDS_HIGH:
-        return "good" if f["chars"] > LENGTH_HIGH else "near-good"
-    if f["stopword_density"] >= STOPWORDS_LOW:
+    if f["stopword_density"] >= t.stopwords_high:
+        return "good" if f["chars"] > t.length_high else "near-good"
+    if f["stopword_density"] >= t.stopwords_low:
         return "near-good"
     return "bad"
 
 
 def _context_free(blocks: list[Block], rules: LanguageRules, extra_rules: Sequence[LineRule],
-                  verdicts: dict | None = None) -> None:
+                  verdicts: dict | None = None, t: Thresholds = DEFAULTS) -> None:
     """``verdicts``: a memory of line verdicts under ``rules`` (``Cleaner.verdicts_for``), filled here."""
     cache = verdicts if verdicts is not None else {}
     page: dict[str, tuple] = {}  # the verdicts of the page's lines
@@ -139,7 +117,7 @@ def _context_free(blocks: list[Block], rules: LanguageRules, extra_rules: Sequen
             else:
                 page[b.text] = verdict
     if fresh:
-        for text, verdict in zip(fresh, _verdicts(list(fresh.values()), rules)):
+        for text, verdict in zip(fresh, _verdicts(list(fresh.values()), rules, t=t)):
             page[text] = verdict
             if len(text) <= VERDICT_CACHE_MAX_CHARS:
                 if len(cache) >= VERDICT_CACHE_SIZE:
@@ -161,11 +139,11 @@ def _context_free(blocks: list[Block], rules: LanguageRules, extra_rules: Sequen
         rule = rule or line_rule
         if rule is not None:
             b.drop(rule.category, rule.id, stage="context-free", rule=rule.id, role=rule.role)
-    _captions_above_credits(blocks)
-    _names_above_contacts(blocks)
+    _captions_above_credits(blocks, t=t)
+    _names_above_contacts(blocks, t=t)
 
 
-def _verdicts(blocks: list[Block], rules: LanguageRules) -> list[tuple]:
+def _verdicts(blocks: list[Block], rules: LanguageRules, t: Thresholds = DEFAULTS) -> list[tuple]:
     """(features, content class, widget-row rule, line rule, menu?, section header rule, own
     counts, norm key, the model's numeric own columns) of each line on its own: a pure function of the text and the rule set, so it
     is computed once per distinct line. Computed test by test over the page's new lines, not line
@@ -180,10 +158,10 @@ def _verdicts(blocks: list[Block], rules: LanguageRules) -> list[tuple]:
     # most specific first: a row of widget words is a share bar; then a row of capitalised
     # words is a menu ("Sport Kultur Service E-Paper" is not a notice); then keyword rules
     vocabs = [rules.match_vocab(item, b.features["words"]) for b, item in zip(blocks, items)]
-    menus = [vocab is None and _menu_shaped(b) for b, vocab in zip(blocks, vocabs)]
+    menus = [vocab is None and _menu_shaped(b, t=t) for b, vocab in zip(blocks, vocabs)]
     lines = [None if vocab is not None or menu else rules.match_line(item, b.features["words"])
              for b, item, vocab, menu in zip(blocks, items, vocabs, menus)]
-    return [(b.features, content_class(b.features), vocab, line, menu, header, counts, key, numbers)
+    return [(b.features, content_class(b.features, t=t), vocab, line, menu, header, counts, key, numbers)
             for b, vocab, line, menu, header, (_f, counts, key, numbers)
             in zip(blocks, vocabs, lines, menus, headers, measured)]
 
@@ -193,31 +171,31 @@ def rule_text(text: str) -> str:
     return _LIST_MARKER.sub("", text, count=1) if text[:1] in _MARKER_CHARS + "o" else text
 
 
-def _menu_shaped(b: Block) -> bool:
+def _menu_shaped(b: Block, t: Thresholds = DEFAULTS) -> bool:
     """'Home News Sport Kultur Kontakt', 'Latest Hardware AI Policy Reviews': menu items in a row."""
     f = b.features
-    if f["stopword_density"] > MENU_MAX_STOPWORDS or f["digit_ratio"] != 0 or f["ends_sentence"]:
+    if f["stopword_density"] > t.menu_max_stopwords or f["digit_ratio"] != 0 or f["ends_sentence"]:
         return False  # (the cheap tests first: most lines fail one)
     tokens = b.text.split()
     shouting = sum(t.isupper() for t in tokens) >= 0.6 * len(tokens)  # an ALL-CAPS headline, not a menu
-    return len(tokens) >= MENU_MIN_TOKENS and not shouting and all(_MENU_TOKEN.match(t) for t in tokens)
+    return len(tokens) >= t.menu_min_tokens and not shouting and all(_MENU_TOKEN.match(t) for t in tokens)
 
 
-def _captions_above_credits(blocks: list[Block]) -> None:
+def _captions_above_credits(blocks: list[Block], t: Thresholds = DEFAULTS) -> None:
     """'So soll die Schule aussehen: ...' / 'Visualisierung: Büro X': the line right above a photo
     credit is the photo's caption."""
     for prev, b in zip(blocks, blocks[1:]):
         if (b.role == "credit" and prev.category is None and prev.cf_class != "good"
-                and prev.features["words"] <= CAPTION_MAX_WORDS):
+                and prev.features["words"] <= t.caption_max_words):
             prev.drop("caption", f"above photo credit line {b.line}", stage="context-free")
 
 
-def _names_above_contacts(blocks: list[Block]) -> None:
+def _names_above_contacts(blocks: list[Block], t: Thresholds = DEFAULTS) -> None:
     """'Stadtwerke Musterstadt GmbH' / 'Hauptstraße 5': a short name line right above an address or
     phone line is the contact block's first line."""
     for prev, b in zip(blocks, blocks[1:]):
         if (b.role == "contact" and prev.category is None
-                and prev.features["words"] <= CONTACT_NAME_MAX_WORDS and not prev.features["ends_sentence"]
+                and prev.features["words"] <= t.contact_name_max_words and not prev.features["ends_sentence"]
                 and prev.cf_class != "good"):
             prev.drop("contact", f"above contact line {b.line}", stage="context-free")
 
@@ -225,29 +203,29 @@ def _names_above_contacts(blocks: list[Block]) -> None:
 # ================================================================================ 3. sections
 
 
-def _is_prose(b: Block, lenient: bool = False) -> bool:
+def _is_prose(b: Block, lenient: bool = False, t: Thresholds = DEFAULTS) -> bool:
     """Article text: a long, stopword-rich block that no rule claimed. Where a section needs several
     prose blocks to end (notices, comments), a full sentence of near-good length counts too."""
     if b.category is not None:
         return False
     if b.cf_class == "good":
         return True
-    return (lenient and b.cf_class == "near-good" and b.features["words"] >= LENIENT_PROSE_MIN_WORDS
+    return (lenient and b.cf_class == "near-good" and b.features["words"] >= t.lenient_prose_min_words
             and bool(_PROSE_END.search(b.text)))
 
 
-def _sections(blocks: list[Block], rules: LanguageRules) -> None:
+def _sections(blocks: list[Block], rules: LanguageRules, t: Thresholds = DEFAULTS) -> None:
     n, i = len(blocks), 0
     # sidebars rendered above the article: sections opening before the first prose give back the
     # title and dek that stand right above the article's first paragraphs
-    first_prose = next((k for k, b in enumerate(blocks) if _is_prose(b, lenient=True)), n)
+    first_prose = next((k for k, b in enumerate(blocks) if _is_prose(b, lenient=True, t=t)), n)
     while i < n:
         header = blocks[i]
         rule = header.header
         if rule is None:
             i += 1
             continue
-        end = _section_end(blocks, i + 1, rule, rules, give_back=i < first_prose)
+        end = _section_end(blocks, i + 1, rule, rules, give_back=i < first_prose, t=t)
         header.drop(rule.category, f"{rule.id} (section header)", stage="sections", section=rule.id)
         for b in blocks[i + 1:end]:
             # the section's category wins over a line rule's: a byline inside a teaser list is the
@@ -274,7 +252,7 @@ def _section_header(b: Block, rules: LanguageRules) -> SectionRule | None:
 
 
 def _section_end(blocks: list[Block], start: int, rule: SectionRule, rules: LanguageRules,
-                 give_back: bool = False) -> int:
+                 give_back: bool = False, t: Thresholds = DEFAULTS) -> int:
     """Index of the first block after the section: where a run of ``rule.resume`` prose blocks
     starts, or where the next section header stands, or the end of the page."""
     run_start, run, strict = start, 0, False
@@ -288,24 +266,24 @@ def _section_end(blocks: list[Block], start: int, rule: SectionRule, rules: Lang
         if rule.ends_at_footer and b.category in FOOTER_CATEGORIES and not lynx.BARE_NUMBER.match(b.text):
             return j
         # a heading above prose ends a box - but not a lead-in ("... eine Bitte an Sie:"), which belongs to it
-        if (rule.stop_at_heading and b.category is None and _is_heading_like(b) and not b.text.endswith(":")
-                and _prose_follows(blocks, j) and not (rule.body is not None and rule.body.search(b.text))):
+        if (rule.stop_at_heading and b.category is None and _is_heading_like(b, t=t) and not b.text.endswith(":")
+                and _prose_follows(blocks, j, t=t) and not (rule.body is not None and rule.body.search(b.text))):
             return j
-        if _is_prose(b, lenient=True) and not _teaser_shaped(b, rules):
+        if _is_prose(b, lenient=True, t=t) and not _teaser_shaped(b, rules, t=t):
             if rule.body is not None and not rule.body.search(b.text):
                 return j  # an ad label covers ad copy, not the article sentence below it
             if run == 0:
                 run_start, strict = j, False
             run += 1
-            strict = strict or _is_prose(b)
+            strict = strict or _is_prose(b, t=t)
             # one long paragraph ends a list; short news paragraphs need company; notices and
             # comments (resume > 1) need several
-            if (((rule.resume == 1 and strict) or run >= max(rule.resume, SHORT_PARAGRAPH_RUN))
+            if (((rule.resume == 1 and strict) or run >= max(rule.resume, t.short_paragraph_run))
                     and not _own_line_ahead(blocks, j, last, rule)):
                 # the article's own title and dek stand right above its first paragraph
-                floor = max(start, run_start - GIVE_BACK_HEADINGS) if give_back else run_start
+                floor = max(start, run_start - t.give_back_headings) if give_back else run_start
                 while (run_start > floor and blocks[run_start - 1].category is None
-                       and _is_heading_like(blocks[run_start - 1], TITLE_MAX_WORDS)):
+                       and _is_heading_like(blocks[run_start - 1], t.title_max_words, t=t)):
                     run_start -= 1
                 return run_start
         elif b.category is None or (rule.own_lines_within and b.category == rule.category):
@@ -324,18 +302,18 @@ def _own_line_ahead(blocks: list[Block], j: int, last: int, rule: SectionRule) -
     return False
 
 
-def _prose_follows(blocks: list[Block], i: int) -> bool:
+def _prose_follows(blocks: list[Block], i: int, t: Thresholds = DEFAULTS) -> bool:
     """The next block that is not an article interruption is prose."""
     for b in blocks[i + 1:]:
         if b.category in TRANSPARENT:
             continue
-        return _is_prose(b, lenient=True)
+        return _is_prose(b, lenient=True, t=t)
     return False
 
 
-def _teaser_shaped(b: Block, rules: LanguageRules) -> bool:
+def _teaser_shaped(b: Block, rules: LanguageRules, t: Thresholds = DEFAULTS) -> bool:
     """A teaser snippet opens with its own date ("[31.3.2020] Die App ...")."""
-    dates = rules.find_dates(b.text[:DATELINE_WINDOW])
+    dates = rules.find_dates(b.text[:t.dateline_window])
     return bool(dates) and dates[0][1] <= 2
 
 
@@ -354,19 +332,19 @@ def keys_of(blocks: Sequence[Block]) -> list[str]:
     return [b.key if b.key is not None else key_of(b.text) for b in blocks]
 
 
-def _duplicates(blocks: list[Block], mode: str) -> None:
+def _duplicates(blocks: list[Block], mode: str, t: Thresholds = DEFAULTS) -> None:
     """In a flattened page every later copy of a kept line goes. In an extractor's output a line or
     a run of lines repeated by the article itself stays (the same question to each guest of an
     interview, a meal plan's recurring day); only the body extracted again goes: a line repeated
     right after itself, or a copied run of lines as long as a third of the page."""
     keys = keys_of(blocks)
-    _merged_copies(blocks, keys)
+    _merged_copies(blocks, keys, t=t)
     # compared: blocks long enough that no rule claimed (a copy inside a dropped section does not
     # make a kept copy a duplicate, and a dropped block never becomes the first kept copy)
-    seq = [b for b, key in zip(blocks, keys) if len(key) >= DUP_MIN_CHARS and b.category is None]
+    seq = [b for b, key in zip(blocks, keys) if len(key) >= t.dup_min_chars and b.category is None]
     seq_keys = [keys[b.index] for b in seq]
     seen: dict[str, int] = {}  # key -> its first line in seq
-    copied = _in_copied_run(seq_keys, max(2, COPIED_MIN_SHARE * len(seq))) if mode not in DROP_REPEATS else None
+    copied = _in_copied_run(seq_keys, max(2, t.copied_min_share * len(seq))) if mode not in DROP_REPEATS else None
     for j, (b, key) in enumerate(zip(seq, seq_keys)):
         first = seen.setdefault(key, j)
         if first < j and (copied is None or seq_keys[j - 1] == key or copied[j]):
@@ -405,19 +383,20 @@ def _in_copied_run(keys: list[str], min_run: float) -> list[bool]:
     return out
 
 
-def _merged_copies(blocks: list[Block], keys: list[str]) -> None:
+def _merged_copies(blocks: list[Block], keys: list[str], t: Thresholds = DEFAULTS,
+                   pairwise_max: int = MERGED_PAIRWISE_MAX) -> None:
     """Drop a block that is other blocks of the page glued together (a summary or teaser copy)."""
     candidates = [i for i, key in enumerate(keys)
-                  if len(key) >= 2 * MERGED_MIN_PART_CHARS and blocks[i].category is None]
+                  if len(key) >= 2 * t.merged_min_part_chars and blocks[i].category is None]
     if not candidates:
         return
-    parts = [(i, k) for i, k in enumerate(keys) if len(k) >= MERGED_MIN_PART_CHARS]
-    found_in = _parts_inside(keys, parts, pairwise=len(candidates) * len(parts) <= MERGED_PAIRWISE_MAX)
+    parts = [(i, k) for i, k in enumerate(keys) if len(k) >= t.merged_min_part_chars]
+    found_in = _parts_inside(keys, parts, pairwise=len(candidates) * len(parts) <= pairwise_max)
     for i in candidates:
         key = keys[i]
         inside = [parts[o][0] for o in found_in(i)]
         covered = sum(len(keys[j]) for j in inside)
-        if len(inside) >= 2 and covered >= MERGED_MIN_COVERAGE * len(key):
+        if len(inside) >= 2 and covered >= t.merged_min_coverage * len(key):
             lines = ", ".join(str(blocks[j].line) for j in inside)
             blocks[i].drop("duplicate", f"merged copy of lines {lines}", stage="duplicates")
 
@@ -454,39 +433,42 @@ def _parts_inside(keys: list[str], parts: list[tuple[int, str]], pairwise: bool 
 # ================================================================================ 5. context
 
 
-def _is_heading_like(b: Block, max_words: int = HEADING_MAX_WORDS) -> bool:
+def _is_heading_like(b: Block, max_words: int | None = None, t: Thresholds = DEFAULTS) -> bool:
+    """A short line not ending like a sentence, without an address or a list marker: at most
+    ``max_words`` words (default ``t.heading_max_words``)."""
     text = b.text
+    max_words = t.heading_max_words if max_words is None else max_words
     return (0 < b.features["words"] <= max_words and not text.endswith((".", ",", ";"))
             and not _URL.search(text) and not LIST_BULLET.match(text))
 
 
-def _context(blocks: list[Block]) -> None:
+def _context(blocks: list[Block], t: Thresholds = DEFAULTS) -> None:
     """jusText's revision, applied: blocks it calls bad are dropped."""
-    for b, c in zip(blocks, _context_classes(blocks)):
+    for b, c in zip(blocks, _context_classes(blocks, t=t)):
         if b.category is None and c in ("bad", "skip"):
             b.judge(BOILERPLATE, f"content class {b.cf_class}, neighbours not content", stage="decision")  # (category: stage 7)
 
 
-def _context_classes(blocks: list[Block]) -> list[str]:
+def _context_classes(blocks: list[Block], t: Thresholds = DEFAULTS) -> list[str]:
     """jusText's revision: short and near-good blocks follow their neighbours. Blocks dropped as
     article interruptions (bylines, captions, ad labels, duplicates) are looked through."""
     cls = ["skip" if b.category in TRANSPARENT else "bad" if b.category is not None else b.cf_class
            for b in blocks]
     if "good" not in cls:
-        # a short article (no paragraph over LENGTH_HIGH) would vanish entirely: its near-good
+        # a short article (no paragraph over t.length_high) would vanish entirely: its near-good
         # paragraphs are the best the page has, so they anchor the revision instead
         cls = ["good" if c == "near-good" else c for c in cls]
     # headings directly above good text are at least near-good: the next good or bad block (blocks
-    # passed over: "skip") is good, and the blocks between hold at most MAX_HEADING_DISTANCE characters
+    # passed over: "skip") is good, and the blocks between hold at most t.max_heading_distance characters
     n = len(blocks)
     next_gb = _nearest(cls, +1, ("good", "bad"), default=None)
     chars_before = [0] * (n + 1)  # characters of the blocks before each index, "skip" blocks left out
     for i, (b, c) in enumerate(zip(blocks, cls)):
         chars_before[i + 1] = chars_before[i] + (0 if c == "skip" else b.features["chars"])
     for i, b in enumerate(blocks):
-        if cls[i] == "short" and _is_heading_like(b):
+        if cls[i] == "short" and _is_heading_like(b, t=t):
             j = next_gb[i]
-            if j is not None and cls[j] == "good" and chars_before[j] - chars_before[i + 1] <= MAX_HEADING_DISTANCE:
+            if j is not None and cls[j] == "good" and chars_before[j] - chars_before[i + 1] <= t.max_heading_distance:
                 cls[i] = "near-good"
     final = list(cls)
     prev_gb, next_gb = _nearest_class(cls, -1, True), _nearest_class(cls, +1, True)
@@ -536,10 +518,10 @@ def _nearest_class(cls: list[str], step: int, ignore_neargood: bool) -> list[str
 # ================================================================================ 6. header / title
 
 
-def _title_and_header(blocks: list[Block]) -> Outcome:
+def _title_and_header(blocks: list[Block], t: Thresholds = DEFAULTS) -> Outcome:
     """The title is the heading line(s) right above the first article paragraph (datelines and
     bylines may stand between). Kept lines above the title are page header: kicker, menus, slogans."""
-    start = next((b.index for b in blocks if b.kept and not _is_heading_like(b, TITLE_MAX_WORDS)
+    start = next((b.index for b in blocks if b.kept and not _is_heading_like(b, t.title_max_words, t=t)
                   and (b.cf_class in ("good", "near-good") or (b.score or 0) >= 0.5)), None)
     if start is None:
         return Outcome(None, None)
@@ -547,17 +529,17 @@ def _title_and_header(blocks: list[Block]) -> Outcome:
     j = start - 1
     while j >= 0 and blocks[j].category in ("byline", "duplicate", "caption"):
         j -= 1
-    if (j >= 0 and blocks[j].category in (None, "other") and _is_heading_like(blocks[j], TITLE_MAX_WORDS)
-            and _below_keep_score(blocks[j])):
+    if (j >= 0 and blocks[j].category in (None, "other") and _is_heading_like(blocks[j], t.title_max_words, t=t)
+            and _below_keep_score(blocks[j], t=t)):
         title_idx = [j]
         k = j
         while (k > 0 and blocks[k].gap_before == 0 and blocks[k - 1].category in (None, "other")
-               and blocks[k - 1].text.endswith(":") and _is_heading_like(blocks[k - 1], TITLE_MERGE_MAX_WORDS)):
+               and blocks[k - 1].text.endswith(":") and _is_heading_like(blocks[k - 1], t.title_merge_max_words, t=t)):
             k -= 1
             title_idx.insert(0, k)
     header_end = title_idx[0] if title_idx else start
     for b in blocks[:header_end]:
-        if b.category is None and _below_keep_score(b):
+        if b.category is None and _below_keep_score(b, t=t):
             b.drop("navigation", "page header above the title" + (f" ({b.reason})" if b.reason else ""), stage="header")
     for idx in title_idx:
         blocks[idx].judge(TITLE, "title above first paragraph", stage="header")
@@ -566,12 +548,12 @@ def _title_and_header(blocks: list[Block]) -> Outcome:
     return Outcome(" ".join(blocks[i].text for i in title_idx), "text:heading")
 
 
-def _below_keep_score(b: Block) -> bool:
+def _below_keep_score(b: Block, t: Thresholds = DEFAULTS) -> bool:
     """The model does not call the block content (or did not score it)."""
-    return b.score is None or b.score < HEADER_KEEP_SCORE
+    return b.score is None or b.score < t.header_keep_score
 
 
-def _mark_known_title(blocks: list[Block], title: str | None) -> None:
+def _mark_known_title(blocks: list[Block], title: str | None, t: Thresholds = DEFAULTS) -> None:
     """HTML pages: the extractor knows the title; drop its repeat from the body."""
     if not title:
         return
@@ -579,7 +561,7 @@ def _mark_known_title(blocks: list[Block], title: str | None) -> None:
     for b in blocks[:3]:
         block_key = norm_key(b.text)
         # the body's title line may carry a kicker ("Nach Corona-Lockerungen ...") or lack a prefix
-        if block_key and b.features["words"] <= TITLE_MAX_WORDS and (block_key in key or key in block_key):
+        if block_key and b.features["words"] <= t.title_max_words and (block_key in key or key in block_key):
             b.judge(TITLE, "title from HTML metadata", stage="metadata")
             return
 
@@ -606,18 +588,20 @@ def _categorise(blocks: list[Block]) -> None:
 
 
 def annotate(blocks: list[Block], rules: LanguageRules, extra_rules: Sequence[LineRule] = (),
-             mode: str = "text", verdicts: dict | None = None) -> None:
+             mode: str = "text", verdicts: dict | None = None, thresholds: Thresholds = DEFAULTS) -> None:
     """Stages 2-4: what the rules say about each block (the model's input as well). ``verdicts``
-    remembers context-free line verdicts across pages of the same ``rules`` (``Cleaner.verdicts_for``)."""
-    _context_free(blocks, rules, extra_rules, verdicts)
-    _sections(blocks, rules)
-    _duplicates(blocks, mode)
-    for b, c in zip(blocks, _context_classes(blocks)):  # the heuristic's verdict, a model feature
+    remembers context-free line verdicts across pages of the same ``rules`` and ``thresholds``
+    (``Cleaner.verdicts_for``)."""
+    t = thresholds
+    _context_free(blocks, rules, extra_rules, verdicts, t=t)
+    _sections(blocks, rules, t=t)
+    _duplicates(blocks, mode, t=t)
+    for b, c in zip(blocks, _context_classes(blocks, t=t)):  # the heuristic's verdict, a model feature
         b.features["context_good"] = c == "good"
 
 
 def _model_decision(blocks: list[Block], rules: LanguageRules, mode: str, scorer: Scorer,
-                    url: str | None = None) -> None:
+                    url: str | None = None, t: Thresholds = DEFAULTS) -> None:
     """Stage 5 with a model: rules stay precise overrides; the model decides every other block. On
     HTML the extractor already chose content, so only blocks the model is confident about go."""
     threshold = scorer.threshold if mode == "text" else scorer.html_threshold
@@ -627,42 +611,44 @@ def _model_decision(blocks: list[Block], rules: LanguageRules, mode: str, scorer
         # the model keeps nothing: a page unlike its training pages; the heuristic's verdict stands
         keep = [b.category is None and b.features["context_good"] for b in blocks]
     if mode == "text":
-        _keep_subheadings(blocks, keep)
+        _keep_subheadings(blocks, keep, t=t)
     for b, p, k in zip(blocks, scores, keep):
         b.score = None if p != p else round(float(p), 4)  # NaN: a block a rule claimed is not scored
         if b.category is None and b.label == CONTENT and not k:
             b.judge(BOILERPLATE, f"model p={p:.2f} < {threshold:.2f}", stage="decision")
 
 
-def _keep_subheadings(blocks: list[Block], keep: list[bool]) -> None:
+def _keep_subheadings(blocks: list[Block], keep: list[bool], t: Thresholds = DEFAULTS) -> None:
     """A short heading between two kept paragraphs is the article's subheading (interruptions such
     as an ad label or a caption between them are looked through)."""
     n = len(blocks)
     for i, b in enumerate(blocks):
-        if keep[i] or b.category is not None or not _is_heading_like(b):
+        if keep[i] or b.category is not None or not _is_heading_like(b, t=t):
             continue
         prev = next((j for j in range(i - 1, -1, -1) if blocks[j].category not in TRANSPARENT), None)
         nxt = next((j for j in range(i + 1, n) if blocks[j].category not in TRANSPARENT), None)
         if (prev is not None and nxt is not None and keep[prev] and keep[nxt]
-                and not _is_heading_like(blocks[prev]) and not _is_heading_like(blocks[nxt])):
+                and not _is_heading_like(blocks[prev], t=t) and not _is_heading_like(blocks[nxt], t=t)):
             keep[i] = True
 
 
 def classify(blocks: list[Block], rules: LanguageRules, *, mode: str = "text", known_title: str | None = None,
              extra_rules: Sequence[LineRule] = (), scorer: Scorer | None = None, url: str | None = None,
-             verdicts: dict | None = None) -> Outcome:
+             verdicts: dict | None = None, thresholds: Thresholds = DEFAULTS) -> Outcome:
     """Label every block in place; return the title found. ``mode`` is ``text`` (a flattened page:
     all stages) or ``html`` (an extractor's output: the extractor already judged content, so only
-    rules, sections, copied passages and confident model drops apply)."""
-    annotate(blocks, rules, extra_rules, mode, verdicts)
+    rules, sections, copied passages and confident model drops apply). ``thresholds``: the
+    stages' thresholds (cleaner/thresholds.py), passed down to each as ``t``."""
+    t = thresholds
+    annotate(blocks, rules, extra_rules, mode, verdicts, thresholds=t)
     if scorer is not None:
-        _model_decision(blocks, rules, mode, scorer, url)
+        _model_decision(blocks, rules, mode, scorer, url, t=t)
     elif mode == "text":
-        _context(blocks)
+        _context(blocks, t=t)
     if mode == "text":
-        outcome = _title_and_header(blocks)
+        outcome = _title_and_header(blocks, t=t)
     else:
-        _mark_known_title(blocks, known_title)
+        _mark_known_title(blocks, known_title, t=t)
         outcome = Outcome(known_title, "html:metadata" if known_title else None)
     _categorise(blocks)
     return outcome

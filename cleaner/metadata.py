@@ -14,7 +14,7 @@ from langdetect import DetectorFactory, detect_langs, detector_factory
 from langdetect.lang_detect_exception import LangDetectException
 
 from . import langid
-from .classify import DATELINE_WINDOW  # a paragraph's dateline stands within its first characters
+from .thresholds import DEFAULTS, Thresholds
 from .document import BOILERPLATE, TITLE, Block
 from .ruleset import LanguageRules, Outlet, Rules
 from .settings import Settings
@@ -36,7 +36,7 @@ def _plausible(d: _dt.date) -> bool:
     return MIN_YEAR <= d.year <= MAX_YEAR
 
 
-def text_date(blocks: list[Block], rules: LanguageRules) -> tuple[str | None, str | None]:
+def text_date(blocks: list[Block], rules: LanguageRules, t: Thresholds = DEFAULTS) -> tuple[str | None, str | None]:
     """The article's own date: a byline/date line near the article, else a dateline that opens one
     of the first paragraphs. Blocks dropped for any other reason are never looked at."""
     kept = [b.index for b in blocks if b.kept or b.label == TITLE]
@@ -51,8 +51,8 @@ def text_date(blocks: list[Block], rules: LanguageRules) -> tuple[str | None, st
                     return d.isoformat(), f"text:byline (line {b.line})"
     paragraphs = [b for b in blocks if b.kept][:DATELINE_PARAGRAPHS]
     for b in paragraphs:
-        for d, pos in rules.find_dates(b.text[:DATELINE_WINDOW + 20]):
-            if pos <= DATELINE_WINDOW and _plausible(d):
+        for d, pos in rules.find_dates(b.text[:t.dateline_window + 20]):  # (a dateline opens its paragraph)
+            if pos <= t.dateline_window and _plausible(d):
                 return d.isoformat(), f"text:dateline (line {b.line})"
     return None, None
 

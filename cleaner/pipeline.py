@@ -129,7 +129,7 @@ class Cleaner:
         doc.blocks = segment_text(body, words=self.rules.segment, unwrap_lines=s.unwrap)
         outcome = classify(doc.blocks, lang_rules, mode=mode, known_title=known_title,
                            extra_rules=outlet.line_rules if outlet else (), scorer=self.scorer, url=doc.url,
-                           verdicts=self.verdicts_for(lang_rules))
+                           verdicts=self.verdicts_for(lang_rules), thresholds=s.thresholds)
         doc.title = meta.pop("title", None) or outcome.title
         if meta.get("author"):
             doc.author, doc.author_source = str(meta.pop("author")), "input:metadata"
@@ -142,7 +142,7 @@ class Cleaner:
         elif html_date:
             doc.date, doc.date_source = html_date, "html:metadata"
         else:
-            doc.date, doc.date_source = metadata.text_date(doc.blocks, lang_rules)
+            doc.date, doc.date_source = metadata.text_date(doc.blocks, lang_rules, s.thresholds)
 
         doc.language, doc.language_prob = metadata.language(doc.text, s.language_sample_chars, s.language_id)
         doc.meta = meta

@@ -1,7 +1,9 @@
 """One frozen settings value, passed down through every stage (like trafilatura's options)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+
+from .thresholds import Thresholds
 
 FORMATS = ("auto", "text", "html")
 HTML_EXTRACTION = ("balanced", "fast", "recall", "precision")
@@ -11,7 +13,7 @@ LANGUAGE_IDS = ("langdetect", "fasttext")
 
 @dataclass(frozen=True)
 class Settings:
-    """What a run may vary. Thresholds of the algorithm itself live as constants in classify.py."""
+    """What a run may vary, passed down as one frozen value (like trafilatura's options)."""
 
     #: how to read inputs: ``auto`` decides by file name and content
     format: str = "auto"
@@ -44,6 +46,8 @@ class Settings:
     #: declare in meta tags or JSON-LD, as trafilatura's metadata extraction does (4.7 ms a page more
     #: on average); the declared ones are always read
     full_metadata: bool = False
+    #: the classifier's thresholds (cleaner/thresholds.py); the shipped model was trained with the defaults
+    thresholds: Thresholds = field(default_factory=Thresholds)
 
     def __post_init__(self) -> None:
         if self.format not in FORMATS:

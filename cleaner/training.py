@@ -147,7 +147,7 @@ RENDERERS = (("inscriptis", render_inscriptis), ("bs4", render_bs4))
 def _annotated_blocks(cleaner: Cleaner, text: str, mode: str) -> tuple[list[Block], LanguageRules]:
     rules = cleaner.rules_for(text)
     blocks = segment_text(text, words=cleaner.rules.segment)
-    annotate(blocks, rules, verdicts=cleaner.verdicts_for(rules))
+    annotate(blocks, rules, verdicts=cleaner.verdicts_for(rules), thresholds=cleaner.settings.thresholds)
     return blocks, rules
 
 
@@ -265,7 +265,7 @@ def pages_from_block_jsonl(cleaner: Cleaner, path: str) -> Iterator[LabelledPage
         mode = recs[0].get("mode", "text")
         blocks = [Block(index=i, text=" ".join(r["text"].split()), line=i + 1) for i, r in enumerate(recs)]
         rules = cleaner.rules_for("\n".join(b.text for b in blocks))
-        annotate(blocks, rules, verdicts=cleaner.verdicts_for(rules))
+        annotate(blocks, rules, verdicts=cleaner.verdicts_for(rules), thresholds=cleaner.settings.thresholds)
         yield LabelledPage(f"blocks/{doc}", mode, blocks, rules, [r.get("label") for r in recs])
 
 

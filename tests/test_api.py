@@ -133,3 +133,21 @@ def test_bad_input_raises_clear_error(tmp_path):
         Cleaner(Settings(max_bytes=10)).clean_bytes(b"a" * 11, source="x.txt")
     with pytest.raises(BadInput, match="no such file"):
         cleaner.clean_file(str(tmp_path / "missing.txt"))
+
+
+def test_thresholds_are_one_value_passed_down_from_the_settings():
+    """Settings(thresholds=...) reaches the stages (here the menu test's word count); the module
+    holds no threshold to patch, and another cleaner keeps the defaults."""
+    from cleaner import Cleaner, Settings, classify
+    from cleaner.thresholds import Thresholds
+
+    page = "Startseite Lokales Sport Kultur Kontakt\n\n" + PAGE
+    menu = "Startseite Lokales Sport Kultur Kontakt"
+    reasons = lambda doc: {b.text: b.reason for b in doc.blocks}  # noqa: E731
+    assert reasons(Cleaner().clean_text(page))[menu].startswith("menu shape")
+    strict = Cleaner(Settings(thresholds=Thresholds(menu_min_tokens=6)))
+    assert not reasons(strict.clean_text(page))[menu].startswith("menu shape")
+    assert reasons(Cleaner().clean_text(page))[menu].startswith("menu shape")
+    assert not any(name.isupper() and isinstance(getattr(classify, name), (int, float))
+                   and name not in ("MERGED_PAIRWISE_MAX", "VERDICT_CACHE_MAX_CHARS", "VERDICT_CACHE_SIZE")
+                   for name in dir(classify))  # (the three left are a speed switch and the memory's size)

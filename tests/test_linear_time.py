@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from cleaner.thresholds import DEFAULTS
 from cleaner import classify, segment
 from cleaner.corpus import worker
 from cleaner.corpus.sources import Task
@@ -92,7 +93,7 @@ def _old_context_classes(blocks):
                     cls[i] = "near-good"
                     break
                 dist += blocks[j].features["chars"]
-                if dist > classify.MAX_HEADING_DISTANCE or cls[j] == "bad":
+                if dist > DEFAULTS.max_heading_distance or cls[j] == "bad":
                     break
 
     def neighbour(cls, i, step, ignore_neargood):
@@ -160,13 +161,13 @@ def test_a_run_of_twenty_thousand_short_lines_is_revised_in_linear_time():
 
 def _old_merged_copies(blocks, keys):
     """classify._merged_copies as it was: every part tested against every key."""
-    parts = [(i, k) for i, k in enumerate(keys) if len(k) >= classify.MERGED_MIN_PART_CHARS]
+    parts = [(i, k) for i, k in enumerate(keys) if len(k) >= DEFAULTS.merged_min_part_chars]
     for i, key in enumerate(keys):
-        if len(key) < 2 * classify.MERGED_MIN_PART_CHARS or blocks[i].category is not None:
+        if len(key) < 2 * DEFAULTS.merged_min_part_chars or blocks[i].category is not None:
             continue
         inside = [j for j, k in parts if j != i and len(k) < len(key) and k in key]
         covered = sum(len(keys[j]) for j in inside)
-        if len(inside) >= 2 and covered >= classify.MERGED_MIN_COVERAGE * len(key):
+        if len(inside) >= 2 and covered >= DEFAULTS.merged_min_coverage * len(key):
             blocks[i].drop("duplicate", "merged copy of lines " + ", ".join(str(blocks[j].line) for j in inside),
                            stage="duplicates")
 
@@ -181,12 +182,7 @@ def _decisions(texts, merged):
 def _both_ways(texts):
     """The decisions of classify._merged_copies with parts tested pair by pair and by the automaton
     (which a page past MERGED_PAIRWISE_MAX pairs gets): they must be one answer."""
-    saved = classify.MERGED_PAIRWISE_MAX
-    try:
-        classify.MERGED_PAIRWISE_MAX = 0
-        by_automaton = _decisions(texts, classify._merged_copies)
-    finally:
-        classify.MERGED_PAIRWISE_MAX = saved
+    by_automaton = _decisions(texts, lambda blocks, keys: classify._merged_copies(blocks, keys, pairwise_max=0))
     pairwise = _decisions(texts, classify._merged_copies)
     assert by_automaton == pairwise
     return pairwise
@@ -235,9 +231,9 @@ def _copied_run(keys: list[str], f: int, j: int) -> int:
 
 def _old_duplicates(blocks, keys, mode):
     """The comparison loop of classify._duplicates as it was (after _merged_copies)."""
-    seq = [b for b, key in zip(blocks, keys) if len(key) >= classify.DUP_MIN_CHARS and b.category is None]
+    seq = [b for b, key in zip(blocks, keys) if len(key) >= DEFAULTS.dup_min_chars and b.category is None]
     seq_keys = [keys[b.index] for b in seq]
-    seen, min_run = {}, max(2, classify.COPIED_MIN_SHARE * len(seq))
+    seen, min_run = {}, max(2, DEFAULTS.copied_min_share * len(seq))
     for j, (b, key) in enumerate(zip(seq, seq_keys)):
         earlier = seen.setdefault(key, [])
         if earlier and (mode in classify.DROP_REPEATS or any(j == f + 1 or _copied_run(seq_keys, f, j) >= min_run
