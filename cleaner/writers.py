@@ -129,9 +129,12 @@ class ShardWriter:
         except OSError as exc:
             raise OutputError(self.paths[-1], exc) from None
 
+    def _is_open(self) -> bool:
+        return self._fh is not None
+
     def close(self) -> list[str]:
         """Finish the last file and rename every file into place; returns the paths written."""
-        if self._fh is None and not self.paths:
+        if not self._is_open() and not self.paths:
             self._open()  # an empty corpus is still a (empty) file
         self._close_current()
         for path in self.paths:
@@ -226,10 +229,8 @@ class ParquetShardWriter(ShardWriter):
         except OSError as exc:
             raise OutputError(self.paths[-1], exc) from None
 
-    def close(self) -> list[str]:
-        if self._writer is None and not self.paths:
-            self._open()  # an empty corpus is still a (empty) file
-        return super().close()
+    def _is_open(self) -> bool:
+        return self._writer is not None
 
     def abort(self) -> None:
         writer, self._writer, self._batch = self._writer, None, []
