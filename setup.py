@@ -8,6 +8,7 @@ code paths they replace (cleaner/model/trees.py, cleaner/blockstats.py): slower,
 Each is built with the sha256 of its source, so a module whose C source changed since the build
 leaves the stale extension unused.
 """
+
 import hashlib
 import sys
 from pathlib import Path
@@ -28,8 +29,13 @@ EXTENSIONS = [
 
 def _extension(name: str, source: str, macro: str) -> Extension:
     digest = hashlib.sha256((HERE / source).read_bytes()).hexdigest()
-    return Extension(name, sources=[source], define_macros=[(macro, f'"{digest}"')],
-                     extra_compile_args=[] if sys.platform == "win32" else GCC_FLAGS, optional=True)
+    return Extension(
+        name,
+        sources=[source],
+        define_macros=[(macro, f'"{digest}"')],
+        extra_compile_args=[] if sys.platform == "win32" else GCC_FLAGS,
+        optional=True,
+    )
 
 
 setup(ext_modules=[_extension(*e) for e in EXTENSIONS if (HERE / e[1]).exists()])

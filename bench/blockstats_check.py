@@ -16,6 +16,7 @@ Adversarial: every code point 0..0x10FFFF in chunks (as runs, spaced, and after 
 characters), surrogates, combining marks, each storage width, strings of 20 MB.
 Exit code 1 on any difference.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,12 +49,16 @@ def _checked_page_features(original, counts: dict):
         compiled = original(blocks, rules, mode, url)
         for b in blocks:
             counts["blocks"] += 1
-            c_block, p_block = blockstats._blockstats.block_counts(b.text, rules.stopwords), blockstats.block_counts_py(b.text, rules.stopwords)
+            c_block, p_block = (
+                blockstats._blockstats.block_counts(b.text, rules.stopwords),
+                blockstats.block_counts_py(b.text, rules.stopwords),
+            )
             c_own, p_own = blockstats._blockstats.own_counts(b.text), blockstats.own_counts_py(b.text)
             counts["count_diffs"] += (c_block != p_block) + (c_own != p_own)
             counts["count_diffs"] += blockstats._blockstats.norm_key(b.text) != blockstats.norm_key_py(b.text)
-            counts["count_diffs"] += (blockstats._blockstats.content_words(b.text, rules.stopwords, 4)
-                                      != blockstats.content_words_py(b.text, rules.stopwords, 4))
+            counts["count_diffs"] += blockstats._blockstats.content_words(
+                b.text, rules.stopwords, 4
+            ) != blockstats.content_words_py(b.text, rules.stopwords, 4)
             blockstats.use_compiled(False)
             try:
                 reference_features = block_features(b, rules)
@@ -87,8 +92,9 @@ def _one(job: tuple[str, str, str]) -> dict:
 
     if not _STATE:
         assert blockstats.use_compiled(True), "the compiled counts are not available (build the extension)"
-        _STATE["counts"] = counts = dict.fromkeys(["blocks", "count_diffs", "feature_diffs", "matrices", "values",
-                                                   "matrix_diffs"], 0)
+        _STATE["counts"] = counts = dict.fromkeys(
+            ["blocks", "count_diffs", "feature_diffs", "matrices", "values", "matrix_diffs"], 0
+        )
         scorer.page_features = _checked_page_features(scorer.page_features, counts)
         _STATE["cleaner"] = Cleaner()
     counts, cleaner = _STATE["counts"], _STATE["cleaner"]
@@ -118,28 +124,56 @@ def _adversarial() -> tuple[int, int]:
         nonlocal compared, diffs
         compared += 1
         key, reference_key = ext.norm_key(text), blockstats.norm_key_py(text)
-        if ext.block_counts(text, stopwords) != blockstats.block_counts_py(text, stopwords) \
-                or ext.own_counts(text) != blockstats.own_counts_py(text) \
-                or ext.content_words(text, stopwords, 4) != blockstats.content_words_py(text, stopwords, 4) \
-                or ext.content_words(text, stopwords, 1) != blockstats.content_words_py(text, stopwords, 1) \
-                or key != reference_key or sys.getsizeof(key) != sys.getsizeof(reference_key):
+        if (
+            ext.block_counts(text, stopwords) != blockstats.block_counts_py(text, stopwords)
+            or ext.own_counts(text) != blockstats.own_counts_py(text)
+            or ext.content_words(text, stopwords, 4) != blockstats.content_words_py(text, stopwords, 4)
+            or ext.content_words(text, stopwords, 1) != blockstats.content_words_py(text, stopwords, 1)
+            or key != reference_key
+            or sys.getsizeof(key) != sys.getsizeof(reference_key)
+        ):
             diffs += 1
             print(f"difference: {text[:80]!r} (length {len(text)})", file=sys.stderr)
 
     top = sys.maxunicode + 1
     for start in range(0, top, CHUNK):
         chars = [chr(c) for c in range(start, min(start + CHUNK, top))]
-        for text in ("".join(chars), " ".join(chars), "".join(f"x.{c}| {c}www.{c}https://{c} " for c in chars),
-                     "".join(f"{c}\u0301 {c}" for c in chars)):
+        for text in (
+            "".join(chars),
+            " ".join(chars),
+            "".join(f"x.{c}| {c}www.{c}https://{c} " for c in chars),
+            "".join(f"{c}\u0301 {c}" for c in chars),
+        ):
             same(text)
         same(" ".join(chars), frozenset(c.lower() for c in chars[::2]))
     rng = random.Random(29)
-    pool = [chr(c) for c in range(0x3000)] + ["\ud800", "\udbff", "\udc00", "\udfff", "\U0001d400", "\U0010ffff",
-                                               "http://", "https://", "www.", "ſ", "İ", " | ", ". ", "…\n"]
+    pool = [chr(c) for c in range(0x3000)] + [
+        "\ud800",
+        "\udbff",
+        "\udc00",
+        "\udfff",
+        "\U0001d400",
+        "\U0010ffff",
+        "http://",
+        "https://",
+        "www.",
+        "ſ",
+        "İ",
+        " | ",
+        ". ",
+        "…\n",
+    ]
     for _ in range(50_000):
         same("".join(rng.choice(pool) for _ in range(rng.randint(0, 60))))
-    for text in ("a" * HUGE, "日" * HUGE, "\U0001d400" * (HUGE // 4), "Der Text, www.x.de. » " * (HUGE // 22),
-                 "https://" + "x" * HUGE, "\u3000" * HUGE, "\ud800" * HUGE):
+    for text in (
+        "a" * HUGE,
+        "日" * HUGE,
+        "\U0001d400" * (HUGE // 4),
+        "Der Text, www.x.de. » " * (HUGE // 22),
+        "https://" + "x" * HUGE,
+        "\u3000" * HUGE,
+        "\ud800" * HUGE,
+    ):
         same(text)
     return compared, diffs
 
@@ -183,8 +217,10 @@ def _speed(rounds: int) -> list[str]:
                     block_features(b, rules)
             times["block_features", compiled].append(time.perf_counter() - start)
     blockstats.use_compiled(True)
-    out = [f"{len(calls)} text-mode documents ({sum(len(c[0]) for c in calls)} blocks), {rounds} alternating rounds, "
-           "best round, ms per document:"]
+    out = [
+        f"{len(calls)} text-mode documents ({sum(len(c[0]) for c in calls)} blocks), {rounds} alternating rounds, "
+        "best round, ms per document:"
+    ]
     for what in ("page_features", "block_features (every block, no verdict cache)"):
         key = what.split()[0]
         c, r = (1000 * min(times[key, x]) / len(calls) for x in (True, False))
@@ -219,9 +255,11 @@ def main() -> int:
             if r["count_diffs"] or r["feature_diffs"] or r["matrix_diffs"]:
                 print(f"difference on {r['page']}: {r}", file=sys.stderr)
         bad += total["count_diffs"] + total["feature_diffs"] + total["matrix_diffs"]
-        print(f"pages: {len(jobs)} pages x 2 modes, {total['matrices']} feature matrices ({total['values']} values), "
-              f"{total['blocks']} blocks; differences: counts {total['count_diffs']}, block_features "
-              f"{total['feature_diffs']}, matrix values {total['matrix_diffs']} ({time.perf_counter() - start:.0f} s)")
+        print(
+            f"pages: {len(jobs)} pages x 2 modes, {total['matrices']} feature matrices ({total['values']} values), "
+            f"{total['blocks']} blocks; differences: counts {total['count_diffs']}, block_features "
+            f"{total['feature_diffs']}, matrix values {total['matrix_diffs']} ({time.perf_counter() - start:.0f} s)"
+        )
     if not args.no_adversarial:
         start = time.perf_counter()
         compared, diffs = _adversarial()

@@ -7,6 +7,7 @@ included, written as JSONL; a change meant to be behaviour-neutral must give the
 
 Text mode reads the page's inscriptis rendering, HTML mode the page's bytes (``Cleaner.clean_bytes``).
 """
+
 from __future__ import annotations
 
 import argparse

@@ -10,6 +10,7 @@ document over the rest. CPU time and alternation make the comparison fair on a m
 moves between runs; the ratio to trafilatura is `bench/speed.py`'s job. Build an older checkout's
 extensions with gcc as tests/test_blockstats.py does, passing each source's sha256 in its macro.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,8 +45,9 @@ print(*out)
 def measure(checkout: Path, limit: int) -> tuple[float, float]:
     script = _CHILD.format(bench=str(HERE), checkout=str(checkout), limit=limit)
     env = {**os.environ, "PYTHONPATH": str(checkout)}
-    out = subprocess.run([sys.executable, "-c", script], env=env, cwd=checkout, capture_output=True, text=True,
-                         check=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", script], env=env, cwd=checkout, capture_output=True, text=True, check=True
+    ).stdout.split()
     return float(out[0]), float(out[1])
 
 

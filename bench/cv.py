@@ -14,6 +14,7 @@ train page is scored once, by a model that never saw it.
 Settings are LightGBM parameters over ``cleaner.training.LGB_PARAMS`` (``--set name=value``) and the
 tree counts of both stages (``--rounds``), passed to training as a ``training.TrainConfig``. Takes about K x 50 s plus page collection.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -64,8 +65,10 @@ def block_errors(page, doc, mode: str) -> list[str]:
         if label is None or bool(label) == b.kept:
             continue
         kind = "LOST" if label else "LEAKED"
-        lines.append(f"{mode} | {kind} | {b.reason or 'kept'} | p={b.score} | {b.features.get('words', 0)} words"
-                     f" | {b.text[:90]} | {page.key[:12]}")
+        lines.append(
+            f"{mode} | {kind} | {b.reason or 'kept'} | p={b.score} | {b.features.get('words', 0)} words"
+            f" | {b.text[:90]} | {page.key[:12]}"
+        )
     return lines
 
 
@@ -89,41 +92,69 @@ def _value(text: str):
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--folds", type=int, default=4)
-    ap.add_argument("--set", dest="params", action="append", default=[], metavar="NAME=VALUE",
-                    help="override a LightGBM parameter (repeatable)")
+    ap.add_argument(
+        "--set",
+        dest="params",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a LightGBM parameter (repeatable)",
+    )
     ap.add_argument("--rounds", help="STAGE1,STAGE2 tree counts (default: the shipped ones)")
     ap.add_argument("--json", help="also write the scores to this file")
-    ap.add_argument("--sweep", action="store_true",
-                    help="also score text mode at fixed thresholds (0.30-0.60), not only at the shipped 0.5: "
-                         "compares how well variants rank blocks across thresholds")
-    ap.add_argument("--dumps", action="store_true",
-                    help="also score text mode on the pages' lynx, w3m, elinks and html2text dumps (where installed)")
-    ap.add_argument("--errors", help="write every held-out error here, for diagnosis: trafilatura-dev snippets "
-                                     "missed or leaked, ScrapingHub blocks lost or leaked, with the deciding "
-                                     "block's reason and score")
-    ap.add_argument("--outputs", help="write every held-out output text here (JSON: benchmark, mode, page key -> text), "
-                                      "to compare or post-process variants page by page")
-    ap.add_argument("--html-extraction", default=Settings.html_extraction, choices=HTML_EXTRACTION,
-                    help="trafilatura extraction mode of HTML mode on the held-out pages (training as `cleaner train`)")
+    ap.add_argument(
+        "--sweep",
+        action="store_true",
+        help="also score text mode at fixed thresholds (0.30-0.60), not only at the shipped 0.5: "
+        "compares how well variants rank blocks across thresholds",
+    )
+    ap.add_argument(
+        "--dumps",
+        action="store_true",
+        help="also score text mode on the pages' lynx, w3m, elinks and html2text dumps (where installed)",
+    )
+    ap.add_argument(
+        "--errors",
+        help="write every held-out error here, for diagnosis: trafilatura-dev snippets "
+        "missed or leaked, ScrapingHub blocks lost or leaked, with the deciding "
+        "block's reason and score",
+    )
+    ap.add_argument(
+        "--outputs",
+        help="write every held-out output text here (JSON: benchmark, mode, page key -> text), "
+        "to compare or post-process variants page by page",
+    )
+    ap.add_argument(
+        "--html-extraction",
+        default=Settings.html_extraction,
+        choices=HTML_EXTRACTION,
+        help="trafilatura extraction mode of HTML mode on the held-out pages (training as `cleaner train`)",
+    )
     a = ap.parse_args(argv)
     params = dict(training.LGB_PARAMS)
     for item in a.params:
         name, _, value = item.partition("=")
         params[name] = _value(value)
     rounds = tuple(int(x) for x in a.rounds.split(",")) if a.rounds else (training.ROUNDS, training.STAGE2_ROUNDS)
-    config = training.TrainConfig(params=params, rounds=rounds[0], stage2_rounds=rounds[1],
-                                  seeds=(int(params.get("seed", training.SEED)),))
+    config = training.TrainConfig(
+        params=params, rounds=rounds[0], stage2_rounds=rounds[1], seeds=(int(params.get("seed", training.SEED)),)
+    )
     started = time.perf_counter()
 
     collector = Cleaner(Settings(model="none"))
-    gold_files = [str(data.SHARED / "scrapinghub" / "ground-truth.json"),
-                  str(data.SHARED / "trafilatura-dev" / "evaldata.json")]
+    gold_files = [
+        str(data.SHARED / "scrapinghub" / "ground-truth.json"),
+        str(data.SHARED / "trafilatura-dev" / "evaldata.json"),
+    ]
     bench_pages = []
     for g in gold_files:
         bench_pages += list(training.pages_from_gold(collector, g, "train"))
     fixture_pages = list(training.pages_from_annotated(collector, str(FIXTURES)))
-    print(f"collected {len(bench_pages)} benchmark views, {len(fixture_pages)} fixture pages "
-          f"({time.perf_counter() - started:.0f} s)", file=sys.stderr)
+    print(
+        f"collected {len(bench_pages)} benchmark views, {len(fixture_pages)} fixture pages "
+        f"({time.perf_counter() - started:.0f} s)",
+        file=sys.stderr,
+    )
 
     held = {b: [p for p in data.load(b) if p.split == "train"] for b in BENCHES}
     dumps = [f"text, {name}" for name in (run.dumpers() if a.dumps else [])]
@@ -142,12 +173,17 @@ def main(argv=None) -> int:
                         continue
                     html = decode(page.html_bytes())
                     text = training.render_inscriptis(html)
-                    for mode, doc in (("text", cleaner.clean_text(text, source=page.key, url=page.url)),
-                                      ("html", cleaner.clean_html(html, source=page.key, url=page.url))):
+                    for mode, doc in (
+                        ("text", cleaner.clean_text(text, source=page.key, url=page.url)),
+                        ("html", cleaner.clean_html(html, source=page.key, url=page.url)),
+                    ):
                         outputs[(bench, mode)][page.key] = doc.text
                         if a.errors:
-                            errors += (snippet_errors(page, doc, mode) if bench == "trafilatura-dev"
-                                       else block_errors(page, doc, mode))
+                            errors += (
+                                snippet_errors(page, doc, mode)
+                                if bench == "trafilatura-dev"
+                                else block_errors(page, doc, mode)
+                            )
                     for mode in dumps:
                         dump = run.render_dump(html, mode.split(", ")[1])
                         outputs[(bench, mode)][page.key] = cleaner.clean_text(dump, source=page.key, url=page.url).text
@@ -157,16 +193,22 @@ def main(argv=None) -> int:
                             cleaner.scorer.threshold = t
                             swept[(bench, t)][page.key] = cleaner.clean_text(text, source=page.key, url=page.url).text
                         cleaner.scorer.threshold = chosen
-        print(f"fold {fold + 1}/{a.folds} done ({time.perf_counter() - started:.0f} s); thresholds: text "
-              f"{meta['threshold']} (out-of-fold best {meta.get('oof_best_threshold')}), html {meta['html_threshold']}", file=sys.stderr)
+        print(
+            f"fold {fold + 1}/{a.folds} done ({time.perf_counter() - started:.0f} s); thresholds: text "
+            f"{meta['threshold']} (out-of-fold best {meta.get('oof_best_threshold')}), html {meta['html_threshold']}",
+            file=sys.stderr,
+        )
 
     scores, sweep = {}, {}
     if a.sweep:
         for bench in BENCHES:
             f1s = [_score(bench, held[bench], swept[(bench, t)]).f1 for t in SWEEP]
             sweep[f"{bench} text"] = {str(t): round(f, 4) for t, f in zip(SWEEP, f1s)}
-            print(f"{bench} text at fixed thresholds: " + "  ".join(f"{t:.2f}: {f:.3f}" for t, f in zip(SWEEP, f1s))
-                  + f"  | mean {sum(f1s) / len(f1s):.3f}")
+            print(
+                f"{bench} text at fixed thresholds: "
+                + "  ".join(f"{t:.2f}: {f:.3f}" for t, f in zip(SWEEP, f1s))
+                + f"  | mean {sum(f1s) / len(f1s):.3f}"
+            )
     for (bench, mode), out in outputs.items():
         s = _score(bench, held[bench], out)
         scores[f"{bench} {mode}"] = {"f1": round(s.f1, 4), "p": round(s.precision, 4), "r": round(s.recall, 4)}
@@ -179,7 +221,9 @@ def main(argv=None) -> int:
         dump = {f"{bench} {mode}": dict(sorted(out.items())) for (bench, mode), out in outputs.items()}
         Path(a.outputs).write_text(json.dumps(dump, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     if a.json:
-        Path(a.json).write_text(json.dumps({"settings": label, "scores": scores, **({"sweep": sweep} if sweep else {})}, indent=2) + "\n")
+        Path(a.json).write_text(
+            json.dumps({"settings": label, "scores": scores, **({"sweep": sweep} if sweep else {})}, indent=2) + "\n"
+        )
     return 0
 
 

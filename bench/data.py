@@ -4,6 +4,7 @@ Split: a page is in the *test* half when the first hex digit of sha256(page key)
 *train* (key = the ScrapingHub file hash, or the trafilatura-dev URL key). Training only ever reads
 train pages; every reported number is on test pages.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -16,6 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from cleaner.training import benchmark_split  # noqa: E402  (the one definition of the split)
+
 SHARED = Path(os.environ.get("CLEANER_SHARED", ROOT.parent / "shared")) / "benchmarks"
 
 
@@ -41,25 +43,47 @@ class Page:
 def scrapinghub() -> list[Page]:
     base = SHARED / "scrapinghub"
     gold = json.loads((base / "ground-truth.json").read_text(encoding="utf-8"))
-    return [Page("scrapinghub", k, base / "html" / f"{k}.html.gz", split_of(k), v.get("url"), v.get("articleBody", ""))
-            for k, v in sorted(gold.items())]
+    return [
+        Page("scrapinghub", k, base / "html" / f"{k}.html.gz", split_of(k), v.get("url"), v.get("articleBody", ""))
+        for k, v in sorted(gold.items())
+    ]
 
 
 def trafilatura_dev() -> list[Page]:
     base = SHARED / "trafilatura-dev"
     gold = json.loads((base / "evaldata.json").read_text(encoding="utf-8"))
-    return [Page("trafilatura-dev", k, base / "html" / v["file"], split_of(k),
-                 k if k.startswith("http") else None, None, list(v["with"]), list(v["without"]))
-            for k, v in sorted(gold.items())]
+    return [
+        Page(
+            "trafilatura-dev",
+            k,
+            base / "html" / v["file"],
+            split_of(k),
+            k if k.startswith("http") else None,
+            None,
+            list(v["with"]),
+            list(v["without"]),
+        )
+        for k, v in sorted(gold.items())
+    ]
 
 
 def wcxb() -> list[Page]:
     """WCXB's development split (CC-BY-4.0, Murrough Foley; see its ATTRIBUTION.md): ScrapingHub layout."""
     base = SHARED / "wcxb-dev"
     gold = json.loads((base / "ground-truth.json").read_text(encoding="utf-8"))
-    return [Page("wcxb", k, base / "html" / f"{k}.html.gz", split_of(k), v.get("url"), v.get("articleBody", ""),
-                 list(v.get("with") or []), list(v.get("without") or []))
-            for k, v in sorted(gold.items())]
+    return [
+        Page(
+            "wcxb",
+            k,
+            base / "html" / f"{k}.html.gz",
+            split_of(k),
+            v.get("url"),
+            v.get("articleBody", ""),
+            list(v.get("with") or []),
+            list(v.get("without") or []),
+        )
+        for k, v in sorted(gold.items())
+    ]
 
 
 BENCHMARKS = {"scrapinghub": scrapinghub, "trafilatura-dev": trafilatura_dev, "wcxb": wcxb}

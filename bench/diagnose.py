@@ -3,6 +3,7 @@ by the stage/rule that decided. Train split only, so that test numbers stay hone
 
     .venv/bin/python bench/diagnose.py [--bench scrapinghub] [--show 30]
 """
+
 import argparse
 import sys
 from collections import Counter
@@ -38,6 +39,7 @@ def main():
     lost, leaked, lost_words, leaked_words = Counter(), Counter(), Counter(), Counter()
     examples = {}
     from cleaner.evaluate import normalise_space
+
     snip = Counter()
     for page in data.load(a.bench):
         if page.split != "train":
@@ -48,8 +50,14 @@ def main():
             for kind, snippets in (("with", page.with_), ("without", page.without)):
                 for s in snippets:
                     s = normalise_space(s)
-                    holder = next((b for b in doc.blocks if s in normalise_space(b.text)
-                                   or (len(b.text) > 30 and normalise_space(b.text) in s)), None)
+                    holder = next(
+                        (
+                            b
+                            for b in doc.blocks
+                            if s in normalise_space(b.text) or (len(b.text) > 30 and normalise_space(b.text) in s)
+                        ),
+                        None,
+                    )
                     if holder is None:
                         snip[(kind, "not in page text / split over blocks")] += 1
                     elif kind == "with" and not holder.kept:

@@ -22,6 +22,7 @@ The benchmark pages (``../shared/benchmarks``) join raw/ and tests/fixtures/ whe
 (``--no-benchmarks``: never; ``CLEANER_SHARED`` points bench/data.py elsewhere); the case names
 carry the page they came from.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -49,13 +50,18 @@ def run_one(seed: int, index: int, benchmarks: bool, max_size: int, dump: str | 
     from cleaner import BadInput, Cleaner
 
     case = fuzzlib.generate(seed, index, pool=fuzzlib.page_pool(benchmarks), max_size=max_size)
-    print(f"case {case.name}: kind {case.kind}, {type(case.payload).__name__} of {len(case.payload)}, "
-          f"fmt {case.fmt}, meta {case.meta!r}"[:400])
+    print(
+        f"case {case.name}: kind {case.kind}, {type(case.payload).__name__} of {len(case.payload)}, "
+        f"fmt {case.fmt}, meta {case.meta!r}"[:400]
+    )
     if dump:
-        Path(dump).write_bytes(case.payload if isinstance(case.payload, bytes)
-                               else case.payload.encode("utf-8", "surrogatepass"))
-        print(f"payload written to {dump}" + ("" if isinstance(case.payload, bytes)
-                                                  else " (a str, UTF-8 with surrogates passed through)"))
+        Path(dump).write_bytes(
+            case.payload if isinstance(case.payload, bytes) else case.payload.encode("utf-8", "surrogatepass")
+        )
+        print(
+            f"payload written to {dump}"
+            + ("" if isinstance(case.payload, bytes) else " (a str, UTF-8 with surrogates passed through)")
+        )
     cleaner = Cleaner()
     start = time.perf_counter()
     try:
@@ -67,16 +73,20 @@ def run_one(seed: int, index: int, benchmarks: bool, max_size: int, dump: str | 
         traceback.print_exc()
         return 1
     res = fuzzlib.run_case(cleaner, case, determinism=True, originals={})
-    print(f"ok after {time.perf_counter() - start:.2f} s; checks: "
-          + json.dumps({k: v for k, v in res.items() if k not in ("name", "kind", "size")}, ensure_ascii=True))
+    print(
+        f"ok after {time.perf_counter() - start:.2f} s; checks: "
+        + json.dumps({k: v for k, v in res.items() if k not in ("name", "kind", "size")}, ensure_ascii=True)
+    )
     print("text:", rec["text"][:300].replace("\n", " | "))
     return 0
 
 
 def report(s: dict, slow: float, wall: float, args) -> list[str]:
-    out = [f"fuzz: {s['cases']} cases (seed {args.seed}, {args.workers} workers, max size {args.max_size}, "
-           f"benchmarks {'on' if args.benchmarks else 'off'}) in {wall:.0f} s",
-           "status: " + ", ".join(f"{k} {v}" for k, v in s["status"].items())]
+    out = [
+        f"fuzz: {s['cases']} cases (seed {args.seed}, {args.workers} workers, max size {args.max_size}, "
+        f"benchmarks {'on' if args.benchmarks else 'off'}) in {wall:.0f} s",
+        "status: " + ", ".join(f"{k} {v}" for k, v in s["status"].items()),
+    ]
     n_exc = sum(len(v) for v in s["exceptions"].values())
     out.append(f"exceptions other than BadInput: {n_exc} in {len(s['exceptions'])} groups")
     for key, names in sorted(s["exceptions"].items(), key=lambda kv: -len(kv[1])):
@@ -101,7 +111,9 @@ def report(s: dict, slow: float, wall: float, args) -> list[str]:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--n", type=int, default=2000, help="cases (default 2000)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--start", type=int, default=0, help="first case index (default 0)")
@@ -109,8 +121,12 @@ def main(argv=None) -> int:
     ap.add_argument("--timeout", type=float, default=fuzzlib.CASE_TIMEOUT, help="watchdog seconds per case")
     ap.add_argument("--slow", type=float, default=SLOW_SECONDS, help="report cases over this many seconds")
     ap.add_argument("--max-size", type=int, default=fuzzlib.MAX_SIZE, help="largest huge line / attribute / flood")
-    ap.add_argument("--benchmarks", action=argparse.BooleanOptionalAction, default=None,
-                    help="mutate the benchmark pages too (default: when they are there)")
+    ap.add_argument(
+        "--benchmarks",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="mutate the benchmark pages too (default: when they are there)",
+    )
     ap.add_argument("--determinism-every", type=int, default=10, help="clean every k-th case twice (0: never)")
     ap.add_argument("--only", type=int, default=None, help="run this one case here, with its traceback")
     ap.add_argument("--dump", default=None, help="with --only: write the case's payload to this file")
@@ -128,22 +144,32 @@ def main(argv=None) -> int:
     start = time.monotonic()
     results = []
     interrupted = False
-    cases = fuzzlib.run_pool(range(args.start, args.start + args.n), args.seed, workers=args.workers,
-                             timeout=args.timeout, max_size=args.max_size, benchmarks=args.benchmarks,
-                             determinism_every=args.determinism_every, names=names)
+    cases = fuzzlib.run_pool(
+        range(args.start, args.start + args.n),
+        args.seed,
+        workers=args.workers,
+        timeout=args.timeout,
+        max_size=args.max_size,
+        benchmarks=args.benchmarks,
+        determinism_every=args.determinism_every,
+        names=names,
+    )
     try:
         for k, res in enumerate(cases, 1):
             results.append(res)
             if res["status"] in ("exception", "timeout", "crashed"):
-                print(f"  {res['status']}: {res['name']} {res.get('error', '')} {res.get('frame', '')}"
-                      f" {res.get('message', '')}"[:300], file=sys.stderr, flush=True)
+                print(
+                    f"  {res['status']}: {res['name']} {res.get('error', '')} {res.get('frame', '')}"
+                    f" {res.get('message', '')}"[:300],
+                    file=sys.stderr,
+                    flush=True,
+                )
             if k % 500 == 0:
                 print(f"  ... {k}/{args.n} cases, {time.monotonic() - start:.0f} s", file=sys.stderr, flush=True)
     except (KeyboardInterrupt, SystemExit):  # interrupted: report the cases done so far
         cases.close()
         interrupted = True
-        print(f"fuzz: interrupted after {len(results)} of {args.n} cases; the figures below are for those",
-              flush=True)
+        print(f"fuzz: interrupted after {len(results)} of {args.n} cases; the figures below are for those", flush=True)
     results.sort(key=lambda r: r["index"])
     wall = time.monotonic() - start
     args.results = results
@@ -151,8 +177,15 @@ def main(argv=None) -> int:
     print("\n".join(report(s, args.slow, wall, args)))
     if args.json:
         Path(args.json).write_text(fuzzlib.dump_json(results), encoding="utf-8")
-    missed = (s["exceptions"] or s["timeouts"] or s["slow"] or s["garbled"] or s["control"]
-              or s["nondeterministic"] or s["bad_messages"])
+    missed = (
+        s["exceptions"]
+        or s["timeouts"]
+        or s["slow"]
+        or s["garbled"]
+        or s["control"]
+        or s["nondeterministic"]
+        or s["bad_messages"]
+    )
     return 1 if missed or interrupted else 0
 
 

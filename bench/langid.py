@@ -18,6 +18,7 @@ langdetect gives prob >= CONFIDENT, accuracy against WCXB's ``lang`` gold field,
 of each identifier (the whole ``metadata.language`` call, after a warm-up; CPU time of this
 process, so that other processes on the machine disturb it less than wall-clock time would).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -78,7 +79,8 @@ def cleaned_sets(paths: list[Path]) -> tuple[dict[str, list[tuple[str, str, str 
                     continue
                 bench, _, key = rec["source"].partition("/")
                 sets.setdefault(f"{bench} {mode}", []).append(
-                    (rec["source"], rec["text"], wcxb_lang.get(key) if bench == "wcxb" else None))
+                    (rec["source"], rec["text"], wcxb_lang.get(key) if bench == "wcxb" else None)
+                )
                 stored[f"{mode}:{rec['source']}"] = (rec.get("language"), rec.get("language_prob"))
     return sets, stored
 
@@ -103,8 +105,12 @@ def identify(rows, identifier: str, sample_chars: int) -> tuple[list[tuple], flo
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--cleaned", action="append", type=Path,
-                    help="JSONL of cleaner records (repeatable; default: bench/out/base-{text,html}.jsonl if present)")
+    ap.add_argument(
+        "--cleaned",
+        action="append",
+        type=Path,
+        help="JSONL of cleaner records (repeatable; default: bench/out/base-{text,html}.jsonl if present)",
+    )
     ap.add_argument("--show", type=int, default=10, help="disagreements to list")
     args = ap.parse_args()
     sample_chars = Settings().language_sample_chars
@@ -113,8 +119,10 @@ def main() -> None:
     sets.update(sorted(cleaned.items()))
     sets["raw/ cleaned"] = raw_set()
 
-    head = (f"{'set':<22} {'docs':>5} {'agree':>7} {'conf n':>6} {'conf agree':>10} {'gold n':>6} "
-            f"{'acc ld':>7} {'acc ft':>7} {'ms ld':>6} {'ms ft':>6} {'x':>5}")
+    head = (
+        f"{'set':<22} {'docs':>5} {'agree':>7} {'conf n':>6} {'conf agree':>10} {'gold n':>6} "
+        f"{'acc ld':>7} {'acc ft':>7} {'ms ld':>6} {'ms ft':>6} {'x':>5}"
+    )
     print(f"sample: first {sample_chars} characters; confident: langdetect prob >= {CONFIDENT}")
     print(head)
     print("-" * len(head))
@@ -142,18 +150,42 @@ def main() -> None:
         mode = name.rsplit(" ", 1)[-1]
         if mode in ("text", "html"):
             stale += sum(stored.get(f"{mode}:{src}") != tuple(a) for (src, _, _), a in zip(rows, ld))
-        for key, v in (("docs", n), ("agree", agree), ("conf", len(conf)), ("conf_agree", conf_agree),
-                       ("gold", len(gold)), ("acc_ld", acc_ld), ("acc_ft", acc_ft),
-                       ("t_ld", ms_ld * n), ("t_ft", ms_ft * n)):
+        for key, v in (
+            ("docs", n),
+            ("agree", agree),
+            ("conf", len(conf)),
+            ("conf_agree", conf_agree),
+            ("gold", len(gold)),
+            ("acc_ld", acc_ld),
+            ("acc_ft", acc_ft),
+            ("t_ld", ms_ld * n),
+            ("t_ft", ms_ft * n),
+        ):
             total[key] += v
         print(_row(name, n, agree, len(conf), conf_agree, len(gold), acc_ld, acc_ft, ms_ld, ms_ft))
     print("-" * len(head))
-    print(_row("all", total["docs"], total["agree"], total["conf"], total["conf_agree"], total["gold"],
-               total["acc_ld"], total["acc_ft"], total["t_ld"] / total["docs"], total["t_ft"] / total["docs"]))
-    print("\nlabel pairs where they differ (langdetect -> fasttext): "
-          + ", ".join(f"{a}->{b} {c}" for (a, b), c in pairs.most_common()))
-    print(f"records whose (language, language_prob) changes: {prob_changed} of {total['docs']}; "
-          f"fastText prob < {UNSURE}: {ft_unsure['docs']} documents, {ft_unsure['differ']} of them with another label")
+    print(
+        _row(
+            "all",
+            total["docs"],
+            total["agree"],
+            total["conf"],
+            total["conf_agree"],
+            total["gold"],
+            total["acc_ld"],
+            total["acc_ft"],
+            total["t_ld"] / total["docs"],
+            total["t_ft"] / total["docs"],
+        )
+    )
+    print(
+        "\nlabel pairs where they differ (langdetect -> fasttext): "
+        + ", ".join(f"{a}->{b} {c}" for (a, b), c in pairs.most_common())
+    )
+    print(
+        f"records whose (language, language_prob) changes: {prob_changed} of {total['docs']}; "
+        f"fastText prob < {UNSURE}: {ft_unsure['docs']} documents, {ft_unsure['differ']} of them with another label"
+    )
     if stored:
         print(f"cleaned records whose stored language/prob differs from langdetect recomputed: {stale}")
     for name, src, a, b, text in examples[: args.show]:
@@ -162,8 +194,10 @@ def main() -> None:
 
 def _row(name, n, agree, conf_n, conf_agree, gold_n, acc_ld, acc_ft, ms_ld, ms_ft) -> str:
     pct = lambda a, b: f"{100 * a / b:6.2f}%" if b else "      -"  # noqa: E731
-    return (f"{name:<22} {n:>5} {pct(agree, n)} {conf_n:>6} {pct(conf_agree, conf_n):>10} {gold_n:>6} "
-            f"{pct(acc_ld, gold_n)} {pct(acc_ft, gold_n)} {ms_ld:6.3f} {ms_ft:6.3f} {ms_ld / ms_ft:5.1f}")
+    return (
+        f"{name:<22} {n:>5} {pct(agree, n)} {conf_n:>6} {pct(conf_agree, conf_n):>10} {gold_n:>6} "
+        f"{pct(acc_ld, gold_n)} {pct(acc_ft, gold_n)} {ms_ld:6.3f} {ms_ft:6.3f} {ms_ld / ms_ft:5.1f}"
+    )
 
 
 if __name__ == "__main__":

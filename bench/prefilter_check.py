@@ -11,6 +11,7 @@ applies when each is tried in turn, for every distinct rule list (de, en, the co
 stoplist-only languages); each page's signature counts are compared with plain ``findall``. Prints
 the counts checked and exits 1 on any difference.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,8 +32,7 @@ def renderings(html: str) -> dict[str, str]:
     from cleaner.training import render_bs4
 
     text = get_text(html)
-    out = {"inscriptis": text, "bs4": render_bs4(html), "wrapped": hard_wrap(text),
-           "markdown": render_markdown(html)}
+    out = {"inscriptis": text, "bs4": render_bs4(html), "wrapped": hard_wrap(text), "markdown": render_markdown(html)}
     for name in dumpers():
         out[name] = render_dump(html, name)
     return out
@@ -57,7 +57,7 @@ def main() -> int:
     blocks: set[tuple[str, int]] = set()
     pages = kinds = signature_pages = bad = 0
     for bench in args.bench or ["scrapinghub", "trafilatura-dev"]:
-        for page in data.load(bench)[:args.limit]:
+        for page in data.load(bench)[: args.limit]:
             pages += 1
             for kind, text in renderings(decode(page.html_bytes())).items():
                 kinds += 1
@@ -82,8 +82,10 @@ def main() -> int:
             if got is not want:
                 bad += 1
                 print(f"line verdict differs ({lr.language}): {text[:100]!r}: {got and got.id} != {want and want.id}")
-    print(f"{pages} pages, {kinds} renderings: {len(blocks)} distinct blocks x {len(sets)} rule lists = "
-          f"{checked} line verdicts checked, {signature_pages} signature counts checked, {bad} differences")
+    print(
+        f"{pages} pages, {kinds} renderings: {len(blocks)} distinct blocks x {len(sets)} rule lists = "
+        f"{checked} line verdicts checked, {signature_pages} signature counts checked, {bad} differences"
+    )
     return 1 if bad else 0
 
 

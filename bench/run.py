@@ -12,6 +12,7 @@ address list), w3m and elinks and of the converter html2text (wrapped Markdown),
 docs/s counts only the system's own call (rendering and language detection for jusText's stoplist
 are input preparation, done once).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -84,8 +85,15 @@ def render_markdown(html: str) -> str:
 #: dumper that is not installed are left out of the table (Debian: ``apt-get install lynx w3m elinks``;
 #: ``pip install html2text``, GPL, so it is run as a command and is not in the bench extra).
 DUMPERS = {
-    "lynx": ["lynx", "-dump", "-force_html", "-stdin", "-assume_charset=UTF-8", "-assume_local_charset=UTF-8",
-             "-display_charset=UTF-8"],
+    "lynx": [
+        "lynx",
+        "-dump",
+        "-force_html",
+        "-stdin",
+        "-assume_charset=UTF-8",
+        "-assume_local_charset=UTF-8",
+        "-display_charset=UTF-8",
+    ],
     "w3m": ["w3m", "-dump", "-T", "text/html", "-I", "UTF-8", "-O", "UTF-8"],
     "elinks": ["elinks", "-dump", "-force-html", "-dump-charset", "utf-8"],
     "html2text": ["html2text"],
@@ -144,9 +152,21 @@ def prepare(page: data.Page) -> Prepared:
         lang = detect(text[:3000])
     except Exception:
         lang = "en"
-    return Prepared(page.key, page.url, html, text, lang, page, render_bs4(html), hard_wrap(text), render_markdown(html),
-                    render_dump(html, "lynx"), render_dump(html, "w3m"), render_dump(html, "elinks"),
-                    render_dump(html, "html2text"))
+    return Prepared(
+        page.key,
+        page.url,
+        html,
+        text,
+        lang,
+        page,
+        render_bs4(html),
+        hard_wrap(text),
+        render_markdown(html),
+        render_dump(html, "lynx"),
+        render_dump(html, "w3m"),
+        render_dump(html, "elinks"),
+        render_dump(html, "html2text"),
+    )
 
 
 def score(bench: str, pages: list[Prepared], outputs: list[str]):
@@ -166,8 +186,12 @@ def main(argv=None) -> int:
     from cleaner import Settings
     from cleaner.settings import HTML_EXTRACTION
 
-    ap.add_argument("--html-extraction", default=Settings.html_extraction, choices=HTML_EXTRACTION,
-                    help="trafilatura mode of the `cleaner html` row")
+    ap.add_argument(
+        "--html-extraction",
+        default=Settings.html_extraction,
+        choices=HTML_EXTRACTION,
+        help="trafilatura mode of the `cleaner html` row",
+    )
     args = ap.parse_args(argv)
 
     cleaner = Cleaner(Settings(model=args.model, html_extraction=args.html_extraction))
@@ -200,8 +224,11 @@ def main(argv=None) -> int:
             s = score(bench, prepared, outputs)
             speed = "-" if name.startswith("keep-all") else f"{len(prepared) / seconds:.1f}"
             rows.append((bench, f"{name} ({kind})", s.f1, s.precision, s.recall, speed, len(prepared)))
-            print(f"{bench:<16} {name + ' (' + kind + ')':<26} F1 {s.f1:.3f}  P {s.precision:.3f}  "
-                  f"R {s.recall:.3f}  {speed:>7} docs/s  ({len(prepared)} docs)", flush=True)
+            print(
+                f"{bench:<16} {name + ' (' + kind + ')':<26} F1 {s.f1:.3f}  P {s.precision:.3f}  "
+                f"R {s.recall:.3f}  {speed:>7} docs/s  ({len(prepared)} docs)",
+                flush=True,
+            )
     table = ["| benchmark | system (input) | F1 | P | R | docs/s | docs |", "|---|---|---|---|---|---|---|"]
     table += [f"| {b} | {n} | {f:.3f} | {p:.3f} | {r:.3f} | {sp} | {d} |" for b, n, f, p, r, sp, d in rows]
     print("\n".join(table))

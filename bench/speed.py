@@ -17,6 +17,7 @@
    trafilatura for text mode, 1.3x for HTML mode). Stage timers wrap functions, no profiler: a
    profiler inflates pure-Python code two to three times.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -112,6 +113,7 @@ def _timed(targets: list[tuple[str, object, str]], timers: dict):
                 return fn(*args, **kwargs)
             finally:
                 timers[label] += time.perf_counter() - start
+
         return timed
 
     for label, owner, attr in targets:
@@ -156,9 +158,13 @@ def stages(limit: int | None) -> list[str]:
         ("HTML: page metadata (title, date, site)", extract, "page_metadata"),
         ("HTML: trafilatura extraction", trafilatura, "bare_extraction"),
     ]
-    out = [f"{len(html) - WARM_UP} pages timed after {WARM_UP} untimed, one process; ms per document (each stage timed by a wrapper):", "",
-           f"trafilatura extract {traf:.2f} ms, fast {traf_fast:.2f} ms. Budgets: text mode at 10x "
-           f"trafilatura = {traf / 10:.2f} ms; HTML mode at 1.3x = {traf / 1.3:.2f} ms.", ""]
+    out = [
+        f"{len(html) - WARM_UP} pages timed after {WARM_UP} untimed, one process; ms per document (each stage timed by a wrapper):",
+        "",
+        f"trafilatura extract {traf:.2f} ms, fast {traf_fast:.2f} ms. Budgets: text mode at 10x "
+        f"trafilatura = {traf / 10:.2f} ms; HTML mode at 1.3x = {traf / 1.3:.2f} ms.",
+        "",
+    ]
     for mode, items, fn in (("text", text, cleaner.clean_text), ("HTML", html, cleaner.clean_html)):
         timers: dict = {}
         model.stage1 = _TimedBooster(model.stage1, timers, "model: LightGBM stage 1")
@@ -191,17 +197,31 @@ def _corpus(folder: Path, n: int) -> None:
 #: runs argv[1:] and prints its wait4 peak RSS (KiB): Linux carries a process's peak RSS over fork
 #: and exec, so a command started from this (large) process would report this process's RSS when that
 #: is higher; started from a small helper it reports its own (and its children's, whichever is larger)
-_PEAK_RSS = ("import os, subprocess, sys\n"
-             "p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
-             "_, status, usage = os.wait4(p.pid, 0)\n"
-             "print(status, usage.ru_maxrss)\n")
+_PEAK_RSS = (
+    "import os, subprocess, sys\n"
+    "p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+    "_, status, usage = os.wait4(p.pid, 0)\n"
+    "print(status, usage.ru_maxrss)\n"
+)
 
 
 def _run(args: list[str]) -> tuple[float, int]:
     """Wall seconds and peak RSS (KiB) of a `cleaner clean` process (the largest of it and its workers)."""
     start = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", _PEAK_RSS, str(Path(sys.executable).parent / "cleaner"), "clean",
-                          *args, "--no-progress"], capture_output=True, text=True, check=True).stdout.split()
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _PEAK_RSS,
+            str(Path(sys.executable).parent / "cleaner"),
+            "clean",
+            *args,
+            "--no-progress",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     if out[0] != "0":
         raise RuntimeError(f"cleaner clean {' '.join(args)} failed ({out[0]})")
     return time.perf_counter() - start, int(out[1])
@@ -260,12 +280,24 @@ def corpus(n: int) -> list[str]:
             for i, doc in enumerate(_mutated(pages, n, mode == "HTML")):
                 (folder / f"d{i:06d}{suffix}").write_text(doc, encoding="utf-8")
             for w in (1, 2):
-                secs, rss = _run([str(folder), "-o", f"{tmp}/{mode}{w}.jsonl", "--workers", str(w),
-                                  "--work-dir", f"{tmp}/work-{mode}{w}"])
+                secs, rss = _run(
+                    [
+                        str(folder),
+                        "-o",
+                        f"{tmp}/{mode}{w}.jsonl",
+                        "--workers",
+                        str(w),
+                        "--work-dir",
+                        f"{tmp}/work-{mode}{w}",
+                    ]
+                )
                 rows.append(f"| {n} {mode} pages | {w} | {secs:.1f} | {n / secs:.1f} | {rss / 1024:.0f} |")
     traf = 1 / _seconds_per_doc(trafilatura.extract, html)
-    return [f"`cleaner clean` end to end on {n} mutated benchmark pages per mode (wall clock, start-up included; "
-            f"trafilatura `extract` on the same pages' HTML in this run: {traf:.1f} docs/s, one process):", ""] + rows
+    return [
+        f"`cleaner clean` end to end on {n} mutated benchmark pages per mode (wall clock, start-up included; "
+        f"trafilatura `extract` on the same pages' HTML in this run: {traf:.1f} docs/s, one process):",
+        "",
+    ] + rows
 
 
 def main() -> int:

@@ -18,6 +18,7 @@ pages in `raw/` and their dumps in `tests/fixtures/dumps/`:
 Printed per comparison: mean and 95th percentile of |p - p'|, the largest move, and how many
 blocks cross the text threshold.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -81,7 +82,9 @@ class Fitter:
 def compare(a: np.ndarray, b: np.ndarray, label: str) -> None:
     d = np.abs(a - b)
     flips = int(((a >= TEXT_THRESHOLD) != (b >= TEXT_THRESHOLD)).sum())
-    print(f"| {label} | {d.mean():.4f} | {np.quantile(d, 0.95):.3f} | {d.max():.3f} | {flips} of {len(a)} |", flush=True)
+    print(
+        f"| {label} | {d.mean():.4f} | {np.quantile(d, 0.95):.3f} | {d.max():.3f} | {flips} of {len(a)} |", flush=True
+    )
 
 
 def main(argv=None) -> int:
@@ -90,27 +93,40 @@ def main(argv=None) -> int:
     a = ap.parse_args(argv)
     started = time.perf_counter()
     cleaner = Cleaner(Settings(model="none"))
-    golds = [str(data.SHARED / "scrapinghub" / "ground-truth.json"), str(data.SHARED / "trafilatura-dev" / "evaldata.json")]
-    pages = training.collect(cleaner, golds, [str(ROOT / "tests" / "fixtures" / "pages")], [], [], "train",
-                             log=lambda m: None)
+    golds = [
+        str(data.SHARED / "scrapinghub" / "ground-truth.json"),
+        str(data.SHARED / "trafilatura-dev" / "evaldata.json"),
+    ]
+    pages = training.collect(
+        cleaner, golds, [str(ROOT / "tests" / "fixtures" / "pages")], [], [], "train", log=lambda m: None
+    )
     targets = text_pages(cleaner)
-    print(f"{len(pages)} training views; {len(targets)} text pages, {sum(len(r) for r in targets)} blocks "
-          f"({time.perf_counter() - started:.0f} s)", file=sys.stderr)
+    print(
+        f"{len(pages)} training views; {len(targets)} text pages, {sum(len(r) for r in targets)} blocks "
+        f"({time.perf_counter() - started:.0f} s)",
+        file=sys.stderr,
+    )
     fitter = Fitter(pages)
     left_out = frozenset(random.Random(1).sample(range(len(pages)), DROPPED_PAGES))
     print("| retrained with | mean abs(p - p') | 95th percentile | largest | blocks crossing the threshold |")
     print("|---|---|---|---|---|")
     base = fitter.scores(fitter.fit([training.SEED]), targets)
     compare(base, fitter.scores(fitter.fit([training.SEED + 1]), targets), "one booster per stage, another seed")
-    compare(base, fitter.scores(fitter.fit([training.SEED], left_out), targets),
-            f"one booster per stage, {DROPPED_PAGES} training views left out")
+    compare(
+        base,
+        fitter.scores(fitter.fit([training.SEED], left_out), targets),
+        f"one booster per stage, {DROPPED_PAGES} training views left out",
+    )
     if a.bag > 1:
         seeds_a = [training.SEED + 100 + i for i in range(a.bag)]
         seeds_b = [training.SEED + 200 + i for i in range(a.bag)]
         bag = fitter.scores(fitter.fit(seeds_a), targets)
         compare(bag, fitter.scores(fitter.fit(seeds_b), targets), f"{a.bag} boosters per stage, other seeds")
-        compare(bag, fitter.scores(fitter.fit(seeds_a, left_out), targets),
-                f"{a.bag} boosters per stage, {DROPPED_PAGES} training views left out")
+        compare(
+            bag,
+            fitter.scores(fitter.fit(seeds_a, left_out), targets),
+            f"{a.bag} boosters per stage, {DROPPED_PAGES} training views left out",
+        )
     print(f"({time.perf_counter() - started:.0f} s)", file=sys.stderr)
     return 0
 

@@ -19,6 +19,7 @@ from 0x80-0xFF, each inserted or written over a byte at a seeded random position
 Pages whose unmutated bytes are rejected are left out (nothing to compare with). The mutation is
 seeded by page key and byte count: the same run gives the same table.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -86,12 +87,13 @@ def _local_diff(a, b, window: int, run: int, budget: int, inner=None) -> int:
         if a[i] == b[j]:
             i, j = i + 1, j + 1
             continue
-        hit = next(((di, dj) for di, dj in _offsets(window)
-                    if a[i + di:i + di + run] == b[j + dj:j + dj + run]), None)
+        hit = next(
+            ((di, dj) for di, dj in _offsets(window) if a[i + di : i + di + run] == b[j + dj : j + dj + run]), None
+        )
         if hit is None:
             return budget + 1
         di, dj = hit
-        total += inner(a[i:i + di], b[j:j + dj]) if inner else max(di, dj)
+        total += inner(a[i : i + di], b[j : j + dj]) if inner else max(di, dj)
         if total > budget:
             return budget + 1
         i, j = i + di, j + dj
@@ -156,8 +158,11 @@ def main() -> None:
     ap.add_argument("--list", action="store_true", help="name every garbled or rejected page")
     ap.add_argument("--readers", help="decode with this readers.py instead (e.g. `git show HEAD~:cleaner/readers.py`)")
     args = ap.parse_args()
-    jobs = [(p.bench, p.key, str(p.path), args.readers)
-            for b in (args.bench or sorted(data.BENCHMARKS)) for p in data.load(b)]
+    jobs = [
+        (p.bench, p.key, str(p.path), args.readers)
+        for b in (args.bench or sorted(data.BENCHMARKS))
+        for p in data.load(b)
+    ]
     with multiprocessing.get_context("spawn").Pool(args.workers) as pool:
         rows = pool.map(_one, jobs, chunksize=8)
     skipped = sum(1 for r in rows if not r)
@@ -165,8 +170,10 @@ def main() -> None:
     print(f"{'stray bytes':>11} {'pages':>6} {'garbled':>8} {'rejected':>9} {'fine':>6}")
     for count in COUNTS:
         verdicts = [v for r in rows for c, v in r if c == count]
-        print(f"{count:>11} {len(verdicts):>6} {verdicts.count('garbled'):>8} {verdicts.count('rejected'):>9} "
-              f"{verdicts.count('fine'):>6}")
+        print(
+            f"{count:>11} {len(verdicts):>6} {verdicts.count('garbled'):>8} {verdicts.count('rejected'):>9} "
+            f"{verdicts.count('fine'):>6}"
+        )
     if args.list:
         for job, r in zip(jobs, rows):
             for count, verdict in r:

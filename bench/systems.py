@@ -1,4 +1,5 @@
 """The systems compared by the harness, each a function from a prepared page to output text."""
+
 from __future__ import annotations
 
 import justext
@@ -7,11 +8,33 @@ import trafilatura
 from cleaner import Cleaner
 
 #: langdetect code -> jusText stoplist name, for the languages in the benchmarks
-JUSTEXT_LANG = {"de": "German", "en": "English", "fr": "French", "es": "Spanish", "it": "Italian",
-                "pt": "Portuguese", "nl": "Dutch", "pl": "Polish", "ru": "Russian", "ko": "Korean",
-                "ja": "Japanese", "zh-cn": "Chinese", "tr": "Turkish", "sv": "Swedish", "da": "Danish",
-                "no": "Norwegian_Bokmal", "fi": "Finnish", "cs": "Czech", "hu": "Hungarian", "el": "Greek",
-                "ro": "Romanian", "uk": "Ukrainian", "id": "Indonesian", "vi": "Vietnamese", "ar": "Arabic"}
+JUSTEXT_LANG = {
+    "de": "German",
+    "en": "English",
+    "fr": "French",
+    "es": "Spanish",
+    "it": "Italian",
+    "pt": "Portuguese",
+    "nl": "Dutch",
+    "pl": "Polish",
+    "ru": "Russian",
+    "ko": "Korean",
+    "ja": "Japanese",
+    "zh-cn": "Chinese",
+    "tr": "Turkish",
+    "sv": "Swedish",
+    "da": "Danish",
+    "no": "Norwegian_Bokmal",
+    "fi": "Finnish",
+    "cs": "Czech",
+    "hu": "Hungarian",
+    "el": "Greek",
+    "ro": "Romanian",
+    "uk": "Ukrainian",
+    "id": "Indonesian",
+    "vi": "Vietnamese",
+    "ar": "Arabic",
+}
 
 
 def make_systems(cleaner: Cleaner, fast_cleaner: Cleaner) -> dict:
@@ -25,8 +48,10 @@ def make_systems(cleaner: Cleaner, fast_cleaner: Cleaner) -> dict:
         (link numbers, address list, 74 columns), w3m (tables side by side, bullets "•", "□"),
         elinks (like lynx; a link's title and address on two lines), html2text (Markdown wrapped at
         78 columns, links and addresses broken over lines)."""
+
         def clean(p):
             return cleaner.clean_text(getattr(p, rendering), source=p.key, url=p.url).text
+
         return clean
 
     def cleaner_html(p):

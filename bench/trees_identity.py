@@ -10,6 +10,7 @@ Each page is cleaned in text mode (its inscriptis rendering) and HTML mode (its 
 predictors score each page's matrix, one call per page as in a run. Also reported: how many rows
 rules claimed (their scores reach no record, only ``cleaner explain``'s score column).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -111,9 +112,13 @@ def main() -> int:
         pages = collect(args.workers)
         if args.rows:
             Path(args.rows).parent.mkdir(parents=True, exist_ok=True)
-            np.savez_compressed(args.rows, n=len(pages), **{f"m{i}": m for i, (m, _, _) in enumerate(pages)},
-                                **{f"a{i}": a for i, (_, a, _) in enumerate(pages)},
-                                **{f"b{i}": b for i, (_, _, b) in enumerate(pages)})
+            np.savez_compressed(
+                args.rows,
+                n=len(pages),
+                **{f"m{i}": m for i, (m, _, _) in enumerate(pages)},
+                **{f"a{i}": a for i, (_, a, _) in enumerate(pages)},
+                **{f"b{i}": b for i, (_, _, b) in enumerate(pages)},
+            )
     for stage, col in (("stage1", 1), ("stage2", 2)):
         path = MODEL_DIR / f"blocks.{stage}.txt"
         lgbm, compiled = lgb.Booster(model_file=str(path)), CompiledBooster.from_file(path)
@@ -123,9 +128,11 @@ def main() -> int:
             same = sum(int((lgbm.predict(X, num_threads=1) == compiled.predict(X)).sum()) for X in mats)
             t_lgb = _best_cpu_ms(lambda X: lgbm.predict(X, num_threads=1), mats)
             t_c = _best_cpu_ms(compiled.predict, mats)
-            print(f"{stage} {mode}: {len(mats)} pages, {rows} rows, identical {same}/{rows}; "
-                  f"LightGBM {t_lgb / len(mats):.3f} ms/page, compiled {t_c / len(mats):.3f} ms/page "
-                  f"({t_lgb / t_c:.2f}x)")
+            print(
+                f"{stage} {mode}: {len(mats)} pages, {rows} rows, identical {same}/{rows}; "
+                f"LightGBM {t_lgb / len(mats):.3f} ms/page, compiled {t_c / len(mats):.3f} ms/page "
+                f"({t_lgb / t_c:.2f}x)"
+            )
     for mode in ("text", "html"):
         s1 = [p[1] for p in pages if p[0] == mode]
         rows = sum(len(X) for X in s1)

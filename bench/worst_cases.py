@@ -9,6 +9,7 @@ A step that is linear in the input takes about twice as long at --scale 2 as at 
 scales to tell a linear step from a super-linear one. The inputs are made from fixed patterns
 (no randomness): the same command gives the same inputs.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,8 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-_SENTENCE = ("Die Stadt hat am Montag beschlossen, dass die neue Schule im Herbst mit dem Bau beginnen "
-             "soll, und der Rat stimmte dafür. ")
+_SENTENCE = (
+    "Die Stadt hat am Montag beschlossen, dass die neue Schule im Herbst mit dem Bau beginnen "
+    "soll, und der Rat stimmte dafür. "
+)
 _JS = "var a = function(x) { return x * 2 + document.getElementById('id-' + x); }; "
 
 
@@ -57,8 +60,10 @@ KINDS = {
     # many short block elements: jusText's context revision walks runs of short paragraphs
     "div_flood": (800_000, lambda n: _html(_fill("<div>Menü</div>", n))),
     # ... in boxes trafilatura leaves out: a short extraction, so its jusText fallback runs on them
-    "sidebar_flood": (800_000, lambda n: _html("<p>Ein kurzer Satz.</p>"
-                                               + _fill("<div class='sidebar'><p>Menü</p></div>", n))),
+    "sidebar_flood": (
+        800_000,
+        lambda n: _html("<p>Ein kurzer Satz.</p>" + _fill("<div class='sidebar'><p>Menü</p></div>", n)),
+    ),
     # a one-megabyte attribute
     "huge_attribute": (1_000_000, lambda n: _html(f'<div data-x="{"a" * n}">Text</div><p>{_SENTENCE * 5}</p>')),
     # 5 MB of script

@@ -4,6 +4,7 @@ html2text print a page), cleaned with and without the segment stage's unwrapping
     .venv/bin/python bench/wrapped.py                      # test halves, widths 60 72 78 100
     .venv/bin/python bench/wrapped.py --split train --widths 78
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,14 +29,20 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     cleaners = {unwrap: Cleaner(Settings(unwrap=unwrap)) for unwrap in (False, True)}
     for bench in ("scrapinghub", "trafilatura-dev"):
-        pages = [(p, get_text(decode(p.html_bytes()))) for p in data.load(bench)
-                 if args.split == "all" or p.split == args.split]
+        pages = [
+            (p, get_text(decode(p.html_bytes())))
+            for p in data.load(bench)
+            if args.split == "all" or p.split == args.split
+        ]
         for width in args.widths:
             for unwrap, cleaner in cleaners.items():
                 outs = [cleaner.clean_text(hard_wrap(text, width), source=p.key, url=p.url).text for p, text in pages]
                 s = data.score(bench, [p for p, _ in pages], outs)
-                print(f"{bench:<16} {args.split} width {width:>3} unwrap {'on ' if unwrap else 'off'} "
-                      f"F1 {s.f1:.3f}  P {s.precision:.3f}  R {s.recall:.3f}", flush=True)
+                print(
+                    f"{bench:<16} {args.split} width {width:>3} unwrap {'on ' if unwrap else 'off'} "
+                    f"F1 {s.f1:.3f}  P {s.precision:.3f}  R {s.recall:.3f}",
+                    flush=True,
+                )
     return 0
 
 

@@ -1,9 +1,10 @@
 """cleaner: boilerplate cleaning for scraped news pages (text dumps and HTML) and corpus building.
 
-    >>> from cleaner import clean_text
-    >>> doc = clean_text(open("raw/page.txt").read())
-    >>> doc.text, doc.date, doc.language, [(b.label, b.category, b.reason) for b in doc.blocks]
+>>> from cleaner import clean_text
+>>> doc = clean_text(open("raw/page.txt").read())
+>>> doc.text, doc.date, doc.language, [(b.label, b.category, b.reason) for b in doc.blocks]
 """
+
 from .document import CATEGORIES, Block, Document
 from .pipeline import Cleaner, clean_html, clean_text
 from .readers import BadInput

@@ -9,6 +9,7 @@ callers in Python, so the floats are unchanged too.
 
 ``CLEANER_NO_EXT=1`` in the environment (read at import) leaves the extension unused.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -50,7 +51,7 @@ DIGIT = re.compile(r"\d")
 WORD_RUN = re.compile(r"\w+", re.UNICODE)
 #: what norm_key folds into one space
 NONWORD = re.compile(r"[\W_]+", re.UNICODE)
-QUOTES = "\"„“”«»"
+QUOTES = '"„“”«»'
 #: what readers.scrub_text changes: a lone surrogate or a control character (C0 but tab, newline,
 #: vertical tab, form feed and carriage return; DEL; C1)
 SCRUBBED: re.Pattern[str] = re.compile("[\ud800-\udfff\x00-\x08\x0e-\x1f\x7f-\x9f]")
@@ -64,8 +65,14 @@ def block_counts_py(text: str, stopwords) -> tuple[int, int, int, int, bool, int
     """(chars, words, stopword hits, URL characters, ends like a sentence, str.isdigit characters)
     of ``text``: the reference, in the expressions ``classify.block_features`` used."""
     words = WORD.findall(text.lower())  # (Han and kana characters one by one: cleaner/tokens.py)
-    return (len(text), len(words), sum(1 for w in words if w in stopwords), sum(len(m) for m in URL.findall(text)),
-            bool(SENTENCE_END.search(text)), sum(map(str.isdigit, text)))
+    return (
+        len(text),
+        len(words),
+        sum(1 for w in words if w in stopwords),
+        sum(len(m) for m in URL.findall(text)),
+        bool(SENTENCE_END.search(text)),
+        sum(map(str.isdigit, text)),
+    )
 
 
 def own_counts_py(text: str) -> tuple[int, int, int, int, int, int, int, int, int, int, bool, bool]:
@@ -74,10 +81,20 @@ def own_counts_py(text: str) -> tuple[int, int, int, int, int, int, int, int, in
     DIGIT_PREFIX characters, may hold an address: "@", "://" or "www.") of ``text``: the reference,
     in the expressions ``model.features._own`` used."""
     tokens = text.split()
-    return (sum(map(str.isalpha, text)), sum(map(str.isupper, text)), len(PUNCT.findall(text)), len(tokens),
-            sum(map(len, tokens)), sum(t[:1].isupper() for t in tokens), len(SENT.findall(text)),
-            len(SEPARATOR.findall(text)), sum(text.count(q) for q in QUOTES), text.count(","),
-            bool(DIGIT.search(text, 0, DIGIT_PREFIX)), "@" in text or "://" in text or "www." in text.lower())
+    return (
+        sum(map(str.isalpha, text)),
+        sum(map(str.isupper, text)),
+        len(PUNCT.findall(text)),
+        len(tokens),
+        sum(map(len, tokens)),
+        sum(t[:1].isupper() for t in tokens),
+        len(SENT.findall(text)),
+        len(SEPARATOR.findall(text)),
+        sum(text.count(q) for q in QUOTES),
+        text.count(","),
+        bool(DIGIT.search(text, 0, DIGIT_PREFIX)),
+        "@" in text or "://" in text or "www." in text.lower(),
+    )
 
 
 def content_words_py(text: str, stopwords, min_chars: int) -> set[str]:
@@ -118,21 +135,48 @@ def features_of(counts: tuple[int, int, int, int, bool, int]) -> dict:
 
 
 #: the model's context-free numeric OWN columns (model.features) that ``line_pass`` measures, in its order
-OWN_NUMBERS = ("log_chars", "words", "stopword_density", "link_density", "ends_sentence", "digit_ratio",
-               "upper_ratio", "punct_ratio", "mean_word_len", "sentences", "separators", "heading_like",
-               "capitalised_ratio", "is_question", "quotes", "comma_rate")
+OWN_NUMBERS = (
+    "log_chars",
+    "words",
+    "stopword_density",
+    "link_density",
+    "ends_sentence",
+    "digit_ratio",
+    "upper_ratio",
+    "punct_ratio",
+    "mean_word_len",
+    "sentences",
+    "separators",
+    "heading_like",
+    "capitalised_ratio",
+    "is_question",
+    "quotes",
+    "comma_rate",
+)
 
 
 def own_numbers_py(text: str, f: dict, counts: tuple) -> tuple[float, ...]:
     """The OWN_NUMBERS of ``text`` from its block features ``f`` and ``own_counts`` ``counts``, as
     model.features._own computes them: the reference."""
     n_letters, n_upper, n_punct, n_tokens, token_chars, capitalised, sentences, separators, quotes, commas = counts[:10]
-    return (math.log1p(f["chars"]), float(f["words"]), f["stopword_density"], f["link_density"],
-            float(f["ends_sentence"]), f["digit_ratio"], n_upper / n_letters if n_letters else 0.0,
-            n_punct / len(text) if text else 0.0, token_chars / n_tokens if n_tokens else 0.0, float(sentences),
-            float(separators), float(0 < f["words"] <= 15 and not text.endswith((".", ",", ";"))),
-            capitalised / n_tokens if n_tokens else 0.0, float(text.endswith("?")), float(quotes),
-            commas / n_tokens if n_tokens else 0.0)
+    return (
+        math.log1p(f["chars"]),
+        float(f["words"]),
+        f["stopword_density"],
+        f["link_density"],
+        float(f["ends_sentence"]),
+        f["digit_ratio"],
+        n_upper / n_letters if n_letters else 0.0,
+        n_punct / len(text) if text else 0.0,
+        token_chars / n_tokens if n_tokens else 0.0,
+        float(sentences),
+        float(separators),
+        float(0 < f["words"] <= 15 and not text.endswith((".", ",", ";"))),
+        capitalised / n_tokens if n_tokens else 0.0,
+        float(text.endswith("?")),
+        float(quotes),
+        commas / n_tokens if n_tokens else 0.0,
+    )
 
 
 def line_pass_py(texts, stopwords) -> list[tuple[dict, tuple, str, tuple]]:
@@ -174,15 +218,28 @@ def word_table(words):
 def compiled_available() -> bool:
     """Whether the compiled pass was built, matches this module and, where its C source is beside
     it, was built from that source (an edit without a rebuild leaves it unused)."""
-    return (_blockstats is not None and getattr(_blockstats, "ABI_VERSION", None) == ABI_VERSION
-            and (_SOURCE_SHA256 is None or getattr(_blockstats, "SOURCE_SHA256", None) == _SOURCE_SHA256))
+    return (
+        _blockstats is not None
+        and getattr(_blockstats, "ABI_VERSION", None) == ABI_VERSION
+        and (_SOURCE_SHA256 is None or getattr(_blockstats, "SOURCE_SHA256", None) == _SOURCE_SHA256)
+    )
 
 
 def use_compiled(enabled: bool) -> bool:
     """Switch ``block_counts``, ``own_counts``, ``content_words``, ``norm_key``, ``stopword_votes``, ``line_pass``, ``parts_in``, ``needs_scrub`` and ``xml_invalid`` to the compiled pass (when available) or to the
     reference; returns whether the compiled pass is now in use. (For tests and benchmarks: callers
     look the functions up on this module at each call.)"""
-    global block_counts, own_counts, content_words, norm_key, stopword_votes, line_pass, parts_in, needs_scrub, xml_invalid, COMPILED
+    global \
+        block_counts, \
+        own_counts, \
+        content_words, \
+        norm_key, \
+        stopword_votes, \
+        line_pass, \
+        parts_in, \
+        needs_scrub, \
+        xml_invalid, \
+        COMPILED
     COMPILED = bool(enabled) and compiled_available()
     block_counts = _blockstats.block_counts if COMPILED else block_counts_py
     own_counts = _blockstats.own_counts if COMPILED else own_counts_py

@@ -20,6 +20,7 @@
 
 Rules are precise overrides: a block a rule dropped is never revived by the model or by context.
 """
+
 from __future__ import annotations
 
 import re
@@ -36,8 +37,18 @@ from .segment import _LIST_MARKER, _MARKER_CHARS, LIST_BULLET, segment_text
 from .thresholds import DEFAULTS, Thresholds
 from .tokens import UPPER
 
-__all__ = ["LIST_BULLET", "Outcome", "Scorer", "annotate", "block_features", "classify", "content_class", "norm_key",
-           "rule_text", "segment_text"]
+__all__ = [
+    "LIST_BULLET",
+    "Outcome",
+    "Scorer",
+    "annotate",
+    "block_features",
+    "classify",
+    "content_class",
+    "norm_key",
+    "rule_text",
+    "segment_text",
+]
 
 
 #: (the numeric thresholds: cleaner/thresholds.py, passed down as ``t``)
@@ -60,6 +71,7 @@ _PROSE_END = re.compile(r"[.!][\"“”»«'’)]?$")
 #: a menu item's word: a capital (any script's, ``tokens.UPPER``) or digit first, or a separator
 _MENU_TOKEN = re.compile(rf"^(?:[{UPPER}0-9][\w.&'’-]*|[&|/•·–-]+)$")
 
+
 class Scorer(Protocol):
     """What the decision stage needs of a block model (``model.BlockModel`` is one): a content
     probability per block (NaN for a block a rule claimed) and the two thresholds it applies,
@@ -68,8 +80,9 @@ class Scorer(Protocol):
     threshold: float
     html_threshold: float
 
-    def __call__(self, blocks: Sequence[Block], rules: LanguageRules, mode: str,
-                 url: str | None = None) -> Sequence[float]: ...
+    def __call__(
+        self, blocks: Sequence[Block], rules: LanguageRules, mode: str, url: str | None = None
+    ) -> Sequence[float]: ...
 
 
 @dataclass(frozen=True)
@@ -103,8 +116,13 @@ def content_class(f: dict, t: Thresholds = DEFAULTS) -> str:
     return "bad"
 
 
-def _context_free(blocks: list[Block], rules: LanguageRules, extra_rules: Sequence[LineRule],
-                  verdicts: dict | None = None, t: Thresholds = DEFAULTS) -> None:
+def _context_free(
+    blocks: list[Block],
+    rules: LanguageRules,
+    extra_rules: Sequence[LineRule],
+    verdicts: dict | None = None,
+    t: Thresholds = DEFAULTS,
+) -> None:
     """``verdicts``: a memory of line verdicts under ``rules`` (``Cleaner.verdicts_for``), filled here."""
     cache = verdicts if verdicts is not None else {}
     page: dict[str, tuple] = {}  # the verdicts of the page's lines
@@ -159,11 +177,16 @@ def _verdicts(blocks: list[Block], rules: LanguageRules, t: Thresholds = DEFAULT
     # words is a menu ("Sport Kultur Service E-Paper" is not a notice); then keyword rules
     vocabs = [rules.match_vocab(item, b.features["words"]) for b, item in zip(blocks, items)]
     menus = [vocab is None and _menu_shaped(b, t=t) for b, vocab in zip(blocks, vocabs)]
-    lines = [None if vocab is not None or menu else rules.match_line(item, b.features["words"])
-             for b, item, vocab, menu in zip(blocks, items, vocabs, menus)]
-    return [(b.features, content_class(b.features, t=t), vocab, line, menu, header, counts, key, numbers)
-            for b, vocab, line, menu, header, (_f, counts, key, numbers)
-            in zip(blocks, vocabs, lines, menus, headers, measured)]
+    lines = [
+        None if vocab is not None or menu else rules.match_line(item, b.features["words"])
+        for b, item, vocab, menu in zip(blocks, items, vocabs, menus)
+    ]
+    return [
+        (b.features, content_class(b.features, t=t), vocab, line, menu, header, counts, key, numbers)
+        for b, vocab, line, menu, header, (_f, counts, key, numbers) in zip(
+            blocks, vocabs, lines, menus, headers, measured
+        )
+    ]
 
 
 def rule_text(text: str) -> str:
@@ -185,8 +208,12 @@ def _captions_above_credits(blocks: list[Block], t: Thresholds = DEFAULTS) -> No
     """'So soll die Schule aussehen: ...' / 'Visualisierung: Büro X': the line right above a photo
     credit is the photo's caption."""
     for prev, b in zip(blocks, blocks[1:]):
-        if (b.role == "credit" and prev.category is None and prev.cf_class != "good"
-                and prev.features["words"] <= t.caption_max_words):
+        if (
+            b.role == "credit"
+            and prev.category is None
+            and prev.cf_class != "good"
+            and prev.features["words"] <= t.caption_max_words
+        ):
             prev.drop("caption", f"above photo credit line {b.line}", stage="context-free")
 
 
@@ -194,9 +221,13 @@ def _names_above_contacts(blocks: list[Block], t: Thresholds = DEFAULTS) -> None
     """'Stadtwerke Musterstadt GmbH' / 'Hauptstraße 5': a short name line right above an address or
     phone line is the contact block's first line."""
     for prev, b in zip(blocks, blocks[1:]):
-        if (b.role == "contact" and prev.category is None
-                and prev.features["words"] <= t.contact_name_max_words and not prev.features["ends_sentence"]
-                and prev.cf_class != "good"):
+        if (
+            b.role == "contact"
+            and prev.category is None
+            and prev.features["words"] <= t.contact_name_max_words
+            and not prev.features["ends_sentence"]
+            and prev.cf_class != "good"
+        ):
             prev.drop("contact", f"above contact line {b.line}", stage="context-free")
 
 
@@ -210,8 +241,12 @@ def _is_prose(b: Block, lenient: bool = False, t: Thresholds = DEFAULTS) -> bool
         return False
     if b.cf_class == "good":
         return True
-    return (lenient and b.cf_class == "near-good" and b.features["words"] >= t.lenient_prose_min_words
-            and bool(_PROSE_END.search(b.text)))
+    return (
+        lenient
+        and b.cf_class == "near-good"
+        and b.features["words"] >= t.lenient_prose_min_words
+        and bool(_PROSE_END.search(b.text))
+    )
 
 
 def _sections(blocks: list[Block], rules: LanguageRules, t: Thresholds = DEFAULTS) -> None:
@@ -227,15 +262,20 @@ def _sections(blocks: list[Block], rules: LanguageRules, t: Thresholds = DEFAULT
             continue
         end = _section_end(blocks, i + 1, rule, rules, give_back=i < first_prose, t=t)
         header.drop(rule.category, f"{rule.id} (section header)", stage="sections", section=rule.id)
-        for b in blocks[i + 1:end]:
+        for b in blocks[i + 1 : end]:
             # the section's category wins over a line rule's: a byline inside a teaser list is the
             # teaser's, and must never date the article
             if b.category is None:
-                b.drop(rule.category, f"in section {rule.id} (line {header.line})", stage="sections",
-                       section=rule.id)
+                b.drop(rule.category, f"in section {rule.id} (line {header.line})", stage="sections", section=rule.id)
             elif rule.override:
-                b.drop(rule.category, f"in section {rule.id} (line {header.line}); {b.reason}", stage="sections",
-                       rule=b.rule, role=b.role, section=rule.id)
+                b.drop(
+                    rule.category,
+                    f"in section {rule.id} (line {header.line}); {b.reason}",
+                    stage="sections",
+                    rule=b.rule,
+                    role=b.role,
+                    section=rule.id,
+                )
         i = end
 
 
@@ -251,8 +291,14 @@ def _section_header(b: Block, rules: LanguageRules) -> SectionRule | None:
     return rules.match_section(text, b.features["words"])  # a list item is not a section header
 
 
-def _section_end(blocks: list[Block], start: int, rule: SectionRule, rules: LanguageRules,
-                 give_back: bool = False, t: Thresholds = DEFAULTS) -> int:
+def _section_end(
+    blocks: list[Block],
+    start: int,
+    rule: SectionRule,
+    rules: LanguageRules,
+    give_back: bool = False,
+    t: Thresholds = DEFAULTS,
+) -> int:
     """Index of the first block after the section: where a run of ``rule.resume`` prose blocks
     starts, or where the next section header stands, or the end of the page."""
     run_start, run, strict = start, 0, False
@@ -266,8 +312,14 @@ def _section_end(blocks: list[Block], start: int, rule: SectionRule, rules: Lang
         if rule.ends_at_footer and b.category in FOOTER_CATEGORIES and not lynx.BARE_NUMBER.match(b.text):
             return j
         # a heading above prose ends a box - but not a lead-in ("... eine Bitte an Sie:"), which belongs to it
-        if (rule.stop_at_heading and b.category is None and _is_heading_like(b, t=t) and not b.text.endswith(":")
-                and _prose_follows(blocks, j, t=t) and not (rule.body is not None and rule.body.search(b.text))):
+        if (
+            rule.stop_at_heading
+            and b.category is None
+            and _is_heading_like(b, t=t)
+            and not b.text.endswith(":")
+            and _prose_follows(blocks, j, t=t)
+            and not (rule.body is not None and rule.body.search(b.text))
+        ):
             return j
         if _is_prose(b, lenient=True, t=t) and not _teaser_shaped(b, rules, t=t):
             if rule.body is not None and not rule.body.search(b.text):
@@ -278,12 +330,16 @@ def _section_end(blocks: list[Block], start: int, rule: SectionRule, rules: Lang
             strict = strict or _is_prose(b, t=t)
             # one long paragraph ends a list; short news paragraphs need company; notices and
             # comments (resume > 1) need several
-            if (((rule.resume == 1 and strict) or run >= max(rule.resume, t.short_paragraph_run))
-                    and not _own_line_ahead(blocks, j, last, rule)):
+            if (
+                (rule.resume == 1 and strict) or run >= max(rule.resume, t.short_paragraph_run)
+            ) and not _own_line_ahead(blocks, j, last, rule):
                 # the article's own title and dek stand right above its first paragraph
                 floor = max(start, run_start - t.give_back_headings) if give_back else run_start
-                while (run_start > floor and blocks[run_start - 1].category is None
-                       and _is_heading_like(blocks[run_start - 1], t.title_max_words, t=t)):
+                while (
+                    run_start > floor
+                    and blocks[run_start - 1].category is None
+                    and _is_heading_like(blocks[run_start - 1], t.title_max_words, t=t)
+                ):
                     run_start -= 1
                 return run_start
         elif b.category is None or (rule.own_lines_within and b.category == rule.category):
@@ -294,7 +350,7 @@ def _section_end(blocks: list[Block], start: int, rule: SectionRule, rules: Lang
 def _own_line_ahead(blocks: list[Block], j: int, last: int, rule: SectionRule) -> bool:
     """A line rule of the section's own category claims a block within ``rule.own_lines_within``
     blocks after ``j`` (before any other section header): the section is not over yet."""
-    for b in blocks[j + 1:min(last, j + 1 + rule.own_lines_within)]:
+    for b in blocks[j + 1 : min(last, j + 1 + rule.own_lines_within)]:
         if b.header is not None:
             return False
         if b.category == rule.category:
@@ -304,7 +360,7 @@ def _own_line_ahead(blocks: list[Block], j: int, last: int, rule: SectionRule) -
 
 def _prose_follows(blocks: list[Block], i: int, t: Thresholds = DEFAULTS) -> bool:
     """The next block that is not an article interruption is prose."""
-    for b in blocks[i + 1:]:
+    for b in blocks[i + 1 :]:
         if b.category in TRANSPARENT:
             continue
         return _is_prose(b, lenient=True, t=t)
@@ -313,7 +369,7 @@ def _prose_follows(blocks: list[Block], i: int, t: Thresholds = DEFAULTS) -> boo
 
 def _teaser_shaped(b: Block, rules: LanguageRules, t: Thresholds = DEFAULTS) -> bool:
     """A teaser snippet opens with its own date ("[31.3.2020] Die App ...")."""
-    dates = rules.find_dates(b.text[:t.dateline_window])
+    dates = rules.find_dates(b.text[: t.dateline_window])
     return bool(dates) and dates[0][1] <= 2
 
 
@@ -383,11 +439,13 @@ def _in_copied_run(keys: list[str], min_run: float) -> list[bool]:
     return out
 
 
-def _merged_copies(blocks: list[Block], keys: list[str], t: Thresholds = DEFAULTS,
-                   pairwise_max: int = MERGED_PAIRWISE_MAX) -> None:
+def _merged_copies(
+    blocks: list[Block], keys: list[str], t: Thresholds = DEFAULTS, pairwise_max: int = MERGED_PAIRWISE_MAX
+) -> None:
     """Drop a block that is other blocks of the page glued together (a summary or teaser copy)."""
-    candidates = [i for i, key in enumerate(keys)
-                  if len(key) >= 2 * t.merged_min_part_chars and blocks[i].category is None]
+    candidates = [
+        i for i, key in enumerate(keys) if len(key) >= 2 * t.merged_min_part_chars and blocks[i].category is None
+    ]
     if not candidates:
         return
     parts = [(i, k) for i, k in enumerate(keys) if len(k) >= t.merged_min_part_chars]
@@ -438,22 +496,27 @@ def _is_heading_like(b: Block, max_words: int | None = None, t: Thresholds = DEF
     ``max_words`` words (default ``t.heading_max_words``)."""
     text = b.text
     max_words = t.heading_max_words if max_words is None else max_words
-    return (0 < b.features["words"] <= max_words and not text.endswith((".", ",", ";"))
-            and not _URL.search(text) and not LIST_BULLET.match(text))
+    return (
+        0 < b.features["words"] <= max_words
+        and not text.endswith((".", ",", ";"))
+        and not _URL.search(text)
+        and not LIST_BULLET.match(text)
+    )
 
 
 def _context(blocks: list[Block], t: Thresholds = DEFAULTS) -> None:
     """jusText's revision, applied: blocks it calls bad are dropped."""
     for b, c in zip(blocks, _context_classes(blocks, t=t)):
         if b.category is None and c in ("bad", "skip"):
-            b.judge(BOILERPLATE, f"content class {b.cf_class}, neighbours not content", stage="decision")  # (category: stage 7)
+            b.judge(
+                BOILERPLATE, f"content class {b.cf_class}, neighbours not content", stage="decision"
+            )  # (category: stage 7)
 
 
 def _context_classes(blocks: list[Block], t: Thresholds = DEFAULTS) -> list[str]:
     """jusText's revision: short and near-good blocks follow their neighbours. Blocks dropped as
     article interruptions (bylines, captions, ad labels, duplicates) are looked through."""
-    cls = ["skip" if b.category in TRANSPARENT else "bad" if b.category is not None else b.cf_class
-           for b in blocks]
+    cls = ["skip" if b.category in TRANSPARENT else "bad" if b.category is not None else b.cf_class for b in blocks]
     if "good" not in cls:
         # a short article (no paragraph over t.length_high) would vanish entirely: its near-good
         # paragraphs are the best the page has, so they anchor the revision instead
@@ -521,20 +584,37 @@ def _nearest_class(cls: list[str], step: int, ignore_neargood: bool) -> list[str
 def _title_and_header(blocks: list[Block], t: Thresholds = DEFAULTS) -> Outcome:
     """The title is the heading line(s) right above the first article paragraph (datelines and
     bylines may stand between). Kept lines above the title are page header: kicker, menus, slogans."""
-    start = next((b.index for b in blocks if b.kept and not _is_heading_like(b, t.title_max_words, t=t)
-                  and (b.cf_class in ("good", "near-good") or (b.score or 0) >= 0.5)), None)
+    start = next(
+        (
+            b.index
+            for b in blocks
+            if b.kept
+            and not _is_heading_like(b, t.title_max_words, t=t)
+            and (b.cf_class in ("good", "near-good") or (b.score or 0) >= 0.5)
+        ),
+        None,
+    )
     if start is None:
         return Outcome(None, None)
     title_idx: list[int] = []
     j = start - 1
     while j >= 0 and blocks[j].category in ("byline", "duplicate", "caption"):
         j -= 1
-    if (j >= 0 and blocks[j].category in (None, "other") and _is_heading_like(blocks[j], t.title_max_words, t=t)
-            and _below_keep_score(blocks[j], t=t)):
+    if (
+        j >= 0
+        and blocks[j].category in (None, "other")
+        and _is_heading_like(blocks[j], t.title_max_words, t=t)
+        and _below_keep_score(blocks[j], t=t)
+    ):
         title_idx = [j]
         k = j
-        while (k > 0 and blocks[k].gap_before == 0 and blocks[k - 1].category in (None, "other")
-               and blocks[k - 1].text.endswith(":") and _is_heading_like(blocks[k - 1], t.title_merge_max_words, t=t)):
+        while (
+            k > 0
+            and blocks[k].gap_before == 0
+            and blocks[k - 1].category in (None, "other")
+            and blocks[k - 1].text.endswith(":")
+            and _is_heading_like(blocks[k - 1], t.title_merge_max_words, t=t)
+        ):
             k -= 1
             title_idx.insert(0, k)
     header_end = title_idx[0] if title_idx else start
@@ -587,8 +667,14 @@ def _categorise(blocks: list[Block]) -> None:
 # ================================================================================ driver
 
 
-def annotate(blocks: list[Block], rules: LanguageRules, extra_rules: Sequence[LineRule] = (),
-             mode: str = "text", verdicts: dict | None = None, thresholds: Thresholds = DEFAULTS) -> None:
+def annotate(
+    blocks: list[Block],
+    rules: LanguageRules,
+    extra_rules: Sequence[LineRule] = (),
+    mode: str = "text",
+    verdicts: dict | None = None,
+    thresholds: Thresholds = DEFAULTS,
+) -> None:
     """Stages 2-4: what the rules say about each block (the model's input as well). ``verdicts``
     remembers context-free line verdicts across pages of the same ``rules`` and ``thresholds``
     (``Cleaner.verdicts_for``)."""
@@ -600,8 +686,14 @@ def annotate(blocks: list[Block], rules: LanguageRules, extra_rules: Sequence[Li
         b.features["context_good"] = c == "good"
 
 
-def _model_decision(blocks: list[Block], rules: LanguageRules, mode: str, scorer: Scorer,
-                    url: str | None = None, t: Thresholds = DEFAULTS) -> None:
+def _model_decision(
+    blocks: list[Block],
+    rules: LanguageRules,
+    mode: str,
+    scorer: Scorer,
+    url: str | None = None,
+    t: Thresholds = DEFAULTS,
+) -> None:
     """Stage 5 with a model: rules stay precise overrides; the model decides every other block. On
     HTML the extractor already chose content, so only blocks the model is confident about go."""
     threshold = scorer.threshold if mode == "text" else scorer.html_threshold
@@ -627,14 +719,29 @@ def _keep_subheadings(blocks: list[Block], keep: list[bool], t: Thresholds = DEF
             continue
         prev = next((j for j in range(i - 1, -1, -1) if blocks[j].category not in TRANSPARENT), None)
         nxt = next((j for j in range(i + 1, n) if blocks[j].category not in TRANSPARENT), None)
-        if (prev is not None and nxt is not None and keep[prev] and keep[nxt]
-                and not _is_heading_like(blocks[prev], t=t) and not _is_heading_like(blocks[nxt], t=t)):
+        if (
+            prev is not None
+            and nxt is not None
+            and keep[prev]
+            and keep[nxt]
+            and not _is_heading_like(blocks[prev], t=t)
+            and not _is_heading_like(blocks[nxt], t=t)
+        ):
             keep[i] = True
 
 
-def classify(blocks: list[Block], rules: LanguageRules, *, mode: str = "text", known_title: str | None = None,
-             extra_rules: Sequence[LineRule] = (), scorer: Scorer | None = None, url: str | None = None,
-             verdicts: dict | None = None, thresholds: Thresholds = DEFAULTS) -> Outcome:
+def classify(
+    blocks: list[Block],
+    rules: LanguageRules,
+    *,
+    mode: str = "text",
+    known_title: str | None = None,
+    extra_rules: Sequence[LineRule] = (),
+    scorer: Scorer | None = None,
+    url: str | None = None,
+    verdicts: dict | None = None,
+    thresholds: Thresholds = DEFAULTS,
+) -> Outcome:
     """Label every block in place; return the title found. ``mode`` is ``text`` (a flattened page:
     all stages) or ``html`` (an extractor's output: the extractor already judged content, so only
     rules, sections, copied passages and confident model drops apply). ``thresholds``: the

@@ -1,5 +1,6 @@
 """Command line: ``cleaner clean``, ``cleaner extract``, ``cleaner explain``, ``cleaner report``, ``cleaner regress``,
 ``cleaner train``, ``cleaner eval``."""
+
 from __future__ import annotations
 
 import math
@@ -26,20 +27,42 @@ def _cleaner(settings: Settings) -> Cleaner:
         raise click.ClickException(str(exc)) from None
 
 
-format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="auto", show_default=True,
-                             help="Input kind; auto decides by file name, then by content.")
-rules_option = click.option("--rules", "rules", multiple=True, type=click.Path(file_okay=False),
-                            help="Extra rule folder (repeatable); a file there extends the packaged file of its name "
-                                 "(cleaner/rules/README.md).")
-html_option = click.option("--html-extraction", "html_extraction", type=click.Choice(HTML_EXTRACTION),
-                           default="balanced", show_default=True,
-                           help="trafilatura mode for HTML pages; 'fast' skips its fallback extractors.")
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="auto",
+    show_default=True,
+    help="Input kind; auto decides by file name, then by content.",
+)
+rules_option = click.option(
+    "--rules",
+    "rules",
+    multiple=True,
+    type=click.Path(file_okay=False),
+    help="Extra rule folder (repeatable); a file there extends the packaged file of its name "
+    "(cleaner/rules/README.md).",
+)
+html_option = click.option(
+    "--html-extraction",
+    "html_extraction",
+    type=click.Choice(HTML_EXTRACTION),
+    default="balanced",
+    show_default=True,
+    help="trafilatura mode for HTML pages; 'fast' skips its fallback extractors.",
+)
 full_metadata_option = click.option(
-    "--full-metadata", is_flag=True,
+    "--full-metadata",
+    is_flag=True,
     help="HTML: also search the markup for an author, categories and tags the page does not declare, as "
-         "trafilatura does (4.7 ms a page more on average).")
-model_option = click.option("--model", "model", default=None,
-                            help="Block model folder (from `cleaner train`), or 'none' for rules and heuristics only.")
+    "trafilatura does (4.7 ms a page more on average).",
+)
+model_option = click.option(
+    "--model",
+    "model",
+    default=None,
+    help="Block model folder (from `cleaner train`), or 'none' for rules and heuristics only.",
+)
 
 
 def _check_language_id(ctx, param, value: str) -> str:
@@ -54,9 +77,15 @@ def _check_language_id(ctx, param, value: str) -> str:
     return value
 
 
-language_id_option = click.option("--language-id", "language_id", type=click.Choice(LANGUAGE_IDS),
-                                  default=Settings.language_id, show_default=True, callback=_check_language_id,
-                                  help="Language identifier: fasttext (fastText lid.176) or langdetect (15x slower).")
+language_id_option = click.option(
+    "--language-id",
+    "language_id",
+    type=click.Choice(LANGUAGE_IDS),
+    default=Settings.language_id,
+    show_default=True,
+    callback=_check_language_id,
+    help="Language identifier: fasttext (fastText lid.176) or langdetect (15x slower).",
+)
 
 
 class OptionError(ValueError):
@@ -90,9 +119,11 @@ def language_codes(value: str, language_id: str) -> frozenset[str]:
     known = identifiable_languages(language_id)
     for c in codes:
         if c not in known:
-            raise OptionError(f"--lang {value}: {c!r} is not a language code {language_id} gives (it gives "
-                              f"{len(known)}, ISO 639-1 where one exists: "
-                              f"{', '.join(sorted(known)[:SHOWN_LANGUAGES])}, ...)")
+            raise OptionError(
+                f"--lang {value}: {c!r} is not a language code {language_id} gives (it gives "
+                f"{len(known)}, ISO 639-1 where one exists: "
+                f"{', '.join(sorted(known)[:SHOWN_LANGUAGES])}, ...)"
+            )
     return frozenset(codes)
 
 
@@ -106,16 +137,20 @@ def check_numbers(**values) -> None:
         "task_size": ("--task-size", lambda v: v >= 1, "must be at least 1 file per task"),
         "task_bytes": ("--task-bytes", lambda v: v >= 1, "must be at least 1 byte per task"),
         "shard_size": ("--shard-size", lambda v: v >= 1, "must be at least 1 document per shard"),
-        "near_dup_threshold": ("--near-dup-threshold", lambda v: 0 < v <= 1,
-                               "must be a Jaccard similarity in (0, 1]"),
+        "near_dup_threshold": ("--near-dup-threshold", lambda v: 0 < v <= 1, "must be a Jaccard similarity in (0, 1]"),
         "min_words": ("--min-words", lambda v: v >= 0, "must be 0 (no minimum) or more"),
-        "doc_timeout": ("--doc-timeout", lambda v: math.isfinite(v) and v >= 0,
-                        "must be a number of seconds, 0 for no limit"),
+        "doc_timeout": (
+            "--doc-timeout",
+            lambda v: math.isfinite(v) and v >= 0,
+            "must be a number of seconds, 0 for no limit",
+        ),
     }
     for name, value in values.items():
         option, ok, what = rules[name]
         if value is not None and not ok(value):
-            raise OptionError(f"{option} {value:g}: {what}" if isinstance(value, float) else f"{option} {value}: {what}")
+            raise OptionError(
+                f"{option} {value:g}: {what}" if isinstance(value, float) else f"{option} {value}: {what}"
+            )
 
 
 def check_dask() -> None:
@@ -132,8 +167,9 @@ def main() -> None:
     """Clean scraped news pages (text dumps or HTML) into a JSONL corpus."""
 
 
-def check_output(output: str, shard_size: int | None, resume: bool, work_dir: str | None,
-                 compression: str | None = None) -> None:
+def check_output(
+    output: str, shard_size: int | None, resume: bool, work_dir: str | None, compression: str | None = None
+) -> None:
     """``-o`` names a corpus file, or ``-`` for standard output (one file, no shards)."""
     if output.endswith(".parquet"):
         if compression:
@@ -142,8 +178,9 @@ def check_output(output: str, shard_size: int | None, resume: bool, work_dir: st
             import datasets  # noqa: F401
             import pyarrow.parquet  # noqa: F401
         except ImportError:
-            raise OptionError(f"-o {output}: Parquet output needs the parquet extra: pip install 'cleaner[parquet]'"
-                              ) from None
+            raise OptionError(
+                f"-o {output}: Parquet output needs the parquet extra: pip install 'cleaner[parquet]'"
+            ) from None
     if output == "-":
         if shard_size:
             raise OptionError("--shard-size: shards need a corpus file name, not -o -")
@@ -165,7 +202,9 @@ def check_keys(**keys: str) -> dict[str, str]:
         names[ours] = theirs
     shared = {n for n in names.values() if list(names.values()).count(n) > 1}
     if shared:
-        raise OptionError(f"--text-key, --html-key, --id-key, --url-key: {', '.join(sorted(shared))} given for two fields")
+        raise OptionError(
+            f"--text-key, --html-key, --id-key, --url-key: {', '.join(sorted(shared))} given for two fields"
+        )
     return {ours: theirs for ours, theirs in names.items() if ours != theirs}
 
 
@@ -192,56 +231,130 @@ def spool_stdin(folder: str, max_bytes: int) -> str:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
-              help="Corpus file (.jsonl, .jsonl.gz, .jsonl.zst), or - for standard output; with --shard-size, "
-                   "shards OUT-00000.jsonl ...")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Corpus file (.jsonl, .jsonl.gz, .jsonl.zst), or - for standard output; with --shard-size, "
+    "shards OUT-00000.jsonl ...",
+)
 @format_option
 @rules_option
 @model_option
 @html_option
 @language_id_option
 @click.option("--txt-dir", type=click.Path(file_okay=False), help="Also write one <name>.txt per document here.")
-@click.option("--removed/--no-removed", default=True, show_default=True,
-              help="Keep every removed block (text, category, reason) in the records.")
-@click.option("--max-bytes", type=int, default=Settings.max_bytes, show_default=True,
-              help="Reject inputs larger than this.")
+@click.option(
+    "--removed/--no-removed",
+    default=True,
+    show_default=True,
+    help="Keep every removed block (text, category, reason) in the records.",
+)
+@click.option(
+    "--max-bytes", type=int, default=Settings.max_bytes, show_default=True, help="Reject inputs larger than this."
+)
 @click.option("--workers", type=int, default=None, help="Worker processes (default: CPU count).")
-@click.option("--dask", "dask_address", default=None,
-              help="Run on a Dask cluster: scheduler address (tcp://host:8786) or 'local' for a LocalCluster.")
+@click.option(
+    "--dask",
+    "dask_address",
+    default=None,
+    help="Run on a Dask cluster: scheduler address (tcp://host:8786) or 'local' for a LocalCluster.",
+)
 @click.option("--resume", is_flag=True, help="Finish an interrupted run: only unfinished tasks are cleaned again.")
-@click.option("--work-dir", type=click.Path(file_okay=False), help="Work folder (default: OUT.work/ beside the output).")
-@click.option("--task-size", type=int, default=64, show_default=True, help="Files per task (unit of work and of resume).")
-@click.option("--task-bytes", type=int, default=64 << 20, show_default=True,
-              help="A plain JSONL file larger than this is split into tasks of about this many bytes (whole lines), "
-                   "so that several workers share it.")
+@click.option(
+    "--work-dir", type=click.Path(file_okay=False), help="Work folder (default: OUT.work/ beside the output)."
+)
+@click.option(
+    "--task-size", type=int, default=64, show_default=True, help="Files per task (unit of work and of resume)."
+)
+@click.option(
+    "--task-bytes",
+    type=int,
+    default=64 << 20,
+    show_default=True,
+    help="A plain JSONL file larger than this is split into tasks of about this many bytes (whole lines), "
+    "so that several workers share it.",
+)
 @click.option("--shard-size", type=int, default=None, help="Documents per output shard (default: one file).")
-@click.option("--compress", "compression", type=click.Choice(["gz", "zst"]), default=None,
-              help="Compress the output (default: by the output's ending).")
-@click.option("--dedup/--no-dedup", default=True, show_default=True,
-              help="Drop exact and near duplicates (MinHash LSH); kept records list what they absorbed.")
+@click.option(
+    "--compress",
+    "compression",
+    type=click.Choice(["gz", "zst"]),
+    default=None,
+    help="Compress the output (default: by the output's ending).",
+)
+@click.option(
+    "--dedup/--no-dedup",
+    default=True,
+    show_default=True,
+    help="Drop exact and near duplicates (MinHash LSH); kept records list what they absorbed.",
+)
 @click.option("--near-dup-threshold", type=float, default=0.8, show_default=True, help="Jaccard threshold.")
-@click.option("--lang", "languages", default="",
-              help="Keep only these languages: ISO 639-1 codes, e.g. de,en (DE is de).")
+@click.option(
+    "--lang", "languages", default="", help="Keep only these languages: ISO 639-1 codes, e.g. de,en (DE is de)."
+)
 @click.option("--min-words", type=int, default=0, show_default=True, help="Drop documents with fewer words.")
 @click.option("--quality", is_flag=True, help="Drop documents failing Gopher-style quality signals.")
-@click.option("--templates/--no-templates", default=None,
-              help="Learn lines recurring across an outlet's pages and remove them (default: on for batches).")
+@click.option(
+    "--templates/--no-templates",
+    default=None,
+    help="Learn lines recurring across an outlet's pages and remove them (default: on for batches).",
+)
 @click.option("--stats", "stats_path", type=click.Path(dir_okay=False), help="Stats JSON (default: WORK/stats.json).")
-@click.option("--errors", "errors_path", type=click.Path(dir_okay=False), help="Failures JSONL (default: WORK/errors.jsonl).")
+@click.option(
+    "--errors", "errors_path", type=click.Path(dir_okay=False), help="Failures JSONL (default: WORK/errors.jsonl)."
+)
 @click.option("--keep-work", is_flag=True, help="Keep the per-task files in the work folder after the run.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar with docs/s (default: on a terminal).")
-@click.option("--doc-timeout", type=float, default=60.0, show_default=True,
-              help="Seconds one document may take; a slower one fails with this reason, the batch goes on "
-                   "(0: no limit).")
+@click.option(
+    "--doc-timeout",
+    type=float,
+    default=60.0,
+    show_default=True,
+    help="Seconds one document may take; a slower one fails with this reason, the batch goes on (0: no limit).",
+)
 @click.option("--text-key", default="text", show_default=True, help="JSONL inputs: the field holding a page's text.")
 @click.option("--html-key", default="html", show_default=True, help="JSONL inputs: the field holding a page's HTML.")
 @click.option("--id-key", default="id", show_default=True, help="JSONL inputs: the field holding the record's id.")
 @click.option("--url-key", default="url", show_default=True, help="JSONL inputs: the field holding the page's URL.")
 @full_metadata_option
-def clean(paths, output, fmt, rules, model, html_extraction, language_id, txt_dir, removed, max_bytes, workers, dask_address, resume, work_dir,
-          task_size, shard_size, compression, dedup, near_dup_threshold, languages, min_words, quality, templates,
-          stats_path, errors_path, keep_work, progress, doc_timeout, text_key, html_key, id_key, url_key,
-          full_metadata, task_bytes) -> None:
+def clean(
+    paths,
+    output,
+    fmt,
+    rules,
+    model,
+    html_extraction,
+    language_id,
+    txt_dir,
+    removed,
+    max_bytes,
+    workers,
+    dask_address,
+    resume,
+    work_dir,
+    task_size,
+    shard_size,
+    compression,
+    dedup,
+    near_dup_threshold,
+    languages,
+    min_words,
+    quality,
+    templates,
+    stats_path,
+    errors_path,
+    keep_work,
+    progress,
+    doc_timeout,
+    text_key,
+    html_key,
+    id_key,
+    url_key,
+    full_metadata,
+    task_bytes,
+) -> None:
     """Clean files, folders, globs, JSONL and WARC files into a JSONL corpus.
 
     A PATH of - reads standard input (one page, or JSONL records); -o - writes the corpus to standard
@@ -252,9 +365,16 @@ def clean(paths, output, fmt, rules, model, html_extraction, language_id, txt_di
     from .writers import shown
 
     try:  # every option checked before any work
-        check_numbers(max_bytes=max_bytes, workers=workers, task_size=task_size, task_bytes=task_bytes,
-                      shard_size=shard_size,
-                      near_dup_threshold=near_dup_threshold, min_words=min_words, doc_timeout=doc_timeout)
+        check_numbers(
+            max_bytes=max_bytes,
+            workers=workers,
+            task_size=task_size,
+            task_bytes=task_bytes,
+            shard_size=shard_size,
+            near_dup_threshold=near_dup_threshold,
+            min_words=min_words,
+            doc_timeout=doc_timeout,
+        )
         check_output(output, shard_size, resume, work_dir, compression)
         keep_languages = language_codes(languages, language_id)
         if dask_address:
@@ -269,19 +389,79 @@ def clean(paths, output, fmt, rules, model, html_extraction, language_id, txt_di
         sys.exit(RUN_FAILED)
     scratch = tempfile.mkdtemp(prefix="cleaner-") if output == "-" or "-" in paths else None
     try:
-        _clean(list(paths), output, scratch, fmt, rules, model, html_extraction, language_id, txt_dir, removed,
-               max_bytes, workers, dask_address, resume, work_dir, task_size, shard_size, compression, dedup,
-               near_dup_threshold, keep_languages, min_words, quality, templates, stats_path, errors_path, keep_work,
-               progress, doc_timeout, jsonl_keys, full_metadata, task_bytes)
+        _clean(
+            list(paths),
+            output,
+            scratch,
+            fmt,
+            rules,
+            model,
+            html_extraction,
+            language_id,
+            txt_dir,
+            removed,
+            max_bytes,
+            workers,
+            dask_address,
+            resume,
+            work_dir,
+            task_size,
+            shard_size,
+            compression,
+            dedup,
+            near_dup_threshold,
+            keep_languages,
+            min_words,
+            quality,
+            templates,
+            stats_path,
+            errors_path,
+            keep_work,
+            progress,
+            doc_timeout,
+            jsonl_keys,
+            full_metadata,
+            task_bytes,
+        )
     finally:
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _clean(paths, output, scratch, fmt, rules, model, html_extraction, language_id, txt_dir, removed, max_bytes,
-           workers, dask_address, resume, work_dir, task_size, shard_size, compression, dedup, near_dup_threshold,
-           keep_languages, min_words, quality, templates, stats_path, errors_path, keep_work, progress,
-           doc_timeout, jsonl_keys, full_metadata=False, task_bytes=64 << 20) -> None:
+def _clean(
+    paths,
+    output,
+    scratch,
+    fmt,
+    rules,
+    model,
+    html_extraction,
+    language_id,
+    txt_dir,
+    removed,
+    max_bytes,
+    workers,
+    dask_address,
+    resume,
+    work_dir,
+    task_size,
+    shard_size,
+    compression,
+    dedup,
+    near_dup_threshold,
+    keep_languages,
+    min_words,
+    quality,
+    templates,
+    stats_path,
+    errors_path,
+    keep_work,
+    progress,
+    doc_timeout,
+    jsonl_keys,
+    full_metadata=False,
+    task_bytes=64 << 20,
+) -> None:
     import shutil
 
     from .corpus import Filters, RunConfig, RunError, run
@@ -298,16 +478,39 @@ def _clean(paths, output, scratch, fmt, rules, model, html_extraction, language_
     if output == "-":
         corpus = os.path.join(scratch, "corpus.jsonl" + {"gz": ".gz", "zst": ".zst"}.get(compression or "", ""))
         work_dir = work_dir or os.path.join(scratch, "work")
-    settings = _settings(fmt, rules, model, keep_removed=removed, max_bytes=max_bytes, html_extraction=html_extraction,
-                         language_id=language_id, full_metadata=full_metadata)
+    settings = _settings(
+        fmt,
+        rules,
+        model,
+        keep_removed=removed,
+        max_bytes=max_bytes,
+        html_extraction=html_extraction,
+        language_id=language_id,
+        full_metadata=full_metadata,
+    )
     _cleaner(settings)  # fail early, with one line, on broken rules or model
     config = RunConfig(
-        output=corpus, work_dir=work_dir, workers=workers or (os.cpu_count() or 1), dask=dask_address,
-        resume=resume, task_size=task_size, shard_size=shard_size, compression=compression, dedup=dedup,
-        near_dup_threshold=near_dup_threshold, templates=templates, txt_dir=txt_dir,
+        output=corpus,
+        work_dir=work_dir,
+        workers=workers or (os.cpu_count() or 1),
+        dask=dask_address,
+        resume=resume,
+        task_size=task_size,
+        shard_size=shard_size,
+        compression=compression,
+        dedup=dedup,
+        near_dup_threshold=near_dup_threshold,
+        templates=templates,
+        txt_dir=txt_dir,
         filters=Filters(keep_languages, min_words, quality),
-        stats_path=stats_path, errors_path=errors_path, keep_work=keep_work, doc_timeout=doc_timeout or None,
-        input_names=names, jsonl_keys=jsonl_keys, task_bytes=task_bytes)
+        stats_path=stats_path,
+        errors_path=errors_path,
+        keep_work=keep_work,
+        doc_timeout=doc_timeout or None,
+        input_names=names,
+        jsonl_keys=jsonl_keys,
+        task_bytes=task_bytes,
+    )
     if progress is None:
         progress = sys.stderr.isatty()
     bar = None
@@ -355,11 +558,18 @@ def _clean(paths, output, scratch, fmt, rules, model, html_extraction, language_
         click.echo(f"cleaner: ... {len(summary.errors) - MAX_ERROR_LINES} more failures in the errors file", err=True)
     for line in summary_lines(summary.stats):
         click.echo(line, err=True)
-    written = "standard output" if output == "-" else ", ".join(summary.outputs[:3]) + (
-        f" and {len(summary.outputs) - 3} more" if len(summary.outputs) > 3 else "")
-    click.echo(f"wrote: {written}; stats: {stats_path or os.path.join(summary.work_dir, 'stats.json')}"
-               f"{' (temporary, removed)' if temporary_work and not stats_path else ''}; "
-               f"{time.perf_counter() - started:.1f} s", err=True)
+    written = (
+        "standard output"
+        if output == "-"
+        else ", ".join(summary.outputs[:3])
+        + (f" and {len(summary.outputs) - 3} more" if len(summary.outputs) > 3 else "")
+    )
+    click.echo(
+        f"wrote: {written}; stats: {stats_path or os.path.join(summary.work_dir, 'stats.json')}"
+        f"{' (temporary, removed)' if temporary_work and not stats_path else ''}; "
+        f"{time.perf_counter() - started:.1f} s",
+        err=True,
+    )
     if summary.errors:
         sys.exit(1)
 
@@ -381,8 +591,9 @@ def summary_lines(stats: dict) -> list[str]:
     for cat, n in stats["removed_blocks"].items():
         out.append(f"  {cat:<11} {n:>6}  ({stats['removed_share'][cat]:.1%})")
     if stats["template_lines_learned"]:
-        out.append(f"template lines learned: {stats['template_lines_learned']}, removed: "
-                   f"{stats['template_lines_removed']}")
+        out.append(
+            f"template lines learned: {stats['template_lines_learned']}, removed: {stats['template_lines_removed']}"
+        )
     top = list(stats["languages"].items())[:5]
     out.append("languages: " + ", ".join(f"{k} {v}" for k, v in top))
     return out
@@ -424,10 +635,23 @@ def _decisions(doc) -> dict:
     rec = doc.to_record(keep_removed=False)
     rec.pop("removed", None)
     rec["rules_language"] = doc.rules_language
-    rec["blocks"] = [{"line": b.line, "label": b.label, "category": b.category, "stage": b.stage, "rule": b.rule,
-                      "role": b.role, "section": b.section, "score": b.score, "class": b.cf_class,
-                      "stopword_density": b.features.get("stopword_density"), "reason": b.reason, "text": b.text}
-                     for b in doc.blocks]
+    rec["blocks"] = [
+        {
+            "line": b.line,
+            "label": b.label,
+            "category": b.category,
+            "stage": b.stage,
+            "rule": b.rule,
+            "role": b.role,
+            "section": b.section,
+            "score": b.score,
+            "class": b.cf_class,
+            "stopword_density": b.features.get("stopword_density"),
+            "reason": b.reason,
+            "text": b.text,
+        }
+        for b in doc.blocks
+    ]
     return rec
 
 
@@ -440,20 +664,32 @@ def _decisions(doc) -> dict:
 @language_id_option
 @click.option("--width", type=int, default=90, show_default=True, help="Characters of block text shown.")
 @click.option("--url", default=None, help="The page's URL (its host names the outlet; its slug helps find the title).")
-@click.option("--json", "as_json", is_flag=True,
-              help="Print the decisions as JSON: the record's metadata and every block with its provenance.")
-@click.option("--html", "html_path", type=click.Path(dir_okay=False),
-              help="Also write a self-contained HTML page of the decisions here: blocks coloured by decision, "
-                   "category, stage, rule and score on hover, a filter by category.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the decisions as JSON: the record's metadata and every block with its provenance.",
+)
+@click.option(
+    "--html",
+    "html_path",
+    type=click.Path(dir_okay=False),
+    help="Also write a self-contained HTML page of the decisions here: blocks coloured by decision, "
+    "category, stage, rule and score on hover, a filter by category.",
+)
 @full_metadata_option
-def explain(file, fmt, rules, model, html_extraction, language_id, width, url, as_json, html_path,
-            full_metadata) -> None:
+def explain(
+    file, fmt, rules, model, html_extraction, language_id, width, url, as_json, html_path, full_metadata
+) -> None:
     """Show every block of FILE with keep/drop, category, the deciding rule and its scores. FILE may
     name one record of a corpus input: FEED.jsonl:LINE or CRAWL.warc.gz@URL."""
     from .writers import dumps, shown
 
-    cleaner = _cleaner(_settings(fmt, rules, model, html_extraction=html_extraction, language_id=language_id,
-                                 full_metadata=full_metadata))
+    cleaner = _cleaner(
+        _settings(
+            fmt, rules, model, html_extraction=html_extraction, language_id=language_id, full_metadata=full_metadata
+        )
+    )
     try:
         doc = explained_document(cleaner, file, url)
     except BadInput as exc:
@@ -483,8 +719,10 @@ def explain(file, fmt, rules, model, html_extraction, language_id, width, url, a
         decision = {"content": "KEEP", "title": "TITLE"}.get(b.label, "DROP")
         score = "" if b.score is None else f"{b.score:.2f}"
         text = b.text if len(b.text) <= width else b.text[: width - 1] + "…"
-        click.echo(f"{b.line:>5} {decision:<5} {b.category or '':<10} {b.cf_class:<9} "
-                   f"{b.features.get('stopword_density', 0):>5.2f} {score:>5}  {text}")
+        click.echo(
+            f"{b.line:>5} {decision:<5} {b.category or '':<10} {b.cf_class:<9} "
+            f"{b.features.get('stopword_density', 0):>5.2f} {score:>5}  {text}"
+        )
         if b.reason:
             click.echo(f"{'':>47}  └ {b.reason}")
 
@@ -516,13 +754,19 @@ def read_stdin(max_bytes: int) -> bytes:
 @language_id_option
 @click.option("--url", default=None, help="The page's URL (its host names the outlet; its slug helps find the title).")
 @click.option("--json", "as_json", is_flag=True, help="Print the whole record (JSON) instead of the text.")
-@click.option("--removed/--no-removed", default=False, show_default=True,
-              help="With --json: also the removed blocks (text, category, reason).")
-@click.option("--max-bytes", type=int, default=Settings.max_bytes, show_default=True,
-              help="Reject inputs larger than this.")
+@click.option(
+    "--removed/--no-removed",
+    default=False,
+    show_default=True,
+    help="With --json: also the removed blocks (text, category, reason).",
+)
+@click.option(
+    "--max-bytes", type=int, default=Settings.max_bytes, show_default=True, help="Reject inputs larger than this."
+)
 @full_metadata_option
-def extract(file, fmt, rules, model, html_extraction, language_id, url, as_json, removed, max_bytes,
-            full_metadata) -> None:
+def extract(
+    file, fmt, rules, model, html_extraction, language_id, url, as_json, removed, max_bytes, full_metadata
+) -> None:
     """Print the cleaned text of one page: FILE, or - for standard input (like `trafilatura`).
 
     Text, HTML, gzip-compressed or not; --format decides when the content cannot (auto looks at the
@@ -531,8 +775,17 @@ def extract(file, fmt, rules, model, html_extraction, language_id, url, as_json,
 
     if max_bytes < 1:
         raise click.BadParameter("must be at least 1", param_hint="--max-bytes")
-    cleaner = _cleaner(_settings(fmt, rules, model, html_extraction=html_extraction, language_id=language_id,
-                                 max_bytes=max_bytes, full_metadata=full_metadata))
+    cleaner = _cleaner(
+        _settings(
+            fmt,
+            rules,
+            model,
+            html_extraction=html_extraction,
+            language_id=language_id,
+            max_bytes=max_bytes,
+            full_metadata=full_metadata,
+        )
+    )
     source = "-" if file == "-" else file
     try:
         if file == "-":
@@ -620,29 +873,66 @@ def regress(raw, clean_dir, rules, model, language_id, update) -> None:
 
 
 @main.command()
-@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False),
-              help="Folder for the model files (the shipped model lives in cleaner/model/).")
-@click.option("--gold", "golds", multiple=True, type=click.Path(exists=True, dir_okay=False),
-              help="ScrapingHub ground-truth.json or trafilatura evaldata.json, with html/ beside it (repeatable).")
-@click.option("--split", type=click.Choice(["train", "test", "all"]), default="train", show_default=True,
-              help="Pages of a gold file to use, by the benchmark's fixed hash split.")
-@click.option("--annotated", multiple=True, type=click.Path(exists=True, file_okay=False),
-              help="Folder of annotated text pages (+ | / - category | / = title | lines).")
-@click.option("--pairs", nargs=2, multiple=True, type=click.Path(exists=True, file_okay=False),
-              help="RAW_DIR CLEAN_DIR: raw text pages and their golden clean texts (<name>.txt).")
-@click.option("--blocks", "block_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
-              help="Block-level JSONL labels: {doc, text, label, mode}.")
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Folder for the model files (the shipped model lives in cleaner/model/).",
+)
+@click.option(
+    "--gold",
+    "golds",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="ScrapingHub ground-truth.json or trafilatura evaldata.json, with html/ beside it (repeatable).",
+)
+@click.option(
+    "--split",
+    type=click.Choice(["train", "test", "all"]),
+    default="train",
+    show_default=True,
+    help="Pages of a gold file to use, by the benchmark's fixed hash split.",
+)
+@click.option(
+    "--annotated",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False),
+    help="Folder of annotated text pages (+ | / - category | / = title | lines).",
+)
+@click.option(
+    "--pairs",
+    nargs=2,
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False),
+    help="RAW_DIR CLEAN_DIR: raw text pages and their golden clean texts (<name>.txt).",
+)
+@click.option(
+    "--blocks",
+    "block_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Block-level JSONL labels: {doc, text, label, mode}.",
+)
 @rules_option
 def train(out_dir, golds, split, annotated, pairs, block_files, rules) -> None:
     """Train the block model from labelled pages (fixed seeds: the same data gives the same model)."""
     from . import training
 
     cleaner = _cleaner(_settings("auto", rules, "none"))
-    pages = training.collect(cleaner, golds, annotated, pairs, block_files, split, log=lambda m: click.echo(m, err=True))
+    pages = training.collect(
+        cleaner, golds, annotated, pairs, block_files, split, log=lambda m: click.echo(m, err=True)
+    )
     command = "cleaner train " + " ".join(
-        [f"-o {out_dir}"] + [f"--gold {g}" for g in golds] + [f"--split {split}"]
-        + [f"--annotated {a}" for a in annotated] + [f"--pairs {r} {c}" for r, c in pairs]
-        + [f"--blocks {b}" for b in block_files] + [f"--rules {r}" for r in rules])
+        [f"-o {out_dir}"]
+        + [f"--gold {g}" for g in golds]
+        + [f"--split {split}"]
+        + [f"--annotated {a}" for a in annotated]
+        + [f"--pairs {r} {c}" for r, c in pairs]
+        + [f"--blocks {b}" for b in block_files]
+        + [f"--rules {r}" for r in rules]
+    )
     try:
         training.train(pages, out_dir, command, log=lambda m: click.echo(m, err=True))
     except ValueError as exc:
@@ -679,8 +969,12 @@ def read_records(path: str) -> list[dict]:
 
 @main.command(name="eval")
 @click.argument("outputs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("--gold", required=True, type=click.Path(exists=True, dir_okay=False),
-              help="ScrapingHub-style ground-truth.json (articleBody) or trafilatura-style evaldata.json (with/without).")
+@click.option(
+    "--gold",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="ScrapingHub-style ground-truth.json (articleBody) or trafilatura-style evaldata.json (with/without).",
+)
 def eval_(outputs, gold) -> None:
     """Score JSONL output (one file or its shards; .jsonl, .jsonl.gz, .jsonl.zst) against gold
     annotations with the benchmark's published method."""

@@ -1,4 +1,5 @@
 """The data that flows through the pipeline: a Document made of Blocks."""
+
 from __future__ import annotations
 
 import re
@@ -15,6 +16,7 @@ _OUTPUT_SPACE = re.compile("[\t\r\f\v\x1c-\x1f\x85\u2028\u2029]")
 
 def _out(value: str | None) -> str | None:
     return _OUTPUT_SPACE.sub(" ", value) if value and _OUTPUT_SPACE.search(value) else value
+
 
 #: boilerplate categories; every dropped block carries one of these
 CATEGORIES = (
@@ -93,8 +95,16 @@ class Block:
     def kept(self) -> bool:
         return self.label == CONTENT
 
-    def drop(self, category: str, reason: str, *, stage: str, rule: str | None = None, role: str | None = None,
-             section: str | None = None) -> None:
+    def drop(
+        self,
+        category: str,
+        reason: str,
+        *,
+        stage: str,
+        rule: str | None = None,
+        role: str | None = None,
+        section: str | None = None,
+    ) -> None:
         """Drop the block as ``category``; ``stage``, ``rule``, ``role`` and ``section`` replace what an
         earlier stage recorded (a section that overrides a line rule passes the rule on)."""
         assert category in CATEGORIES, category

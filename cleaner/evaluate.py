@@ -9,6 +9,7 @@
 
 ``cleaner eval OUTPUT.jsonl --gold FILE`` detects the gold format and scores any JSONL output.
 """
+
 from __future__ import annotations
 
 import json
@@ -43,7 +44,7 @@ def _f1(p: float, r: float) -> float:
 def _shingle_counts(text: str, n: int = SHINGLE_N) -> Counter:
     tokens = _TOKEN.findall(text or "")
     # as published: a text shorter than n tokens still yields one (shorter) shingle
-    return Counter(tuple(tokens[i:i + n]) for i in range(max(1, len(tokens) - n + 1)) if tokens[i:i + n])
+    return Counter(tuple(tokens[i : i + n]) for i in range(max(1, len(tokens) - n + 1)) if tokens[i : i + n])
 
 
 def shingle_counts(gold: str, predicted: str) -> tuple[float, float, float]:

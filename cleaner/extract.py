@@ -1,5 +1,6 @@
 """HTML path: trafilatura finds the article and its metadata; our block rules then clean its output,
 since trafilatura leaves most-read lists, teasers and credits in place on many German sites."""
+
 from __future__ import annotations
 
 import html as _html
@@ -13,10 +14,10 @@ from typing import TypedDict
 import trafilatura
 from courlan import extract_domain
 from htmldate import find_date
+
 # trafilatura's own metadata steps, called one by one (module-level functions of trafilatura 2.x,
 # which pyproject pins as the lower bound): a renamed one fails at import, not silently
-from trafilatura.metadata import (META_URL, examine_meta, extract_meta_json, extract_sitename, extract_title,
-                                  extract_url)
+from trafilatura.metadata import META_URL, examine_meta, extract_meta_json, extract_sitename, extract_title, extract_url
 import trafilatura.external
 import trafilatura.json_metadata
 import trafilatura.main_extractor
@@ -68,8 +69,13 @@ class DateParams(TypedDict):
 DATE_PARAMS: DateParams = {"extensive_search": False, "original_date": True}
 
 
-def extract_html(html: str, url: str | None = None, prune_xpath: tuple[str, ...] = (),
-                 focus: str = "balanced", full_metadata: bool = False) -> Extracted:
+def extract_html(
+    html: str,
+    url: str | None = None,
+    prune_xpath: tuple[str, ...] = (),
+    focus: str = "balanced",
+    full_metadata: bool = False,
+) -> Extracted:
     """trafilatura's extraction (``focus``: its mode) and the page's metadata. ``full_metadata``: also
     trafilatura's markup searches for an author, categories and tags the page does not declare
     (4.7 ms a page more on average over 200 benchmark pages, up to 9; bench/RESULTS.md)."""
@@ -153,12 +159,18 @@ _AT_MAX_DEPTH = "boolean(" + "/*" * PARSER_MAX_DEPTH + ")"  # one node set per l
 #: formatting tags that carry nothing extraction needs; a page nested past the limit (unclosed
 #: "<span>" or "<font>" repeated) is parsed again without them
 _FORMATTING_TAGS = re.compile(
-    r"</?(?:span|font|b|i|u|s|em|strong|small|big|sub|sup|mark|tt|nobr|abbr|cite|q|del|ins)\b[^>]*>", re.IGNORECASE)
+    r"</?(?:span|font|b|i|u|s|em|strong|small|big|sub|sup|mark|tt|nobr|abbr|cite|q|del|ins)\b[^>]*>", re.IGNORECASE
+)
 
 
 #: trafilatura's parser options (trafilatura.utils.HTML_PARSER), for the parsers of our own
-PARSER_OPTIONS = {"collect_ids": False, "default_doctype": False, "encoding": "utf-8", "remove_comments": True,
-                  "remove_pis": True}
+PARSER_OPTIONS = {
+    "collect_ids": False,
+    "default_doctype": False,
+    "encoding": "utf-8",
+    "remove_comments": True,
+    "remove_pis": True,
+}
 _THREAD = threading.local()
 
 
@@ -168,9 +180,14 @@ def html_class_lookup() -> etree.ElementNamespaceClassLookup:
     own lookup is a Python method called for every element Python touches for the first time -
     about 3,800 calls a page in trafilatura's extraction. Each tag with a class of its own is
     registered in every spelling of its case, as the Python lookup lowers the name."""
-    lookup = etree.ElementNamespaceClassLookup(etree.ElementDefaultClassLookup(
-        element=lxml_html.HtmlElement, comment=lxml_html.HtmlComment, pi=lxml_html.HtmlProcessingInstruction,
-        entity=lxml_html.HtmlEntity))
+    lookup = etree.ElementNamespaceClassLookup(
+        etree.ElementDefaultClassLookup(
+            element=lxml_html.HtmlElement,
+            comment=lxml_html.HtmlComment,
+            pi=lxml_html.HtmlProcessingInstruction,
+            entity=lxml_html.HtmlEntity,
+        )
+    )
     registry = lookup.get_namespace(None)
     for tag, cls in lxml_html.HtmlElementClassLookup._default_element_classes.items():
         for spelling in {"".join(c) for c in itertools.product(*((ch.lower(), ch.upper()) for ch in tag))}:
@@ -230,8 +247,10 @@ def parse_html(html: str):
     flat = _FORMATTING_TAGS.sub("", html)
     tree = load_html(flat)
     if tree is not None and tree.xpath(_AT_MAX_DEPTH) and _stops_at_depth(flat):
-        raise BadInput(f"HTML nested deeper than {PARSER_MAX_DEPTH} elements: the parser stops there "
-                       "and the rest of the page would be lost")
+        raise BadInput(
+            f"HTML nested deeper than {PARSER_MAX_DEPTH} elements: the parser stops there "
+            "and the rest of the page would be lost"
+        )
     return tree
 
 
@@ -317,8 +336,7 @@ def revise_paragraph_classification(paragraphs, max_heading_distance: int = MAX_
             paragraphs[i].class_type = "good"
         elif prev_gb[i] == "bad" and next_gb[i] == "bad":
             paragraphs[i].class_type = "bad"
-        elif ((prev_gb[i] == "bad" and prev_any[i] == "neargood")
-              or (next_gb[i] == "bad" and next_any[i] == "neargood")):
+        elif (prev_gb[i] == "bad" and prev_any[i] == "neargood") or (next_gb[i] == "bad" and next_any[i] == "neargood"):
             paragraphs[i].class_type = "good"
         else:
             paragraphs[i].class_type = "bad"
@@ -341,7 +359,7 @@ def _nearest_index(cls: list[str], step: int, stop: tuple[str, ...]) -> list:
     """For each index, the nearest other index in direction ``step`` whose class is in ``stop`` (None: none)."""
     out: list = [None] * len(cls)
     found = None
-    for i in (range(len(cls)) if step < 0 else range(len(cls) - 1, -1, -1)):
+    for i in range(len(cls)) if step < 0 else range(len(cls) - 1, -1, -1):
         out[i] = found
         if cls[i] in stop:
             found = i
@@ -479,7 +497,7 @@ def _with_lead(text: str, description: str | None, html: str) -> str:
     if desc[:LEAD_PROBE_CHARS] in collapse_spaces(text):
         return text
     m = _BODY.search(html)
-    body = collapse_spaces(_html.unescape(html[m.start():] if m else html))
+    body = collapse_spaces(_html.unescape(html[m.start() :] if m else html))
     if ">" + desc[:LEAD_PROBE_CHARS] not in body.replace("> ", ">"):
         return text
     return desc + "\n" + text

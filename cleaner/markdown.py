@@ -3,6 +3,7 @@ markup is taken out before segmentation, so the stages see the words a reader se
 its text and loses its address, an image goes (its alt text is a caption at best), heading marks,
 bold/italic runs and backslash escapes go; a line stays a line, so line numbers still point into
 the input. Pages without Markdown are returned unchanged."""
+
 from __future__ import annotations
 
 import re

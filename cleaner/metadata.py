@@ -3,6 +3,7 @@
 Dates come only from the article itself (its header or dateline), from HTML metadata, or from the
 input's own metadata - never from a removed teaser, and never guessed.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -51,7 +52,7 @@ def text_date(blocks: list[Block], rules: LanguageRules, t: Thresholds = DEFAULT
                     return d.isoformat(), f"text:byline (line {b.line})"
     paragraphs = [b for b in blocks if b.kept][:DATELINE_PARAGRAPHS]
     for b in paragraphs:
-        for d, pos in rules.find_dates(b.text[:t.dateline_window + 20]):  # (a dateline opens its paragraph)
+        for d, pos in rules.find_dates(b.text[: t.dateline_window + 20]):  # (a dateline opens its paragraph)
             if pos <= t.dateline_window and _plausible(d):
                 return d.isoformat(), f"text:dateline (line {b.line})"
     return None, None
@@ -125,7 +126,9 @@ def _domain_match(host: str, outlet: Outlet) -> bool:
     return any(host == d or host.endswith("." + d) for d in outlet.domains)
 
 
-def outlet_for(rules: Rules, raw_text: str, url: str | None, sitename: str | None) -> tuple[Outlet | None, str | None, str | None]:
+def outlet_for(
+    rules: Rules, raw_text: str, url: str | None, sitename: str | None
+) -> tuple[Outlet | None, str | None, str | None]:
     """(registry entry, name, provenance). Registry by URL domain, then registry by text signature,
     then the HTML site name, then the bare host name."""
     host = hostname(url)
@@ -191,8 +194,7 @@ def init_language_detection() -> None:
             _langdetect_ready = True
 
 
-def language(text: str, sample_chars: int,
-             identifier: str = Settings.language_id) -> tuple[str | None, float | None]:
+def language(text: str, sample_chars: int, identifier: str = Settings.language_id) -> tuple[str | None, float | None]:
     """langdetect (or with ``identifier="fasttext"`` fastText, cleaner/langid.py) on the first
     ``sample_chars`` of the cleaned text (bounded cost), seeded; the script decides for Chinese,
     Japanese and Korean (probability: the identifier's for that language, None when not listed)."""

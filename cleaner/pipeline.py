@@ -3,6 +3,7 @@
 ``Cleaner`` holds what is expensive to set up (compiled rules, the block model) so that a batch pays
 for it once; the module functions ``clean_text`` / ``clean_html`` use a shared default instance.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -55,7 +56,9 @@ class Cleaner:
 
             scorer = load_model(self.settings.model) if self.settings.model else load_model()
             if scorer is None and self.settings.model:
-                raise RuleError(f"{self.settings.model}: no block model there (blocks.json); train one with `cleaner train`")
+                raise RuleError(
+                    f"{self.settings.model}: no block model there (blocks.json); train one with `cleaner train`"
+                )
         self.scorer = scorer
         #: context-free line verdicts by rule language, then line text (``classify.annotate``): menus,
         #: footers and widget labels recur on every page of an outlet, so a batch meets most short
@@ -78,8 +81,9 @@ class Cleaner:
         data = read_bytes(path, self.settings.max_bytes)
         return self.clean_bytes(data, source=path, fmt=fmt, meta=meta)
 
-    def clean_bytes(self, data: bytes, *, source: str, fmt: str | None = None,
-                    meta: Mapping[str, Any] | None = None) -> Document:
+    def clean_bytes(
+        self, data: bytes, *, source: str, fmt: str | None = None, meta: Mapping[str, Any] | None = None
+    ) -> Document:
         if len(data) > self.settings.max_bytes:
             raise BadInput(f"oversized: more than {self.settings.max_bytes} bytes")
         text = decode(data)
@@ -91,32 +95,69 @@ class Cleaner:
             return self.clean_html(text, source=source, meta=meta, doc_id=doc_id)
         return self.clean_text(text, source=source, meta=meta, doc_id=doc_id)
 
-    def clean_text(self, text: str, *, source: str = "<text>", url: str | None = None,
-                   meta: Mapping[str, Any] | None = None, doc_id: str | None = None) -> Document:
+    def clean_text(
+        self,
+        text: str,
+        *,
+        source: str = "<text>",
+        url: str | None = None,
+        meta: Mapping[str, Any] | None = None,
+        doc_id: str | None = None,
+    ) -> Document:
         """Clean a flattened page (text dump): every stage of the classifier runs."""
         text, source, url, meta = _inputs(text, source, url, meta)
         doc = Document(source=source, id=doc_id or content_id(text.encode("utf-8")), format="text", url=url)
         self._run(doc, text, text, mode="text", known_title=None, html_date=None, sitename=None, meta=meta)
         return doc
 
-    def clean_html(self, html: str, *, source: str = "<html>", url: str | None = None,
-                   meta: Mapping[str, Any] | None = None, doc_id: str | None = None) -> Document:
+    def clean_html(
+        self,
+        html: str,
+        *,
+        source: str = "<html>",
+        url: str | None = None,
+        meta: Mapping[str, Any] | None = None,
+        doc_id: str | None = None,
+    ) -> Document:
         """Clean an HTML page: trafilatura extracts, then the block rules clean its output."""
         html, source, url, meta = _inputs(html, source, url, meta)
-        ext = extract_html(html, url=url, prune_xpath=self.rules.html_prune_xpath,
-                           focus=self.settings.html_extraction, full_metadata=self.settings.full_metadata)
+        ext = extract_html(
+            html,
+            url=url,
+            prune_xpath=self.rules.html_prune_xpath,
+            focus=self.settings.html_extraction,
+            full_metadata=self.settings.full_metadata,
+        )
         doc = Document(source=source, id=doc_id or content_id(html.encode("utf-8")), format="html", url=ext.url)
         # the blocks come from the scrubbed text (an extractor's output can hold entity-made controls);
         # the rule-language vote and the outlet signatures read it as extracted
         doc.author, doc.author_source = ext.author, ext.author_source
         doc.description, doc.categories, doc.tags = ext.description, list(ext.categories), list(ext.tags)
-        self._run(doc, scrub_text(ext.text), ext.text, mode="html", known_title=ext.title,
-                  html_date=metadata.normalise_date(ext.date), sitename=ext.sitename, meta=meta)
+        self._run(
+            doc,
+            scrub_text(ext.text),
+            ext.text,
+            mode="html",
+            known_title=ext.title,
+            html_date=metadata.normalise_date(ext.date),
+            sitename=ext.sitename,
+            meta=meta,
+        )
         return doc
 
     # ------------------------------------------------------------------ the stages
-    def _run(self, doc: Document, body: str, raw_text: str, *, mode: str, known_title: str | None,
-             html_date: str | None, sitename: str | None, meta: dict) -> None:
+    def _run(
+        self,
+        doc: Document,
+        body: str,
+        raw_text: str,
+        *,
+        mode: str,
+        known_title: str | None,
+        html_date: str | None,
+        sitename: str | None,
+        meta: dict,
+    ) -> None:
         s = self.settings
         lang_rules = self.rules_for(raw_text)
         doc.rules_language = lang_rules.language
@@ -127,9 +168,17 @@ class Cleaner:
 
         # (``body`` is scrubbed: ``_inputs`` or clean_html did it)
         doc.blocks = segment_text(body, words=self.rules.segment, unwrap_lines=s.unwrap)
-        outcome = classify(doc.blocks, lang_rules, mode=mode, known_title=known_title,
-                           extra_rules=outlet.line_rules if outlet else (), scorer=self.scorer, url=doc.url,
-                           verdicts=self.verdicts_for(lang_rules), thresholds=s.thresholds)
+        outcome = classify(
+            doc.blocks,
+            lang_rules,
+            mode=mode,
+            known_title=known_title,
+            extra_rules=outlet.line_rules if outlet else (),
+            scorer=self.scorer,
+            url=doc.url,
+            verdicts=self.verdicts_for(lang_rules),
+            thresholds=s.thresholds,
+        )
         doc.title = meta.pop("title", None) or outcome.title
         if meta.get("author"):
             doc.author, doc.author_source = str(meta.pop("author")), "input:metadata"

@@ -15,6 +15,7 @@ final ς ~ σ, ...). Literals and lines are both put in a canonical form that ma
 of characters to one representative and keeps the line's length (no ``casefold()``: it would turn
 "ß" into "ss", which ``re`` never matches), so a literal the regex matched is found in the line.
 """
+
 from __future__ import annotations
 
 import functools
@@ -89,8 +90,11 @@ _LITERALS_SHA256 = hashlib.sha256(_LITERALS_SOURCE.read_bytes()).hexdigest() if 
 def compiled_available() -> bool:
     """Whether the compiled automaton (``_literals.c``) was built, matches this module and, where
     its source is beside it, was built from that source."""
-    return (_literals is not None and getattr(_literals, "ABI_VERSION", None) == LITERALS_ABI_VERSION
-            and (_LITERALS_SHA256 is None or getattr(_literals, "SOURCE_SHA256", None) == _LITERALS_SHA256))
+    return (
+        _literals is not None
+        and getattr(_literals, "ABI_VERSION", None) == LITERALS_ABI_VERSION
+        and (_LITERALS_SHA256 is None or getattr(_literals, "SOURCE_SHA256", None) == _LITERALS_SHA256)
+    )
 
 
 def use_compiled(enabled: bool) -> bool:
@@ -182,8 +186,11 @@ _DIGIT_CHARS = frozenset(range(ord("0"), ord("9") + 1))
 def _digit_class(items) -> bool:
     """Whether a character class (``IN``) matches only digits: ``\\d``, ``[0-9]``, ``[2-5]``."""
     return bool(items) and all(
-        (op is _c.CATEGORY and av is _c.CATEGORY_DIGIT) or (op is _c.LITERAL and av in _DIGIT_CHARS)
-        or (op is _c.RANGE and av[0] in _DIGIT_CHARS and av[1] in _DIGIT_CHARS) for op, av in items)
+        (op is _c.CATEGORY and av is _c.CATEGORY_DIGIT)
+        or (op is _c.LITERAL and av in _DIGIT_CHARS)
+        or (op is _c.RANGE and av[0] in _DIGIT_CHARS and av[1] in _DIGIT_CHARS)
+        for op, av in items
+    )
 
 
 def _needs_digit(items) -> bool:
@@ -297,8 +304,9 @@ def _shared_scan(regexes: tuple[re.Pattern, ...]):
         elif lits is None and requires_digit(r):
             digits |= 1 << i
     items = sorted(masks.items())
-    automaton = _literals.Automaton([lit for lit, _m in items], [m for _l, m in items], len(regexes) // 64 + 1,
-                                    _FIX, repeats, digits)
+    automaton = _literals.Automaton(
+        [lit for lit, _m in items], [m for _l, m in items], len(regexes) // 64 + 1, _FIX, repeats, digits
+    )
     return automaton.scan, sum(bit for _w, bit in repeats)
 
 
@@ -316,8 +324,9 @@ class LiteralGate:
 
     def __init__(self, regexes: Sequence[re.Pattern], include: int = -1, every: bool = False):
         self.literals = tuple(required_literals(r) if include >> i & 1 else None for i, r in enumerate(regexes))
-        unguarded = {i: r for i, (r, lits) in enumerate(zip(regexes, self.literals))
-                     if lits is None and include >> i & 1}
+        unguarded = {
+            i: r for i, (r, lits) in enumerate(zip(regexes, self.literals)) if lits is None and include >> i & 1
+        }
         #: regexes tried on every text one by one (they cannot be combined)
         self.always = 0
         #: (bit, w): a regex tried only when the text's first w characters recur (``repeated_prefix``)
@@ -332,8 +341,11 @@ class LiteralGate:
             if self._digit_only >> i & 1:
                 del unguarded[i]
         self._digit_bit = 1 << len(regexes)
-        start = {i: r for i, r in unguarded.items()
-                 if not every and anchored(r) and not _NUMBERED_REFERENCE.search(r.pattern)}
+        start = {
+            i: r
+            for i, r in unguarded.items()
+            if not every and anchored(r) and not _NUMBERED_REFERENCE.search(r.pattern)
+        }
         rest = {i: r for i, r in unguarded.items() if i not in start and not _NUMBERED_REFERENCE.search(r.pattern)}
         self._start = _combined(start)
         self._anywhere = _combined(rest)

@@ -3,6 +3,7 @@
 Every rejection is a ``BadInput`` whose message is one line naming the reason; the caller adds the
 document's name.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -201,7 +202,7 @@ class ZstdReader(_Decompressing):
                         raise TruncatedData("truncated zstd data")
                     self._frame = None
                     return b""
-            chunk = self._pending[self._at: self._at + piece]
+            chunk = self._pending[self._at : self._at + piece]
             self._at += len(chunk)
             try:
                 self._out = self._frame.decompress(chunk)
@@ -211,7 +212,7 @@ class ZstdReader(_Decompressing):
             self._fed = True
             if self._frame.eof:
                 rest = self._frame.unused_data
-                self._pending, self._at = rest + self._pending[self._at:], 0
+                self._pending, self._at = rest + self._pending[self._at :], 0
                 self.position += len(chunk) - len(rest)
                 self._frame = None
             else:
@@ -220,7 +221,7 @@ class ZstdReader(_Decompressing):
         return out
 
     def _start_frame(self) -> bool:
-        self._pending, self._at = self._pending[self._at:], 0
+        self._pending, self._at = self._pending[self._at :], 0
         if not self._pending:
             self._pending = self._raw.read(READ_CHUNK)
             if not self._pending:
@@ -252,14 +253,14 @@ class ZstdReader(_Decompressing):
             if not more:
                 raise TruncatedData("truncated zstd data")
             self._pending += more
-        data = self._pending[8: 8 + size]
+        data = self._pending[8 : 8 + size]
         try:
             if data.startswith(ZSTD_MAGIC):
                 data = self._zstd.ZstdDecompressor().decompressobj().decompress(data)
             self.dictionary = self._zstd.ZstdCompressionDict(data)
         except self._zstd.ZstdError as exc:
             raise BadInput(f"broken zstd data: dictionary frame: {exc}".splitlines()[0]) from None
-        self._pending = self._pending[8 + size:]
+        self._pending = self._pending[8 + size :]
         self.position += 8 + size
 
     def at_member_boundary(self) -> bool:
@@ -275,8 +276,12 @@ def compression_of(path: str, head: bytes) -> str | None:
     return None
 
 
-_NOT_REGULAR = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"),
-                (stat.S_ISBLK, "a device"))
+_NOT_REGULAR = (
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+)
 
 
 def open_regular(path: str) -> io.FileIO:
@@ -373,8 +378,13 @@ MAX_STRAY_SEQUENCES = 16
 #: head up to here: 98% of the benchmark pages that declare one do so in their first 16 KB, the
 #: rest after long inline scripts (one at 58 KB)
 DECLARATION_BYTES = 65_536
-BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
-        (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+BOMS = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
 _META_CHARSET = re.compile(rb"<meta\b[^>]*?\bcharset\s*=\s*[\"']?\s*([a-z0-9_.:+-]+)", re.I)
 _XML_ENCODING = re.compile(rb"\s*<\?xml\b[^>]*?\bencoding\s*=\s*[\"']([a-z0-9_.:+-]+)", re.I)
 _BODY = re.compile(rb"<body\b", re.I)
@@ -382,27 +392,85 @@ _BODY = re.compile(rb"<body\b", re.I)
 #: (what browsers do: "iso-8859-1" is windows-1252, "gb2312" is GBK, read by the GB18030 decoder);
 #: a UTF-16 label in a page whose bytes spell it out in ASCII means UTF-8 (HTML's prescan rule)
 WHATWG_ALIASES = {
-    **dict.fromkeys(("ascii", "us-ascii", "iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "l1", "cp819",
-                     "ibm819", "iso-ir-100", "csisolatin1", "x-cp1252", "ansi_x3.4-1968"), "cp1252"),
+    **dict.fromkeys(
+        (
+            "ascii",
+            "us-ascii",
+            "iso-8859-1",
+            "iso8859-1",
+            "iso_8859-1",
+            "latin1",
+            "l1",
+            "cp819",
+            "ibm819",
+            "iso-ir-100",
+            "csisolatin1",
+            "x-cp1252",
+            "ansi_x3.4-1968",
+        ),
+        "cp1252",
+    ),
     **dict.fromkeys(("iso-8859-9", "iso8859-9", "latin5", "l5", "iso-ir-148", "csisolatin5"), "cp1254"),
     **dict.fromkeys(("iso-8859-11", "iso8859-11", "tis-620", "windows-874", "dos-874"), "cp874"),
     **dict.fromkeys(("gb2312", "gbk", "x-gbk", "chinese", "csgb2312", "iso-ir-58", "gb_2312-80"), "gb18030"),
     **dict.fromkeys(("big5", "big5-hkscs", "cn-big5", "csbig5", "x-x-big5"), "big5hkscs"),
-    **dict.fromkeys(("shift_jis", "shift-jis", "sjis", "x-sjis", "ms_kanji", "csshiftjis", "windows-31j",
-                     "ms932"), "cp932"),
-    **dict.fromkeys(("euc-kr", "ks_c_5601-1987", "ks_c_5601-1989", "ksc5601", "ksc_5601", "korean",
-                     "windows-949", "csksc56011987", "iso-ir-149"), "cp949"),
+    **dict.fromkeys(
+        ("shift_jis", "shift-jis", "sjis", "x-sjis", "ms_kanji", "csshiftjis", "windows-31j", "ms932"), "cp932"
+    ),
+    **dict.fromkeys(
+        (
+            "euc-kr",
+            "ks_c_5601-1987",
+            "ks_c_5601-1989",
+            "ksc5601",
+            "ksc_5601",
+            "korean",
+            "windows-949",
+            "csksc56011987",
+            "iso-ir-149",
+        ),
+        "cp949",
+    ),
     **dict.fromkeys(("iso-8859-8-i", "csiso88598i", "logical"), "iso8859-8"),
     **dict.fromkeys(("x-mac-cyrillic", "x-mac-ukrainian"), "mac-cyrillic"),
-    **dict.fromkeys(("utf-16", "utf-16le", "utf-16be", "unicode", "unicodefeff", "unicodefffe", "ucs-2",
-                     "unicode-1-1-utf-8", "unicode11utf8", "unicode20utf8", "x-unicode20utf8"), "utf-8"),
+    **dict.fromkeys(
+        (
+            "utf-16",
+            "utf-16le",
+            "utf-16be",
+            "unicode",
+            "unicodefeff",
+            "unicodefffe",
+            "ucs-2",
+            "unicode-1-1-utf-8",
+            "unicode11utf8",
+            "unicode20utf8",
+            "x-unicode20utf8",
+        ),
+        "utf-8",
+    ),
 }
 #: the codecs a declaration may select: the Encoding Standard's ASCII-compatible ones (no EBCDIC,
 #: UTF-7 or other labels a browser ignores: a page naming one of those is read as undeclared)
 DECLARABLE = frozenset(
-    ["utf-8", "cp866", "koi8-r", "koi8-u", "mac-roman", "mac-cyrillic", "cp874", "euc_jp", "iso2022_jp",
-     "gb18030", "big5hkscs", "cp932", "cp949"]
-    + [f"cp{n}" for n in range(1250, 1259)] + [f"iso8859-{n}" for n in (2, 3, 4, 5, 6, 7, 8, 10, 13, 14, 15, 16)])
+    [
+        "utf-8",
+        "cp866",
+        "koi8-r",
+        "koi8-u",
+        "mac-roman",
+        "mac-cyrillic",
+        "cp874",
+        "euc_jp",
+        "iso2022_jp",
+        "gb18030",
+        "big5hkscs",
+        "cp932",
+        "cp949",
+    ]
+    + [f"cp{n}" for n in range(1250, 1259)]
+    + [f"iso8859-{n}" for n in (2, 3, 4, 5, 6, 7, 8, 10, 13, 14, 15, 16)]
+)
 
 
 def declared_charset(data: bytes) -> str | None:
@@ -442,7 +510,7 @@ def decode_bytes(data: bytes) -> str:
     never read in a single-byte charset because of one bad byte ("FÃ¼r" for "Für")."""
     for bom, codec in BOMS:
         if data.startswith(bom):
-            return data[len(bom):].decode(codec, "replace")
+            return data[len(bom) :].decode(codec, "replace")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -480,8 +548,11 @@ _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 #: a C1 control in a page is nearly always a Windows-1252 character read through Latin-1 (0x93 for
 #: a left double quote): it becomes that character, as HTML5 maps the numeric references &#128;-&#159;;
 #: the five code points cp1252 leaves undefined, and every other control character, go
-_CONTROL_MAP = {c: bytes([c]).decode("cp1252", "ignore") if 0x80 <= c <= 0x9F else "" for c in range(0x100)
-                if _CONTROL.match(chr(c))}
+_CONTROL_MAP = {
+    c: bytes([c]).decode("cp1252", "ignore") if 0x80 <= c <= 0x9F else ""
+    for c in range(0x100)
+    if _CONTROL.match(chr(c))
+}
 
 
 #: either of the two: a page without both needs no change (``blockstats.needs_scrub``: a compiled scan)

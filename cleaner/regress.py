@@ -2,6 +2,7 @@
 
 The CLI (``cleaner regress``) and the test suite call the same function.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -58,8 +59,9 @@ def _keys(sources: list[str], base: str | None = None) -> dict[str, str]:
             base = os.path.commonpath(dirs) if dirs else ""
         except ValueError:  # absolute and relative mixed: no common folder
             base = ""
-    return {(os.path.relpath(c, base) if base else c).replace("\\", "/") + rest: s
-            for s, (c, rest) in zip(sources, parts)}
+    return {
+        (os.path.relpath(c, base) if base else c).replace("\\", "/") + rest: s for s, (c, rest) in zip(sources, parts)
+    }
 
 
 def _field_diff(old: dict, new: dict) -> list[str]:
@@ -68,16 +70,19 @@ def _field_diff(old: dict, new: dict) -> list[str]:
         if key in ("text", "removed_blocks"):
             continue
         if old.get(key) != new.get(key):
-            lines.append(f"  {key}: {json.dumps(old.get(key), ensure_ascii=False)} -> "
-                         f"{json.dumps(new.get(key), ensure_ascii=False)}")
+            lines.append(
+                f"  {key}: {json.dumps(old.get(key), ensure_ascii=False)} -> "
+                f"{json.dumps(new.get(key), ensure_ascii=False)}"
+            )
     return lines
 
 
 def _text_diff(source: str, old: str, new: str) -> list[str]:
     return [
         "  " + line.rstrip("\n")
-        for line in difflib.unified_diff(old.splitlines(), new.splitlines(), f"golden/{source}", f"now/{source}",
-                                         lineterm="", n=1)
+        for line in difflib.unified_diff(
+            old.splitlines(), new.splitlines(), f"golden/{source}", f"now/{source}", lineterm="", n=1
+        )
     ]
 
 
@@ -118,8 +123,9 @@ def run(raw: str, clean: str, cleaner: Cleaner, update: bool = False) -> tuple[l
             if old.get("removed_blocks") != rec.get("removed_blocks") and old.get("text") == rec["text"]:
                 d.lines.append("  removed_blocks changed (categories or reasons)")
         if old_txt != rec["text"] + "\n":
-            d.lines.append(f"  {txt_path} differs from the record's text" if old_txt is not None
-                           else f"  {txt_path} missing")
+            d.lines.append(
+                f"  {txt_path} differs from the record's text" if old_txt is not None else f"  {txt_path} missing"
+            )
         if d.lines:
             diffs.append(d)
     for src in sorted(set(golden) - seen):

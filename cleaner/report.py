@@ -1,6 +1,7 @@
 """``cleaner explain PAGE --html report.html``: one self-contained HTML page (no network at view time)
 showing every block of a document in page order, coloured by its decision, with its category, stage,
 rule and score on hover, and a filter by category."""
+
 from __future__ import annotations
 
 import html
@@ -57,8 +58,17 @@ def _label(b) -> str:
 def _hover(b) -> str:
     """What a block's tooltip says: line, decision, category, stage, rule, section, score, reason."""
     parts = [f"line {b.line}", _label(b)]
-    parts += [f"{name}: {value}" for name, value in (("category", b.category), ("stage", b.stage), ("rule", b.rule),
-                                                     ("section", b.section), ("score", b.score)) if value is not None]
+    parts += [
+        f"{name}: {value}"
+        for name, value in (
+            ("category", b.category),
+            ("stage", b.stage),
+            ("rule", b.rule),
+            ("section", b.section),
+            ("score", b.score),
+        )
+        if value is not None
+    ]
     if b.reason:
         parts.append(f"why: {b.reason}")
     return " · ".join(parts)
@@ -71,25 +81,35 @@ def explain_page(doc: Document) -> str:
     if any(b.label == "boilerplate" and b.category is None for b in doc.blocks):
         groups.append("other")
     filters = "".join(f'<label><input type="checkbox" value="{esc(g)}" checked> {esc(g)}</label>' for g in groups)
-    meta = [("source", doc.source), ("format", doc.format), ("url", doc.url), ("date", doc.date and
-            f"{doc.date} [{doc.date_source}]"), ("outlet", doc.outlet and f"{doc.outlet} [{doc.outlet_source}]"),
-            ("author", doc.author and f"{doc.author} [{doc.author_source}]"),
-            ("language", doc.language and f"{doc.language} ({doc.language_prob})"), ("rules", doc.rules_language)]
+    meta = [
+        ("source", doc.source),
+        ("format", doc.format),
+        ("url", doc.url),
+        ("date", doc.date and f"{doc.date} [{doc.date_source}]"),
+        ("outlet", doc.outlet and f"{doc.outlet} [{doc.outlet_source}]"),
+        ("author", doc.author and f"{doc.author} [{doc.author_source}]"),
+        ("language", doc.language and f"{doc.language} ({doc.language_prob})"),
+        ("rules", doc.rules_language),
+    ]
     rows = "".join(f"<dt>{esc(k)}</dt><dd>{esc(str(v))}</dd>" for k, v in meta if v)
     blocks = []
     for b in doc.blocks:
         label = _label(b)
         group = "content" if label == "kept" else "title" if label == "title" else (b.category or "other")
         badge = "KEEP" if label == "kept" else "TITLE" if label == "title" else (b.category or "other")
-        blocks.append(f'<div class="block {label}" data-label="{label}" data-category="{esc(group)}" '
-                      f'title="{esc(_hover(b))}"><span class="badge">{esc(badge)}</span>{esc(b.text)}</div>')
+        blocks.append(
+            f'<div class="block {label}" data-label="{label}" data-category="{esc(group)}" '
+            f'title="{esc(_hover(b))}"><span class="badge">{esc(badge)}</span>{esc(b.text)}</div>'
+        )
     counts = {k: sum(_label(b) == k for b in doc.blocks) for k in ("kept", "dropped", "title")}
-    return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>cleaner explain: {esc(doc.source)}</title><style>{_STYLE}</style></head><body>"
-            f"<h1>{esc(doc.title or doc.source)}</h1><dl class=\"meta\">{rows}</dl>"
-            f"<div id=\"filters\">{filters}</div>"
-            f"<div id=\"summary\" data-counts=\"{esc(json.dumps(counts))}\"></div>"
-            f"<div id=\"blocks\">{''.join(blocks)}</div><script>{_SCRIPT}</script></body></html>\n")
+    return (
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>cleaner explain: {esc(doc.source)}</title><style>{_STYLE}</style></head><body>"
+        f'<h1>{esc(doc.title or doc.source)}</h1><dl class="meta">{rows}</dl>'
+        f'<div id="filters">{filters}</div>'
+        f'<div id="summary" data-counts="{esc(json.dumps(counts))}"></div>'
+        f'<div id="blocks">{"".join(blocks)}</div><script>{_SCRIPT}</script></body></html>\n'
+    )
 
 
 # ------------------------------------------------------------------------------ the corpus report
@@ -112,14 +132,18 @@ def _bars(title: str, counts: dict, *, share: bool = False, limit: int = 25, ord
         y = i * (_BAR_HEIGHT + 4)
         w = max(1.0, bar_w * value / top)
         shown = f"{value:.1%}" if share else f"{value:,}"
-        rows.append(f'<g class="bar" data-label="{esc(str(label))}" data-value="{value}">'
-                    f'<text x="{label_w - 6}" y="{y + 13}" text-anchor="end">{esc(str(label))[:40]}</text>'
-                    f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{_BAR_HEIGHT}"><title>{esc(str(label))}: '
-                    f'{shown}</title></rect><text x="{label_w + w + 6:.1f}" y="{y + 13}">{shown}</text></g>')
+        rows.append(
+            f'<g class="bar" data-label="{esc(str(label))}" data-value="{value}">'
+            f'<text x="{label_w - 6}" y="{y + 13}" text-anchor="end">{esc(str(label))[:40]}</text>'
+            f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{_BAR_HEIGHT}"><title>{esc(str(label))}: '
+            f'{shown}</title></rect><text x="{label_w + w + 6:.1f}" y="{y + 13}">{shown}</text></g>'
+        )
     height = len(items) * (_BAR_HEIGHT + 4)
     tail = f"<p>… and {more} more</p>" if more > 0 else ""
-    return (f'<section class="chart" data-chart="{esc(title)}"><h2>{esc(title)}</h2>'
-            f'<svg width="{label_w + bar_w + 80}" height="{height}" role="img">{"".join(rows)}</svg>{tail}</section>')
+    return (
+        f'<section class="chart" data-chart="{esc(title)}"><h2>{esc(title)}</h2>'
+        f'<svg width="{label_w + bar_w + 80}" height="{height}" role="img">{"".join(rows)}</svg>{tail}</section>'
+    )
 
 
 def corpus_report(stats: dict, errors: list[dict], tasks: list[dict], source: str) -> str:
@@ -127,34 +151,47 @@ def corpus_report(stats: dict, errors: list[dict], tasks: list[dict], source: st
     languages, outlets and months, of the documents dropped by each filter, the slowest tasks and the
     failed documents (``stats.json``, ``errors.jsonl`` and ``manifest.jsonl`` of its work folder)."""
     esc = html.escape
-    numbers = [("documents in", stats.get("documents_in")), ("documents out", stats.get("documents_out")),
-               ("failed", stats.get("failures")), ("blocks", stats.get("blocks")),
-               ("removed blocks", sum((stats.get("removed_blocks") or {}).values())),
-               ("template lines learned", stats.get("template_lines_learned")),
-               ("seconds (pass 1)", stats.get("seconds_pass1"))]
+    numbers = [
+        ("documents in", stats.get("documents_in")),
+        ("documents out", stats.get("documents_out")),
+        ("failed", stats.get("failures")),
+        ("blocks", stats.get("blocks")),
+        ("removed blocks", sum((stats.get("removed_blocks") or {}).values())),
+        ("template lines learned", stats.get("template_lines_learned")),
+        ("seconds (pass 1)", stats.get("seconds_pass1")),
+    ]
     summary = "".join(f"<dt>{esc(k)}</dt><dd>{esc(str(v))}</dd>" for k, v in numbers if v is not None)
     slow = sorted(tasks, key=lambda t: -t.get("seconds", 0))[:10]
-    slow_rows = "".join(f"<tr><td>{t.get('task')}</td><td>{t.get('docs')}</td><td>{t.get('errors')}</td>"
-                        f"<td>{t.get('seconds', 0):.2f}</td></tr>" for t in slow)
-    failed = "".join(f"<tr><td>{esc(str(e.get('source')))}</td><td>{esc(str(e.get('reason')))}</td></tr>"
-                     for e in errors[:200])
+    slow_rows = "".join(
+        f"<tr><td>{t.get('task')}</td><td>{t.get('docs')}</td><td>{t.get('errors')}</td>"
+        f"<td>{t.get('seconds', 0):.2f}</td></tr>"
+        for t in slow
+    )
+    failed = "".join(
+        f"<tr><td>{esc(str(e.get('source')))}</td><td>{esc(str(e.get('reason')))}</td></tr>" for e in errors[:200]
+    )
     charts = [
-        _bars("removed share of blocks, by category", {k: v for k, v in (stats.get("removed_share") or {}).items() if v},
-              share=True),
+        _bars(
+            "removed share of blocks, by category",
+            {k: v for k, v in (stats.get("removed_share") or {}).items() if v},
+            share=True,
+        ),
         _bars("documents per language", stats.get("languages") or {}),
         _bars("documents per outlet", stats.get("outlets") or {}),
         _bars("documents per month", stats.get("months") or {}, order="label", limit=240),
         _bars("documents dropped, by filter and reason", stats.get("dropped") or {}),
         _bars("inputs skipped, by reason", stats.get("skipped") or {}),
     ]
-    return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>cleaner report: {esc(source)}</title>"
-            f"<style>{_STYLE}{_REPORT_STYLE}</style></head><body><h1>Corpus report</h1><p>{esc(source)}</p>"
-            f"<dl class=\"meta\">{summary}</dl>{''.join(charts)}"
-            f"<section data-chart=\"slowest tasks\"><h2>slowest tasks</h2><table><tr><th>task</th><th>documents</th>"
-            f"<th>failed</th><th>seconds</th></tr>{slow_rows}</table></section>"
-            f"<section data-chart=\"failed documents\"><h2>failed documents ({len(errors)})</h2><table><tr><th>source</th>"
-            f"<th>reason</th></tr>{failed}</table>{'<p>(the first 200)</p>' if len(errors) > 200 else ''}</section>"
-            f"</body></html>\n")
+    return (
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>cleaner report: {esc(source)}</title>'
+        f"<style>{_STYLE}{_REPORT_STYLE}</style></head><body><h1>Corpus report</h1><p>{esc(source)}</p>"
+        f'<dl class="meta">{summary}</dl>{"".join(charts)}'
+        f'<section data-chart="slowest tasks"><h2>slowest tasks</h2><table><tr><th>task</th><th>documents</th>'
+        f"<th>failed</th><th>seconds</th></tr>{slow_rows}</table></section>"
+        f'<section data-chart="failed documents"><h2>failed documents ({len(errors)})</h2><table><tr><th>source</th>'
+        f"<th>reason</th></tr>{failed}</table>{'<p>(the first 200)</p>' if len(errors) > 200 else ''}</section>"
+        f"</body></html>\n"
+    )
 
 
 _REPORT_STYLE = """

@@ -6,6 +6,7 @@ defaults): a file of a packaged file's name adds its rules, replaces rules of th
 its ``disable`` lists, and sets the keys it gives; ``replace = true`` replaces the file; a new name adds
 a language. Unknown keys are errors naming the file and line (``KEYS``).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -161,14 +162,22 @@ def _alternation(words) -> str:
 
 def segment_words(tables: list[dict]) -> SegmentWords:
     """The segment stage's patterns from the ``[segment]`` tables of the language files."""
-    words = {key: [w.lower() for t in tables for w in t.get(key, [])]
-             for key in ("open_end_words", "no_join_words", "credit_labels")}
-    open_end = r"[,(\[„“\-–]" + (rf"|\b(?:{_alternation(words['open_end_words'])})\s*" if words["open_end_words"] else "")
-    no_join = r"https?://|www\.|\S+@\S+" + (rf"|(?:{_alternation(words['no_join_words'])})\b"
-                                            if words["no_join_words"] else "")
+    words = {
+        key: [w.lower() for t in tables for w in t.get(key, [])]
+        for key in ("open_end_words", "no_join_words", "credit_labels")
+    }
+    open_end = r"[,(\[„“\-–]" + (
+        rf"|\b(?:{_alternation(words['open_end_words'])})\s*" if words["open_end_words"] else ""
+    )
+    no_join = r"https?://|www\.|\S+@\S+" + (
+        rf"|(?:{_alternation(words['no_join_words'])})\b" if words["no_join_words"] else ""
+    )
     credit = rf"^\(?(?:{_alternation(words['credit_labels'])})\s*:" if words["credit_labels"] else r"(?!x)x"
-    return SegmentWords(re.compile(rf"(?:{open_end})$", re.IGNORECASE), re.compile(rf"^(?:{no_join})", re.IGNORECASE),
-                        re.compile(credit, re.IGNORECASE))
+    return SegmentWords(
+        re.compile(rf"(?:{open_end})$", re.IGNORECASE),
+        re.compile(rf"^(?:{no_join})", re.IGNORECASE),
+        re.compile(credit, re.IGNORECASE),
+    )
 
 
 @dataclass(frozen=True)
@@ -229,8 +238,7 @@ class LanguageRules:
         without a limit. Word counts with the same rules share one gate (``_line_gate``)."""
         found = self._gates.get((kind, n_words))
         if found is None:
-            rules: tuple[LineRule | SectionRule, ...] = \
-                self.line_rules if kind == "line" else self.section_rules
+            rules: tuple[LineRule | SectionRule, ...] = self.line_rules if kind == "line" else self.section_rules
             allowed = 0
             for i, r in enumerate(rules):
                 min_words = getattr(r, "min_words", None)
@@ -355,12 +363,36 @@ class Rules:
 #: every key a rule file may hold, per table (a key not listed is a RuleError with its file and line)
 _RULE_KEYS = {"id", "category", "pattern", "phrases", "examples", "counter_examples"}
 KEYS = {
-    "": {"language", "stoplist", "extra_stopwords", "months", "dates", "line", "vocab", "section",
-         "stoplist_languages", "character_stoplists", "html", "segment", "outlet", "disable", "replace"},
+    "": {
+        "language",
+        "stoplist",
+        "extra_stopwords",
+        "months",
+        "dates",
+        "line",
+        "vocab",
+        "section",
+        "stoplist_languages",
+        "character_stoplists",
+        "html",
+        "segment",
+        "outlet",
+        "disable",
+        "replace",
+    },
     "line": _RULE_KEYS | {"max_words", "min_words", "role"},
     "vocab": {"id", "category", "words", "anchors", "max_words", "examples", "counter_examples"},
-    "section": _RULE_KEYS | {"max_words", "resume", "override", "max_blocks", "stop_at_heading", "body",
-                             "ends_at_footer", "own_lines_within"},
+    "section": _RULE_KEYS
+    | {
+        "max_words",
+        "resume",
+        "override",
+        "max_blocks",
+        "stop_at_heading",
+        "body",
+        "ends_at_footer",
+        "own_lines_within",
+    },
     "outlet": {"name", "domains", "signatures", "min_hits", "line"},
     "outlet.line": _RULE_KEYS | {"max_words", "min_words", "role"},
     "html": {"prune_xpath"},
@@ -384,7 +416,7 @@ def _key_lines(text: str) -> dict[tuple[str, int, str], int]:
             if head:
                 table = head.group(2)
                 item = counts[table] = counts.get(table, -1) + 1 if head.group(1) else 0
-            elif (key := _KEY_LINE.match(line)):
+            elif key := _KEY_LINE.match(line):
                 lines.setdefault((table, item, key.group(1)), no)
         for q in ("'''", '"""'):  # (a pattern between triple quotes may span lines)
             if (quote is None or quote == q) and line.count(q) % 2:
@@ -400,8 +432,10 @@ def _check_keys(data: dict, path: Path, text: str) -> None:
         nonlocal lines
         lines = _key_lines(text) if lines is None else lines
         at = lines.get((table, item, key))
-        return RuleError(f"{path}{f':{at}' if at else ''}: unknown key {key!r}"
-                         f"{f' in [[{table}]]' if table else ''} (known: {', '.join(sorted(allowed))})")
+        return RuleError(
+            f"{path}{f':{at}' if at else ''}: unknown key {key!r}"
+            f"{f' in [[{table}]]' if table else ''} (known: {', '.join(sorted(allowed))})"
+        )
 
     for key in data:
         if key not in KEYS[""]:
@@ -534,8 +568,15 @@ def _line_rules(items: list, where: str, subst: dict[str, str]) -> list[LineRule
         if role is not None and role not in ROLES:
             raise RuleError(f"{where}: rule {rid!r} has role {role!r}; roles: {', '.join(sorted(ROLES))}")
         rules.append(
-            LineRule(rid, cat, _rule_pattern(item, f"{where} rule {rid}", subst),
-                     item.get("max_words"), item.get("min_words"), role, **_examples(item, f"{where} rule {rid}"))
+            LineRule(
+                rid,
+                cat,
+                _rule_pattern(item, f"{where} rule {rid}", subst),
+                item.get("max_words"),
+                item.get("min_words"),
+                role,
+                **_examples(item, f"{where} rule {rid}"),
+            )
         )
     return rules
 
@@ -561,23 +602,37 @@ def _language(path: Path, data: dict, common: dict) -> LanguageRules:
         at = item.get("_where", where)
         if item.get("category") not in CATEGORIES or "id" not in item or "words" not in item:
             raise RuleError(f"{at}: vocab rule {item.get('id')!r} needs an id, words and a category from {CATEGORIES}")
-        vocab.append(VocabRule(item["id"], item["category"], frozenset(w.lower() for w in item["words"]),
-                               frozenset(w.lower() for w in item.get("anchors", item["words"])),
-                               item.get("max_words", 14), **_examples(item, f"{at} vocab rule {item['id']}")))
+        vocab.append(
+            VocabRule(
+                item["id"],
+                item["category"],
+                frozenset(w.lower() for w in item["words"]),
+                frozenset(w.lower() for w in item.get("anchors", item["words"])),
+                item.get("max_words", 14),
+                **_examples(item, f"{at} vocab rule {item['id']}"),
+            )
+        )
     sections = []
     for item in common.get("section", []) + data.get("section", []):
         at = item.get("_where", where)
         if item.get("category") not in CATEGORIES or "id" not in item:
             raise RuleError(f"{at}: section rule {item.get('id')!r} needs an id and a category from {CATEGORIES}")
-        sections.append(SectionRule(item["id"], item["category"],
-                                    _rule_pattern(item, f"{at} section {item['id']}", subst),
-                                    item.get("max_words", 10), item.get("resume", 1),
-                                    item.get("override", True), item.get("max_blocks"),
-                                    item.get("stop_at_heading", False),
-                                    _compile(item["body"], f"{at} section {item['id']} body", subst)
-                                    if item.get("body") else None,
-                                    item.get("ends_at_footer", False), item.get("own_lines_within", 0),
-                                    **_examples(item, f"{at} section {item['id']}")))
+        sections.append(
+            SectionRule(
+                item["id"],
+                item["category"],
+                _rule_pattern(item, f"{at} section {item['id']}", subst),
+                item.get("max_words", 10),
+                item.get("resume", 1),
+                item.get("override", True),
+                item.get("max_blocks"),
+                item.get("stop_at_heading", False),
+                _compile(item["body"], f"{at} section {item['id']} body", subst) if item.get("body") else None,
+                item.get("ends_at_footer", False),
+                item.get("own_lines_within", 0),
+                **_examples(item, f"{at} section {item['id']}"),
+            )
+        )
     stoplist = data.get("stoplist")
     try:
         stopwords = frozenset(w.lower() for w in justext.get_stoplist(stoplist)) if stoplist else frozenset()
@@ -595,21 +650,31 @@ def _outlets(data: dict) -> tuple[Outlet, ...]:
             raise RuleError(f"{path}: every outlet needs a name")
         sigs = tuple(_compile(s, f"{path} outlet {name}", {}) for s in item.get("signatures", []))
         lines = tuple(_line_rules(item.get("line", []), f"{path} outlet {name}", {}))
-        out.append(Outlet(name, tuple(d.lower() for d in item.get("domains", [])), sigs,
-                          int(item.get("min_hits", 2)), lines))
+        out.append(
+            Outlet(name, tuple(d.lower() for d in item.get("domains", [])), sigs, int(item.get("min_hits", 2)), lines)
+        )
     return tuple(out)
 
 
 def example_failures(rules: Rules) -> list[str]:
     """Every rule's ``examples`` it does not claim and ``counter_examples`` it does, one line each
     (language, rule, line): a line is judged as written, with its word count as the rules stage counts it."""
-    checks = [(lang, kind, rule, rules.languages[lang].stop_table()) for lang in sorted(rules.languages)
-              for kind, group in (("line", rules.languages[lang].line_rules), ("vocab", rules.languages[lang].vocab_rules),
-                                  ("section", rules.languages[lang].section_rules))
-              for rule in group]
+    checks = [
+        (lang, kind, rule, rules.languages[lang].stop_table())
+        for lang in sorted(rules.languages)
+        for kind, group in (
+            ("line", rules.languages[lang].line_rules),
+            ("vocab", rules.languages[lang].vocab_rules),
+            ("section", rules.languages[lang].section_rules),
+        )
+        for rule in group
+    ]
     if rules.languages:  # (an outlet's rules hold for every language; word counts need no stoplist)
-        checks += [("outlet " + o.name, "line", r, blockstats.word_table(frozenset())) for o in rules.outlets
-                   for r in o.line_rules]
+        checks += [
+            ("outlet " + o.name, "line", r, blockstats.word_table(frozenset()))
+            for o in rules.outlets
+            for r in o.line_rules
+        ]
     failures = []
     for where, kind, rule, table in checks:
         for wanted, lines in ((True, rule.examples), (False, rule.counter_examples)):
@@ -652,6 +717,12 @@ def load_rules(rules_dirs: tuple[str, ...] = ()) -> Rules:
     for lang in sorted(languages):
         for w in languages[lang].stopwords:
             index.setdefault(w, []).append(lang)
-    return Rules(languages, outlets, prune, signatures, gate, blockstats.word_table({w: tuple(v) for w, v in index.items()}),
-                 segment_words(segment_tables))
-
+    return Rules(
+        languages,
+        outlets,
+        prune,
+        signatures,
+        gate,
+        blockstats.word_table({w: tuple(v) for w, v in index.items()}),
+        segment_words(segment_tables),
+    )

@@ -6,6 +6,7 @@ lynx-style link numbers are taken out; a line a renderer broke mid-sentence (at 
 is joined with its rest; a flood of one line repeated becomes its first copy and one dropped block for
 the rest. ``classify`` takes the blocks from here.
 """
+
 from __future__ import annotations
 
 import re
@@ -34,8 +35,9 @@ LIST_BULLET = re.compile(rf"^{_MARKER}\s")
 _LIST_MARKER = re.compile(rf"^(?:{_MARKER}\s+)+")
 
 
-def segment_text(text: str, flood_page_lines: int = FLOOD_PAGE_LINES, words: SegmentWords | None = None,
-                 unwrap_lines: bool = True) -> list[Block]:
+def segment_text(
+    text: str, flood_page_lines: int = FLOOD_PAGE_LINES, words: SegmentWords | None = None, unwrap_lines: bool = True
+) -> list[Block]:
     """One block per non-blank line; blank lines before a block are counted in ``gap_before``.
     A hard-wrapped dump is unwrapped, then its Markdown markup or lynx-style link numbers are taken
     out; a line a renderer broke mid-sentence (at a link or a bold word) is joined with its rest.
@@ -55,8 +57,12 @@ def segment_text(text: str, flood_page_lines: int = FLOOD_PAGE_LINES, words: Seg
     if width:
         numbered = unwrap(numbered, width, words.credit_label)
     if markdown:  # links may run over several lines: the markup is taken out of the whole text
-        numbered = list(zip((lineno for lineno, _ in numbered),
-                            strip_markdown("\n".join(raw for _, raw in numbered), force=True).split("\n")))
+        numbered = list(
+            zip(
+                (lineno for lineno, _ in numbered),
+                strip_markdown("\n".join(raw for _, raw in numbered), force=True).split("\n"),
+            )
+        )
     if link_numbered:
         numbered = [(lineno, lynx.strip_markers(raw)) for lineno, raw in numbered]
     floods: dict[int, tuple[int, int, int]] = {}
@@ -70,8 +76,9 @@ def segment_text(text: str, flood_page_lines: int = FLOOD_PAGE_LINES, words: Seg
         if k in floods:
             copies, first, last = floods[k]
             flood = Block(index=len(blocks), text=line, line=lineno, gap_before=gap)
-            flood.drop("duplicate", f"flood: {copies} more copies of line {first} (lines {lineno}-{last})",
-                       stage="segment")
+            flood.drop(
+                "duplicate", f"flood: {copies} more copies of line {first} (lines {lineno}-{last})", stage="segment"
+            )
             blocks.append(flood)
             gap = 0
             continue
@@ -84,8 +91,9 @@ def segment_text(text: str, flood_page_lines: int = FLOOD_PAGE_LINES, words: Seg
     return blocks
 
 
-def collapse_floods(numbered: list[tuple[int, str]], min_run: int = FLOOD_MIN_RUN
-                    ) -> tuple[list[tuple[int, str]], dict[int, tuple[int, int, int]]]:
+def collapse_floods(
+    numbered: list[tuple[int, str]], min_run: int = FLOOD_MIN_RUN
+) -> tuple[list[tuple[int, str]], dict[int, tuple[int, int, int]]]:
     """A run of at least ``min_run`` identical lines (blank lines between them allowed) is a flood
     (a generator's or a broken page's repetition, never prose): its first line stays, and the rest
     of the run becomes one entry, which the segment stage turns into one block already dropped as
@@ -114,7 +122,7 @@ def collapse_floods(numbered: list[tuple[int, str]], min_run: int = FLOOD_MIN_RU
     floods: dict[int, tuple[int, int, int]] = {}
     done = 0
     for start, last, count in runs:
-        out.extend(numbered[done:start + 1])
+        out.extend(numbered[done : start + 1])
         # the next copy stands for the whole rest of the run (the blank lines inside it go too)
         second = next(j for j in range(start + 1, last + 1) if numbered[j][1].strip())
         floods[len(out)] = (count - 1, numbered[start][0], numbered[last][0])
@@ -154,8 +162,11 @@ def _forced_break(line: str, next_line: str, width: int) -> bool:
     text = word.split("](", 1)[0]
     # after a hyphen the wrapper would have glued the next piece on without a space
     space = 0 if _HYPHEN_END.search(line) else 1
-    return ((len(word) <= WRAP_MAX_WORD or text != word) and len(line) + space + len(word) > width
-            and not _NO_JOIN_WORD.search(text))
+    return (
+        (len(word) <= WRAP_MAX_WORD or text != word)
+        and len(line) + space + len(word) > width
+        and not _NO_JOIN_WORD.search(text)
+    )
 
 
 def _continuation(prev: str, line: str) -> str:
@@ -166,7 +177,7 @@ def _continuation(prev: str, line: str) -> str:
     a, b = _QUOTE.match(prev), _QUOTE.match(line)
     assert a is not None and b is not None  # (both start with ">")
     if a.group(0).replace(" ", "") == b.group(0).replace(" ", ""):
-        return line[b.end():]
+        return line[b.end() :]
     return line
 
 
@@ -194,8 +205,9 @@ def wrap_width(lines: Sequence[str]) -> int | None:
         return None
     # the width may be longer: lines that overflow it are tried first and, when they are not the
     # width, passed over
-    widths = {len(line) for line in lines
-              if robust <= len(line) <= robust + WRAP_RAGGED and not _UNBREAKABLE.search(line)}
+    widths = {
+        len(line) for line in lines if robust <= len(line) <= robust + WRAP_RAGGED and not _UNBREAKABLE.search(line)
+    }
     nexts = [_continuation(a, b) for a, b in zip(lines, lines[1:])]
     for width in sorted(widths, reverse=True):
         if WRAP_MIN_WIDTH <= width <= WRAP_MAX_WIDTH and _wrapped_at(lines, nexts, width):
@@ -213,17 +225,27 @@ def _wrapped_at(lines: list[str], nexts: list[str], width: int) -> bool:
     """``nexts[i]``: the line after ``lines[i]`` as its continuation (see _continuation)."""
     # a line followed by a list item (which starts a line anyway), a run of unspaced script or a
     # broken address says nothing either way
-    near = [i for i, nxt in enumerate(nexts) if width - WRAP_RAGGED < len(lines[i]) <= width and nxt.strip()
-            and (len(nxt.split()[0]) <= WRAP_MAX_WORD or "](" in nxt.split()[0])
-            and not LIST_BULLET.match(nxt.lstrip()) and not _link_after_link(lines[i], nxt)]
+    near = [
+        i
+        for i, nxt in enumerate(nexts)
+        if width - WRAP_RAGGED < len(lines[i]) <= width
+        and nxt.strip()
+        and (len(nxt.split()[0]) <= WRAP_MAX_WORD or "](" in nxt.split()[0])
+        and not LIST_BULLET.match(nxt.lstrip())
+        and not _link_after_link(lines[i], nxt)
+    ]
     forced = [i for i in near if _forced_break(lines[i], nexts[i], width)]
     lower = sum(1 for i in forced if _first_letter(nexts[i]).islower())
-    return (len(near) >= WRAP_MIN_LINES and len(forced) >= WRAP_MIN_FORCED * len(near)
-            and lower >= WRAP_MIN_LOWER * len(forced))
+    return (
+        len(near) >= WRAP_MIN_LINES
+        and len(forced) >= WRAP_MIN_FORCED * len(near)
+        and lower >= WRAP_MIN_LOWER * len(forced)
+    )
 
 
-def unwrap(numbered: list[tuple[int, str]], width: int, credit_label: re.Pattern | None = None
-           ) -> list[tuple[int, str]]:
+def unwrap(
+    numbered: list[tuple[int, str]], width: int, credit_label: re.Pattern | None = None
+) -> list[tuple[int, str]]:
     """Join each line that the next line's first word would not have fitted on (so the wrapper
     broke there) with that next line. A list item starts a line of its own (a dash before a
     lower-case word is the sentence's), and so do a photo credit (``credit_label``, the rule files'
@@ -239,8 +261,12 @@ def unwrap(numbered: list[tuple[int, str]], width: int, credit_label: re.Pattern
         if out and text and last.strip():
             # "- von ...": a dash before a lower-case word is the sentence's, not a list item's
             item = LIST_BULLET.match(text) and not (text[0] in "-–" and text[1:].lstrip()[:1].islower())
-            if (_forced_break(last, rest, width) and not item and not credit_label.match(text)
-                    and lynx.strip_markers(text) != lynx.strip_markers(last.strip())):
+            if (
+                _forced_break(last, rest, width)
+                and not item
+                and not credit_label.match(text)
+                and lynx.strip_markers(text) != lynx.strip_markers(last.strip())
+            ):
                 prev_no, prev = out[-1]
                 glue = "" if _HYPHEN_END.search(prev) and text[0].isalpha() else " "
                 out[-1] = (prev_no, prev + glue + text)
@@ -261,10 +287,14 @@ def _continues(prev: str, line: str, words: SegmentWords) -> bool:
     ending on a comma, hyphen, article or preposition: ``words.open_end``) and line goes on in lower
     case or with the sentence's punctuation. Never before a URL, an e-mail address, a list item or a
     "von"/"by" byline (``words.no_join``)."""
-    if (prev.endswith((".", "!", "?", "…", ":", "\"", "“", "”", "»")) or LIST_BULLET.match(line)
-            or words.no_join.match(line)):
+    if (
+        prev.endswith((".", "!", "?", "…", ":", '"', "“", "”", "»"))
+        or LIST_BULLET.match(line)
+        or words.no_join.match(line)
+    ):
         return False
     if line[0] in _JOIN_TIGHT:
         return True
-    return bool(_CONTINUATION_START.match(line)) and (len(prev.split()) >= REFLOW_MIN_WORDS
-                                                      or bool(words.open_end.search(prev)))
+    return bool(_CONTINUATION_START.match(line)) and (
+        len(prev.split()) >= REFLOW_MIN_WORDS or bool(words.open_end.search(prev))
+    )

@@ -1,4 +1,5 @@
 """One frozen settings value, passed down through every stage (like trafilatura's options)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace

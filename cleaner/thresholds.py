@@ -2,6 +2,7 @@
 options (``Settings(thresholds=Thresholds(length_high=250))`` varies them for a run). The defaults
 are jusText's where jusText has one and tuned on the benchmarks' train halves otherwise; a change
 changes outputs (the block model was trained with these)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -25,9 +26,13 @@ class Thresholds:
     caption_max_words: int = 25  # a line right above a photo credit this short is the photo's caption
     contact_name_max_words: int = 6  # a line right above an address or phone line this short names the contact
     lenient_prose_min_words: int = 12  # near-good sentences this long count as prose where a section needs several
-    short_paragraph_run: int = 2  # ... and this many of them in a row end even a list section (news paragraphs are short)
+    short_paragraph_run: int = (
+        2  # ... and this many of them in a row end even a list section (news paragraphs are short)
+    )
     header_keep_score: float = 0.5  # a line the model calls content is neither page header nor the title
-    give_back_headings: int = 1  # a section that ends where an article starts returns the heading (dek or title) above it
+    give_back_headings: int = (
+        1  # a section that ends where an article starts returns the heading (dek or title) above it
+    )
     dup_min_chars: int = 40  # shorter repeats ("mehr", "Teilen", a name line) are left to the other stages
     copied_min_share: float = 1 / 3  # (HTML) a copied run of lines this share of the page is the body extracted again
     merged_min_part_chars: int = 60  # parts of a glued-together block must be at least this long ...

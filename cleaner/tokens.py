@@ -6,6 +6,7 @@ each Han or kana character is a token of its own (the usual unit for CJK stoplis
 every other run of word characters is one token, exactly as ``\\w+`` gives it. Hangul is left
 alone: Korean separates its words with spaces.
 """
+
 from __future__ import annotations
 
 import re

@@ -13,6 +13,7 @@ Labelled data comes in four shapes:
 
 Reproducible: fixed seeds, single-threaded deterministic LightGBM, pages in sorted order.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -42,9 +43,19 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 SEED = 20261122
 FOLDS = 5
 LGB_PARAMS = {
-    "objective": "binary", "learning_rate": 0.05, "num_leaves": 31, "min_data_in_leaf": 20,
-    "feature_fraction": 0.8, "bagging_fraction": 0.8, "bagging_freq": 1, "lambda_l2": 1.0,
-    "seed": SEED, "deterministic": True, "force_row_wise": True, "num_threads": 1, "verbose": -1,
+    "objective": "binary",
+    "learning_rate": 0.05,
+    "num_leaves": 31,
+    "min_data_in_leaf": 20,
+    "feature_fraction": 0.8,
+    "bagging_fraction": 0.8,
+    "bagging_freq": 1,
+    "lambda_l2": 1.0,
+    "seed": SEED,
+    "deterministic": True,
+    "force_row_wise": True,
+    "num_threads": 1,
+    "verbose": -1,
 }
 ROUNDS = 400
 STAGE2_ROUNDS = 200
@@ -71,7 +82,7 @@ class LabelledPage:
 
 
 def _shingles(tokens: list[str], n: int = 4) -> set:
-    return {tuple(tokens[i:i + n]) for i in range(len(tokens) - n + 1)}
+    return {tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)}
 
 
 class GoldText:
@@ -151,8 +162,9 @@ def _annotated_blocks(cleaner: Cleaner, text: str, mode: str) -> tuple[list[Bloc
     return blocks, rules
 
 
-def pages_from_gold(cleaner: Cleaner, gold_path: str, split: str, modes: tuple[str, ...] = ("text", "html"),
-                    log=None) -> Iterator[LabelledPage]:
+def pages_from_gold(
+    cleaner: Cleaner, gold_path: str, split: str, modes: tuple[str, ...] = ("text", "html"), log=None
+) -> Iterator[LabelledPage]:
     fmt, gold = load_gold(gold_path)
     html_dir = Path(gold_path).parent / "html"
     raw = json.loads(Path(gold_path).read_text(encoding="utf-8"))
@@ -176,8 +188,17 @@ def pages_from_gold(cleaner: Cleaner, gold_path: str, split: str, modes: tuple[s
             # (not for snippet golds: silver labels of our own HTML output would teach the model
             # itself, and snippet-only labels there were tried without gain)
             # the same extraction as Cleaner.clean_html (pruned markup, extraction mode)
-            views.append(("html", extract_html(html, url=url, prune_xpath=cleaner.rules.html_prune_xpath,
-                                               focus=cleaner.settings.html_extraction).text))
+            views.append(
+                (
+                    "html",
+                    extract_html(
+                        html,
+                        url=url,
+                        prune_xpath=cleaner.rules.html_prune_xpath,
+                        focus=cleaner.settings.html_extraction,
+                    ).text,
+                )
+            )
         # half of the pages train without their address, so documents that come without one
         # (text dumps, the seed pages) are judged by a branch of the trees trained as well
         feature_url = url if hashlib.sha256(("url:" + key).encode("utf-8")).digest()[0] % 2 == 0 else None
@@ -245,8 +266,13 @@ def pages_from_pairs(cleaner: Cleaner, raw_dir: str, clean_dir: str) -> Iterator
         keep = {normalise_space(line) for line in golden.read_text(encoding="utf-8").splitlines() if line.strip()}
         blocks, rules = _annotated_blocks(cleaner, text, "text")
         # (named relative to the folder: the fold of a page must not depend on how the folder was written)
-        yield LabelledPage(f"pairs/{Path(os.path.relpath(source, raw_dir)).as_posix()}", "text", blocks, rules,
-                           [int(normalise_space(b.text) in keep) for b in blocks])
+        yield LabelledPage(
+            f"pairs/{Path(os.path.relpath(source, raw_dir)).as_posix()}",
+            "text",
+            blocks,
+            rules,
+            [int(normalise_space(b.text) in keep) for b in blocks],
+        )
 
 
 def pages_from_block_jsonl(cleaner: Cleaner, path: str) -> Iterator[LabelledPage]:
@@ -276,7 +302,9 @@ def page_weights(page: LabelledPage) -> list[float | None]:
     """Each block's training weight (None: unlabelled): its share of the page's labelled words, so
     that every page weighs the same (100 in all) whatever its length."""
     total = sum(max(1, b.features["words"]) for b, y in zip(page.blocks, page.labels) if y is not None) or 1
-    return [None if y is None else 100.0 * max(1, b.features["words"]) / total for b, y in zip(page.blocks, page.labels)]
+    return [
+        None if y is None else 100.0 * max(1, b.features["words"]) / total for b, y in zip(page.blocks, page.labels)
+    ]
 
 
 def _matrix(pages: list[LabelledPage]):
@@ -340,8 +368,15 @@ def booster(X, y, w, names, rounds: int, params: Mapping[str, Any]):
     import lightgbm as lgb
 
     cats = [n for n in CATEGORICAL if n in names]
-    ds = lgb.Dataset(X, label=y, weight=w, feature_name=list(names), categorical_feature=cats,
-                     free_raw_data=False, params={"verbose": -1})
+    ds = lgb.Dataset(
+        X,
+        label=y,
+        weight=w,
+        feature_name=list(names),
+        categorical_feature=cats,
+        free_raw_data=False,
+        params={"verbose": -1},
+    )
     return lgb.train(dict(params), ds, num_boost_round=rounds)
 
 
@@ -367,16 +402,23 @@ def fold_of(source: str, folds: int = FOLDS) -> int:
     return int(hashlib.sha256(source.encode()).hexdigest(), 16) % folds
 
 
-def fit(pages: list[LabelledPage], config: TrainConfig = TrainConfig(), left_out: frozenset[int] = frozenset(),
-        oof_threshold: bool = True, log=print) -> Fitted:
+def fit(
+    pages: list[LabelledPage],
+    config: TrainConfig = TrainConfig(),
+    left_out: frozenset[int] = frozenset(),
+    oof_threshold: bool = True,
+    log=print,
+) -> Fitted:
     """Both stages on ``pages`` but those at the positions in ``left_out``: stage 1 out of fold first,
     so that stage 2 learns from honest probabilities; then each stage on every page used."""
     if not pages:
         raise ValueError("no labelled pages")
     X, y, w, groups, page_rows = _matrix(pages)
     used = np.array([g not in left_out for g in groups])
-    log(f"training on {len(pages) - len(left_out)} pages, {int(used.sum())} labelled blocks "
-        f"({int(y[used].sum())} content)")
+    log(
+        f"training on {len(pages) - len(left_out)} pages, {int(used.sum())} labelled blocks "
+        f"({int(y[used].sum())} content)"
+    )
     oof_by_page: list[list[float]] = [[] for _ in pages]
     fold_of_page = [fold_of(p.source, config.folds) for p in pages]
     for fold in range(config.folds):
@@ -410,7 +452,9 @@ def fit(pages: list[LabelledPage], config: TrainConfig = TrainConfig(), left_out
         p2 = np.zeros(len(y2))
         for fold in range(config.folds):
             mask = np.array([fold_of_page[g] != fold for g in row_pages])
-            p2[~mask] = _ensemble(config, X2[mask], y2[mask], w2[mask], STAGE2_NAMES, config.stage2_rounds).predict(X2[~mask])
+            p2[~mask] = _ensemble(config, X2[mask], y2[mask], w2[mask], STAGE2_NAMES, config.stage2_rounds).predict(
+                X2[~mask]
+            )
         text_rows = modes == "text"
         oof_best = _best_threshold(p2[text_rows], y2[text_rows], w2[text_rows])
     stage1 = _ensemble(config, X[used], y[used], w[used], FEATURE_NAMES, config.rounds)
@@ -418,8 +462,9 @@ def fit(pages: list[LabelledPage], config: TrainConfig = TrainConfig(), left_out
     return Fitted(stage1, stage2, oof_best, int(used.sum()), int(y[used].sum()))
 
 
-def train(pages: list[LabelledPage], out_dir: str, command: str, log=print,
-          config: TrainConfig = TrainConfig()) -> dict:
+def train(
+    pages: list[LabelledPage], out_dir: str, command: str, log=print, config: TrainConfig = TrainConfig()
+) -> dict:
     """Train both stages on ``pages`` and write the model files into ``out_dir``."""
     import lightgbm as lgb
 
@@ -452,8 +497,15 @@ def train(pages: list[LabelledPage], out_dir: str, command: str, log=print,
     return meta
 
 
-def collect(cleaner: Cleaner, golds: Iterable[str], annotated: Iterable[str], pairs: Iterable[tuple[str, str]],
-            block_files: Iterable[str], split: str, log=print) -> list[LabelledPage]:
+def collect(
+    cleaner: Cleaner,
+    golds: Iterable[str],
+    annotated: Iterable[str],
+    pairs: Iterable[tuple[str, str]],
+    block_files: Iterable[str],
+    split: str,
+    log=print,
+) -> list[LabelledPage]:
     pages: list[LabelledPage] = []
     for g in golds:
         pages += list(pages_from_gold(cleaner, g, split))
@@ -465,4 +517,3 @@ def collect(cleaner: Cleaner, golds: Iterable[str], annotated: Iterable[str], pa
     for f in block_files:
         pages += list(pages_from_block_jsonl(cleaner, f))
     return pages
-

@@ -1,5 +1,6 @@
 """Writing the corpus: deterministic JSONL (same input -> same bytes), in one file or numbered
 shards, plain or compressed, each file written under a temporary name and renamed when complete."""
+
 from __future__ import annotations
 
 import gzip
@@ -181,8 +182,9 @@ class ParquetShardWriter(ShardWriter):
             import datasets  # noqa: F401  (its features type the columns)
             import pyarrow.parquet  # noqa: F401
         except ImportError:
-            raise OutputError(output, OSError("Parquet output needs the parquet extra: pip install 'cleaner[parquet]'")
-                              ) from None
+            raise OutputError(
+                output, OSError("Parquet output needs the parquet extra: pip install 'cleaner[parquet]'")
+            ) from None
         from .schema import features
 
         self.features = features(keep_removed)
@@ -242,8 +244,9 @@ class ParquetShardWriter(ShardWriter):
         remove_files(p + TMP_SUFFIX for p in self.paths)
 
 
-def corpus_writer(output: str, shard_size: int | None, compression: str | None,
-                  keep_removed: bool = True) -> ShardWriter:
+def corpus_writer(
+    output: str, shard_size: int | None, compression: str | None, keep_removed: bool = True
+) -> ShardWriter:
     """The writer of a corpus named ``output``: Parquet for ``.parquet``, else JSONL (compressed by the
     ending or ``compression``)."""
     if output.endswith(".parquet"):
@@ -260,8 +263,9 @@ TMP_SUFFIX = ".tmp"
 def own_name_pattern(stem: str, suffix: str) -> re.Pattern:
     """Names of a corpus's files in its folder: ``STEM.jsonl``, ``STEM-00000.jsonl`` and their
     temporary files (sharded and unsharded, since a run may change ``--shard-size``)."""
-    return re.compile(re.escape(Path(stem).name) + r"(?:-\d{5})?" + re.escape(suffix)
-                      + "(?:" + re.escape(TMP_SUFFIX) + ")?$")
+    return re.compile(
+        re.escape(Path(stem).name) + r"(?:-\d{5})?" + re.escape(suffix) + "(?:" + re.escape(TMP_SUFFIX) + ")?$"
+    )
 
 
 def remove_files(paths: Iterable[str]) -> None:
@@ -306,14 +310,19 @@ def _review_candidates(source: str, doc_id: str) -> list[str]:
                 break
     folders = [p for p in container.split("/")[:-1] if p not in ("", ".", "..")]
     base = stem(container) if tail is None else REVIEW_NAME_JOIN.join([stem(container), tail])
-    names = [stem(source)] + [REVIEW_NAME_JOIN.join(folders[len(folders) - k:] + [base])
-                              for k in range(len(folders) + 1)]
+    names = [stem(source)] + [
+        REVIEW_NAME_JOIN.join(folders[len(folders) - k :] + [base]) for k in range(len(folders) + 1)
+    ]
     if tail != doc_id:
         names.append(REVIEW_NAME_JOIN.join([base, doc_id]))
     out: list[str] = []
     for name in names:
-        if name and not name.startswith(".") and len(name.encode("utf-8", "surrogateescape")) <= MAX_REVIEW_NAME_BYTES \
-                and name not in out:
+        if (
+            name
+            and not name.startswith(".")
+            and len(name.encode("utf-8", "surrogateescape")) <= MAX_REVIEW_NAME_BYTES
+            and name not in out
+        ):
             out.append(name)
     return out or [doc_id[:MAX_REVIEW_NAME_BYTES]]
 

@@ -1,7 +1,8 @@
 """Line accuracy of the cleaner on an annotated fixture folder (a measurement, not a test).
 
-    .venv/bin/python tests/fixture_report.py tests/fixtures/heldout
+.venv/bin/python tests/fixture_report.py tests/fixtures/heldout
 """
+
 import sys
 from collections import Counter
 from pathlib import Path
@@ -27,12 +28,16 @@ def report(folder: str) -> None:
             leaked += label == "boilerplate" and b.kept
             lost += label == "content" and not b.kept
             if not ok:
-                wrong.append(f"  {path.name}:{b.line} want {key}, got {b.category or b.label} [{b.reason}] {b.text[:60]}")
+                wrong.append(
+                    f"  {path.name}:{b.line} want {key}, got {b.category or b.label} [{b.reason}] {b.text[:60]}"
+                )
         want = None if header.get("date") in (None, "null") else header["date"]
         dates_ok += doc.date == want
     n, h = sum(totals.values()), sum(hits.values())
-    print(f"{folder}: {pages} pages, {n} lines, {h} right ({h / n:.1%}); "
-          f"boilerplate kept as text: {leaked}; article lines lost: {lost}; dates right: {dates_ok}/{pages}")
+    print(
+        f"{folder}: {pages} pages, {n} lines, {h} right ({h / n:.1%}); "
+        f"boilerplate kept as text: {leaked}; article lines lost: {lost}; dates right: {dates_ok}/{pages}"
+    )
     print("  by category: " + ", ".join(f"{k} {hits[k]}/{totals[k]}" for k in sorted(totals)))
     print("\n".join(wrong))
 

@@ -11,6 +11,7 @@ pool is part of the case definition, so a case name carries the page it came fro
 Each case is ``Case(name, kind, payload, meta, fmt)``: bytes go through ``Cleaner.clean_bytes``,
 a str through ``clean_text`` (fmt ``text``) or ``clean_html`` (fmt ``html``).
 """
+
 from __future__ import annotations
 
 import gzip
@@ -74,8 +75,14 @@ def _local_pages() -> list[Page]:
     pages = []
     for p in sorted((ROOT / "raw").iterdir()):
         if p.name.endswith((".txt", ".html.gz")):
-            pages.append(Page(p.relative_to(ROOT).as_posix(), "html" if ".html" in p.name else "text",
-                              str(p), p.name.endswith(".gz")))
+            pages.append(
+                Page(
+                    p.relative_to(ROOT).as_posix(),
+                    "html" if ".html" in p.name else "text",
+                    str(p),
+                    p.name.endswith(".gz"),
+                )
+            )
     for sub in ("pages", "heldout", "dumps"):
         for p in sorted((ROOT / "tests" / "fixtures" / sub).glob("*.txt")):
             pages.append(Page(p.relative_to(ROOT).as_posix(), "text", str(p)))
@@ -135,16 +142,61 @@ def page_by_key(key: str) -> Page:
 
 # ------------------------------------------------------------------------------------------ mutations
 
-INVALID_UTF8 = [b"\x80", b"\xbf", b"\xc0\xaf", b"\xc1\xbf", b"\xe0\x80\xaf", b"\xed\xa0\x80", b"\xed\xbf\xbf",
-                b"\xf4\x90\x80\x80", b"\xf5\x80\x80\x80", b"\xfe", b"\xff", b"\xe2\x82", b"\xf0\x9f\x98",
-                b"\xc3", b"\xc3\x28", b"\xa0\xa1"]
+INVALID_UTF8 = [
+    b"\x80",
+    b"\xbf",
+    b"\xc0\xaf",
+    b"\xc1\xbf",
+    b"\xe0\x80\xaf",
+    b"\xed\xa0\x80",
+    b"\xed\xbf\xbf",
+    b"\xf4\x90\x80\x80",
+    b"\xf5\x80\x80\x80",
+    b"\xfe",
+    b"\xff",
+    b"\xe2\x82",
+    b"\xf0\x9f\x98",
+    b"\xc3",
+    b"\xc3\x28",
+    b"\xa0\xa1",
+]
 CONTROL_CHARS = [chr(c) for c in range(32) if c != 10] + [chr(c) for c in range(0x7F, 0xA0)]
 LINE_SEPARATORS = ["\r", "\r\n", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
 LONE_SURROGATES = ["\ud800", "\udbff", "\udc00", "\udfff", "\udc80", "\udcff", "\ud83d"]
-LYING_CHARSETS = ["windows-1252", "iso-8859-1", "shift_jis", "utf-16", "utf-16le", "iso-2022-jp", "euc-kr",
-                  "koi8-r", "gb18030", "x-no-such-charset", "utf-7", "ebcdic-cp-us", ""]
-WORDS = ["Stadt", "Rat", "Schule", "the", "council", "und", "die", "Fußgängerzone", "Übergang", "news", "über",
-         "Straße", "and", "Bürger", "Größe", "data", "www.example.de"]
+LYING_CHARSETS = [
+    "windows-1252",
+    "iso-8859-1",
+    "shift_jis",
+    "utf-16",
+    "utf-16le",
+    "iso-2022-jp",
+    "euc-kr",
+    "koi8-r",
+    "gb18030",
+    "x-no-such-charset",
+    "utf-7",
+    "ebcdic-cp-us",
+    "",
+]
+WORDS = [
+    "Stadt",
+    "Rat",
+    "Schule",
+    "the",
+    "council",
+    "und",
+    "die",
+    "Fußgängerzone",
+    "Übergang",
+    "news",
+    "über",
+    "Straße",
+    "and",
+    "Bürger",
+    "Größe",
+    "data",
+    "www.example.de",
+]
 
 
 def _insert(data: bytes, piece: bytes, at: int) -> bytes:
@@ -186,11 +238,34 @@ def m_random_bytes(r, pool, size):
     if style < 0.5:
         payload = r.randbytes(n)
     elif style < 0.8:  # mostly printable ASCII with some high bytes: looks like text to a sniffer
-        payload = bytes(r.choice(b" etaoinshrdlu\n<>/=\"ETAOIN.,;" + bytes([r.randint(0x80, 0xFF)])) for _ in range(n))
+        payload = bytes(r.choice(b' etaoinshrdlu\n<>/="ETAOIN.,;' + bytes([r.randint(0x80, 0xFF)])) for _ in range(n))
     else:  # random tags and words
-        payload = "".join(r.choice(["<div>", "</div>", "<p>", "</p>", "<a href='x'>", "</a>", "<script>", "</script>",
-                                    "<!--", "-->", "<![CDATA[", "]]>", "&amp;", "&#0;", "&#xD800;", "&#1114112;",
-                                    " ", "\n"] + WORDS) for _ in range(n // 6)).encode()
+        payload = "".join(
+            r.choice(
+                [
+                    "<div>",
+                    "</div>",
+                    "<p>",
+                    "</p>",
+                    "<a href='x'>",
+                    "</a>",
+                    "<script>",
+                    "</script>",
+                    "<!--",
+                    "-->",
+                    "<![CDATA[",
+                    "]]>",
+                    "&amp;",
+                    "&#0;",
+                    "&#xD800;",
+                    "&#1114112;",
+                    " ",
+                    "\n",
+                ]
+                + WORDS
+            )
+            for _ in range(n // 6)
+        ).encode()
     return payload, None, r.choice([None, "text", "html"]), "random"
 
 
@@ -222,15 +297,39 @@ def m_truncate(r, pool, size):
 def m_splice(r, pool, size):
     a, b = r.choice(pool), r.choice(pool)
     da, db = a.data(), b.data()
-    return da[: r.randint(0, len(da))] + db[r.randint(0, len(db)):], None, r.choice([a.fmt, b.fmt, None]), \
-        f"{a.key}+{b.key}"
+    return (
+        da[: r.randint(0, len(da))] + db[r.randint(0, len(db)) :],
+        None,
+        r.choice([a.fmt, b.fmt, None]),
+        f"{a.key}+{b.key}",
+    )
 
 
 def m_huge_line(r, pool, size):
     page = r.choice(pool)
     n = r.randint(size // 2, size)
-    unit = r.choice(["x", "ä", "Wort ", "Stadt, ", "a" * 63 + " ", "https://www.example.de/", "-", "=", " ", "\t",
-                     "[", "(", "*", "<", "&amp;", "ä ", "1.", "#"])
+    unit = r.choice(
+        [
+            "x",
+            "ä",
+            "Wort ",
+            "Stadt, ",
+            "a" * 63 + " ",
+            "https://www.example.de/",
+            "-",
+            "=",
+            " ",
+            "\t",
+            "[",
+            "(",
+            "*",
+            "<",
+            "&amp;",
+            "ä ",
+            "1.",
+            "#",
+        ]
+    )
     line = (unit * (n // len(unit) + 1)).encode()[:n].decode("utf-8", "ignore").encode()
     data = page.data()
     lines = data.split(b"\n")
@@ -261,16 +360,28 @@ def m_nul(r, pool, size):
             data = _insert(data, piece, r.randint(4100, len(data)))
         return data, None, r.choice([page.fmt, None]), page.key
     if where < 0.6:  # a UTF-16 byte-order mark that lies, so the NUL check is skipped
-        return r.choice([b"\xff\xfe", b"\xfe\xff"]) + _inserts(r, data, [b"\x00"] * r.randint(1, 20)), None, \
-            r.choice([page.fmt, None]), page.key
-    return _inserts(r, data, [b"\x00" * r.randint(1, 4) for _ in range(r.randint(1, 20))]), None, \
-        r.choice([page.fmt, None]), page.key
+        return (
+            r.choice([b"\xff\xfe", b"\xfe\xff"]) + _inserts(r, data, [b"\x00"] * r.randint(1, 20)),
+            None,
+            r.choice([page.fmt, None]),
+            page.key,
+        )
+    return (
+        _inserts(r, data, [b"\x00" * r.randint(1, 4) for _ in range(r.randint(1, 20))]),
+        None,
+        r.choice([page.fmt, None]),
+        page.key,
+    )
 
 
 def m_invalid_utf8(r, pool, size):
     page = r.choice(pool)
-    return _inserts(r, page.data(), [r.choice(INVALID_UTF8) for _ in range(r.randint(1, 40))]), None, \
-        r.choice([page.fmt, None]), page.key
+    return (
+        _inserts(r, page.data(), [r.choice(INVALID_UTF8) for _ in range(r.randint(1, 40))]),
+        None,
+        r.choice([page.fmt, None]),
+        page.key,
+    )
 
 
 def m_charset_lie(r, pool, size):
@@ -308,10 +419,28 @@ def m_control_chars(r, pool, size):
 def m_tag_flood(r, pool, size):
     page = r.choice(pool)
     data = _as_html(r, page)
-    unit = r.choice([b"<span>", b"<br>", b"<p>x</p>", b"<a href='#'>x</a>", b"<script>var a=1;</script>",
-                     b"<style>p{}</style>", b"<!-- c -->", b"<img src=x>", b"<li>", b"<td>", b"</div>",
-                     b"<script>", b"<noscript>", b"<![CDATA[x]]>", b"<p>", b"<option>x", b"&nbsp;",
-                     b"<script>document.write('<p>x</p>')</script>"])
+    unit = r.choice(
+        [
+            b"<span>",
+            b"<br>",
+            b"<p>x</p>",
+            b"<a href='#'>x</a>",
+            b"<script>var a=1;</script>",
+            b"<style>p{}</style>",
+            b"<!-- c -->",
+            b"<img src=x>",
+            b"<li>",
+            b"<td>",
+            b"</div>",
+            b"<script>",
+            b"<noscript>",
+            b"<![CDATA[x]]>",
+            b"<p>",
+            b"<option>x",
+            b"&nbsp;",
+            b"<script>document.write('<p>x</p>')</script>",
+        ]
+    )
     n = r.randint(size // (8 * len(unit)) + 1, size // len(unit) + 1)
     return _insert(data, unit * n, _body_at(data)), None, "html", page.key
 
@@ -337,9 +466,17 @@ def m_deep_nesting(r, pool, size):
         at = r.randint(0, len(text))
         return (text[:at] + "\n" + line + "\n" + text[at:]).encode(), None, "text", page.key
     data = _as_html(r, page)
-    open_tag, close_tag = r.choice([(b"<div>", b"</div>"), (b"<b><i>", b"</i></b>"), (b"<table><tr><td>", b""),
-                                    (b"<ul><li>", b"</li></ul>"), (b"<blockquote>", b"</blockquote>"),
-                                    (b"<span>", b""), (b"<p><a href='#'>", b"</a></p>")])
+    open_tag, close_tag = r.choice(
+        [
+            (b"<div>", b"</div>"),
+            (b"<b><i>", b"</i></b>"),
+            (b"<table><tr><td>", b""),
+            (b"<ul><li>", b"</li></ul>"),
+            (b"<blockquote>", b"</blockquote>"),
+            (b"<span>", b""),
+            (b"<p><a href='#'>", b"</a></p>"),
+        ]
+    )
     piece = open_tag * depth + b"Text im Kern" + close_tag * depth
     return _insert(data, piece, _body_at(data)), None, "html", page.key
 
@@ -362,8 +499,9 @@ def m_surrogate_meta(r, pool, size):
     meta = {"id": s("doc-1"), "custom": s("Wert"), "nested": {"k": [s("a"), 1, None, {"x": s("b")}]}}
     for field in ("url", "title", "date", "outlet"):
         if r.random() < 0.5:
-            meta[field] = s({"url": "https://www.example.de/a", "title": "Titel", "date": "2020-05-03",
-                             "outlet": "Bote"}[field])
+            meta[field] = s(
+                {"url": "https://www.example.de/a", "title": "Titel", "date": "2020-05-03", "outlet": "Bote"}[field]
+            )
     if r.random() < 0.5:
         meta[s("key")] = "value"
     payload: bytes | str = page.data()
@@ -434,8 +572,10 @@ def origin_of(case_name: str) -> str:
 
 _CONTROL_RE = re.compile("[\x00-\x09\x0b-\x1f\x80-\x9f]")
 #: UTF-8 read as cp1252 / Latin-1: "Ã¼" for "ü", "â€ž" for "„", "Â " for a no-break space
-_MOJIBAKE_RE = re.compile("Ã[\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014"
-                          "\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]|â€|Â[\xa0-\xbf]")
+_MOJIBAKE_RE = re.compile(
+    "Ã[\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014"
+    "\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]|â€|Â[\xa0-\xbf]"
+)
 
 
 def control_chars(record: Any, path: str = "") -> list[tuple[str, str]]:
@@ -499,8 +639,9 @@ def clean_case(cleaner, case: Case):
     return (dumps(rec) + "\n").encode("utf-8"), rec
 
 
-def run_case(cleaner, case: Case, *, determinism: bool = False,
-             originals: dict[str, str] | None = None) -> dict[str, Any]:
+def run_case(
+    cleaner, case: Case, *, determinism: bool = False, originals: dict[str, str] | None = None
+) -> dict[str, Any]:
     """Clean one case and check it: status ok / bad_input / exception, seconds, control characters,
     garbling (stray-byte cases), determinism (cleaned twice when asked), a one-line BadInput."""
     from cleaner import BadInput
@@ -604,9 +745,17 @@ class _Slot:
         self.conn.close()
 
 
-def run_pool(indices: Iterable[int], seed: int, *, workers: int = 2, timeout: float = CASE_TIMEOUT,
-             max_size: int = MAX_SIZE, benchmarks: bool = False, determinism_every: int = 10,
-             names: Callable[[int], str] | None = None) -> Iterator[dict[str, Any]]:
+def run_pool(
+    indices: Iterable[int],
+    seed: int,
+    *,
+    workers: int = 2,
+    timeout: float = CASE_TIMEOUT,
+    max_size: int = MAX_SIZE,
+    benchmarks: bool = False,
+    determinism_every: int = 10,
+    names: Callable[[int], str] | None = None,
+) -> Iterator[dict[str, Any]]:
     """Run cases in worker processes with a hard wall-clock watchdog: a case running longer than
     ``timeout`` seconds gets its worker killed (status ``timeout``) and a fresh worker goes on; a
     worker that dies (a crash in C code, the OOM killer) gives status ``crashed``. Results come in
@@ -648,9 +797,14 @@ def run_pool(indices: Iterable[int], seed: int, *, workers: int = 2, timeout: fl
                     slot.stop(kill=True)
                     slots[i] = _Slot(ctx, seed, max_size, benchmarks)
                     if index is not None:
-                        yield {"index": index, "name": name_of(index), "kind": kind_of(name_of(index)),
-                               "status": "crashed",
-                               "error": f"worker died (exit code {code})", "seconds": time.monotonic() - slot.started}
+                        yield {
+                            "index": index,
+                            "name": name_of(index),
+                            "kind": kind_of(name_of(index)),
+                            "status": "crashed",
+                            "error": f"worker died (exit code {code})",
+                            "seconds": time.monotonic() - slot.started,
+                        }
                         slots[i].index = None
                     continue
                 if msg == "ready":
@@ -665,8 +819,13 @@ def run_pool(indices: Iterable[int], seed: int, *, workers: int = 2, timeout: fl
                     index = slot.index
                     slot.stop(kill=True)
                     slots[i] = _Slot(ctx, seed, max_size, benchmarks)
-                    yield {"index": index, "name": name_of(index), "kind": kind_of(name_of(index)), "status": "timeout",
-                           "seconds": now - slot.started}
+                    yield {
+                        "index": index,
+                        "name": name_of(index),
+                        "kind": kind_of(name_of(index)),
+                        "status": "timeout",
+                        "seconds": now - slot.started,
+                    }
     finally:
         for slot in slots:
             slot.stop(kill=slot.index is not None)
@@ -684,8 +843,14 @@ def summarise(results: list[dict[str, Any]], *, slow: float = 5.0) -> dict[str, 
         "status": dict(sorted(Counter(r["status"] for r in results).items())),
         "exceptions": exceptions,
         "timeouts": [(r["name"], round(r["seconds"], 1)) for r in results if r["status"] == "timeout"],
-        "slow": sorted(((r["name"], round(r["seconds"], 2)) for r in results
-                        if r["status"] != "timeout" and r.get("seconds", 0) > slow), key=lambda x: -x[1]),
+        "slow": sorted(
+            (
+                (r["name"], round(r["seconds"], 2))
+                for r in results
+                if r["status"] != "timeout" and r.get("seconds", 0) > slow
+            ),
+            key=lambda x: -x[1],
+        ),
         "garbled": [(r["name"], r["garbled"]) for r in results if r.get("garbled")],
         "control": [(r["name"], r["control_count"], r["control"][:3]) for r in results if r.get("control")],
         "nondeterministic": [(r["name"], r["nondeterministic"]) for r in results if r.get("nondeterministic")],

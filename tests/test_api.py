@@ -1,4 +1,5 @@
 """The library API: clean_text / clean_html / Cleaner and the Document they return."""
+
 import dataclasses
 
 import pytest
@@ -43,9 +44,26 @@ def test_clean_text_returns_document_with_blocks_and_reasons():
 
 def test_record_has_fixed_keys_and_counts():
     rec = clean_text(PAGE, source="mem.txt").to_record()
-    assert list(rec)[:18] == ["id", "source", "format", "url", "title", "date", "date_source", "outlet",
-                              "outlet_source", "author", "author_source", "description", "categories", "tags",
-                              "language", "language_prob", "text", "removed"]
+    assert list(rec)[:18] == [
+        "id",
+        "source",
+        "format",
+        "url",
+        "title",
+        "date",
+        "date_source",
+        "outlet",
+        "outlet_source",
+        "author",
+        "author_source",
+        "description",
+        "categories",
+        "tags",
+        "language",
+        "language_prob",
+        "text",
+        "removed",
+    ]
     assert rec["removed"]["related"] == 3 and rec["removed"]["ad"] == 1
     assert all(b["reason"] for b in rec["removed_blocks"])
     assert "removed_blocks" not in clean_text(PAGE).to_record(keep_removed=False)
@@ -89,14 +107,18 @@ def test_repeated_paragraphs_kept_in_html_dropped_in_text():
     """In an extractor's output a repeated paragraph is the article's own (the same question to
     each guest of an interview); in a flattened page it is usually a teaser copy, dropped."""
     question = "Was war für Sie der schönste Moment der vergangenen Saison im Verein?"
-    answers = ["Der Aufstieg am letzten Spieltag, als die ganze Halle gesungen hat und keiner mehr saß.",
-               "Für mich war es das Pokalspiel gegen den Tabellenführer, das wir in der Verlängerung gewannen.",
-               "Ganz klar die Jugendarbeit: Drei unserer Nachwuchsspieler stehen jetzt im Kader der ersten Mannschaft."]
+    answers = [
+        "Der Aufstieg am letzten Spieltag, als die ganze Halle gesungen hat und keiner mehr saß.",
+        "Für mich war es das Pokalspiel gegen den Tabellenführer, das wir in der Verlängerung gewannen.",
+        "Ganz klar die Jugendarbeit: Drei unserer Nachwuchsspieler stehen jetzt im Kader der ersten Mannschaft.",
+    ]
     body = "".join(f"<h2>Spielerin {i + 1}</h2><p>{question}</p><p>{a}</p>" for i, a in enumerate(answers))
-    html = ("<html><head><title>Drei Fragen an drei Spielerinnen</title></head><body><article>"
-            "<h1>Drei Fragen an drei Spielerinnen</h1><p>Zum Saisonende haben wir drei Spielerinnen des TuS "
-            f"dieselben Fragen gestellt. Hier sind ihre Antworten, die sie uns nach dem Training gaben.</p>{body}"
-            "</article></body></html>")
+    html = (
+        "<html><head><title>Drei Fragen an drei Spielerinnen</title></head><body><article>"
+        "<h1>Drei Fragen an drei Spielerinnen</h1><p>Zum Saisonende haben wir drei Spielerinnen des TuS "
+        f"dieselben Fragen gestellt. Hier sind ihre Antworten, die sie uns nach dem Training gaben.</p>{body}"
+        "</article></body></html>"
+    )
     doc = clean_html(html)
     assert doc.text.count(question) == 3
     assert not any(b.category == "duplicate" for b in doc.blocks)
@@ -106,16 +128,27 @@ def test_repeated_paragraphs_kept_in_html_dropped_in_text():
     assert all(doc.text.count(a) == 1 for a in answers) and doc.text.count(question) == 3
     assert sum(b.category == "duplicate" for b in doc.blocks) >= len(answers)
     # a run of lines the article itself repeats (a meal plan's recurring meals) is not a copied body
-    meals = ["Frühstück: Haferflocken mit Beeren, dazu ein Glas Milch und ein Löffel Nussmus",
-             "Zwischenmahlzeit: ein Apfel und eine Handvoll Mandeln, dazu ungesüßter Tee"]
-    days = "".join(f"<h2>Tag {d}</h2><p>{meals[0]}</p><p>{meals[1]}</p><p>{lunch}</p>" for d, lunch in enumerate([
-        "Mittagessen: Linsensuppe mit Karotten, Sellerie und einem Stück Vollkornbrot",
-        "Mittagessen: Ofengemüse mit Kichererbsen und einem Klecks Joghurtsoße",
-        "Mittagessen: Vollkornnudeln mit Tomatensoße, Zucchini und geriebenem Parmesan",
-        "Mittagessen: Reispfanne mit Paprika, Erbsen und Rührei vom Vortag"], 1))
-    plan = ("<html><head><title>Vier Tage gesund essen</title></head><body><article><h1>Vier Tage gesund essen</h1>"
-            "<p>Unsere Ernährungsberaterin hat einen einfachen Plan für vier Tage zusammengestellt. Frühstück und "
-            f"Zwischenmahlzeit bleiben gleich, nur das Mittagessen wechselt jeden Tag.</p>{days}</article></body></html>")
+    meals = [
+        "Frühstück: Haferflocken mit Beeren, dazu ein Glas Milch und ein Löffel Nussmus",
+        "Zwischenmahlzeit: ein Apfel und eine Handvoll Mandeln, dazu ungesüßter Tee",
+    ]
+    days = "".join(
+        f"<h2>Tag {d}</h2><p>{meals[0]}</p><p>{meals[1]}</p><p>{lunch}</p>"
+        for d, lunch in enumerate(
+            [
+                "Mittagessen: Linsensuppe mit Karotten, Sellerie und einem Stück Vollkornbrot",
+                "Mittagessen: Ofengemüse mit Kichererbsen und einem Klecks Joghurtsoße",
+                "Mittagessen: Vollkornnudeln mit Tomatensoße, Zucchini und geriebenem Parmesan",
+                "Mittagessen: Reispfanne mit Paprika, Erbsen und Rührei vom Vortag",
+            ],
+            1,
+        )
+    )
+    plan = (
+        "<html><head><title>Vier Tage gesund essen</title></head><body><article><h1>Vier Tage gesund essen</h1>"
+        "<p>Unsere Ernährungsberaterin hat einen einfachen Plan für vier Tage zusammengestellt. Frühstück und "
+        f"Zwischenmahlzeit bleiben gleich, nur das Mittagessen wechselt jeden Tag.</p>{days}</article></body></html>"
+    )
     doc = clean_html(plan)
     assert all(doc.text.count(m) == 4 for m in meals), doc.text
     text = clean_text("\n\n".join([question, answers[0], question, answers[1]]) + "\n")
@@ -148,6 +181,9 @@ def test_thresholds_are_one_value_passed_down_from_the_settings():
     strict = Cleaner(Settings(thresholds=Thresholds(menu_min_tokens=6)))
     assert not reasons(strict.clean_text(page))[menu].startswith("menu shape")
     assert reasons(Cleaner().clean_text(page))[menu].startswith("menu shape")
-    assert not any(name.isupper() and isinstance(getattr(classify, name), (int, float))
-                   and name not in ("MERGED_PAIRWISE_MAX", "VERDICT_CACHE_MAX_CHARS", "VERDICT_CACHE_SIZE")
-                   for name in dir(classify))  # (the three left are a speed switch and the memory's size)
+    assert not any(
+        name.isupper()
+        and isinstance(getattr(classify, name), (int, float))
+        and name not in ("MERGED_PAIRWISE_MAX", "VERDICT_CACHE_MAX_CHARS", "VERDICT_CACHE_SIZE")
+        for name in dir(classify)
+    )  # (the three left are a speed switch and the memory's size)

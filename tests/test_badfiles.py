@@ -17,6 +17,7 @@ raw bytes are not the reason), and one ``cleaner: error:`` line on stderr; nothi
 is left to the unit tests of the batch operations (engineer C's ``tests/``), since it needs a full
 file system.
 """
+
 import gzip
 import io
 import json
@@ -49,8 +50,11 @@ def marker(n: int) -> str:
 
 def html_page(n: int) -> bytes:
     paras = page(n).split("\n\n")[3:7]
-    return ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>Seite</title></head><body><article>"
-            + "".join(f"<p>{p}</p>" for p in paras) + "</article></body></html>").encode("utf-8")
+    return (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Seite</title></head><body><article>"
+        + "".join(f"<p>{p}</p>" for p in paras)
+        + "</article></body></html>"
+    ).encode("utf-8")
 
 
 def warc_records(ns: list[int]) -> list[bytes]:
@@ -63,8 +67,13 @@ def warc_records(ns: list[int]) -> list[bytes]:
         buf = io.BytesIO()
         writer = WARCWriter(buf, gzip=True)
         headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
-        rec = writer.create_warc_record(url(n), "response", payload=io.BytesIO(html_page(n)), http_headers=headers,
-                                        warc_headers_dict={"WARC-Date": "2024-01-01T10:00:00Z"})
+        rec = writer.create_warc_record(
+            url(n),
+            "response",
+            payload=io.BytesIO(html_page(n)),
+            http_headers=headers,
+            warc_headers_dict={"WARC-Date": "2024-01-01T10:00:00Z"},
+        )
         writer.write_record(rec)
         members.append(buf.getvalue())
     return members
@@ -102,8 +111,9 @@ def build(base: Path):
     first, second = b"\n\n".join(paras[:5]), b"\n\n" + b"\n\n".join(paras[5:])
     (good_dir / "multi.txt.gz").write_bytes(gzip.compress(first, mtime=0) + gzip.compress(second, mtime=0))
     good["good/multi.txt.gz"] = [paras[4].decode()[:60], paras[5].decode()[:60]]
-    (good_dir / "feed2.jsonl.gz").write_bytes(gzip.compress(jsonl(rec(130), rec(131)), mtime=0)
-                                              + gzip.compress(jsonl(rec(132)), mtime=0))
+    (good_dir / "feed2.jsonl.gz").write_bytes(
+        gzip.compress(jsonl(rec(130), rec(131)), mtime=0) + gzip.compress(jsonl(rec(132)), mtime=0)
+    )
     for line, n in enumerate((130, 131, 132), 1):
         good[f"good/feed2.jsonl.gz:{line}"] = [marker(n)]
 
@@ -129,7 +139,7 @@ def build(base: Path):
     members = warc_records([140, 141, 142])
     broken = bytearray(members[1])
     mid = len(broken) // 2
-    broken[mid: mid + 64] = bytes(64)
+    broken[mid : mid + 64] = bytes(64)
     (bad_dir / "zeroed.warc.gz").write_bytes(members[0] + bytes(broken) + members[2])
     good[f"bad/zeroed.warc.gz@{url(140)}"] = [marker(140)]
     good[f"bad/zeroed.warc.gz@{url(142)}"] = [marker(142)]
@@ -172,8 +182,19 @@ def build(base: Path):
 def batch(tmp_path_factory):
     base = tmp_path_factory.mktemp("badfiles")
     good, bad, out = build(base)
-    cmd = [CLEANER, "clean", "good", "bad", "-o", str(out.relative_to(base)), "--workers", "2",
-           "--max-bytes", str(MAX_BYTES), "--no-progress"]
+    cmd = [
+        CLEANER,
+        "clean",
+        "good",
+        "bad",
+        "-o",
+        str(out.relative_to(base)),
+        "--workers",
+        "2",
+        "--max-bytes",
+        str(MAX_BYTES),
+        "--no-progress",
+    ]
     proc = subprocess.Popen(cmd, cwd=base, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     try:
         stdout, stderr = proc.communicate(timeout=BATCH_TIMEOUT)
@@ -185,10 +206,21 @@ def batch(tmp_path_factory):
     work = out.parent / "corpus.work"
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()] if out.exists() else []
     errors_file = work / "errors.jsonl"
-    errors = ([json.loads(line) for line in errors_file.read_text(encoding="utf-8").splitlines()]
-              if errors_file.exists() else [])
-    return {"good": good, "bad": bad, "returncode": proc.returncode, "hung": hung, "records": records,
-            "errors": errors, "stderr": stderr.decode("utf-8", "replace"), "errors_exist": errors_file.exists()}
+    errors = (
+        [json.loads(line) for line in errors_file.read_text(encoding="utf-8").splitlines()]
+        if errors_file.exists()
+        else []
+    )
+    return {
+        "good": good,
+        "bad": bad,
+        "returncode": proc.returncode,
+        "hung": hung,
+        "records": records,
+        "errors": errors,
+        "stderr": stderr.decode("utf-8", "replace"),
+        "errors_exist": errors_file.exists(),
+    }
 
 
 def _matches(source: str, how: tuple[str, str]) -> bool:
@@ -222,8 +254,9 @@ def test_every_good_document_once(batch):
     unexpected = [s for s in by_source if s not in batch["good"] and not _is_odd_name(s)]
     problems += [f"unexpected record {s}" for s in unexpected]
     problems += [f"{s}: in the corpus {len(by_source[s])} times" for s in odd if len(by_source[s]) != 1]
-    assert not [r for r in batch["records"] if marker(180) in r.get("text", "") and "source" in r], \
+    assert not [r for r in batch["records"] if marker(180) in r.get("text", "") and "source" in r], (
         "the stale corpus in -o's folder was read"
+    )
     assert not problems, "\n".join(problems)
 
 
@@ -238,10 +271,15 @@ def test_every_bad_file_one_error(batch):
     odd_records = [r for r in batch["records"] if _is_odd_name(str(r.get("source")))]
     if len(odd_errors) + len(odd_records) != 1:
         problems.append(f"non-UTF-8 file name: {len(odd_records)} records and {len(odd_errors)} error lines")
-    claimed = [e for e in errors if _is_odd_name(e["source"]) or any(_matches(e["source"], h) for h in batch["bad"].values())]
+    claimed = [
+        e for e in errors if _is_odd_name(e["source"]) or any(_matches(e["source"], h) for h in batch["bad"].values())
+    ]
     problems += [f"unexpected error line {e}" for e in errors if e not in claimed]
-    problems += [f"error line without a one-line reason: {e}" for e in errors
-                 if not str(e.get("reason", "")).strip() or "\n" in str(e.get("reason"))]
+    problems += [
+        f"error line without a one-line reason: {e}"
+        for e in errors
+        if not str(e.get("reason", "")).strip() or "\n" in str(e.get("reason"))
+    ]
     problems += [f"control characters in an error line: {e}" for e in errors if fuzzlib.control_chars(e)]
     assert not problems, "\n".join(problems) + "\n" + json.dumps(errors, indent=1)[:4000]
 

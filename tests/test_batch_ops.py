@@ -6,6 +6,7 @@ and one escaped line per error.
 
 Tests run as root, where permission bits do not stop reads: unreadable paths are simulated in
 process by making os.scandir / os.stat raise PermissionError for them (the calls the planner makes)."""
+
 import errno
 import fcntl
 import json
@@ -106,8 +107,10 @@ def test_unreadable_folders_and_paths_are_error_lines(tmp_path, monkeypatch):
     # (it used to abort the run with a PermissionError traceback)
     result = clean(folder, locked / "page-0005.txt", "-o", out)
     assert result.exit_code == 1, result.exception
-    assert error_lines(result) == [f"cleaner: error: {locked}: cannot read folder: Permission denied",
-                                   f"cleaner: error: {locked}/page-0005.txt: cannot read: Permission denied"]
+    assert error_lines(result) == [
+        f"cleaner: error: {locked}: cannot read folder: Permission denied",
+        f"cleaner: error: {locked}/page-0005.txt: cannot read: Permission denied",
+    ]
     assert [Path(r["source"]).name for r in records(out)] == [good.name]
     stats = stats_file(tmp_path / "out" / "c.work")
     assert (stats["documents_in"], stats["failures"]) == (3, 2)
@@ -123,9 +126,10 @@ def test_symlinked_folders_are_followed_and_a_loop_is_one_error(tmp_path):
     out = tmp_path / "c.jsonl"
     result = clean(folder, "-o", out)
     assert result.exit_code == 1, result.exception
-    assert error_lines(result) == [f"cleaner: error: {folder}/gone.txt: broken symbolic link",
-                                   f"cleaner: error: {folder}/real/loop: symbolic link loop: leads back to a "
-                                   f"folder above it"]
+    assert error_lines(result) == [
+        f"cleaner: error: {folder}/gone.txt: broken symbolic link",
+        f"cleaner: error: {folder}/real/loop: symbolic link loop: leads back to a folder above it",
+    ]
     assert [r["source"] for r in records(out)] == [f"{folder}/linked/page-0007.txt", f"{folder}/real/page-0000.txt"]
 
 
@@ -135,15 +139,27 @@ def test_a_named_pipe_is_an_error_line_not_a_hang_and_planning_errors_survive_re
     os.mkfifo(folder / "pipe.txt")
     os.mkfifo(tmp_path / "explicit.html")
     out = tmp_path / "out" / "c.jsonl"
-    cmd = [str(BIN / "cleaner"), "clean", str(folder), str(tmp_path / "explicit.html"), "-o", str(out),
-           "--workers", "1", "--no-progress", "--keep-work"]
+    cmd = [
+        str(BIN / "cleaner"),
+        "clean",
+        str(folder),
+        str(tmp_path / "explicit.html"),
+        "-o",
+        str(out),
+        "--workers",
+        "1",
+        "--no-progress",
+        "--keep-work",
+    ]
     try:
         result = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     except subprocess.TimeoutExpired:
         pytest.fail("the run blocked on a named pipe")
     assert result.returncode == 1, result.stderr
-    expected = [f"cleaner: error: {folder}/pipe.txt: not a regular file (a named pipe)",
-                f"cleaner: error: {tmp_path}/explicit.html: not a regular file (a named pipe)"]
+    expected = [
+        f"cleaner: error: {folder}/pipe.txt: not a regular file (a named pipe)",
+        f"cleaner: error: {tmp_path}/explicit.html: not a regular file (a named pipe)",
+    ]
     assert [line for line in result.stderr.splitlines() if line.startswith("cleaner: error:")] == expected
     work = tmp_path / "out" / "c.work"
     first_errors = (work / "errors.jsonl").read_bytes()
@@ -164,8 +180,18 @@ def test_the_runs_own_outputs_inside_the_input_folder_are_never_inputs(tmp_path)
     folder = tmp_path / "in"
     write_pages(folder, 5)
     out = folder / "c.jsonl"
-    args = [folder, "-o", out, "--shard-size", "2", "--txt-dir", folder / "review",
-            "--errors", folder / "failures.jsonl", "--keep-work"]
+    args = [
+        folder,
+        "-o",
+        out,
+        "--shard-size",
+        "2",
+        "--txt-dir",
+        folder / "review",
+        "--errors",
+        folder / "failures.jsonl",
+        "--keep-work",
+    ]
     assert clean(*args).exit_code == 0
     shards = sorted(folder.glob("c-*.jsonl"))
     assert len(shards) == 3
@@ -188,8 +214,10 @@ def test_output_equal_to_an_input_and_a_foreign_work_folder_are_refused(tmp_path
     before = src.read_bytes()
     result = clean(src, "-o", src)
     assert result.exit_code == 2
-    assert error_lines(result) == [f"cleaner: error: {src}: is an output of this run (-o, --stats or --errors) "
-                                   f"and would be overwritten; write the output elsewhere"]
+    assert error_lines(result) == [
+        f"cleaner: error: {src}: is an output of this run (-o, --stats or --errors) "
+        f"and would be overwritten; write the output elsewhere"
+    ]
     assert src.read_bytes() == before
     assert not (tmp_path / "feed.work").exists()
     # a folder that is not a cleaner work folder keeps its tasks/
@@ -308,8 +336,18 @@ def test_sigterm_stops_the_workers_and_resume_gives_the_uninterrupted_corpus(tmp
     whole = tmp_path / "whole" / "c.jsonl"
     assert clean(folder, "-o", whole, "--task-size", "4").exit_code == 0
     cut = tmp_path / "cut" / "c.jsonl"
-    cmd = [str(BIN / "cleaner"), "clean", str(folder), "-o", str(cut), "--task-size", "4", "--workers", "2",
-           "--no-progress"]
+    cmd = [
+        str(BIN / "cleaner"),
+        "clean",
+        str(folder),
+        "-o",
+        str(cut),
+        "--task-size",
+        "4",
+        "--workers",
+        "2",
+        "--no-progress",
+    ]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     children: list[int] = []
     try:
@@ -320,8 +358,9 @@ def test_sigterm_stops_the_workers_and_resume_gives_the_uninterrupted_corpus(tmp
         proc.send_signal(signal.SIGTERM)  # to the main process only, as `kill PID` does
         _, stderr = proc.communicate(timeout=60)
         assert proc.returncode == 128 + signal.SIGTERM
-        assert stderr.strip().splitlines() == ["cleaner: interrupted by SIGTERM: finished tasks are kept, run again "
-                                               "with --resume to finish"]
+        assert stderr.strip().splitlines() == [
+            "cleaner: interrupted by SIGTERM: finished tasks are kept, run again with --resume to finish"
+        ]
         assert wait_for(lambda: not any(_alive(c) for c in children), 30), "child processes were left running"
         assert not cut.exists() and not list((tmp_path / "cut").rglob("*.tmp"))
     finally:
@@ -345,8 +384,10 @@ def test_a_second_run_on_the_same_work_folder_is_refused(tmp_path):
         fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         result = clean(folder, "-o", out)
     assert result.exit_code == 2, result.exception
-    assert error_lines(result) == [f"cleaner: error: {tmp_path}/c.work: another cleaner run is using this work "
-                                   f"folder (and its output); wait for it to finish"]
+    assert error_lines(result) == [
+        f"cleaner: error: {tmp_path}/c.work: another cleaner run is using this work "
+        f"folder (and its output); wait for it to finish"
+    ]
     assert out.read_bytes() == before
     assert clean(folder, "-o", out).exit_code == 0  # the lock goes with the run that held it
 
@@ -355,8 +396,18 @@ def test_two_real_runs_on_one_output_one_is_refused(tmp_path):
     folder = tmp_path / "in"
     write_pages(folder, 40)
     out = tmp_path / "c.jsonl"
-    cmd = [str(BIN / "cleaner"), "clean", str(folder), "-o", str(out), "--task-size", "2", "--workers", "1",
-           "--no-progress"]
+    cmd = [
+        str(BIN / "cleaner"),
+        "clean",
+        str(folder),
+        "-o",
+        str(out),
+        "--task-size",
+        "2",
+        "--workers",
+        "1",
+        "--no-progress",
+    ]
     first = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         manifest = tmp_path / "c.work" / "manifest.jsonl"
@@ -387,7 +438,8 @@ def test_control_characters_in_a_file_name_cannot_forge_error_lines(tmp_path):
     assert result.exit_code == 1
     assert error_lines(result) == [
         f"cleaner: error: {folder}/bell\\x07\\x1b[31m.txt: empty document",
-        f"cleaner: error: {folder}/x\\ncleaner: error: forged.txt: binary content (NUL bytes)"]
+        f"cleaner: error: {folder}/x\\ncleaner: error: forged.txt: binary content (NUL bytes)",
+    ]
     # errors.jsonl keeps the real name (JSON escapes it)
     assert {e["source"] for e in errors_file(tmp_path / "c.work")} == {str(forged), f"{folder}/bell\x07\x1b[31m.txt"}
 

@@ -5,6 +5,7 @@ missing, stale or disabled with CLEANER_NO_EXT=1.
 
 The C source is compiled here into a temporary folder (with setup.py's warning flags), so the
 tests check the source in the checkout whether or not the installed build is current."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -35,11 +36,55 @@ FLAGS = ["-O2", "-std=c11", "-Wall", "-Wextra", "-Werror", "-ffp-contract=off"]
 #: can only hide errors that cancel inside it, and the chunkings below differ)
 CHUNK = 61
 #: characters with a part in one of the patterns, and some that are easy to get wrong
-TRICKY = (list(" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2028\u2029\u202f\u3000\u200b\ufeff")
-          + list(".!?…:;\"“”»«'’),|›•·/>„_-@") + ["http://", "https://", "HTTPS://", "httpſ://", "www.", "WwW.",
-          "ſ", "K", "İ", "ß", "ǅ", "Σ", "ς", "ﬁ", "²", "½", "٣", "Ⅻ", "\u0301", "e\u0301", "\ud800", "\udfff",
-          "\U0001d400", "\U0001f600", "日", "本", "カ", "ｶ", "한", "ー", "\u3040", "\u30ff", "\u4dbf", "\ufaff",
-          "a", "B", "7", "x", "Der", "die", "und", "THE", "\x00"])
+TRICKY = (
+    list(" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2028\u2029\u202f\u3000\u200b\ufeff")
+    + list(".!?…:;\"“”»«'’),|›•·/>„_-@")
+    + [
+        "http://",
+        "https://",
+        "HTTPS://",
+        "httpſ://",
+        "www.",
+        "WwW.",
+        "ſ",
+        "K",
+        "İ",
+        "ß",
+        "ǅ",
+        "Σ",
+        "ς",
+        "ﬁ",
+        "²",
+        "½",
+        "٣",
+        "Ⅻ",
+        "\u0301",
+        "e\u0301",
+        "\ud800",
+        "\udfff",
+        "\U0001d400",
+        "\U0001f600",
+        "日",
+        "本",
+        "カ",
+        "ｶ",
+        "한",
+        "ー",
+        "\u3040",
+        "\u30ff",
+        "\u4dbf",
+        "\ufaff",
+        "a",
+        "B",
+        "7",
+        "x",
+        "Der",
+        "die",
+        "und",
+        "THE",
+        "\x00",
+    ]
+)
 STOPWORDS = frozenset({"der", "die", "und", "the", "a", "日", "本", "i̇", "ß", "x", "ſ"})
 #: a stopword index (word -> languages) as ruleset.Rules.stop_index holds one
 INDEX = {w: ("de", "en") if k % 2 else ("de",) for k, w in enumerate(sorted(STOPWORDS))}
@@ -51,8 +96,11 @@ def ext(tmp_path_factory):
     if shutil.which("gcc") is None:
         pytest.skip("no gcc")
     out = tmp_path_factory.mktemp("ext") / ("_blockstats" + sysconfig.get_config_var("EXT_SUFFIX"))
-    result = subprocess.run(["gcc", *FLAGS, "-fPIC", "-shared", f"-I{sysconfig.get_paths()['include']}",
-                             str(SOURCE), "-o", str(out)], capture_output=True, text=True)
+    result = subprocess.run(
+        ["gcc", *FLAGS, "-fPIC", "-shared", f"-I{sysconfig.get_paths()['include']}", str(SOURCE), "-o", str(out)],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0 and not result.stderr, result.stderr
     spec = importlib.util.spec_from_file_location("_blockstats", out)
     module = importlib.util.module_from_spec(spec)
@@ -64,9 +112,16 @@ def ext(tmp_path_factory):
 def _typed(measured: list[tuple[dict, tuple, str, tuple]]) -> list:
     """line_pass' results with every value's type beside it (True == 1 and 0 == 0.0 in Python),
     the model's numbers by repr (exact bits, -0.0 apart from 0.0)."""
-    return [([(k, type(v), v) for k, v in features.items()], [(type(c), c) for c in counts], type(key), key,
-             [(type(x), repr(x)) for x in numbers])
-            for features, counts, key, numbers in measured]
+    return [
+        (
+            [(k, type(v), v) for k, v in features.items()],
+            [(type(c), c) for c in counts],
+            type(key),
+            key,
+            [(type(x), repr(x)) for x in numbers],
+        )
+        for features, counts, key, numbers in measured
+    ]
 
 
 def _same(ext, text: str, stopwords=STOPWORDS) -> None:
@@ -76,7 +131,9 @@ def _same(ext, text: str, stopwords=STOPWORDS) -> None:
         words = ext.content_words(text, stopwords, min_chars)
         assert words == blockstats.content_words_py(text, stopwords, min_chars), repr(text[:200])
     assert ext.stopword_votes(text, INDEX) == blockstats.stopword_votes_py(text, INDEX), repr(text[:200])
-    assert _typed(ext.line_pass([text], stopwords)) == _typed(blockstats.line_pass_py([text], stopwords)), repr(text[:200])
+    assert _typed(ext.line_pass([text], stopwords)) == _typed(blockstats.line_pass_py([text], stopwords)), repr(
+        text[:200]
+    )
     # the same through WordTables (looked up by code points, no substring made)
     table, index = ext.WordTable(dict.fromkeys(stopwords, True)), ext.WordTable(INDEX)
     assert ext.block_counts(text, table) == blockstats.block_counts_py(text, stopwords), repr(text[:200])
@@ -84,7 +141,7 @@ def _same(ext, text: str, stopwords=STOPWORDS) -> None:
     assert ext.stopword_votes(text, index) == blockstats.stopword_votes_py(text, INDEX), repr(text[:200])
     assert _typed(ext.line_pass([text], table)) == _typed(blockstats.line_pass_py([text], stopwords)), repr(text[:200])
     assert ext.needs_scrub(text) is blockstats.needs_scrub_py(text), repr(text[:200])
-    for ch in (text[:1], text[-1:], text[len(text) // 2:len(text) // 2 + 1]):  # one character alone, of each width
+    for ch in (text[:1], text[-1:], text[len(text) // 2 : len(text) // 2 + 1]):  # one character alone, of each width
         assert ext.needs_scrub(ch) is blockstats.needs_scrub_py(ch), repr(ch)
     key, reference = ext.norm_key(text), blockstats.norm_key_py(text)
     # equal, and in the same (canonical, narrowest) storage: sizes differ between the kinds
@@ -95,11 +152,10 @@ def test_every_code_point_counts_as_the_reference(ext):
     """Every assigned code point of 0..0x10FFFF and the surrogates, and every 61st unassigned or
     private-use one (those share all their properties), in chunks: as a run, each one between
     spaces, and each after a separator, a sentence mark and a URL prefix."""
-    points = [c for c in range(sys.maxunicode + 1)
-              if unicodedata.category(chr(c)) not in ("Cn", "Co") or c % 61 == 0]
+    points = [c for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) not in ("Cn", "Co") or c % 61 == 0]
     assert len(points) > 160_000
     for start in range(0, len(points), CHUNK):
-        chars = [chr(c) for c in points[start:start + CHUNK]]
+        chars = [chr(c) for c in points[start : start + CHUNK]]
         _same(ext, "".join(chars))
         _same(ext, " ".join(chars))
         _same(ext, "".join(f"x.{c}| {c}www.{c}" for c in chars))
@@ -128,11 +184,47 @@ def test_each_code_point_alone_needs_scrubbing_as_the_pattern_says(ext):
 
 def test_adversarial_strings_count_as_the_reference(ext):
     rng = random.Random(29)
-    fixed = ["", " ", "\n", ".", ".\n", "a.\n", "a.\n\n", "a\n.", "…", ". .", "a | | b", " | | | ", " |  | ", "x /\t> y",
-             "https://", "https://a", "http://", "http:// x", "httpſ://a", "xwww.a", "www.www.x", "www.", "www. x",
-             "ahttps://x www.y.de\u3000z http://a\x85b", "WWW.A.DE", "İstanbul İİ", "straße STRASSE", "日本語のテキスト",
-             "ｶﾀｶﾅ half", "한국어 문장", "abc日def本", "e\u0301\u0301 a\u0300", "\ud800\udc00 \udfff\ud800", "² ½ ٣ Ⅻ",
-             "„Zitat“ «x» »y« \"z\"", "a,b,,c", "_ __ a_b", "Ⅻ. Ⅷ! ⅱ?", "1,5 Mio. € (2024)."]
+    fixed = [
+        "",
+        " ",
+        "\n",
+        ".",
+        ".\n",
+        "a.\n",
+        "a.\n\n",
+        "a\n.",
+        "…",
+        ". .",
+        "a | | b",
+        " | | | ",
+        " |  | ",
+        "x /\t> y",
+        "https://",
+        "https://a",
+        "http://",
+        "http:// x",
+        "httpſ://a",
+        "xwww.a",
+        "www.www.x",
+        "www.",
+        "www. x",
+        "ahttps://x www.y.de\u3000z http://a\x85b",
+        "WWW.A.DE",
+        "İstanbul İİ",
+        "straße STRASSE",
+        "日本語のテキスト",
+        "ｶﾀｶﾅ half",
+        "한국어 문장",
+        "abc日def本",
+        "e\u0301\u0301 a\u0300",
+        "\ud800\udc00 \udfff\ud800",
+        "² ½ ٣ Ⅻ",
+        '„Zitat“ «x» »y« "z"',
+        "a,b,,c",
+        "_ __ a_b",
+        "Ⅻ. Ⅷ! ⅱ?",
+        "1,5 Mio. € (2024).",
+    ]
     for text in fixed:
         _same(ext, text)
         _same(ext, text * 3)
@@ -163,8 +255,14 @@ def test_parts_in_finds_what_the_reference_finds(ext):
 
 def test_huge_strings_count_as_the_reference(ext):
     """Long runs of each storage width (1, 2, 4 bytes per character), one token of megabytes."""
-    for text in ("a" * 3_000_000, "日" * 2_000_000, "\U0001d400" * 1_000_000, ("Der Text. " * 300_000) + "ſ",
-                 "https://" + "x" * 2_000_000, " " * 2_000_000):
+    for text in (
+        "a" * 3_000_000,
+        "日" * 2_000_000,
+        "\U0001d400" * 1_000_000,
+        ("Der Text. " * 300_000) + "ſ",
+        "https://" + "x" * 2_000_000,
+        " " * 2_000_000,
+    ):
         _same(ext, text)
 
 
@@ -220,13 +318,23 @@ def test_the_counts_leak_no_memory(ext):
     """Word strings made for the stopword lookups, lower-cased copies and result tuples are freed."""
     text = "Die Katze und der Hund, https://x.de ſ İ 日本 " * 20
     for _ in range(200):
-        ext.block_counts(text, STOPWORDS), ext.own_counts(text), ext.content_words(text, STOPWORDS, 2), ext.norm_key(text)
+        (
+            ext.block_counts(text, STOPWORDS),
+            ext.own_counts(text),
+            ext.content_words(text, STOPWORDS, 2),
+            ext.norm_key(text),
+        )
         ext.stopword_votes(text, INDEX), ext.line_pass([text, "x"], STOPWORDS)
     tracemalloc.start()
     try:
         before = tracemalloc.get_traced_memory()[0]
         for _ in range(4_000):  # a leak of 16 bytes a round would pass the bound
-            ext.block_counts(text, STOPWORDS), ext.own_counts(text), ext.content_words(text, STOPWORDS, 2), ext.norm_key(text)
+            (
+                ext.block_counts(text, STOPWORDS),
+                ext.own_counts(text),
+                ext.content_words(text, STOPWORDS, 2),
+                ext.norm_key(text),
+            )
             ext.stopword_votes(text, INDEX), ext.line_pass([text, "x"], STOPWORDS)
         grown = tracemalloc.get_traced_memory()[0] - before
     finally:
@@ -263,30 +371,47 @@ def test_feature_matrices_of_the_raw_pages_are_identical(ext, monkeypatch):
         monkeypatch.setattr(blockstats, name, getattr(ext, name))
     compiled = _matrices(cleaner, pages)
     for (f_ref, a_ref), (f_c, a_c) in zip(reference, compiled):
-        assert f_ref == f_c and [list(map(type, f.values())) for f in f_ref] == [list(map(type, f.values())) for f in f_c]
+        assert f_ref == f_c and [list(map(type, f.values())) for f in f_ref] == [
+            list(map(type, f.values())) for f in f_c
+        ]
         assert a_ref.shape == a_c.shape and a_ref.tobytes() == a_c.tobytes()
 
 
 def test_block_features_and_own_take_their_counts_from_blockstats(monkeypatch):
     """The feature code calls the switchable counts (so the compiled pass is what runs)."""
     calls = []
-    monkeypatch.setattr(blockstats, "block_counts", lambda t, s: calls.append("block") or blockstats.block_counts_py(t, s))
+    monkeypatch.setattr(
+        blockstats, "block_counts", lambda t, s: calls.append("block") or blockstats.block_counts_py(t, s)
+    )
     monkeypatch.setattr(blockstats, "own_counts", lambda t: calls.append("own") or blockstats.own_counts_py(t))
     rules = Cleaner().rules_for("Der Hund und die Katze.")
     b = Block(0, "Der Hund und die Katze sind 2024 in https://x.de zu sehen.", 1)
     b.features = block_features(b, rules)
     words = "der hund und die katze sind 2024 in https x de zu sehen".split()  # counted by hand
     hits = sum(w in rules.stopwords for w in words)
-    assert b.features == {"chars": 58, "words": 13, "stopword_density": round(hits / 13, 4),
-                          "link_density": round(12 / 58, 4), "ends_sentence": True, "digit_ratio": round(4 / 58, 4)}
+    assert b.features == {
+        "chars": 58,
+        "words": 13,
+        "stopword_density": round(hits / 13, 4),
+        "link_density": round(12 / 58, 4),
+        "ends_sentence": True,
+        "digit_ratio": round(4 / 58, 4),
+    }
     b.cf_class = "short"
     row = features._own(b, rules, 0, 1, 0, 58, 0, False)
     assert calls == ["block", "own"]
     monkeypatch.setattr(blockstats, "norm_key", lambda t: calls.append("key") or blockstats.norm_key_py(t))
-    monkeypatch.setattr(blockstats, "content_words", lambda t, s, m: calls.append("topic") or blockstats.content_words_py(t, s, m))
+    monkeypatch.setattr(
+        blockstats, "content_words", lambda t, s, m: calls.append("topic") or blockstats.content_words_py(t, s, m)
+    )
     assert norm_key("  Der_Hund, DIE Katze! ") == "der hund die katze" and calls[-1] == "key"
     assert features.topic_overlap([b] * 6, [True] * 6, rules.stopwords).tolist() == [1.0] * 6 and calls[-1] == "topic"
-    assert (row["sentences"], row["mean_word_len"], row["upper_ratio"], row["punct_ratio"]) == (1, 48 / 11, 3 / 39, 5 / 58)
+    assert (row["sentences"], row["mean_word_len"], row["upper_ratio"], row["punct_ratio"]) == (
+        1,
+        48 / 11,
+        3 / 39,
+        5 / 58,
+    )
 
 
 def test_the_rules_stage_measures_new_lines_in_one_call_and_the_model_reads_them(monkeypatch):
@@ -330,7 +455,10 @@ def test_a_stale_or_missing_extension_is_not_used(monkeypatch):
         assert blockstats.block_counts is blockstats.block_counts_py
         assert blockstats.own_counts is blockstats.own_counts_py
         assert blockstats.content_words is blockstats.content_words_py and blockstats.norm_key is blockstats.norm_key_py
-        assert blockstats.stopword_votes is blockstats.stopword_votes_py and blockstats.line_pass is blockstats.line_pass_py
+        assert (
+            blockstats.stopword_votes is blockstats.stopword_votes_py
+            and blockstats.line_pass is blockstats.line_pass_py
+        )
         assert blockstats.parts_in is blockstats.parts_in_py and blockstats.needs_scrub is blockstats.needs_scrub_py
         assert blockstats.xml_invalid is blockstats.xml_invalid_py
     finally:
@@ -340,18 +468,21 @@ def test_a_stale_or_missing_extension_is_not_used(monkeypatch):
 
 def test_cleaner_no_ext_disables_the_extension_and_cleans_the_same(tmp_path):
     """CLEANER_NO_EXT=1: the reference counts are used, and the records are the same bytes."""
-    script = ("import sys\n"
-              "from cleaner import blockstats\n"
-              "print(blockstats.COMPILED)\n"
-              "from cleaner.cli import main\n"
-              "sys.argv = ['cleaner', 'clean', 'raw/', '-o', sys.argv[1], '--workers', '1', '--no-progress']\n"
-              "main()\n")
+    script = (
+        "import sys\n"
+        "from cleaner import blockstats\n"
+        "print(blockstats.COMPILED)\n"
+        "from cleaner.cli import main\n"
+        "sys.argv = ['cleaner', 'clean', 'raw/', '-o', sys.argv[1], '--workers', '1', '--no-progress']\n"
+        "main()\n"
+    )
     outputs = {}
     for flag in ("1", "0"):
         env = {**os.environ, "PYTHONPATH": str(ROOT), blockstats.NO_EXT_ENV: flag}
         out = tmp_path / f"no-ext-{flag}.jsonl"
-        result = subprocess.run([sys.executable, "-c", script, str(out)], cwd=ROOT, env=env, capture_output=True,
-                                text=True)
+        result = subprocess.run(
+            [sys.executable, "-c", script, str(out)], cwd=ROOT, env=env, capture_output=True, text=True
+        )
         assert result.returncode == 0, result.stderr
         outputs[flag] = (result.stdout.split()[0], out.read_bytes())
     assert outputs["1"][0] == "False"
@@ -383,7 +514,12 @@ def test_the_vote_tallies_languages_as_the_reference_dict_does(ext):
     many = {w: (f"l{k}", f"l{k // 2}", "de") for k, w in enumerate(words)}
     equal = {"der": ("de",), "die": ("".join(["d", "e"]),), "the": ("en", "d" + "e")}
     for index in (many, equal, INDEX):
-        for text in (" ".join(words), " ".join(reversed(words)) + " w3 w3", "der die the die", "Der Hund und die Katze ſ"):
+        for text in (
+            " ".join(words),
+            " ".join(reversed(words)) + " w3 w3",
+            "der die the die",
+            "Der Hund und die Katze ſ",
+        ):
             got, want = ext.stopword_votes(text, index), blockstats.stopword_votes_py(text, index)
             assert list(got.items()) == list(want.items()), text[:40]
     assert len(ext.stopword_votes(" ".join(words), many)) == 151
@@ -403,8 +539,12 @@ def test_remembered_ratios_are_the_rounded_ratios_of_their_own_counts(ext):
     """The compiled pass remembers rounded ratios by (numerator, denominator) in a direct-mapped
     table: every pair of counts up to 80 words (many share a slot), in two orders, gives Python's
     round(num / den, 4) with the right type, the first time and again."""
-    texts = [" ".join(["der"] * hits + ["Hund"] * (words - hits)) + " 7" * digits
-             for words in range(1, 81) for hits in range(0, words + 1, 3) for digits in (0, 1, 5)]
+    texts = [
+        " ".join(["der"] * hits + ["Hund"] * (words - hits)) + " 7" * digits
+        for words in range(1, 81)
+        for hits in range(0, words + 1, 3)
+        for digits in (0, 1, 5)
+    ]
     want = _typed(blockstats.line_pass_py(texts, STOPWORDS))
     for order in (texts, texts[::-1], texts):
         got = _typed(ext.line_pass(order, STOPWORDS))
@@ -414,8 +554,12 @@ def test_remembered_ratios_are_the_rounded_ratios_of_their_own_counts(ext):
 def test_word_table_answers_as_its_dict(ext):
     """A WordTable finds exactly its dict's keys (every storage width, the empty word, words that
     share hash slots) and gives their values; the reference functions read it as the dict."""
-    words = {w: (i,) for i, w in enumerate(["der", "die", "dér", "日本", "\U0001f600x", "", "ß", "ss", "i̇"]
-                                          + [f"w{k}" for k in range(500)])}
+    words = {
+        w: (i,)
+        for i, w in enumerate(
+            ["der", "die", "dér", "日本", "\U0001f600x", "", "ß", "ss", "i̇"] + [f"w{k}" for k in range(500)]
+        )
+    }
     table = ext.WordTable(words)
     assert len(table) == len(words)
     probes = list(words) + ["de", "derr", "DER", "日", "\U0001f600", "w500", "x", "s", "i"]

@@ -1,4 +1,5 @@
 """The command line: clean (with a bad-input batch), explain, regress."""
+
 import gzip
 import json
 import shutil
@@ -7,12 +8,14 @@ from click.testing import CliRunner
 
 from cleaner.cli import main
 
-GOOD = ("Feuerwehr rettet Katze aus Baum\n\n"
-        "Die Feuerwehr Bochum hat am Sonntag eine Katze aus einer Baumkrone an der Castroper Straße gerettet. "
-        "Das Tier hatte sich nach Angaben der Einsatzkräfte offenbar vor einem Hund in den Baum geflüchtet.\n\n"
-        "Mit einer Drehleiter holten die Feuerwehrleute die Katze nach rund einer Stunde unverletzt herunter. "
-        "Die Besitzerin bedankte sich anschließend bei der Mannschaft der Wache.\n\n"
-        "Meistgelesen\n\nStau auf der A43 nach Unfall\n")
+GOOD = (
+    "Feuerwehr rettet Katze aus Baum\n\n"
+    "Die Feuerwehr Bochum hat am Sonntag eine Katze aus einer Baumkrone an der Castroper Straße gerettet. "
+    "Das Tier hatte sich nach Angaben der Einsatzkräfte offenbar vor einem Hund in den Baum geflüchtet.\n\n"
+    "Mit einer Drehleiter holten die Feuerwehrleute die Katze nach rund einer Stunde unverletzt herunter. "
+    "Die Besitzerin bedankte sich anschließend bei der Mannschaft der Wache.\n\n"
+    "Meistgelesen\n\nStau auf der A43 nach Unfall\n"
+)
 
 
 def make_batch(tmp_path):
@@ -31,8 +34,9 @@ def make_batch(tmp_path):
 def test_clean_batch_reports_bad_documents_and_writes_the_good(tmp_path):
     d = make_batch(tmp_path)
     out = tmp_path / "out" / "corpus.jsonl"
-    result = CliRunner().invoke(main, ["clean", str(d), "-o", str(out), "--txt-dir", str(tmp_path / "txt"),
-                                       "--no-dedup"])
+    result = CliRunner().invoke(
+        main, ["clean", str(d), "-o", str(out), "--txt-dir", str(tmp_path / "txt"), "--no-dedup"]
+    )
     assert result.exit_code == 1
     errors = [line for line in result.stderr.splitlines() if line.startswith("cleaner: error:")]
     assert len(errors) == 3
@@ -44,8 +48,11 @@ def test_clean_batch_reports_bad_documents_and_writes_the_good(tmp_path):
     assert "Hagen" in records[1]["text"] and "Stau" not in records[1]["text"]
     assert "documents in: 6, out: 3, failed: 3" in result.stderr
     errors_file = [json.loads(line) for line in (out.parent / "corpus.work" / "errors.jsonl").read_text().splitlines()]
-    assert sorted(e["source"].rsplit("/", 1)[-1] for e in errors_file) == ["d_binary.txt", "e_empty.txt",
-                                                                           "f_broken.html.gz"]
+    assert sorted(e["source"].rsplit("/", 1)[-1] for e in errors_file) == [
+        "d_binary.txt",
+        "e_empty.txt",
+        "f_broken.html.gz",
+    ]
     assert "most_read" in result.stderr
     assert (tmp_path / "txt" / "a_good.txt").read_text(encoding="utf-8") == records[0]["text"] + "\n"
 
@@ -112,7 +119,9 @@ def test_html_extraction_option_reaches_the_extractor(in_root, tmp_path, monkeyp
     page = next(p for p in sorted((in_root / "raw").iterdir()) if p.name.endswith(".html.gz"))
     for mode in ("fast", "balanced"):
         out = tmp_path / f"{mode}.jsonl"
-        result = CliRunner().invoke(main, ["clean", str(page), "-o", str(out), "--html-extraction", mode, "--workers", "1"])
+        result = CliRunner().invoke(
+            main, ["clean", str(page), "-o", str(out), "--html-extraction", mode, "--workers", "1"]
+        )
         assert result.exit_code == 0, result.output
         assert json.loads(out.read_text(encoding="utf-8"))["text"]
     assert seen == [True, False]

@@ -1,6 +1,7 @@
 """The compiled tree evaluator (cleaner/model/_trees.c via trees.py) scores exactly as LightGBM:
 on tiny models trained here with every split kind, on hostile feature values, on the shipped model
 for the raw/ pages; the package falls back to LightGBM when the extension is missing or stale."""
+
 from __future__ import annotations
 
 import ast
@@ -24,16 +25,47 @@ needs_compiled = pytest.mark.skipif(not trees.compiled_available(), reason="the 
 
 #: values LightGBM reads in special ways: NaN, zero and near zero (|x| <= 1e-35 is 0), signed
 #: zero, infinities, huge, negative and fractional categories, categories beyond any bitset
-HOSTILE = [np.nan, 0.0, -0.0, 1e-40, -1e-40, 1e-35, np.inf, -np.inf, 1e300, -1e300, 2.0**31, 2.0**31 - 1,
-           -2.0**31, -1.0, -0.5, 0.5, 2.999, 31.0, 32.0, 33.0, 63.0, 64.0, 1000.0, 1e9]
+HOSTILE = [
+    np.nan,
+    0.0,
+    -0.0,
+    1e-40,
+    -1e-40,
+    1e-35,
+    np.inf,
+    -np.inf,
+    1e300,
+    -1e300,
+    2.0**31,
+    2.0**31 - 1,
+    -(2.0**31),
+    -1.0,
+    -0.5,
+    0.5,
+    2.999,
+    31.0,
+    32.0,
+    33.0,
+    63.0,
+    64.0,
+    1000.0,
+    1e9,
+]
 
 
 def _data(n: int, seed: int) -> np.ndarray:
     """Five features: numeric with NaN, categorical (0-39, NaN), numeric with many zeros,
     categorical with a negative value, plain numeric."""
     rng = np.random.default_rng(seed)
-    X = np.column_stack([rng.normal(size=n), rng.integers(0, 40, n).astype(float), rng.normal(size=n),
-                         rng.integers(-1, 6, n).astype(float), rng.normal(size=n)])
+    X = np.column_stack(
+        [
+            rng.normal(size=n),
+            rng.integers(0, 40, n).astype(float),
+            rng.normal(size=n),
+            rng.integers(-1, 6, n).astype(float),
+            rng.normal(size=n),
+        ]
+    )
     X[rng.random(n) < 0.2, 0] = np.nan
     X[rng.random(n) < 0.1, 1] = np.nan
     X[rng.random(n) < 0.3, 2] = 0.0
@@ -41,16 +73,34 @@ def _data(n: int, seed: int) -> np.ndarray:
 
 
 def _labels(X: np.ndarray) -> np.ndarray:
-    return ((np.nan_to_num(X[:, 0], nan=1.5) > 0.3) ^ np.isin(X[:, 1], [3, 7, 11, 30, 35])
-            ^ (X[:, 2] == 0) ^ (X[:, 3] == 2) ^ (X[:, 4] > 1)).astype(int)
+    return (
+        (np.nan_to_num(X[:, 0], nan=1.5) > 0.3)
+        ^ np.isin(X[:, 1], [3, 7, 11, 30, 35])
+        ^ (X[:, 2] == 0)
+        ^ (X[:, 3] == 2)
+        ^ (X[:, 4] > 1)
+    ).astype(int)
 
 
 def _train(tmp_path: Path, name: str, init_model=None, rounds: int = 25, **params) -> Path:
     X = _data(600, 1)
-    base = {"objective": "binary", "num_leaves": 15, "min_data_in_leaf": 5, "min_data_per_group": 5,
-            "cat_smooth": 1, "max_cat_to_onehot": 4, "verbose": -1, "num_threads": 1, "seed": 0}
-    booster = lgb.train({**base, **params}, lgb.Dataset(X, _labels(X), categorical_feature=[1, 3]),
-                        num_boost_round=rounds, init_model=init_model)
+    base = {
+        "objective": "binary",
+        "num_leaves": 15,
+        "min_data_in_leaf": 5,
+        "min_data_per_group": 5,
+        "cat_smooth": 1,
+        "max_cat_to_onehot": 4,
+        "verbose": -1,
+        "num_threads": 1,
+        "seed": 0,
+    }
+    booster = lgb.train(
+        {**base, **params},
+        lgb.Dataset(X, _labels(X), categorical_feature=[1, 3]),
+        num_boost_round=rounds,
+        init_model=init_model,
+    )
     path = tmp_path / f"{name}.txt"
     booster.save_model(str(path))
     return path
@@ -62,7 +112,7 @@ def _probe_rows(n_features: int, seed: int) -> np.ndarray:
     rng = np.random.default_rng(seed)
     hostile = _data(len(HOSTILE) * n_features, seed + 1)[:, :n_features]
     for j in range(n_features):
-        hostile[j * len(HOSTILE):(j + 1) * len(HOSTILE), j] = HOSTILE
+        hostile[j * len(HOSTILE) : (j + 1) * len(HOSTILE), j] = HOSTILE
     mixed = rng.choice(np.array(HOSTILE), size=(200, n_features))
     return np.vstack([X, hostile, mixed])
 
@@ -87,8 +137,9 @@ def test_tiny_models_score_exactly_as_lightgbm(tmp_path):
     # bit 0 categorical, bit 1 default left, bits 2-3 missing type: None, Zero, NaN
     assert {2, 8, 10, 4, 6, 9} <= seen, seen
     assert "num_leaves=1\n" in grown.read_text()
-    assert any(len(line.split()) > 1 for line in nan_model.read_text().splitlines()
-               if line.startswith("cat_threshold="))  # a bitset of more than one 32-bit word
+    assert any(
+        len(line.split()) > 1 for line in nan_model.read_text().splitlines() if line.startswith("cat_threshold=")
+    )  # a bitset of more than one 32-bit word
     for path in (nan_model, zero_model, stump, grown):
         reference, compiled = lgb.Booster(model_file=str(path)), trees.load_booster(path)
         assert isinstance(compiled, trees.CompiledBooster)
@@ -150,26 +201,51 @@ def test_bad_input_gives_a_clear_error_not_a_crash():
 def _stump_arrays(**changes) -> dict:
     """One tree: node 0 splits on feature 0 (<= 0.5 left: node 1, right: leaf 2); node 1 is
     categorical on feature 1 (its bitset {1}: leaf 0, else leaf 1)."""
-    arrays = {"node_offsets": [0, 2], "leaf_offsets": [0, 3], "feature": [0, 1], "decision_type": [2, 1],
-              "threshold": [0.5, 0.0], "left": [1, -1], "right": [-3, -2], "cat_start": [0, 0],
-              "cat_words": [0, 1], "leaf_value": [1.0, 2.0, 3.0], "cat_bits": [2], "n_features": 2, "sigmoid": None}
+    arrays = {
+        "node_offsets": [0, 2],
+        "leaf_offsets": [0, 3],
+        "feature": [0, 1],
+        "decision_type": [2, 1],
+        "threshold": [0.5, 0.0],
+        "left": [1, -1],
+        "right": [-3, -2],
+        "cat_start": [0, 0],
+        "cat_words": [0, 1],
+        "leaf_value": [1.0, 2.0, 3.0],
+        "cat_bits": [2],
+        "n_features": 2,
+        "sigmoid": None,
+    }
     arrays.update(changes)
-    kinds = {"node_offsets": np.int32, "leaf_offsets": np.int32, "feature": np.int32, "decision_type": np.uint8,
-             "threshold": np.float64, "left": np.int32, "right": np.int32, "cat_start": np.uint32,
-             "cat_words": np.uint32, "leaf_value": np.float64, "cat_bits": np.uint32}
+    kinds = {
+        "node_offsets": np.int32,
+        "leaf_offsets": np.int32,
+        "feature": np.int32,
+        "decision_type": np.uint8,
+        "threshold": np.float64,
+        "left": np.int32,
+        "right": np.int32,
+        "cat_start": np.uint32,
+        "cat_words": np.uint32,
+        "leaf_value": np.float64,
+        "cat_bits": np.uint32,
+    }
     return {k: np.array(v, dtype=kinds[k]) if k in kinds else v for k, v in arrays.items()}
 
 
 @needs_compiled
-@pytest.mark.parametrize("changes, message", [
-    ({"left": [1, 0]}, "reached twice"),  # a cycle back to the root
-    ({"left": [5, -1]}, "out of range"),  # a child beyond the tree
-    ({"right": [-3, -9]}, "out of range"),  # a leaf beyond the tree
-    ({"feature": [0, 2]}, "feature 2 out of range"),
-    ({"cat_words": [0, 2]}, "bitset out of range"),
-    ({"decision_type": [2, 13]}, "decision_type"),  # missing type 3 does not exist
-    ({"leaf_value": [1.0, 2.0]}, "offsets"),
-])
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"left": [1, 0]}, "reached twice"),  # a cycle back to the root
+        ({"left": [5, -1]}, "out of range"),  # a child beyond the tree
+        ({"right": [-3, -9]}, "out of range"),  # a leaf beyond the tree
+        ({"feature": [0, 2]}, "feature 2 out of range"),
+        ({"cat_words": [0, 2]}, "bitset out of range"),
+        ({"decision_type": [2, 13]}, "decision_type"),  # missing type 3 does not exist
+        ({"leaf_value": [1.0, 2.0]}, "offsets"),
+    ],
+)
 def test_a_corrupt_forest_is_refused(changes, message):
     from cleaner.model import _trees
 
@@ -185,8 +261,11 @@ def test_unsupported_models_fall_back_to_lightgbm(tmp_path):
     """A model the evaluator does not reproduce (here: three classes) is scored by LightGBM."""
     X = _data(300, 2)
     y = np.nan_to_num(X[:, 1], nan=0).astype(int) % 3
-    booster = lgb.train({"objective": "multiclass", "num_class": 3, "verbose": -1, "num_threads": 1},
-                        lgb.Dataset(X, y), num_boost_round=2)
+    booster = lgb.train(
+        {"objective": "multiclass", "num_class": 3, "verbose": -1, "num_threads": 1},
+        lgb.Dataset(X, y),
+        num_boost_round=2,
+    )
     path = tmp_path / "multi.txt"
     booster.save_model(str(path))
     with pytest.raises(trees.UnsupportedModel, match="more than one tree per iteration"):
@@ -230,8 +309,13 @@ def test_without_the_extension_the_package_still_cleans(tmp_path):
         "main()\n"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    subprocess.run([sys.executable, "-c", script, str(tmp_path / "fallback.jsonl")], cwd=ROOT, env=env,
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "fallback.jsonl")],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     from click.testing import CliRunner
 
     from cleaner.cli import main
@@ -239,8 +323,9 @@ def test_without_the_extension_the_package_still_cleans(tmp_path):
     cwd = os.getcwd()
     os.chdir(ROOT)
     try:
-        result = CliRunner().invoke(main, ["clean", "raw/", "-o", str(tmp_path / "compiled.jsonl"), "--workers", "1",
-                                           "--no-progress"])
+        result = CliRunner().invoke(
+            main, ["clean", "raw/", "-o", str(tmp_path / "compiled.jsonl"), "--workers", "1", "--no-progress"]
+        )
     finally:
         os.chdir(cwd)
     assert result.exit_code == 0, result.output
@@ -252,12 +337,26 @@ def test_the_c_source_compiles_without_warnings(tmp_path):
     """The install builds with setup.py's flags (-Wall -Wextra -Werror); as the extension is
     optional, a warning would quietly leave cleaner on LightGBM's slower predictor."""
     tree = ast.parse((ROOT / "setup.py").read_text(encoding="utf-8"))
-    flags = next(ast.literal_eval(node.value) for node in tree.body
-                 if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "GCC_FLAGS")
+    flags = next(
+        ast.literal_eval(node.value)
+        for node in tree.body
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "GCC_FLAGS"
+    )
     assert {"-Wall", "-Wextra", "-Werror"} <= set(flags)
-    result = subprocess.run(["gcc", *flags, "-fPIC", "-shared", f"-I{sysconfig.get_paths()['include']}",
-                             str(ROOT / "cleaner" / "model" / "_trees.c"), "-o", str(tmp_path / "_trees.so")],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            "gcc",
+            *flags,
+            "-fPIC",
+            "-shared",
+            f"-I{sysconfig.get_paths()['include']}",
+            str(ROOT / "cleaner" / "model" / "_trees.c"),
+            "-o",
+            str(tmp_path / "_trees.so"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0 and not result.stderr, result.stderr
 
 

@@ -1,5 +1,6 @@
 """The corpus builder: inputs (files, .zst, JSONL, WARC), filters, templates, dedup across shards,
 sharded/compressed output, stats, resume after SIGKILL, and a real Dask cluster."""
+
 import gzip
 import io
 import json
@@ -50,12 +51,23 @@ def records(path: Path) -> list[dict]:
 
 def test_jsonl_input_with_passthrough_metadata(tmp_path):
     src = tmp_path / "in.jsonl.gz"
-    recs = [{"id": "a1", "text": page(1), "url": "https://www.ruhrnachrichten.de/x/1", "date": "2021-05-04",
-             "crawl": "cc-2021-17"},
-            {"id": "a2", "html": f"<html><body><article><p>{page(2).split(chr(10) + chr(10))[3]}</p>"
-                                 f"<p>{page(2).split(chr(10) + chr(10))[4]}</p></article></body></html>",
-             "outlet": "Westfälische Rundschau"},
-            {"nothing": "here"}, "not an object"]
+    recs = [
+        {
+            "id": "a1",
+            "text": page(1),
+            "url": "https://www.ruhrnachrichten.de/x/1",
+            "date": "2021-05-04",
+            "crawl": "cc-2021-17",
+        },
+        {
+            "id": "a2",
+            "html": f"<html><body><article><p>{page(2).split(chr(10) + chr(10))[3]}</p>"
+            f"<p>{page(2).split(chr(10) + chr(10))[4]}</p></article></body></html>",
+            "outlet": "Westfälische Rundschau",
+        },
+        {"nothing": "here"},
+        "not an object",
+    ]
     src.write_bytes(gzip.compress("\n".join(json.dumps(r, ensure_ascii=False) for r in recs).encode("utf-8")))
     out = tmp_path / "out.jsonl"
     result = clean(src, "-o", out, ok=(1,))
@@ -77,18 +89,27 @@ def test_warc_input(tmp_path):
     with open(path, "wb") as fh:
         writer = WARCWriter(fh, gzip=True)
         for i, ctype in ((1, "text/html; charset=utf-8"), (2, "image/png"), (3, "text/html")):
-            body = (f"<html><head><title>Seite {i}</title></head><body><article>"
-                    + "".join(f"<p>{p}</p>" for p in page(i).split("\n\n")[3:6]) + "</article></body></html>")
+            body = (
+                f"<html><head><title>Seite {i}</title></head><body><article>"
+                + "".join(f"<p>{p}</p>" for p in page(i).split("\n\n")[3:6])
+                + "</article></body></html>"
+            )
             headers = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
-            rec = writer.create_warc_record(f"https://www.example-zeitung.de/artikel/{i}", "response",
-                                            payload=io.BytesIO(body.encode("utf-8")), http_headers=headers,
-                                            warc_headers_dict={"WARC-Date": f"2024-0{i}-01T10:00:00Z"})
+            rec = writer.create_warc_record(
+                f"https://www.example-zeitung.de/artikel/{i}",
+                "response",
+                payload=io.BytesIO(body.encode("utf-8")),
+                http_headers=headers,
+                warc_headers_dict={"WARC-Date": f"2024-0{i}-01T10:00:00Z"},
+            )
             writer.write_record(rec)
     out = tmp_path / "out.jsonl"
     clean(path, "-o", out, "--no-dedup")
     got = records(out)
-    assert [r["url"] for r in got] == ["https://www.example-zeitung.de/artikel/1",
-                                       "https://www.example-zeitung.de/artikel/3"]
+    assert [r["url"] for r in got] == [
+        "https://www.example-zeitung.de/artikel/1",
+        "https://www.example-zeitung.de/artikel/3",
+    ]
     assert got[0]["meta"]["warc_date"] == "2024-01-01T10:00:00Z"
     assert got[0]["date"] != "2024-01-01"  # the crawl date is not the article date
     assert got[0]["format"] == "html" and len(got[0]["text"]) > 200
@@ -115,8 +136,9 @@ def test_near_duplicates_found_across_tasks_and_shards(tmp_path):
     write_pages(folder, 6)
     text = (folder / "page-0001.txt").read_text(encoding="utf-8")
     # a near copy (one sentence changed) and an exact copy, far apart in input order
-    (folder / "page-0007.txt").write_text(text.replace("teilte ein Sprecher mit", "sagte eine Sprecherin"),
-                                          encoding="utf-8")
+    (folder / "page-0007.txt").write_text(
+        text.replace("teilte ein Sprecher mit", "sagte eine Sprecherin"), encoding="utf-8"
+    )
     (folder / "page-0009.txt").write_text(text, encoding="utf-8")
     out = tmp_path / "out" / "c.jsonl"
     clean(folder, "-o", out, "--task-size", "1", "--shard-size", "2", "--no-progress")
@@ -124,7 +146,9 @@ def test_near_duplicates_found_across_tasks_and_shards(tmp_path):
     assert len(got) == 6
     first = next(r for r in got if r["source"].endswith("page-0001.txt"))
     assert [(d["source"].rsplit("/", 1)[-1], d["kind"]) for d in first["duplicates"]] == [
-        ("page-0007.txt", "near"), ("page-0009.txt", "exact")]
+        ("page-0007.txt", "near"),
+        ("page-0009.txt", "exact"),
+    ]
     stats = json.loads((out.parent / "c.work" / "stats.json").read_text())
     assert stats["dropped"] == {"duplicate:exact": 1, "duplicate:near": 1}
 
@@ -136,11 +160,14 @@ def test_filters_are_counted(tmp_path):
         "City council approves budget\n\nThe city council approved the budget on Tuesday night after a long "
         "debate about roads, schools and the new library in the north of the city.\n\nMembers said the "
         "plan would not raise taxes, and the mayor called it a careful compromise for every neighbourhood.\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (folder / "short.txt").write_text(
         "Kurz gemeldet\n\nDer Wochenmarkt in Kamen fällt am kommenden Samstag aus, weil auf dem Marktplatz "
         "ein Stadtfest stattfindet.\n\nDie Händler bieten ihre Waren stattdessen am Montag an, wie die "
-        "Stadtverwaltung am Freitag mitteilte.\n", encoding="utf-8")
+        "Stadtverwaltung am Freitag mitteilte.\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "c.jsonl"
     clean(folder, "-o", out, "--lang", "de", "--min-words", "60", "--quality")
     got = records(out)
@@ -176,8 +203,20 @@ def test_resume_after_sigkill_gives_the_uninterrupted_corpus(tmp_path):
     write_pages(folder, 120)
     whole = tmp_path / "whole" / "c.jsonl"
     clean(folder, "-o", whole, "--task-size", "4", "--shard-size", "25")
-    cmd = [str(BIN / "cleaner"), "clean", str(folder), "-o", str(tmp_path / "cut" / "c.jsonl"), "--task-size", "4",
-           "--shard-size", "25", "--workers", "2", "--no-progress"]
+    cmd = [
+        str(BIN / "cleaner"),
+        "clean",
+        str(folder),
+        "-o",
+        str(tmp_path / "cut" / "c.jsonl"),
+        "--task-size",
+        "4",
+        "--shard-size",
+        "25",
+        "--workers",
+        "2",
+        "--no-progress",
+    ]
     proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     manifest = tmp_path / "cut" / "c.work" / "manifest.jsonl"
     reached = wait_for(lambda: manifest.exists() and len(manifest.read_text().splitlines()) >= 5, 120)
@@ -222,13 +261,24 @@ def test_dask_cluster_gives_the_local_corpus(tmp_path):
     port = _free_port()
     address = f"tcp://127.0.0.1:{port}"
     env = dict(os.environ, DASK_DISTRIBUTED__WORKER__DAEMON="False")
-    procs = [subprocess.Popen([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port),
-                               "--no-dashboard"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)]
+    procs = [
+        subprocess.Popen(
+            [str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )
+    ]
     try:
         for _ in range(2):
-            procs.append(subprocess.Popen([str(BIN / "dask"), "worker", address, "--nthreads", "1",
-                                           "--no-dashboard", "--host", "127.0.0.1"],
-                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env))
+            procs.append(
+                subprocess.Popen(
+                    [str(BIN / "dask"), "worker", address, "--nthreads", "1", "--no-dashboard", "--host", "127.0.0.1"],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                    env=env,
+                )
+            )
         from dask.distributed import Client
 
         deadline = time.time() + 60
@@ -242,8 +292,9 @@ def test_dask_cluster_gives_the_local_corpus(tmp_path):
             assert time.time() < deadline, "dask cluster did not come up"
             time.sleep(0.5)
         distributed = tmp_path / "dask.jsonl"
-        result = CliRunner().invoke(main, ["clean", str(folder), "-o", str(distributed), "--task-size", "3",
-                                           "--dask", address])
+        result = CliRunner().invoke(
+            main, ["clean", str(folder), "-o", str(distributed), "--task-size", "3", "--dask", address]
+        )
         assert result.exit_code == 0, result.output + str(result.exception)
         manifest = [json.loads(x) for x in (tmp_path / "dask.work" / "manifest.jsonl").read_text().splitlines()]
         assert len(manifest) == 8
@@ -266,15 +317,30 @@ def test_a_document_over_the_time_limit_fails_alone(tmp_path, workers):
     rules = tmp_path / "rules"
     rules.mkdir()
     common = (ROOT / "cleaner" / "rules" / "common.toml").read_text(encoding="utf-8")
-    (rules / "common.toml").write_text(common + '\n[[line]]\nid = "user.runaway"\ncategory = "navigation"\n'
-                                       "pattern = '^(a+)+$'\n", encoding="utf-8")
+    (rules / "common.toml").write_text(
+        common + '\n[[line]]\nid = "user.runaway"\ncategory = "navigation"\npattern = \'^(a+)+$\'\n', encoding="utf-8"
+    )
     folder = tmp_path / "in"
     pages = write_pages(folder, 4)
     slow = pages[1]
     slow.write_text(slow.read_text(encoding="utf-8") + "\n" + "a" * 60 + "!\n", encoding="utf-8")
     out = tmp_path / "out" / "c.jsonl"
-    cmd = [str(BIN / "cleaner"), "clean", str(folder), "-o", str(out), "--rules", str(rules), "--workers", workers,
-           "--task-size", "2", "--doc-timeout", "1", "--no-progress"]
+    cmd = [
+        str(BIN / "cleaner"),
+        "clean",
+        str(folder),
+        "-o",
+        str(out),
+        "--rules",
+        str(rules),
+        "--workers",
+        workers,
+        "--task-size",
+        "2",
+        "--doc-timeout",
+        "1",
+        "--no-progress",
+    ]
     started = time.monotonic()
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     assert time.monotonic() - started < 120
@@ -293,8 +359,10 @@ def test_minhash_signatures_are_datasketchs_own():
 
     def plain(text, num_perm, seed):
         words = [w.lower() for w in _WORD.findall(text)]
-        shingles = {" ".join(words[i:i + SHINGLE_WORDS]).encode("utf-8")
-                    for i in range(max(1, len(words) - SHINGLE_WORDS + 1))}
+        shingles = {
+            " ".join(words[i : i + SHINGLE_WORDS]).encode("utf-8")
+            for i in range(max(1, len(words) - SHINGLE_WORDS + 1))
+        }
         m = MinHash(num_perm=num_perm, seed=seed, scheme=MINHASH_SCHEME)
         m.update_batch(sorted(shingles))
         return m.hashvalues.astype(np.uint32).tobytes().hex()

@@ -1,6 +1,7 @@
 """Decoding (issue 28): one stray byte must not garble a whole page. A page that is UTF-8 but for a
 few bad bytes is read as UTF-8 (each bad byte a U+FFFD), a page in a legacy charset is still read
 in that charset, and a declared charset is honoured when the bytes are not UTF-8."""
+
 import re
 from pathlib import Path
 
@@ -40,7 +41,7 @@ def test_a_page_in_a_legacy_charset_is_still_read_in_it(path, codec):
 
 
 def test_a_declared_legacy_charset_is_honoured_when_the_bytes_are_not_utf8():
-    html = "<html><head><meta charset=\"windows-1252\"></head><body><p>Gr\u00fc\u00dfe aus K\u00f6ln</p></body></html>"
+    html = '<html><head><meta charset="windows-1252"></head><body><p>Gr\u00fc\u00dfe aus K\u00f6ln</p></body></html>'
     assert "Grüße aus Köln" in decode(html.encode("cp1252"))
 
 
@@ -48,7 +49,7 @@ def test_a_utf8_page_declaring_cp1252_with_stray_bytes_stays_utf8():
     """The declaration lies (the page is UTF-8) and two bytes are damaged: UTF-8 still wins, since
     a page really in cp1252 has an invalid sequence for nearly every non-ASCII character."""
     body = "<p>" + "It is what it is. " * 200 + "Caf\u00e9 \u201cquoted\u201d</p>"
-    html = "<html><head><meta charset=\"windows-1252\"></head><body>" + body + "</body></html>"
+    html = '<html><head><meta charset="windows-1252"></head><body>' + body + "</body></html>"
     data = html.encode("utf-8")
     data = data[:100] + b"\xfe" + data[100:400] + b"\xff" + data[400:]
     decoded = decode(data)
@@ -62,8 +63,10 @@ def test_a_stray_byte_in_a_page_in_its_declared_multibyte_charset_is_one_replace
     byte was rejected as undecodable or garbled by the detector; the declaration decides, the bad
     byte becomes U+FFFD."""
     zh = "市政府表示，新图书馆将于下月向公众开放。就读于圣尼各拉女校，中学毕业后考入理工学院。"
-    html = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"></head>'
-            f"<body><p>{zh}</p><pre>{path.read_text(encoding='utf-8')}</pre></body></html>")
+    html = (
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"></head>'
+        f"<body><p>{zh}</p><pre>{path.read_text(encoding='utf-8')}</pre></body></html>"
+    )
     data = html.encode("gb18030")
     at = data.index(b"\n", len(data) // 2)
     decoded = decode(data[:at] + stray + data[at:])

@@ -1,6 +1,7 @@
 """Text dumps (lynx, w3m, elinks, html2text): link numbers and the address list go, wrapped lines
 are joined with their markup in, and a dump of a page cleans about as well as the page's
 inscriptis rendering."""
+
 import gzip
 import re
 import textwrap
@@ -52,11 +53,17 @@ def test_link_numbers_and_the_address_list_go_and_lines_stay():
     assert len(kept.split("\n")) == len(PAGE.split("\n"))
     lines = [strip_markers(line) for line in kept.split("\n")]
     assert lines[:11] == [
-        "   Stadtanzeiger", "     * Lokales", "     * Sport", "",
-        "Feuerwehr rettet Katze aus der Linde", "",
+        "   Stadtanzeiger",
+        "     * Lokales",
+        "     * Sport",
+        "",
+        "Feuerwehr rettet Katze aus der Linde",
+        "",
         "   Die Freiwillige Feuerwehr ist am Dienstag zu einem Einsatz am Marktplatz",
-        "   ausgerückt.  Mehr dazu im Einsatzbericht der Wehr.", "",
-        "   Impressum Datenschutz", "",
+        "   ausgerückt.  Mehr dazu im Einsatzbericht der Wehr.",
+        "",
+        "   Impressum Datenschutz",
+        "",
     ]
     assert not "".join(lines[11:]).strip()  # the address list, an address with a line break included
 
@@ -64,12 +71,16 @@ def test_link_numbers_and_the_address_list_go_and_lines_stay():
 def test_citation_marks_and_brackets_are_not_link_numbers():
     """A citation mark follows its word, '[Anzeige]' is a label, a numbered list is not a reference
     list without its heading: none of that is taken out."""
-    text = ("Die Studie[1] zeigt, dass Hummeln[2] sich am Duft orientieren[3].\n"
-            "[Anzeige] Sommerfest am Samstag [mehr]\n"
-            "Quellen: [1] Müller 2020, [2] Meier 2021, [3] Schulz 2019, [4] Huber 2018, [5] Kurz 2017\n\n"
-            "References\n\n1. Müller, A.: Hummeln. Jena 2020\n2. https://example.org/hummeln\n")
+    text = (
+        "Die Studie[1] zeigt, dass Hummeln[2] sich am Duft orientieren[3].\n"
+        "[Anzeige] Sommerfest am Samstag [mehr]\n"
+        "Quellen: [1] Müller 2020, [2] Meier 2021, [3] Schulz 2019, [4] Huber 2018, [5] Kurz 2017\n\n"
+        "References\n\n1. Müller, A.: Hummeln. Jena 2020\n2. https://example.org/hummeln\n"
+    )
     assert not looks_link_numbered(text)
-    assert [b.text for b in segment_text(text)] == [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    assert [b.text for b in segment_text(text)] == [
+        " ".join(line.split()) for line in text.splitlines() if line.strip()
+    ]
     # and a page whose last heading is "References" keeps a list that is not all addresses
     assert drop_reference_list(text) == text
 
@@ -83,7 +94,8 @@ NUMBERED_PARAGRAPH = (
     "Korb voller Brezeln bedankte und versprach, die Katze künftig im Haus zu behalten, bis der "
     "Baumschnitt im [5]Frühjahr erledigt ist und die unteren Äste wieder erreichbar sind. Nach "
     "den Worten des Wehrführers war es schon der dritte solche Einsatz in diesem Jahr, und er bat "
-    "darum, vor einem Anruf zu warten, ob das Tier nicht doch von selbst wieder herunterkommt.")
+    "darum, vor einem Anruf zu warten, ob das Tier nicht doch von selbst wieder herunterkommt."
+)
 
 
 def test_a_dump_wrapped_with_its_link_numbers_is_unwrapped_before_they_go():
@@ -100,12 +112,17 @@ def test_a_dump_wrapped_with_its_link_numbers_is_unwrapped_before_they_go():
 def test_wrap_width_passes_over_lines_that_overflow_it():
     """Two form fields a browser did not wrap (80 columns) stand on a page wrapped at 72, and an
     address is broken over several lines without spaces: the page is still found wrapped at 72."""
-    text = " ".join(["Der Gemeinderat hat am Dienstagabend nach langer Debatte beschlossen, die alte "
-                     "Turnhalle an der Schulstraße zu sanieren und um einen Anbau zu erweitern."] * 6)
+    text = " ".join(
+        [
+            "Der Gemeinderat hat am Dienstagabend nach langer Debatte beschlossen, die alte "
+            "Turnhalle an der Schulstraße zu sanieren und um einen Anbau zu erweitern."
+        ]
+        * 6
+    )
     lines = textwrap.wrap(text, width=72)
     fields = ["", "Name " + "_" * 75, "Mail " + "_" * 75]
     url = "https://www.example.de/" + "a1b2c3d4" * 70
-    address = [""] + [url[i:i + 72] for i in range(0, len(url), 72)]
+    address = [""] + [url[i : i + 72] for i in range(0, len(url), 72)]
     assert len(address) > len(lines) / 2
     assert wrap_width(lines + fields) == 72
     assert wrap_width(lines + address) == 72
@@ -116,23 +133,35 @@ def test_w3m_bullets_mark_list_items(bullet):
     assert LIST_BULLET.match(f"{bullet} Ahlen von A-Z")
 
 
-PARAGRAPH = ("Die Freiwillige Feuerwehr ist am Dienstag zu einem Einsatz am Marktplatz ausgerückt, weil eine "
-             "Katze seit dem frühen Morgen in der Krone der alten Linde saß. Mehr dazu im [Einsatzbericht der "
-             "Wehr vom Dienstag](https://www.example.de/berichte/einsatz-katze-linde-marktplatz-dienstag.html) und "
-             "auf der Seite der Stadt, die sich bei den Einsatzkräften bedankte und versprach, den Baumschnitt im "
-             "Frühjahr zu erledigen, damit die unteren Äste wieder erreichbar sind und niemand mehr klettern muss.")
-QUOTE = ("> Wir waren nach einer halben Stunde fertig, und die Katze war wohlauf und ließ sich von ihrer "
-         "Besitzerin ohne Murren nach Hause tragen, sagte der Wehrführer am Abend.")
+PARAGRAPH = (
+    "Die Freiwillige Feuerwehr ist am Dienstag zu einem Einsatz am Marktplatz ausgerückt, weil eine "
+    "Katze seit dem frühen Morgen in der Krone der alten Linde saß. Mehr dazu im [Einsatzbericht der "
+    "Wehr vom Dienstag](https://www.example.de/berichte/einsatz-katze-linde-marktplatz-dienstag.html) und "
+    "auf der Seite der Stadt, die sich bei den Einsatzkräften bedankte und versprach, den Baumschnitt im "
+    "Frühjahr zu erledigen, damit die unteren Äste wieder erreichbar sind und niemand mehr klettern muss."
+)
+QUOTE = (
+    "> Wir waren nach einer halben Stunde fertig, und die Katze war wohlauf und ließ sich von ihrer "
+    "Besitzerin ohne Murren nach Hause tragen, sagte der Wehrführer am Abend."
+)
 
 
 def html2text_like() -> str:
     """A page as html2text writes it: paragraphs and quotations wrapped at 78 columns by textwrap
     with their markup in (breaking after hyphens, never inside a word), list items left long."""
     return "\n".join(
-        ["## Feuerwehr rettet Katze", "", "  * [Startseite](/)",
-         "  * [Lokales und Regionales aus dem ganzen Landkreis und der Stadt](https://www.example.de/lokales/kreis-und-stadt/)",
-         ""] + textwrap.wrap(PARAGRAPH, 78, break_long_words=False)
-        + [""] + textwrap.wrap(QUOTE, 78, break_long_words=False, subsequent_indent="> ") + [""])
+        [
+            "## Feuerwehr rettet Katze",
+            "",
+            "  * [Startseite](/)",
+            "  * [Lokales und Regionales aus dem ganzen Landkreis und der Stadt](https://www.example.de/lokales/kreis-und-stadt/)",
+            "",
+        ]
+        + textwrap.wrap(PARAGRAPH, 78, break_long_words=False)
+        + [""]
+        + textwrap.wrap(QUOTE, 78, break_long_words=False, subsequent_indent="> ")
+        + [""]
+    )
 
 
 def test_an_html2text_dump_is_unwrapped_before_its_markup_goes():
@@ -142,8 +171,12 @@ def test_an_html2text_dump_is_unwrapped_before_its_markup_goes():
     assert "](https://www.example.de/berichte/einsatz-" in page and "\n> " in page  # what the test is about
     assert wrap_width(page.splitlines())
     assert [b.text for b in segment_text(page)] == [
-        "Feuerwehr rettet Katze", "* Startseite", "* Lokales und Regionales aus dem ganzen Landkreis und der Stadt",
-        PARAGRAPH.replace("[", "").replace("](https://www.example.de/berichte/einsatz-katze-linde-marktplatz-dienstag.html)", ""),
+        "Feuerwehr rettet Katze",
+        "* Startseite",
+        "* Lokales und Regionales aus dem ganzen Landkreis und der Stadt",
+        PARAGRAPH.replace("[", "").replace(
+            "](https://www.example.de/berichte/einsatz-katze-linde-marktplatz-dienstag.html)", ""
+        ),
         QUOTE,
     ]
 
@@ -185,14 +218,22 @@ def test_a_browser_dump_of_a_page_cleans_like_its_rendering(browser):
 def test_a_list_of_links_one_per_line_is_not_taken_for_wrapped_text():
     """A tag cloud in Markdown, a link per line, lower-case words: the lines end near the same
     column and the next word would not fit, as in wrapped text, but no line is the rest of another."""
-    tags = ("agua alerta ambiente amizade atendimento biblioteca caminhada campanha carnaval comunicado "
-            "concurso conselho cultura curso dança defesa educacao edital encerramento enchentes entrega "
-            "escola evento exposição feira festa habitacao horário idosos inauguracao infantil instituto "
-            "juventude literatura livro mobilidade mulher museu natal obras palestra ponte posse projeto").split()
+    tags = (
+        "agua alerta ambiente amizade atendimento biblioteca caminhada campanha carnaval comunicado "
+        "concurso conselho cultura curso dança defesa educacao edital encerramento enchentes entrega "
+        "escola evento exposição feira festa habitacao horário idosos inauguracao infantil instituto "
+        "juventude literatura livro mobilidade mulher museu natal obras palestra ponte posse projeto"
+    ).split()
     lines = [f"[{tag}](/noticias.php?tag={tag})" for tag in tags]
-    menu = ["Prefeitura Municipal de Jaraguá do Sul", "Secretaria de Saúde e Assistência Social",
-            "Portal da Transparência e Acesso à Informação", "Ouvidoria e Atendimento ao Cidadão",
-            "Diário Oficial dos Municípios", "Concursos e Processos Seletivos", "Notícias da Prefeitura"]
+    menu = [
+        "Prefeitura Municipal de Jaraguá do Sul",
+        "Secretaria de Saúde e Assistência Social",
+        "Portal da Transparência e Acesso à Informação",
+        "Ouvidoria e Atendimento ao Cidadão",
+        "Diário Oficial dos Municípios",
+        "Concursos e Processos Seletivos",
+        "Notícias da Prefeitura",
+    ]
     page = "\n".join(menu + ["", "## Tags", ""] + lines + ["", "Die Stadt informiert über ihre Veranstaltungen."])
     assert wrap_width(page.splitlines()) is None
     assert len(segment_text(page)) == len(menu) + len(lines) + 2
@@ -203,10 +244,12 @@ def test_unwrapping_leaves_credits_repeats_and_bare_link_numbers_on_their_own():
     credit below a caption, a ticker item repeated under its own link number, and the number of an
     image link without text (which, glued on, would be left in the text after its line)."""
     words = NUMBERED_PARAGRAPH
-    more = ("Wie oft das vorkommt, wollte die Redaktion wissen: nach den Zahlen des Kreises wurden in "
-            "diesem Jahr schon elf Tiere aus Bäumen geholt, die meisten davon in den Sommermonaten, und "
-            "fast immer war es eine Katze, die sich nicht mehr zurück getraut hat, nachdem sie einem Vogel "
-            "gefolgt war; nur einmal war es ein junger Waschbär, der auf dem Dach der Schule saß.")
+    more = (
+        "Wie oft das vorkommt, wollte die Redaktion wissen: nach den Zahlen des Kreises wurden in "
+        "diesem Jahr schon elf Tiere aus Bäumen geholt, die meisten davon in den Sommermonaten, und "
+        "fast immer war es eine Katze, die sich nicht mehr zurück getraut hat, nachdem sie einem Vogel "
+        "gefolgt war; nur einmal war es ein junger Waschbär, der auf dem Dach der Schule saß."
+    )
     para = textwrap.wrap(words, width=74, initial_indent="   ", subsequent_indent="   ")
     para += [""] + textwrap.wrap(more, width=74, initial_indent="   ", subsequent_indent="   ")
     width = max(map(len, para))
@@ -214,16 +257,35 @@ def test_unwrapping_leaves_credits_repeats_and_bare_link_numbers_on_their_own():
     ticker = "   +++[6]Eilmeldung: Sperrung der Hauptstraße wegen eines Rohrbruchs"
     teaser = "   Feuerwehr rettet Katze aus der alten Linde am Marktplatz von Oberdorf"
     # each line is long enough that the next one's first word would not have fitted on it
-    assert all(len(line) <= width < len(line) + len(nxt) for line, nxt in
-               ((caption, " Bildrechte:"), (ticker, " +++[9]Eilmeldung:"), (teaser, " [10]")))
-    page = "\n".join(["   [7]Startseite [8]Lokales", ""] + para + [
-        "", caption, "   Bildrechte: Freiwillige Feuerwehr Oberdorf",
-        "", ticker, ticker.replace("[6]", "[9]"),
-        "", teaser, "   [10]", "", "References", "", "   1. https://x.de/"])
+    assert all(
+        len(line) <= width < len(line) + len(nxt)
+        for line, nxt in ((caption, " Bildrechte:"), (ticker, " +++[9]Eilmeldung:"), (teaser, " [10]"))
+    )
+    page = "\n".join(
+        ["   [7]Startseite [8]Lokales", ""]
+        + para
+        + [
+            "",
+            caption,
+            "   Bildrechte: Freiwillige Feuerwehr Oberdorf",
+            "",
+            ticker,
+            ticker.replace("[6]", "[9]"),
+            "",
+            teaser,
+            "   [10]",
+            "",
+            "References",
+            "",
+            "   1. https://x.de/",
+        ]
+    )
     blocks = [b.text for b in segment_text(page)]
     assert blocks[1:3] == [re.sub(r"\[\d\]", "", words), more]
     assert blocks[3:] == [
-        caption.strip(), "Bildrechte: Freiwillige Feuerwehr Oberdorf",
-        ticker.strip().replace("[6]", ""), ticker.strip().replace("[6]", ""),
+        caption.strip(),
+        "Bildrechte: Freiwillige Feuerwehr Oberdorf",
+        ticker.strip().replace("[6]", ""),
+        ticker.strip().replace("[6]", ""),
         teaser.strip(),
     ], blocks

@@ -1,4 +1,5 @@
 """`cleaner eval` and the scoring functions, on both gold formats."""
+
 import json
 
 from click.testing import CliRunner
@@ -19,26 +20,51 @@ def test_shingle_scoring_follows_the_published_method():
 
 
 def test_snippet_scoring_is_micro_averaged_and_whitespace_normalised():
-    s = snippet_score([("The council  approved\nthe budget", ["council approved the budget"], ["Subscribe"]),
-                       ("Subscribe now", ["Missing sentence"], ["Subscribe"])])
+    s = snippet_score(
+        [
+            ("The council  approved\nthe budget", ["council approved the budget"], ["Subscribe"]),
+            ("Subscribe now", ["Missing sentence"], ["Subscribe"]),
+        ]
+    )
     assert (s.precision, s.recall) == (0.5, 0.5)
 
 
 def test_cleaner_eval_on_both_gold_formats(tmp_path):
     out = tmp_path / "out.jsonl"
-    out.write_text("\n".join(json.dumps(r) for r in [
-        {"source": "pages/abc.html.gz", "url": None, "text": BODY},
-        {"source": "pages/x1.html", "url": "https://example.org/b", "text": "Half of it: the council approved"},
-    ]) + "\n")
+    out.write_text(
+        "\n".join(
+            json.dumps(r)
+            for r in [
+                {"source": "pages/abc.html.gz", "url": None, "text": BODY},
+                {"source": "pages/x1.html", "url": "https://example.org/b", "text": "Half of it: the council approved"},
+            ]
+        )
+        + "\n"
+    )
     sh = tmp_path / "ground-truth.json"
-    sh.write_text(json.dumps({"abc": {"articleBody": BODY, "url": "https://example.org/a"},
-                              "zzz": {"articleBody": "other", "url": "https://example.org/b"}}))
+    sh.write_text(
+        json.dumps(
+            {
+                "abc": {"articleBody": BODY, "url": "https://example.org/a"},
+                "zzz": {"articleBody": "other", "url": "https://example.org/b"},
+            }
+        )
+    )
     r = CliRunner().invoke(main, ["eval", str(out), "--gold", str(sh)])
     assert r.exit_code == 0, r.output
     assert "2 documents scored (word 4-gram shingles" in r.output
     td = tmp_path / "evaldata.json"
-    td.write_text(json.dumps({"https://example.org/a": {"file": "abc.html.gz", "with": ["new budget on Tuesday"],
-                                                        "without": ["newsletter"]}}))
+    td.write_text(
+        json.dumps(
+            {
+                "https://example.org/a": {
+                    "file": "abc.html.gz",
+                    "with": ["new budget on Tuesday"],
+                    "without": ["newsletter"],
+                }
+            }
+        )
+    )
     r = CliRunner().invoke(main, ["eval", str(out), "--gold", str(td)])
     assert r.exit_code == 0, r.output
     assert "1 documents scored (snippets" in r.output and "F1 1.0000" in r.output
@@ -50,8 +76,10 @@ def test_cleaner_eval_on_both_gold_formats(tmp_path):
 def test_cleaner_eval_reads_compressed_shards_and_fails_in_one_line(tmp_path):
     import gzip
 
-    records = [{"source": "pages/abc.html.gz", "url": None, "text": BODY},
-               {"source": "pages/x1.html", "url": "https://example.org/b", "text": "Half of it: the council approved"}]
+    records = [
+        {"source": "pages/abc.html.gz", "url": None, "text": BODY},
+        {"source": "pages/x1.html", "url": "https://example.org/b", "text": "Half of it: the council approved"},
+    ]
     sh = tmp_path / "ground-truth.json"
     sh.write_text(json.dumps({"abc": {"articleBody": BODY}, "x1": {"articleBody": "other text entirely here"}}))
     plain = tmp_path / "all.jsonl"
@@ -59,13 +87,16 @@ def test_cleaner_eval_reads_compressed_shards_and_fails_in_one_line(tmp_path):
     (tmp_path / "out-00000.jsonl.gz").write_bytes(gzip.compress((json.dumps(records[0]) + "\n").encode()))
     (tmp_path / "out-00001.jsonl").write_text(json.dumps(records[1]) + "\n")
     one = CliRunner().invoke(main, ["eval", str(plain), "--gold", str(sh)])
-    shards = CliRunner().invoke(main, ["eval", str(tmp_path / "out-00000.jsonl.gz"), str(tmp_path / "out-00001.jsonl"),
-                                       "--gold", str(sh)])
+    shards = CliRunner().invoke(
+        main, ["eval", str(tmp_path / "out-00000.jsonl.gz"), str(tmp_path / "out-00001.jsonl"), "--gold", str(sh)]
+    )
     assert one.exit_code == shards.exit_code == 0, shards.output
     assert one.output == shards.output and "2 documents scored" in one.output
     broken = tmp_path / "broken.jsonl"
     broken.write_text(json.dumps(records[0]) + "\n{not json\n")
-    for args, where in (([str(broken), "--gold", str(sh)], "broken.jsonl:2: not a JSON record"),
-                        ([str(plain), "--gold", str(broken)], "broken.jsonl: not a gold file")):
+    for args, where in (
+        ([str(broken), "--gold", str(sh)], "broken.jsonl:2: not a JSON record"),
+        ([str(plain), "--gold", str(broken)], "broken.jsonl: not a gold file"),
+    ):
         r = CliRunner().invoke(main, ["eval", *args])
         assert r.exit_code == 1 and where in r.output and len(r.output.strip().splitlines()) == 1, r.output

@@ -5,6 +5,7 @@ a careful reader makes (see fixtures/pages/README.md): ``+ |`` content, ``= titl
 ``- CATEGORY |`` removed with that category. The test rebuilds the page, cleans it and compares every
 line, the title and the date.
 """
+
 from collections import Counter, defaultdict
 from pathlib import Path
 

@@ -7,6 +7,7 @@ The bounded run uses raw/ and tests/fixtures/ only (the same cases on every mach
 lines and floods capped at SUITE_MAX_SIZE; cases run in two worker processes under a watchdog
 that fails a case after fuzzlib.CASE_TIMEOUT seconds. Nothing here is timed otherwise.
 """
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -22,16 +23,30 @@ SUITE_SEED = 0
 #: Hypothesis examples per property (derandomized: the suite draws the same examples every run)
 EXAMPLES = 60
 
-HYPOTHESIS = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-                      suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+HYPOTHESIS = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 @pytest.fixture(scope="module")
 def results():
     pool = fuzzlib.page_pool(False)
     name = lambda i: fuzzlib.generate(SUITE_SEED, i, pool=pool, max_size=SUITE_MAX_SIZE).name  # noqa: E731
-    return list(fuzzlib.run_pool(range(SUITE_CASES), SUITE_SEED, workers=2, max_size=SUITE_MAX_SIZE,
-                                 benchmarks=False, determinism_every=5, names=name))
+    return list(
+        fuzzlib.run_pool(
+            range(SUITE_CASES),
+            SUITE_SEED,
+            workers=2,
+            max_size=SUITE_MAX_SIZE,
+            benchmarks=False,
+            determinism_every=5,
+            names=name,
+        )
+    )
 
 
 def _listing(items) -> str:
@@ -117,8 +132,13 @@ def test_hypothesis_clean_str(cleaner, text, fmt):
 
 
 @HYPOTHESIS
-@given(meta=st.dictionaries(st.sampled_from(["url", "title", "date", "outlet", "id"]) | SHORT,
-                            SHORT | st.integers() | st.lists(SHORT, max_size=3), max_size=5))
+@given(
+    meta=st.dictionaries(
+        st.sampled_from(["url", "title", "date", "outlet", "id"]) | SHORT,
+        SHORT | st.integers() | st.lists(SHORT, max_size=3),
+        max_size=5,
+    )
+)
 def test_hypothesis_meta(cleaner, meta):
     page = fuzzlib.page_pool(False)[2]
     _check_record(cleaner, fuzzlib.Case("hypothesis-meta", "hypothesis", page.data(), meta, page.fmt))

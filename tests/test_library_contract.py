@@ -2,6 +2,7 @@
 (lone surrogates in the text, the url, the metadata and the source name are replaced by U+FFFD);
 no output string holds a control character but newline; one Cleaner can be used from several
 threads right after it is made."""
+
 import json
 import os
 import subprocess
@@ -55,13 +56,22 @@ def test_a_fresh_cleaner_used_from_four_threads_gives_the_serial_results(identif
     """langdetect publishes its profile factory before loading it: a thread detecting meanwhile saw
     a half-loaded set of profiles ("af" for German); fastText's model is loaded on first use. Run in
     a fresh interpreter, where the first detections really race."""
-    out = subprocess.run([sys.executable, "-c", _RACE, str(ROOT), str(THREADS), str(ROUNDS), identifier], cwd=ROOT,
-                         capture_output=True, text=True, timeout=900, env={**os.environ, "PYTHONHASHSEED": "0"})
+    out = subprocess.run(
+        [sys.executable, "-c", _RACE, str(ROOT), str(THREADS), str(ROUNDS), identifier],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env={**os.environ, "PYTHONHASHSEED": "0"},
+    )
     assert out.returncode == 0, out.stderr[-3000:]
     got = json.loads(out.stdout)
     assert len(got["serial"]) >= 150
-    wrong = [(json.loads(t)["source"], json.loads(t)["language"], json.loads(s)["language"])
-             for t, s in zip(got["threaded"], got["serial"]) if t != s]
+    wrong = [
+        (json.loads(t)["source"], json.loads(t)["language"], json.loads(s)["language"])
+        for t, s in zip(got["threaded"], got["serial"])
+        if t != s
+    ]
     assert not wrong, f"{len(wrong)} of {len(got['serial'])} records differ (source, threaded, serial): {wrong[:10]}"
 
 
@@ -74,10 +84,18 @@ def test_lone_surrogates_in_text_url_meta_and_source_are_replaced_not_raised(lon
     UTF-8: the library cleans them (U+FFFD) instead of raising UnicodeEncodeError."""
     page = RAW[0].read_bytes()
     text = page.decode("utf-8", "replace") if RAW[0].suffix == ".txt" else "Der Rat tagt. " * 20
-    for doc in (clean_text(text + lone, source="a" + lone, url="https://example.de/x" + lone,
-                           meta={"k" + lone: [lone, {"n": lone}], "title": "Titel " + lone}),
-                clean_html(f"<html><body><article><p>{'Der Rat tagt heute. ' * 10}{lone}</p></article></body></html>",
-                           meta={"extra": lone})):
+    for doc in (
+        clean_text(
+            text + lone,
+            source="a" + lone,
+            url="https://example.de/x" + lone,
+            meta={"k" + lone: [lone, {"n": lone}], "title": "Titel " + lone},
+        ),
+        clean_html(
+            f"<html><body><article><p>{'Der Rat tagt heute. ' * 10}{lone}</p></article></body></html>",
+            meta={"extra": lone},
+        ),
+    ):
         line = dumps(doc.to_record())
         line.encode("utf-8")  # would raise before the fix
         assert "\ufffd" in line
@@ -89,8 +107,11 @@ def test_control_characters_never_reach_the_record():
     character, the rest go; tabs become spaces."""
     body = "Die \x1b[31mStiftung\x07 gibt \x93Geld\x94 f\x81r das\tMuseum im Rathaus der Stadt.\r\n"
     doc = clean_text(body * 8, meta={"note": "a\tb\x0c\x1b"})
-    html = clean_html("<html><body><article><p>" + "Der Rat &#27;tagt&#7; heute im Rathaus der Stadt. " * 8
-                      + "</p></article></body></html>")
+    html = clean_html(
+        "<html><body><article><p>"
+        + "Der Rat &#27;tagt&#7; heute im Rathaus der Stadt. " * 8
+        + "</p></article></body></html>"
+    )
     for rec in (doc.to_record(), html.to_record()):
         line = json.dumps(rec, ensure_ascii=False)
         strings = [rec["text"], rec["title"] or "", json.dumps(rec.get("meta", {}), ensure_ascii=False)]
@@ -183,16 +204,25 @@ def test_the_c_class_lookup_gives_lxml_htmls_classes():
 
     from cleaner import extract
 
-    page = ("<html><body><FORM action=x><Input name=a><textarea>t</textarea><SeLeCt><option>o</option></SeLeCt>"
-            "<label>l</label></FORM><!-- c --><?pi x?><p>&amp; &nbsp;<b>b</b></p><svg:rect/><x-y/></body></html>")
+    page = (
+        "<html><body><FORM action=x><Input name=a><textarea>t</textarea><SeLeCt><option>o</option></SeLeCt>"
+        "<label>l</label></FORM><!-- c --><?pi x?><p>&amp; &nbsp;<b>b</b></p><svg:rect/><x-y/></body></html>"
+    )
     options = {"remove_comments": False, "remove_pis": False}
     ours = lxml_html.HTMLParser(**options)
     ours.set_element_class_lookup(extract.html_class_lookup())
     theirs = lxml_html.HTMLParser(**options)
     a, b = lxml_html.fromstring(page, parser=ours), lxml_html.fromstring(page, parser=theirs)
     assert [type(e) for e in a.iter()] == [type(e) for e in b.iter()]
-    assert {type(e).__name__ for e in a.iter()} >= {"FormElement", "InputElement", "TextareaElement", "SelectElement",
-                                                     "LabelElement", "HtmlComment", "HtmlElement"}
+    assert {type(e).__name__ for e in a.iter()} >= {
+        "FormElement",
+        "InputElement",
+        "TextareaElement",
+        "SelectElement",
+        "LabelElement",
+        "HtmlComment",
+        "HtmlElement",
+    }
     names = ["form", "FORM", "fOrM", "Input", "TEXTAREA", "select", "LaBeL", "p", "div", "Formx", "ref"]
     for name in names:
         assert type(a.makeelement(name)) is type(b.makeelement(name)), name
@@ -215,7 +245,11 @@ def test_collapse_spaces_is_the_whitespace_regex():
     spaces = [chr(c) for c in range(sys.maxunicode + 1) if re.match(r"\s", chr(c)) or chr(c).isspace()]
     assert len(spaces) > 20 and "\u3000" in spaces and "\x1c" in spaces
     rng = random.Random(5)
-    cases = ["", " ", "a", "a b", " a", "a ", "  a  b  ", "\n\n", "x\u00a0\u2003y\t"] + spaces + [f"a{s}b{s}" for s in spaces]
+    cases = (
+        ["", " ", "a", "a b", " a", "a ", "  a  b  ", "\n\n", "x\u00a0\u2003y\t"]
+        + spaces
+        + [f"a{s}b{s}" for s in spaces]
+    )
     pool = spaces + list("ab<>&;") + ["\u00e4", "\U0001f600"]
     cases += ["".join(rng.choice(pool) for _ in range(rng.randint(0, 30))) for _ in range(3000)]
     for text in cases:

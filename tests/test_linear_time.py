@@ -1,5 +1,6 @@
 """Issue 28: nothing hangs. Steps that were quadratic on big inputs give the same results as before
 in linear time, and the per-document time limit holds in every executor, inside trafilatura too."""
+
 import re
 import signal
 import threading
@@ -29,6 +30,7 @@ WATCHDOG = 10.0
 @contextmanager
 def deadline(seconds: float):
     """Fail the test (instead of hanging it) when the block runs longer than ``seconds``."""
+
     def on_alarm(signum, frame):
         raise AssertionError(f"still running after {seconds:g} s")
 
@@ -62,8 +64,19 @@ def test_url_mail_pattern_finds_what_the_old_one_found(line):
 
 
 def test_url_mail_pattern_agrees_on_every_page_line():
-    lines = page_lines() + ["info@example.de", "x.y+z@mail-server.co.uk", "@home.de", "a@b", "a@b.", "-@b.c",
-                            "www.x", "HTTPS://X", "mail me: @ hans@ fritz@x.y", "ä@ö.ü", "a@-.b"]
+    lines = page_lines() + [
+        "info@example.de",
+        "x.y+z@mail-server.co.uk",
+        "@home.de",
+        "a@b",
+        "a@b.",
+        "-@b.c",
+        "www.x",
+        "HTTPS://X",
+        "mail me: @ hans@ fritz@x.y",
+        "ä@ö.ü",
+        "a@-.b",
+    ]
     assert len(lines) > 1000
     assert [bool(features._URL_MAIL.search(x)) for x in lines] == [bool(OLD_URL_MAIL.search(x)) for x in lines]
 
@@ -77,10 +90,13 @@ def test_a_megabyte_word_before_an_at_sign_is_measured_in_linear_time():
 
 # ------------------------------------------------------------------ jusText's context revision (ours)
 
+
 def _old_context_classes(blocks):
     """classify._context_classes as it was: a walk to the neighbours from every block."""
-    cls = ["skip" if b.category in classify.TRANSPARENT else "bad" if b.category is not None else b.cf_class
-           for b in blocks]
+    cls = [
+        "skip" if b.category in classify.TRANSPARENT else "bad" if b.category is not None else b.cf_class
+        for b in blocks
+    ]
     if "good" not in cls:
         cls = ["good" if c == "near-good" else c for c in cls]
     for i, b in enumerate(blocks):
@@ -119,19 +135,30 @@ def _old_context_classes(blocks):
     for i, c in enumerate(cls):
         if c != "near-good":
             continue
-        final[i] = "bad" if neighbour(final, i, -1, True) == "bad" and neighbour(final, i, +1, True) == "bad" else "good"
+        final[i] = (
+            "bad" if neighbour(final, i, -1, True) == "bad" and neighbour(final, i, +1, True) == "bad" else "good"
+        )
     return final
 
 
 def _block(i, cf_class, category, text):
-    return Block(index=i, text=text, line=i + 1, cf_class=cf_class, category=category,
-                 features={"chars": len(text), "words": len(text.split())})
+    return Block(
+        index=i,
+        text=text,
+        line=i + 1,
+        cf_class=cf_class,
+        category=category,
+        features={"chars": len(text), "words": len(text.split())},
+    )
 
 
-_BLOCK = st.tuples(st.sampled_from(["good", "near-good", "short", "bad"]),
-                   st.sampled_from([None, None, None, "caption", "navigation", "duplicate"]),
-                   st.sampled_from(["Kurz", "Eine Überschrift hier", "x" * 90, "Ende.", "Ein Satz, der endet.",
-                                    "Zwischenzeile " * 6, "y" * 201]))
+_BLOCK = st.tuples(
+    st.sampled_from(["good", "near-good", "short", "bad"]),
+    st.sampled_from([None, None, None, "caption", "navigation", "duplicate"]),
+    st.sampled_from(
+        ["Kurz", "Eine Überschrift hier", "x" * 90, "Ende.", "Ein Satz, der endet.", "Zwischenzeile " * 6, "y" * 201]
+    ),
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -159,6 +186,7 @@ def test_a_run_of_twenty_thousand_short_lines_is_revised_in_linear_time():
 
 # ------------------------------------------------------------------ blocks glued together from others
 
+
 def _old_merged_copies(blocks, keys):
     """classify._merged_copies as it was: every part tested against every key."""
     parts = [(i, k) for i, k in enumerate(keys) if len(k) >= DEFAULTS.merged_min_part_chars]
@@ -168,8 +196,11 @@ def _old_merged_copies(blocks, keys):
         inside = [j for j, k in parts if j != i and len(k) < len(key) and k in key]
         covered = sum(len(keys[j]) for j in inside)
         if len(inside) >= 2 and covered >= DEFAULTS.merged_min_coverage * len(key):
-            blocks[i].drop("duplicate", "merged copy of lines " + ", ".join(str(blocks[j].line) for j in inside),
-                           stage="duplicates")
+            blocks[i].drop(
+                "duplicate",
+                "merged copy of lines " + ", ".join(str(blocks[j].line) for j in inside),
+                stage="duplicates",
+            )
 
 
 def _decisions(texts, merged):
@@ -196,7 +227,7 @@ _LINE = st.lists(_WORDS, min_size=1, max_size=12).map(" ".join)
 @given(st.lists(_LINE, min_size=2, max_size=12), st.randoms(use_true_random=False))
 def test_merged_copies_are_found_as_before(lines, rnd):
     # glued lines: two or three of the others joined, at times cut mid-word
-    glued = [" ".join(rnd.sample(lines, min(len(lines), rnd.randint(2, 3))))[rnd.randint(0, 3):] for _ in range(3)]
+    glued = [" ".join(rnd.sample(lines, min(len(lines), rnd.randint(2, 3))))[rnd.randint(0, 3) :] for _ in range(3)]
     texts = lines + glued + ["  " + g.upper() + "!" for g in glued[:1]]
     assert _both_ways(texts) == _decisions(texts, _old_merged_copies)
 
@@ -209,8 +240,11 @@ def test_merged_copies_of_the_example_pages_are_unchanged():
 
 def test_twenty_thousand_prose_lines_are_searched_for_glued_copies_in_linear_time():
     # every part against every key: 4e8 substring tests here (5,000 lines of prose took a minute)
-    texts = [f"Absatz {i}: die Stadt hat am Montag beschlossen, dass die Schule {i * 7} im Herbst gebaut "
-             f"wird, und der Rat {i % 13} stimmte dafür." for i in range(20_000)]
+    texts = [
+        f"Absatz {i}: die Stadt hat am Montag beschlossen, dass die Schule {i * 7} im Herbst gebaut "
+        f"wird, und der Rat {i % 13} stimmte dafür."
+        for i in range(20_000)
+    ]
     texts.append(texts[5] + " " + texts[9])
     with deadline(WATCHDOG):
         decisions = _decisions(texts, classify._merged_copies)
@@ -236,15 +270,18 @@ def _old_duplicates(blocks, keys, mode):
     seen, min_run = {}, max(2, DEFAULTS.copied_min_share * len(seq))
     for j, (b, key) in enumerate(zip(seq, seq_keys)):
         earlier = seen.setdefault(key, [])
-        if earlier and (mode in classify.DROP_REPEATS or any(j == f + 1 or _copied_run(seq_keys, f, j) >= min_run
-                                                            for f in earlier)):
+        if earlier and (
+            mode in classify.DROP_REPEATS or any(j == f + 1 or _copied_run(seq_keys, f, j) >= min_run for f in earlier)
+        ):
             b.drop("duplicate", f"repeats line {seq[earlier[0]].line}", stage="duplicates")
         earlier.append(j)
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(["a" * 40, "b" * 40, "c" * 40, "d" * 45, "kurz"]), max_size=30),
-       st.sampled_from(["text", "html"]))
+@given(
+    st.lists(st.sampled_from(["a" * 40, "b" * 40, "c" * 40, "d" * 45, "kurz"]), max_size=30),
+    st.sampled_from(["text", "html"]),
+)
 def test_repeats_are_dropped_as_before(texts, mode):
     mine = [_block(i, "good", None, t) for i, t in enumerate(texts)]
     theirs = deepcopy(mine)
@@ -265,14 +302,18 @@ def test_a_flood_of_one_line_in_an_extractors_output_is_deduplicated_in_linear_t
 
 # ------------------------------------------------------------------ jusText's revision inside trafilatura
 
+
 class _Para:
     def __init__(self, cf_class, heading, text, class_type=""):
         self.cf_class, self.heading, self.text, self.class_type = cf_class, heading, text, class_type
 
 
-_PARA = st.tuples(st.sampled_from(["good", "neargood", "short", "bad"]), st.booleans(),
-                  st.sampled_from(["a", "Kurz", "x" * 40, "y" * 160]),
-                  st.sampled_from(["", "", "good", "bad", "short"]))
+_PARA = st.tuples(
+    st.sampled_from(["good", "neargood", "short", "bad"]),
+    st.booleans(),
+    st.sampled_from(["a", "Kurz", "x" * 40, "y" * 160]),
+    st.sampled_from(["", "", "good", "bad", "short"]),
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -321,9 +362,11 @@ def _pages(folder: Path) -> list[Path]:
     for i, name in enumerate(["a.txt", "b.txt", "c.txt"]):
         p = folder / name
         marker = MARKER if name == "b.txt" else ""
-        p.write_text(f"Überschrift {i} {marker}\n\nDie Stadt hat am Montag beschlossen, dass die neue Schule "
-                     f"im Herbst gebaut wird, und der Rat stimmte am Abend dafür mit großer Mehrheit.\n",
-                     encoding="utf-8")
+        p.write_text(
+            f"Überschrift {i} {marker}\n\nDie Stadt hat am Montag beschlossen, dass die neue Schule "
+            f"im Herbst gebaut wird, und der Rat stimmte am Abend dafür mit großer Mehrheit.\n",
+            encoding="utf-8",
+        )
         paths.append(p)
     return paths
 
@@ -353,8 +396,9 @@ def slow_stage(monkeypatch):
 
 def _run(tmp_path, in_thread: bool, calls: list):
     paths = _pages(tmp_path / "in")
-    ctx = Context(settings=Settings(), work_dir=str(tmp_path / "work"), near_dedup=False, templates=False,
-                  doc_timeout=LIMIT)
+    ctx = Context(
+        settings=Settings(), work_dir=str(tmp_path / "work"), near_dedup=False, templates=False, doc_timeout=LIMIT
+    )
     worker.cleaner_for(ctx.settings).clean_file(str(paths[0]))  # loads rules, model, language profiles
     calls.clear()
     task = Task(0, "files", tuple(map(str, paths)))
@@ -409,9 +453,13 @@ def test_a_limit_that_was_not_reached_leaves_nothing_behind(in_thread):
 
 # ------------------------------------------------------------------ HTML-mode repeats (issue 28, D2)
 
+
 @settings(max_examples=400, deadline=None)
-@given(st.lists(st.sampled_from(["a" * 40, "b" * 40, "c" * 41]), max_size=80),
-       st.lists(st.sampled_from(["u" * 40, "kurz"]), max_size=6), st.randoms(use_true_random=False))
+@given(
+    st.lists(st.sampled_from(["a" * 40, "b" * 40, "c" * 41]), max_size=80),
+    st.lists(st.sampled_from(["u" * 40, "kurz"]), max_size=6),
+    st.randoms(use_true_random=False),
+)
 def test_copied_runs_of_few_distinct_lines_are_found_as_before(texts, extra, rnd):
     # few distinct lines on long pages: every window length and overlap of copied runs occurs
     for t in extra:
@@ -430,8 +478,14 @@ def test_alternating_repeats_in_an_extractors_output_are_deduplicated_in_linear_
     # every earlier copy's run was walked: 4,000 lines of A B A B ... took 114 s, 8,000 461 s
     a = "Ein Absatz, der sich immer wiederholt, Zeile um Zeile, eins."
     n = 20_000
-    texts = [a if i % 2 == 0 else "Ein anderer Absatz, der sich auch wiederholt, Zeile um Zeile." if other == "alternating"
-             else f"Eine einmalige Zeile mit der Nummer {i} und genug Text dazu." for i in range(n)]
+    texts = [
+        a
+        if i % 2 == 0
+        else "Ein anderer Absatz, der sich auch wiederholt, Zeile um Zeile."
+        if other == "alternating"
+        else f"Eine einmalige Zeile mit der Nummer {i} und genug Text dazu."
+        for i in range(n)
+    ]
     blocks = [_block(i, "good", None, t) for i, t in enumerate(texts)]
     with deadline(WATCHDOG):
         classify._duplicates(blocks, "html")
@@ -443,6 +497,7 @@ def test_alternating_repeats_in_an_extractors_output_are_deduplicated_in_linear_
 
 
 # ------------------------------------------------------------------ trafilatura's paragraph XPath
+
 
 def test_the_paragraph_xpath_swaps_are_applied_to_the_installed_trafilatura():
     from cleaner import extract
@@ -461,9 +516,15 @@ def test_the_swapped_xpaths_select_what_the_old_ones_selected():
 
     raw = [load_html(page.data()) for page in fuzzlib.page_pool(False) if page.fmt == "html"]
     assert raw
-    trees = raw + [lxml_html.fromstring(s) for s in (
-        "<html><body><p>a<b>b<p>c</p></b>d</p><div>e</div><p></p></body></html>",
-        "<div><p><p><i>x</i></p></p><span>y</span></div>", "<p>only</p>", "<div>no paragraph</div>")]
+    trees = raw + [
+        lxml_html.fromstring(s)
+        for s in (
+            "<html><body><p>a<b>b<p>c</p></b>d</p><div>e</div><p></p></body></html>",
+            "<div><p><p><i>x</i></p></p><span>y</span></div>",
+            "<p>only</p>",
+            "<div>no paragraph</div>",
+        )
+    ]
     (_, whole_old, whole_new), (_, test_old, test_new) = extract.XPATH_SWAPS
     for tree in trees:
         body = tree.find(".//body") if tree.find(".//body") is not None else tree
@@ -484,6 +545,7 @@ def test_a_page_of_a_hundred_thousand_paragraphs_gets_its_paragraph_text_in_line
 
 
 # ------------------------------------------------------------------ floods: one line or one element repeated
+
 
 def _numbered(lines):
     return list(enumerate(lines, 1))
@@ -520,7 +582,8 @@ def test_two_floods_on_one_page_each_become_one_dropped_block():
     floods = [b for b in blocks if b.category]
     assert [(b.category, b.reason, b.line) for b in floods] == [
         ("duplicate", "flood: 29 more copies of line 2 (lines 3-31)", 3),
-        ("duplicate", "flood: 39 more copies of line 34 (lines 36-112)", 36)]
+        ("duplicate", "flood: 39 more copies of line 34 (lines 36-112)", 36),
+    ]
 
 
 def test_a_flood_block_is_not_joined_to_the_line_before_it(cleaner):
@@ -530,7 +593,8 @@ def test_a_flood_block_is_not_joined_to_the_line_before_it(cleaner):
     page = "Er kam und\n" * (segment.FLOOD_PAGE_LINES + 1)
     doc = cleaner.clean_text(page)
     assert [b.reason for b in doc.blocks if b.category == "duplicate"] == [
-        f"flood: {segment.FLOOD_PAGE_LINES} more copies of line 1 (lines 2-{segment.FLOOD_PAGE_LINES + 1})"]
+        f"flood: {segment.FLOOD_PAGE_LINES} more copies of line 1 (lines 2-{segment.FLOOD_PAGE_LINES + 1})"
+    ]
 
 
 def test_a_text_flood_of_a_quarter_million_lines_is_cleaned_in_linear_time(cleaner):
@@ -552,8 +616,14 @@ def test_identical_childless_siblings_are_thinned_to_their_first():
     from cleaner import extract
 
     tree = lxml_html.fromstring(
-        "<div><div id='a'>" + "<br>" * 30 + "<p>x</p>" * 19 + "<p class='k'>y</p>" * 25 + "<p>y</p>"
-        + "<p><b>z</b></p>" * 40 + "</div></div>")
+        "<div><div id='a'>"
+        + "<br>" * 30
+        + "<p>x</p>" * 19
+        + "<p class='k'>y</p>" * 25
+        + "<p>y</p>"
+        + "<p><b>z</b></p>" * 40
+        + "</div></div>"
+    )
     assert extract.thin_floods(tree) == 29 + 24
     kids = tree.get_element_by_id("a")
     assert [c.tag for c in kids].count("br") == 1
@@ -583,6 +653,7 @@ def test_a_two_megabyte_flood_of_one_tag_is_extracted_in_linear_time(cleaner, ta
 
 
 # ------------------------------------------------------------------ trafilatura's tag stripper, jusText's whitespace
+
 
 @settings(max_examples=600, deadline=None)
 @given(st.text(alphabet="<>!-a \n", max_size=40))

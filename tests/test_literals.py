@@ -2,6 +2,7 @@
 form is ``prefilter.canonical`` for every code point, its scan is the OR of the masks
 pyahocorasick finds in the canonical text (and the repeated-prefix test is ``str.find``'s), on
 random literal sets and texts, and every rule gate decides as the gate built without it."""
+
 import os
 import random
 import shutil
@@ -19,8 +20,9 @@ pytestmark = pytest.mark.skipif(not prefilter.compiled_available(), reason="clea
 def _automaton(literals: dict[str, int], repeats=()):
     width = max([m.bit_length() for m in literals.values()] + [m.bit_length() for _w, m in repeats] + [1])
     items = sorted(literals.items())
-    return prefilter._literals.Automaton([k for k, _ in items], [m for _, m in items], width // 64 + 1,
-                                         prefilter._FIX, list(repeats))
+    return prefilter._literals.Automaton(
+        [k for k, _ in items], [m for _, m in items], width // 64 + 1, prefilter._FIX, list(repeats)
+    )
 
 
 def _reference(literals: dict[str, int], repeats, text: str) -> int:
@@ -94,8 +96,11 @@ def test_every_rule_gate_decides_as_without_the_compiled_scan():
     rules = load_rules()
     regex_lists = []
     for lr in _rule_sets(rules):
-        regex_lists += [tuple(r.regex for r in lr.line_rules), tuple(r.regex for r in lr.section_rules),
-                        tuple(lr.date_regexes)]
+        regex_lists += [
+            tuple(r.regex for r in lr.line_rules),
+            tuple(r.regex for r in lr.section_rules),
+            tuple(lr.date_regexes),
+        ]
     regex_lists.append(tuple(sig for _, sig in rules.signatures))
     compared = 0
     for regexes in regex_lists:
@@ -196,14 +201,20 @@ def test_rules_needing_a_digit_decide_as_plain_re_on_lines_without_one_and_with_
     wide = {ord(str(d)): chr(0xFF10 + d) for d in range(10)}
     variants = []
     for line in lines:
-        variants += [line.translate(table), line.translate(wide), "".join(ch for ch in line if not ch.isdigit()),
-                     line.translate({ord(str(d)): "x" for d in range(10)})]
+        variants += [
+            line.translate(table),
+            line.translate(wide),
+            "".join(ch for ch in line if not ch.isdigit()),
+            line.translate({ord(str(d)): "x" for d in range(10)}),
+        ]
     for use in (True, False):
         prefilter.use_compiled(use)
         try:
             rules = load_rules.__wrapped__() if hasattr(load_rules, "__wrapped__") else load_rules()
             for lang in ("de", "en", "fr"):  # (German and English rules, and a language of the common rules)
-                assert _assert_same_verdicts(rules, lines + variants, word_counts=(None, 12),
-                                             only=rules.languages[lang]) > 5_000
+                assert (
+                    _assert_same_verdicts(rules, lines + variants, word_counts=(None, 12), only=rules.languages[lang])
+                    > 5_000
+                )
         finally:
             prefilter.use_compiled(True)

@@ -1,4 +1,5 @@
 """Markdown dumps: the markup goes before segmentation, the words and the lines stay."""
+
 from pathlib import Path
 
 from cleaner import Cleaner
@@ -30,20 +31,32 @@ def test_markup_goes_and_lines_stay():
     out = strip_markdown(PAGE)
     assert len(out.splitlines()) == len(PAGE.splitlines())
     assert out.splitlines() == [
-        "", "", "* Lokales", "* Sport", "",
-        "Feuerwehr rettet Katze aus der Linde am Marktplatz", "",
-        "Die Freiwillige Feuerwehr ist am Dienstag zu einem Einsatz am Marktplatz ausgerückt.", "",
-        "", "",
-        "Mehr dazu im Einsatzbericht der Wehr, Stichwort 3_B_Tier.", "",
-        "Die Feuerwehr im", "Porträt", "",
+        "",
+        "",
+        "* Lokales",
+        "* Sport",
+        "",
+        "Feuerwehr rettet Katze aus der Linde am Marktplatz",
+        "",
+        "Die Freiwillige Feuerwehr ist am Dienstag zu einem Einsatz am Marktplatz ausgerückt.",
+        "",
+        "",
+        "",
+        "Mehr dazu im Einsatzbericht der Wehr, Stichwort 3_B_Tier.",
+        "",
+        "Die Feuerwehr im",
+        "Porträt",
+        "",
         "",
     ]
 
 
 def test_text_without_markdown_is_left_as_it_is():
     """Brackets, stars and hashes in an ordinary dump are not markup to take out."""
-    text = ("[Anzeige] Sommerfest am **Samstag**\n# 3 der Tabelle\n"
-            "Der Verein (gegründet 1920) lädt ein [mehr](https://example.de/fest).\n")
+    text = (
+        "[Anzeige] Sommerfest am **Samstag**\n# 3 der Tabelle\n"
+        "Der Verein (gegründet 1920) lädt ein [mehr](https://example.de/fest).\n"
+    )
     assert not looks_like_markdown(text)
     assert strip_markdown(text) == text
 
@@ -77,8 +90,10 @@ def test_a_markdown_dump_of_a_page_cleans_like_its_text():
 def test_a_link_broken_over_lines_goes_and_its_lines_stay():
     """html2text breaks a long address after a hyphen and a long image text anywhere: the markup
     still goes, and the page keeps its number of lines (line numbers point into the input)."""
-    page = ("Mehr im [Bericht der\nWehr](https://www.example.de/berichte/einsatz-\nkatze.html) und hier.\n"
-            "![Die Drehleiter am\nMarktplatz](https://www.example.de/img/leiter-\ngross.jpg)Text danach\n"
-            "[a](https://x.de/1) [b](https://x.de/2) [c](https://x.de/3)\n")
+    page = (
+        "Mehr im [Bericht der\nWehr](https://www.example.de/berichte/einsatz-\nkatze.html) und hier.\n"
+        "![Die Drehleiter am\nMarktplatz](https://www.example.de/img/leiter-\ngross.jpg)Text danach\n"
+        "[a](https://x.de/1) [b](https://x.de/2) [c](https://x.de/3)\n"
+    )
     out = strip_markdown(page)
     assert out.split("\n") == ["Mehr im Bericht der", "Wehr", " und hier.", "", "", "Text danach", "a b c", ""]

@@ -1,28 +1,34 @@
 """Date, outlet and language extraction, including the teaser-date trap."""
+
 import pytest
 
 from cleaner import Cleaner, clean_text
 from cleaner.extract import strip_site_suffix
 
-ARTICLE = ("Der Kreistag hat am Abend den Haushalt für das kommende Jahr beschlossen. Nach langer Debatte "
-           "stimmte eine breite Mehrheit für den Entwurf der Verwaltung, der Investitionen in Schulen vorsieht.\n\n"
-           "Die Opposition kritisierte, dass die Kreisumlage für die Städte erneut steigen soll. Der Landrat "
-           "verwies dagegen auf die gestiegenen Kosten für Energie und Personal in allen Bereichen.\n\n")
+ARTICLE = (
+    "Der Kreistag hat am Abend den Haushalt für das kommende Jahr beschlossen. Nach langer Debatte "
+    "stimmte eine breite Mehrheit für den Entwurf der Verwaltung, der Investitionen in Schulen vorsieht.\n\n"
+    "Die Opposition kritisierte, dass die Kreisumlage für die Städte erneut steigen soll. Der Landrat "
+    "verwies dagegen auf die gestiegenen Kosten für Energie und Personal in allen Bereichen.\n\n"
+)
 
 
 def page(header: str = "", footer: str = "", first: str = "") -> str:
     return f"Kreis Unna\n\n{header}Kreistag beschließt Haushalt\n\n{first}{ARTICLE}{footer}"
 
 
-@pytest.mark.parametrize("line, iso", [
-    ("20.09.2018", "2018-09-20"),
-    ("[24.9.2018]", "2018-09-24"),
-    ("Nachricht vom 16.01.2019", "2019-01-16"),
-    ("Veröffentlicht am 16. Januar 2019, 14:12 Uhr", "2019-01-16"),
-    ("Stand: 03.02.2021 | 10:45 Uhr", "2021-02-03"),
-    ("Mi, 7. Juli 2021", "2021-07-07"),
-    ("2019-01-16", "2019-01-16"),
-])
+@pytest.mark.parametrize(
+    "line, iso",
+    [
+        ("20.09.2018", "2018-09-20"),
+        ("[24.9.2018]", "2018-09-24"),
+        ("Nachricht vom 16.01.2019", "2019-01-16"),
+        ("Veröffentlicht am 16. Januar 2019, 14:12 Uhr", "2019-01-16"),
+        ("Stand: 03.02.2021 | 10:45 Uhr", "2021-02-03"),
+        ("Mi, 7. Juli 2021", "2021-07-07"),
+        ("2019-01-16", "2019-01-16"),
+    ],
+)
 def test_date_from_header_line(line, iso):
     doc = clean_text(page(header=f"{line}\n\n"))
     assert doc.date == iso
@@ -30,33 +36,40 @@ def test_date_from_header_line(line, iso):
     assert line not in doc.text
 
 
-@pytest.mark.parametrize("first, iso", [
-    ("[24.9.2018] ", "2018-09-24"),
-    ("Unna, 12. März 2021 – ", "2021-03-12"),
-    ("UNNA (12.03.2021). ", "2021-03-12"),
-])
+@pytest.mark.parametrize(
+    "first, iso",
+    [
+        ("[24.9.2018] ", "2018-09-24"),
+        ("Unna, 12. März 2021 – ", "2021-03-12"),
+        ("UNNA (12.03.2021). ", "2021-03-12"),
+    ],
+)
 def test_date_from_dateline_of_first_paragraph(first, iso):
     doc = clean_text(page(first=first))
     assert doc.date == iso and doc.date_source.startswith("text:dateline")
 
 
 def test_english_dates():
-    text = ("Springfield council approves budget\n\nPublished January 16, 2019\n\n"
-            "The city council on Tuesday approved a budget that raises spending on parks and roads, after a "
-            "debate that lasted late into the night and drew dozens of residents to the chamber.\n\n"
-            "Council members said the plan would be paid for without a tax increase, relying instead on "
-            "higher than expected sales tax revenue over the past two years.\n")
+    text = (
+        "Springfield council approves budget\n\nPublished January 16, 2019\n\n"
+        "The city council on Tuesday approved a budget that raises spending on parks and roads, after a "
+        "debate that lasted late into the night and drew dozens of residents to the chamber.\n\n"
+        "Council members said the plan would be paid for without a tax increase, relying instead on "
+        "higher than expected sales tax revenue over the past two years.\n"
+    )
     doc = clean_text(text)
     assert doc.language == "en"
     assert doc.date == "2019-01-16"
 
 
-TEASERS = ("Weitere Meldungen aus dem Kreis\n"
-           "Schulneubau in Kamen beginnt\n"
-           "[31.3.2020] Der Bau der neuen Gesamtschule in Kamen beginnt im Sommer, teilte der Kreis mit. mehr...\n"
-           "Radweg an der B1 freigegeben\n"
-           "26.03.2020\n"
-           "Nach zwei Jahren Bauzeit ist der Radweg zwischen Unna und Holzwickede fertig. mehr...\n")
+TEASERS = (
+    "Weitere Meldungen aus dem Kreis\n"
+    "Schulneubau in Kamen beginnt\n"
+    "[31.3.2020] Der Bau der neuen Gesamtschule in Kamen beginnt im Sommer, teilte der Kreis mit. mehr...\n"
+    "Radweg an der B1 freigegeben\n"
+    "26.03.2020\n"
+    "Nach zwei Jahren Bauzeit ist der Radweg zwischen Unna und Holzwickede fertig. mehr...\n"
+)
 
 
 def test_teaser_date_is_never_the_article_date():
@@ -102,9 +115,10 @@ def test_outlet_slogan_signature():
 
 
 def test_input_metadata_is_used_and_passed_through():
-    doc = Cleaner().clean_text(page(header="05.11.2019\n\n"), meta={"date": "2020-02-02T10:00:00Z",
-                                                                     "outlet": "Hellweger Anzeiger",
-                                                                     "crawl": "cc-2020-10"})
+    doc = Cleaner().clean_text(
+        page(header="05.11.2019\n\n"),
+        meta={"date": "2020-02-02T10:00:00Z", "outlet": "Hellweger Anzeiger", "crawl": "cc-2020-10"},
+    )
     assert doc.date == "2020-02-02" and doc.date_source == "input:metadata"
     assert doc.outlet == "Hellweger Anzeiger" and doc.outlet_source == "input:metadata"
     assert doc.to_record()["meta"] == {"crawl": "cc-2020-10"}
@@ -119,20 +133,28 @@ def test_language_is_deterministic_and_bounded():
 
 
 def test_title_site_suffix_is_stripped():
-    assert strip_site_suffix("Autohäuser rechnen mit Flaute | MDR.DE", "MDR", "www.mdr.de") == \
-        "Autohäuser rechnen mit Flaute"
-    assert strip_site_suffix("Reparaturcafé am 31. Januar: Stadt Ahlen", "Stadt Ahlen", "ahlen.de") == \
-        "Reparaturcafé am 31. Januar"
-    assert strip_site_suffix("Krieg und Frieden - eine Bilanz", "Zeitung", "zeitung.de") == \
-        "Krieg und Frieden - eine Bilanz"
+    assert (
+        strip_site_suffix("Autohäuser rechnen mit Flaute | MDR.DE", "MDR", "www.mdr.de")
+        == "Autohäuser rechnen mit Flaute"
+    )
+    assert (
+        strip_site_suffix("Reparaturcafé am 31. Januar: Stadt Ahlen", "Stadt Ahlen", "ahlen.de")
+        == "Reparaturcafé am 31. Januar"
+    )
+    assert (
+        strip_site_suffix("Krieg und Frieden - eine Bilanz", "Zeitung", "zeitung.de")
+        == "Krieg und Frieden - eine Bilanz"
+    )
 
 
 def test_the_script_decides_chinese_japanese_and_korean():
     """langdetect read this Chinese encyclopaedia lead (Latin names in brackets) as Vietnamese."""
     from cleaner.metadata import language, script_language
 
-    zh = ("1975年出生于新加坡，家里有一个姐姐。就读于圣尼各拉女校（CHIJ Saint Nicholas Girls' School），"
-          "中学毕业后考入新加坡理工学院（Singapore Polytechnic）研读工商管理研究。")
+    zh = (
+        "1975年出生于新加坡，家里有一个姐姐。就读于圣尼各拉女校（CHIJ Saint Nicholas Girls' School），"
+        "中学毕业后考入新加坡理工学院（Singapore Polytechnic）研读工商管理研究。"
+    )
     assert language(zh, 500)[0] == "zh"
     assert language("市によると、新しい図書館は来月から一般に公開される予定です。", 500)[0] == "ja"
     assert language("시청에 따르면 새 도서관은 다음 달부터 일반에 공개될 예정이다.", 500)[0] == "ko"
@@ -157,8 +179,9 @@ def test_declared_author_description_and_tags_and_the_markup_search(in_root):
     assert (found["author"], found["author_source"]) == ("Hildesheimer Presse", "html:markup")
     for name in declared:  # the search adds what was missing and changes nothing else
         a, b = declared[name], searched[name]
-        assert {k: v for k, v in a.items() if k not in ("author", "author_source", "categories", "tags")} == \
-            {k: v for k, v in b.items() if k not in ("author", "author_source", "categories", "tags")}
+        assert {k: v for k, v in a.items() if k not in ("author", "author_source", "categories", "tags")} == {
+            k: v for k, v in b.items() if k not in ("author", "author_source", "categories", "tags")
+        }
         if a["author"]:
             assert (b["author"], b["author_source"]) == (a["author"], a["author_source"])
     text = plain.clean_file(str(in_root / "raw" / "000_a03daa696e6074ab.txt")).to_record()
@@ -171,18 +194,22 @@ def test_declared_author_description_and_tags_and_the_markup_search(in_root):
 def test_a_text_dumps_author_comes_from_its_byline_not_from_a_teasers():
     from cleaner import clean_text
 
-    prose = ("Der Gemeinderat hat am Dienstag den neuen Haushalt beschlossen, nachdem die Fraktionen lange über die "
-             "Kosten der Schulsanierung und die Zukunft des Hallenbads gestritten hatten.\n\n"
-             "Die Verwaltung will die Arbeiten an der Grundschule im Sommer beginnen und bis zum Herbst abschließen, "
-             "sofern die Zuschüsse des Landes rechtzeitig bewilligt werden.\n\n")
+    prose = (
+        "Der Gemeinderat hat am Dienstag den neuen Haushalt beschlossen, nachdem die Fraktionen lange über die "
+        "Kosten der Schulsanierung und die Zukunft des Hallenbads gestritten hatten.\n\n"
+        "Die Verwaltung will die Arbeiten an der Grundschule im Sommer beginnen und bis zum Herbst abschließen, "
+        "sofern die Zuschüsse des Landes rechtzeitig bewilligt werden.\n\n"
+    )
     doc = clean_text("Haushalt beschlossen\n\nVon Anna Beispiel, Redaktion Musterstadt\n\n" + prose)
     assert (doc.author, doc.author_source) == ("Anna Beispiel", "text:byline (line 3)")
     teaser = prose + "Mehr zum Thema\n\nNeue Radwege für die Innenstadt\n\nVon Otto Anders\n\n"
     assert clean_text(teaser).author is None  # a byline in a teaser list is the teaser's
-    english = clean_text("By Jane Doe and John Roe, Staff Writers\n\nThe council approved the new budget on Tuesday "
-                         "after a long debate about schools, roads and the future of the public library in the town "
-                         "centre.\n\nThe vote was close, and several members said they would return to the question "
-                         "of the library next year.")
+    english = clean_text(
+        "By Jane Doe and John Roe, Staff Writers\n\nThe council approved the new budget on Tuesday "
+        "after a long debate about schools, roads and the future of the public library in the town "
+        "centre.\n\nThe vote was close, and several members said they would return to the question "
+        "of the library next year."
+    )
     assert english.author == "Jane Doe and John Roe"
     assert clean_text(prose).author is None
 

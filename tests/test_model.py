@@ -1,4 +1,5 @@
 """The learned classifier: features, loading the shipped model, train -> predict, reproducibility."""
+
 import json
 from pathlib import Path
 
@@ -16,12 +17,14 @@ from cleaner.training import LabelledPage, pages_from_annotated, pages_from_bloc
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "benchmarks"
 
-PAGE = ("Startseite > Sport\n\nMeistgelesen\n\nTrainerwechsel beim VfL\nNeues Stadion geplant\n\n"
-        "Handball: Derbysieg in der Nachspielzeit\n\n"
-        "Die Handballer des TuS haben das Derby gegen den Nachbarn in letzter Sekunde gewonnen. Vor 1800 "
-        "Zuschauern erzielte Kapitän Jonas Reuter den entscheidenden Treffer zum 27:26.\n\n"
-        "Lange hatte es nach einem Unentschieden ausgesehen, doch die Gastgeber behielten die Nerven. Der "
-        "Trainer lobte nach dem Spiel vor allem die Abwehrarbeit seiner jungen Mannschaft.\n\nTeilen Drucken\n")
+PAGE = (
+    "Startseite > Sport\n\nMeistgelesen\n\nTrainerwechsel beim VfL\nNeues Stadion geplant\n\n"
+    "Handball: Derbysieg in der Nachspielzeit\n\n"
+    "Die Handballer des TuS haben das Derby gegen den Nachbarn in letzter Sekunde gewonnen. Vor 1800 "
+    "Zuschauern erzielte Kapitän Jonas Reuter den entscheidenden Treffer zum 27:26.\n\n"
+    "Lange hatte es nach einem Unentschieden ausgesehen, doch die Gastgeber behielten die Nerven. Der "
+    "Trainer lobte nach dem Spiel vor allem die Abwehrarbeit seiner jungen Mannschaft.\n\nTeilen Drucken\n"
+)
 
 
 def annotated(text):
@@ -47,6 +50,7 @@ def test_features_have_one_row_per_block_in_the_declared_order():
     assert len(page_features([], rules)) == 0
     # page_features takes _own's values in insertion order: its keys must be OWN, in order
     from cleaner.model.features import OWN, _own
+
     assert list(_own(blocks[para], rules, para, len(blocks), 0, 1, 0, False)) == OWN
 
 
@@ -79,14 +83,23 @@ def test_train_then_predict_round_trip(tmp_path):
     lines = []
     for d in range(12):
         doc = f"d{d}"
-        lines += [{"doc": doc, "text": "Home | News | Sport | Kontakt", "label": 0},
-                  {"doc": doc, "text": f"Artikel Nummer {d}: Die Stadt baut eine neue Brücke über den Fluss, "
-                                       "und die Arbeiten sollen im Frühjahr beginnen, wie der Rat mitteilte.",
-                   "label": 1},
-                  {"doc": doc, "text": "Die Kosten liegen nach Angaben der Verwaltung bei rund zwei Millionen "
-                                       "Euro, das Land übernimmt einen großen Teil davon.", "label": 1},
-                  {"doc": doc, "text": "Teilen auf Facebook", "label": 0},
-                  {"doc": doc, "text": "© 2024 Beispiel Verlag", "label": 0}]
+        lines += [
+            {"doc": doc, "text": "Home | News | Sport | Kontakt", "label": 0},
+            {
+                "doc": doc,
+                "text": f"Artikel Nummer {d}: Die Stadt baut eine neue Brücke über den Fluss, "
+                "und die Arbeiten sollen im Frühjahr beginnen, wie der Rat mitteilte.",
+                "label": 1,
+            },
+            {
+                "doc": doc,
+                "text": "Die Kosten liegen nach Angaben der Verwaltung bei rund zwei Millionen "
+                "Euro, das Land übernimmt einen großen Teil davon.",
+                "label": 1,
+            },
+            {"doc": doc, "text": "Teilen auf Facebook", "label": 0},
+            {"doc": doc, "text": "© 2024 Beispiel Verlag", "label": 0},
+        ]
     jl = tmp_path / "blocks.jsonl"
     jl.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n", encoding="utf-8")
     cleaner = Cleaner(Settings(model="none"))
@@ -128,14 +141,26 @@ def test_training_on_a_small_set_is_reproducible_to_the_byte(tmp_path, in_root):
     (small / "ground-truth.json").write_text(json.dumps({k: gold[k] for k in keys}), encoding="utf-8")
     files = {}
     for run in ("a", "b"):
-        result = _train(["-o", str(tmp_path / run), "--gold", str(small / "ground-truth.json"), "--split", "all",
-                         "--annotated", "tests/fixtures/pages"])
+        result = _train(
+            [
+                "-o",
+                str(tmp_path / run),
+                "--gold",
+                str(small / "ground-truth.json"),
+                "--split",
+                "all",
+                "--annotated",
+                "tests/fixtures/pages",
+            ]
+        )
         assert result.exit_code == 0, result.output
         files[run] = {p.name: p.read_bytes() for p in sorted((tmp_path / run).iterdir())}
     assert set(files["a"]) >= {"blocks.stage1.txt", "blocks.stage2.txt", "blocks.json"}
     meta, again = (json.loads(files[run].pop("blocks.json")) for run in ("a", "b"))
     assert files["a"] == files["b"]  # the trees, byte for byte
-    assert meta.pop("command").replace(str(tmp_path / "a"), "OUT") == again.pop("command").replace(str(tmp_path / "b"), "OUT")
+    assert meta.pop("command").replace(str(tmp_path / "a"), "OUT") == again.pop("command").replace(
+        str(tmp_path / "b"), "OUT"
+    )
     assert meta == again
     assert meta["features"] == list(FEATURE_NAMES)
     assert isinstance(Cleaner(Settings(model=str(tmp_path / "a"))).scorer, BlockModel)
@@ -163,14 +188,19 @@ def test_topic_overlap_separates_the_article_from_a_teaser_for_another_story():
     a block's own words do not count for itself; a page with too little prose gets -1 throughout."""
     from cleaner.model.features import TOPIC_MIN_PROSE, topic_overlap
 
-    more = ("\nIn der zweiten Halbzeit setzten sich die Handballer des TuS zunächst mit drei Toren ab, weil "
-            "Kapitän Reuter immer wieder die Lücken in der Abwehr des Nachbarn fand.\n\n"
-            "Der Nachbar kämpfte sich mit einer offensiven Abwehr zurück und glich vier Minuten vor dem Ende "
-            "aus, ehe Reuter in der Nachspielzeit zum Derbysieg traf.\n\n"
-            "Für die Handballer des TuS war es der dritte Derbysieg in Folge, und die Mannschaft feierte den "
-            "Kapitän nach dem Abpfiff lange vor der eigenen Kurve.\n")
-    page = PAGE.replace("\nTeilen Drucken\n", more + "\nTrainerwechsel beim Nachbarn: Vorstand entlässt Coach "
-                        "nach Niederlagenserie\n\nReuter lobt die Abwehrarbeit der jungen Handballer\n\nTeilen Drucken\n")
+    more = (
+        "\nIn der zweiten Halbzeit setzten sich die Handballer des TuS zunächst mit drei Toren ab, weil "
+        "Kapitän Reuter immer wieder die Lücken in der Abwehr des Nachbarn fand.\n\n"
+        "Der Nachbar kämpfte sich mit einer offensiven Abwehr zurück und glich vier Minuten vor dem Ende "
+        "aus, ehe Reuter in der Nachspielzeit zum Derbysieg traf.\n\n"
+        "Für die Handballer des TuS war es der dritte Derbysieg in Folge, und die Mannschaft feierte den "
+        "Kapitän nach dem Abpfiff lange vor der eigenen Kurve.\n"
+    )
+    page = PAGE.replace(
+        "\nTeilen Drucken\n",
+        more + "\nTrainerwechsel beim Nachbarn: Vorstand entlässt Coach "
+        "nach Niederlagenserie\n\nReuter lobt die Abwehrarbeit der jungen Handballer\n\nTeilen Drucken\n",
+    )
     blocks, rules = annotated(page)
     prose = [b.cf_class in ("good", "near-good") and b.category is None for b in blocks]
     assert sum(prose) >= TOPIC_MIN_PROSE
@@ -190,10 +220,12 @@ def test_stage2_looks_through_blocks_a_rule_claimed():
 
     from cleaner.model.scorer import STAGE2_NAMES, stage2_rows
 
-    page = ("Die Handballer des TuS haben das Derby gegen den Nachbarn in letzter Sekunde gewonnen, vor "
-            "1800 Zuschauern in der ausverkauften Halle.\n\nAnzeige\n\nJetzt Probeabo sichern: 4 Wochen digital "
-            "für 0,99 Euro\n\nDer Trainer lobte nach dem Spiel vor allem die Abwehrarbeit seiner jungen "
-            "Mannschaft, die am Ende die Nerven behielt.\n")
+    page = (
+        "Die Handballer des TuS haben das Derby gegen den Nachbarn in letzter Sekunde gewonnen, vor "
+        "1800 Zuschauern in der ausverkauften Halle.\n\nAnzeige\n\nJetzt Probeabo sichern: 4 Wochen digital "
+        "für 0,99 Euro\n\nDer Trainer lobte nach dem Spiel vor allem die Abwehrarbeit seiner jungen "
+        "Mannschaft, die am Ende die Nerven behielt.\n"
+    )
     blocks, rules = annotated(page)
     assert [b.category for b in blocks] == [None, "ad", "ad", None]
     rows = page_features(blocks, rules, "text")
@@ -211,6 +243,7 @@ def _own_rows(blocks, rules, mode_html):
     """The OWN columns block by block, as the reference ``_own`` gives them."""
     from cleaner.classify import norm_key
     from cleaner.model.features import _own
+
     keys = [norm_key(b.text) for b in blocks]
     total, before, rows = sum(b.features["chars"] for b in blocks) or 1, 0, []
     for i, b in enumerate(blocks):
@@ -225,10 +258,16 @@ def test_the_column_wise_own_matrix_equals_own_block_by_block(mode_html):
     pages, the fixture pages and edge pages (one block, empty and digit-only lines, dates, addresses)."""
     from cleaner.classify import norm_key
     from cleaner.model.features import own_matrix
+
     pages = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "raw").glob("*.txt"))]
     pages += [p.read_text(encoding="utf-8") for p in sorted((ROOT / "tests" / "fixtures" / "pages").glob("*.txt"))]
-    pages += ["Nur eine Zeile.", "12.03.2024 Polizei meldet\n\n...\n\n***\n\nMail: a@b.de www.x.de\n\n1\n\n„Zitat“, sagt er?",
-              "A\n\nA\n\nA\n\n" + "x" * 5000, "Wort " * 300_000 + "?", "Wer?\n\nJa;\n\nNein,\n\n" + "ab. " * 4]
+    pages += [
+        "Nur eine Zeile.",
+        "12.03.2024 Polizei meldet\n\n...\n\n***\n\nMail: a@b.de www.x.de\n\n1\n\n„Zitat“, sagt er?",
+        "A\n\nA\n\nA\n\n" + "x" * 5000,
+        "Wort " * 300_000 + "?",
+        "Wer?\n\nJa;\n\nNein,\n\n" + "ab. " * 4,
+    ]
     checked = 0
     for text in pages:
         rules = Cleaner().rules_for(text)
@@ -267,8 +306,9 @@ def test_a_train_config_is_passed_down_not_patched_in(in_root):
     cleaner = Cleaner(Settings(model="none"))
     pages = list(training.pages_from_annotated(cleaner, "tests/fixtures/pages"))
     defaults = dict(training.LGB_PARAMS)
-    config = training.TrainConfig(params={**training.LGB_PARAMS, "num_leaves": 7}, rounds=20, stage2_rounds=10,
-                                  seeds=(1, 2))
+    config = training.TrainConfig(
+        params={**training.LGB_PARAMS, "num_leaves": 7}, rounds=20, stage2_rounds=10, seeds=(1, 2)
+    )
     fitted = training.fit(pages, config, oof_threshold=False, log=lambda m: None)
     assert training.LGB_PARAMS == defaults
     assert len(fitted.stage1.boosters) == 2 and fitted.oof_best is None

@@ -1,4 +1,5 @@
 """The JSONL output: schema, datasets compatibility, determinism, decoding."""
+
 import json
 from pathlib import Path
 
@@ -8,8 +9,9 @@ from click.testing import CliRunner
 from cleaner import Cleaner
 from cleaner.cli import main
 
-SCHEMA = json.loads((Path(__file__).resolve().parent.parent / "cleaner" / "schema" / "record.schema.json")
-                    .read_text(encoding="utf-8"))
+SCHEMA = json.loads(
+    (Path(__file__).resolve().parent.parent / "cleaner" / "schema" / "record.schema.json").read_text(encoding="utf-8")
+)
 
 
 def test_golden_records_follow_the_schema(in_root):
@@ -34,15 +36,18 @@ def test_loads_with_datasets(in_root, tmp_path, monkeypatch):
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
     import datasets
 
-    ds = datasets.load_dataset("json", data_files="clean/corpus.jsonl", split="train",
-                               cache_dir=str(tmp_path / "cache"))
+    ds = datasets.load_dataset(
+        "json", data_files="clean/corpus.jsonl", split="train", cache_dir=str(tmp_path / "cache")
+    )
     assert ds.num_rows == sum(1 for _ in open("clean/corpus.jsonl", encoding="utf-8"))
     assert set(ds.column_names) >= {"id", "text", "date", "outlet", "language", "removed"}
 
 
 def test_encodings_are_decoded(tmp_path):
-    text = ("Müllabfuhr ändert Termine\n\nWegen der Feiertage verschiebt sich die Müllabfuhr in Gelsenkirchen "
-            "um einen Tag. Die gelben Säcke werden in allen Stadtteilen erst am Samstag abgeholt, teilte Gelsendienste mit.\n")
+    text = (
+        "Müllabfuhr ändert Termine\n\nWegen der Feiertage verschiebt sich die Müllabfuhr in Gelsenkirchen "
+        "um einen Tag. Die gelben Säcke werden in allen Stadtteilen erst am Samstag abgeholt, teilte Gelsendienste mit.\n"
+    )
     cleaner = Cleaner()
     for enc in ("utf-8", "utf-8-sig", "cp1252", "utf-16"):
         doc = cleaner.clean_bytes(text.encode(enc), source=f"x-{enc}.txt")

@@ -1,6 +1,7 @@
 """The literal prefilter (cleaner/prefilter.py) only ever skips a rule whose regex cannot match:
 line verdicts, outlet signature counts, widget-row verdicts and the stopword vote are the plain
 ``re`` (word by word) results, on the rules' own test lines and on lines made to trip it up."""
+
 import re
 import shutil
 import unicodedata
@@ -8,8 +9,7 @@ from pathlib import Path
 
 
 from cleaner.classify import rule_text
-from cleaner.prefilter import (LiteralGate, anchored, canonical, canonical_char, repeated_prefix,
-                               required_literals)
+from cleaner.prefilter import LiteralGate, anchored, canonical, canonical_char, repeated_prefix, required_literals
 from cleaner.ruleset import PACKAGE_RULES, load_rules
 from cleaner.tokens import WORD, is_cjk
 from test_rules import CAUGHT, LEFT_ALONE
@@ -118,8 +118,23 @@ def test_line_verdicts_equal_plain_re_on_the_rules_test_lines_and_fixture_pages(
     assert _assert_same_verdicts(load_rules(), lines) > 10_000
 
 
-_SWAPS = [("i", "İ"), ("i", "ı"), ("I", "ı"), ("s", "ſ"), ("k", "\u212a"), ("ss", "ß"), ("ß", "ẞ"),
-          ("ß", "ss"), ("ä", "Ä"), ("ü", "Ü"), ("ö", "Ö"), ("σ", "ς"), ("μ", "µ"), ("fi", "ﬁ"), (" ", "\u00a0")]
+_SWAPS = [
+    ("i", "İ"),
+    ("i", "ı"),
+    ("I", "ı"),
+    ("s", "ſ"),
+    ("k", "\u212a"),
+    ("ss", "ß"),
+    ("ß", "ẞ"),
+    ("ß", "ss"),
+    ("ä", "Ä"),
+    ("ü", "Ü"),
+    ("ö", "Ö"),
+    ("σ", "ς"),
+    ("μ", "µ"),
+    ("fi", "ﬁ"),
+    (" ", "\u00a0"),
+]
 
 
 def _variants(text: str) -> set[str]:
@@ -147,12 +162,28 @@ def test_line_verdicts_equal_plain_re_on_adversarial_lines():
         assert len(lines) > 3_000
         _assert_same_verdicts(rules, sorted(lines), word_counts=(None, 3), only=lr)
     lines = set()
-    lines |= {"İMPRESSUM", "Impreſſum", "IMPRESSUM | DATENSCHUTZ | KONTAKT", "Datenſchutz", "Kontakt",
-              "STRAẞE 5, 12345 MUSTERSTADT", "Lınks: Max Muster", "© 2021 İZMİR TİMES", "(FOTO: DPA)",
-              "ΦΩΤΟΓΡΑΦΊΑ: ΟΔΟΣ", "Feuerwehr löscht Brand FEUERWEHR LÖSCHT BRAND", "Feuerwehr löscht Brand",
-              "İstanbul feiert İstanbul feiert", "Tel.: 0221 / 12 34 56", "Mail: presse@example.org",
-              "a" * 300_000, "_" * 300_000 + "1", "http://" + "x" * 100_000,
-              "Mehr zum Thema" + " und so weiter" * 30, unicodedata.normalize("NFD", "Über uns · Förderung")}
+    lines |= {
+        "İMPRESSUM",
+        "Impreſſum",
+        "IMPRESSUM | DATENSCHUTZ | KONTAKT",
+        "Datenſchutz",
+        "Kontakt",
+        "STRAẞE 5, 12345 MUSTERSTADT",
+        "Lınks: Max Muster",
+        "© 2021 İZMİR TİMES",
+        "(FOTO: DPA)",
+        "ΦΩΤΟΓΡΑΦΊΑ: ΟΔΟΣ",
+        "Feuerwehr löscht Brand FEUERWEHR LÖSCHT BRAND",
+        "Feuerwehr löscht Brand",
+        "İstanbul feiert İstanbul feiert",
+        "Tel.: 0221 / 12 34 56",
+        "Mail: presse@example.org",
+        "a" * 300_000,
+        "_" * 300_000 + "1",
+        "http://" + "x" * 100_000,
+        "Mehr zum Thema" + " und so weiter" * 30,
+        unicodedata.normalize("NFD", "Über uns · Förderung"),
+    }
     _assert_same_verdicts(rules, sorted(lines), word_counts=(None, 3))
 
 
@@ -162,9 +193,11 @@ def test_rules_that_do_not_combine_still_decide_as_plain_re(tmp_path):
     numbered reference would point at another rule's group) nor fail to compile."""
     shutil.copy(PACKAGE_RULES / "de.toml", tmp_path / "de.toml")
     with open(tmp_path / "de.toml", "a", encoding="utf-8") as fh:
-        fh.write("\n[[line]]\nid = \"local.echo\"\ncategory = \"other\"\npattern = '(\\w+) \\1$'\n"
-                 "\n[[line]]\nid = \"local.one\"\ncategory = \"other\"\npattern = '^(?P<n>\\d\\d\\d)\\s*$'\n"
-                 "\n[[line]]\nid = \"local.two\"\ncategory = \"other\"\npattern = '^(?P<n>\\d\\d)\\d*\\s\\d$'\n")
+        fh.write(
+            '\n[[line]]\nid = "local.echo"\ncategory = "other"\npattern = \'(\\w+) \\1$\'\n'
+            '\n[[line]]\nid = "local.one"\ncategory = "other"\npattern = \'^(?P<n>\\d\\d\\d)\\s*$\'\n'
+            '\n[[line]]\nid = "local.two"\ncategory = "other"\npattern = \'^(?P<n>\\d\\d)\\d*\\s\\d$\'\n'
+        )
     rules = load_rules((str(tmp_path),))
     de = rules.languages["de"]
     lines = ["hallo hallo", "Ja, hallo HALLO", "hallo welt", "123", "12 3", "1234 5", "Dies ist ein Satz."]
@@ -198,12 +231,20 @@ def test_signature_counts_equal_plain_findall(tmp_path):
     page naming only the "Kurier" is still counted) and for case variants such as a long s."""
     shutil.copy(PACKAGE_RULES / "outlets.toml", tmp_path / "outlets.toml")
     with open(tmp_path / "outlets.toml", "a", encoding="utf-8") as fh:
-        fh.write('\n[[outlet]]\nname = "Kurier"\nsignatures = [\'\\bkurier\\b|\\babendzeitung\\b\', '
-                 '\'(?:morgen|abend)post\']\nmin_hits = 1\n')
+        fh.write(
+            "\n[[outlet]]\nname = \"Kurier\"\nsignatures = ['\\bkurier\\b|\\babendzeitung\\b', "
+            "'(?:morgen|abend)post']\nmin_hits = 1\n"
+        )
     pages = [p.read_text(encoding="utf-8") for p in sorted(FIXTURES.glob("*/*.txt"))]
-    pages += ["Aus dem Kurier vom Montag. Kurier-Leser wissen mehr.", "Die Morgenpost und die ABENDPOST",
-              "Quelle: ſpiegel.de und SPIEGEL.DE, tagesschau.de", "(İDR) Ruhr Nachrichten", "NBC DFW / nbcdfw",
-              "sz.de sz.de SZ.DE", "the hill " * 5000]
+    pages += [
+        "Aus dem Kurier vom Montag. Kurier-Leser wissen mehr.",
+        "Die Morgenpost und die ABENDPOST",
+        "Quelle: ſpiegel.de und SPIEGEL.DE, tagesschau.de",
+        "(İDR) Ruhr Nachrichten",
+        "NBC DFW / nbcdfw",
+        "sz.de sz.de SZ.DE",
+        "the hill " * 5000,
+    ]
     for rules in (load_rules(), load_rules((str(tmp_path),))):
         for page in pages:
             lowered = page.lower()
@@ -229,8 +270,18 @@ def test_stopword_vote_counts_as_word_by_word():
     the fixture pages and on pages mixing scripts and one-letter words."""
     rules = load_rules()
     pages = [p.read_text(encoding="utf-8") for p in sorted(FIXTURES.glob("*/*.txt"))]
-    pages += ["a b c d e f der die das", "这是一个测试的文章，我们的城市", "これはテストの記事です", "I a O y e",
-              "the the the der der", "", "!!! ???", "Ve a je to, ale v tom je", "и в на с по", "DER Die dAs ΚΑΙ και"]
+    pages += [
+        "a b c d e f der die das",
+        "这是一个测试的文章，我们的城市",
+        "これはテストの記事です",
+        "I a O y e",
+        "the the the der der",
+        "",
+        "!!! ???",
+        "Ve a je to, ale v tom je",
+        "и в на с по",
+        "DER Die dAs ΚΑΙ και",
+    ]
     for page in pages:
         assert rules.stopword_hits(page) == _plain_vote_hits(rules, page), page[:60]
     assert sum(rules.stopword_hits(pages[-1]).values()) > 0
@@ -244,11 +295,23 @@ def test_widget_rows_decide_as_the_whole_token_list():
     def plain(v, text):
         tokens = [t.strip(".,;:!?()[]{}\"'«»„“”…·•") for t in text.lower().split()]
         tokens = [t for t in tokens if t]
-        return bool(tokens) and len(tokens) <= v.max_words and all(t in v.words for t in tokens) \
+        return (
+            bool(tokens)
+            and len(tokens) <= v.max_words
+            and all(t in v.words for t in tokens)
             and any(t in v.anchors for t in tokens)
+        )
 
-    lines = _test_lines() + ["Drucken PDF Link mailen", "Teilen: Facebook Twitter WhatsApp", "( Drucken )", "… · •",
-                             "Teilen " * 14, "Teilen " * 15, "E-Mail Facebook", "Facebook"]
+    lines = _test_lines() + [
+        "Drucken PDF Link mailen",
+        "Teilen: Facebook Twitter WhatsApp",
+        "( Drucken )",
+        "… · •",
+        "Teilen " * 14,
+        "Teilen " * 15,
+        "E-Mail Facebook",
+        "Facebook",
+    ]
     lines += ["  ( Teilen )", "\u0130nstagram Facebook", "\u00a0Drucken\u2003PDF", "..., Teilen", "", "  ", "Teilen\n"]
     matched = 0
     for lr in _rule_sets(rules):
@@ -274,8 +337,17 @@ def test_section_header_verdicts_equal_plain_re():
     """``match_section`` goes through the same gate: its rule is the first whose ``applies`` holds,
     on the rules' test lines, the fixture pages and every section rule's own header words."""
     rules = load_rules()
-    lines = _test_lines() + ["Meistgelesen", "Mehr zum Thema", "Most read", "Kommentare (3)", "* Related stories",
-                             "Das könnte Sie auch interessieren:", "Anzeige", "Leave a reply", "Comments"]
+    lines = _test_lines() + [
+        "Meistgelesen",
+        "Mehr zum Thema",
+        "Most read",
+        "Kommentare (3)",
+        "* Related stories",
+        "Das könnte Sie auch interessieren:",
+        "Anzeige",
+        "Leave a reply",
+        "Comments",
+    ]
     checked = 0
     distinct = {tuple(r.id for r in lr.section_rules): lr for lr in rules.languages.values()}  # one per rule list
     for lr in distinct.values():
@@ -284,14 +356,26 @@ def test_section_header_verdicts_equal_plain_re():
                 want = next((r for r in lr.section_rules if r.applies(line, n)), None)
                 assert lr.match_section(line, n) is want, (lr.language, line[:80], n)
                 checked += 1
-    hits = sum(lr.match_section(line, len(line.split())) is not None for lr in [rules.languages["de"]] for line in lines)
+    hits = sum(
+        lr.match_section(line, len(line.split())) is not None for lr in [rules.languages["de"]] for line in lines
+    )
     assert checked > 10_000 and hits > 20
 
 
 def test_dates_found_through_the_gate_equal_every_date_regex_run():
     rules = load_rules()
-    lines = _test_lines() + ["12.03.2024", "3. März 2021, 14:05 Uhr", "March 3rd, 2019", "Sept. 9 2001", "2020-1-31",
-                             "am 31.02.2020", "MÄRZ 2022", "1.1.1999 und 2.2.2000", "Am 5. Jänner 2023", "1999"]
+    lines = _test_lines() + [
+        "12.03.2024",
+        "3. März 2021, 14:05 Uhr",
+        "March 3rd, 2019",
+        "Sept. 9 2001",
+        "2020-1-31",
+        "am 31.02.2020",
+        "MÄRZ 2022",
+        "1.1.1999 und 2.2.2000",
+        "Am 5. Jänner 2023",
+        "1999",
+    ]
     distinct = {tuple(r.pattern for r in lr.date_regexes): lr for lr in rules.languages.values()}
     hits = 0
     for lr in distinct.values():

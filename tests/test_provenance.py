@@ -1,5 +1,6 @@
 """Structured provenance: stages read a block's fields (stage, rule, role, section), never its
 reason text; rules declare their role for the neighbours in the TOML, not by their id."""
+
 import re
 from pathlib import Path
 
@@ -36,6 +37,7 @@ def _decisions(doc):
 def _scrambled(method):
     def scrambled(self, label_or_category, reason, **kw):
         return method(self, label_or_category, "#" + reason[::-1], **kw)
+
     return scrambled
 
 
@@ -43,14 +45,16 @@ def test_no_stage_reads_the_reason_text(monkeypatch):
     """Every decision, score and field is the same when every reason is written backwards."""
     cleaner = Cleaner()
     texts = [p for p in PAGES if p.suffix == ".txt"]
-    plain = [_decisions(cleaner.clean_text(p.read_text(encoding="utf-8"))) for p in texts] + \
-        [_decisions(cleaner.clean_text(PAGE))]
+    plain = [_decisions(cleaner.clean_text(p.read_text(encoding="utf-8"))) for p in texts] + [
+        _decisions(cleaner.clean_text(PAGE))
+    ]
     html = [_decisions(cleaner.clean_file(str(p))) for p in PAGES if p.name.endswith(".html.gz")]
     monkeypatch.setattr(Block, "drop", _scrambled(Block.drop))
     monkeypatch.setattr(Block, "judge", _scrambled(Block.judge))
     cleaner = Cleaner()
-    assert [_decisions(cleaner.clean_text(p.read_text(encoding="utf-8"))) for p in texts] + \
-        [_decisions(cleaner.clean_text(PAGE))] == plain
+    assert [_decisions(cleaner.clean_text(p.read_text(encoding="utf-8"))) for p in texts] + [
+        _decisions(cleaner.clean_text(PAGE))
+    ] == plain
     assert [_decisions(cleaner.clean_file(str(p))) for p in PAGES if p.name.endswith(".html.gz")] == html
     # (the pages exercise what reasons used to carry: sections, credits and contacts)
     found = {(d[3], d[5], d[6] is not None) for page in plain + html for d in page}
@@ -85,16 +89,20 @@ def test_fields_of_every_decision():
     cleaner = Cleaner()
     seen = set()
     for p in PAGES:
-        doc = cleaner.clean_file(str(p)) if p.name.endswith(".html.gz") else \
-            cleaner.clean_text(p.read_text(encoding="utf-8"))
+        doc = (
+            cleaner.clean_file(str(p))
+            if p.name.endswith(".html.gz")
+            else cleaner.clean_text(p.read_text(encoding="utf-8"))
+        )
         for b in doc.blocks:
             if b.label == "content" and b.stage is None:
                 continue  # kept, and no stage dropped it
             assert b.stage in STAGES, (p.name, b)
             seen.add(b.stage)
             if b.section is not None:
-                assert b.stage == "sections" and (b.reason.startswith(f"in section {b.section} ")
-                                                  or b.reason == f"{b.section} (section header)")
+                assert b.stage == "sections" and (
+                    b.reason.startswith(f"in section {b.section} ") or b.reason == f"{b.section} (section header)"
+                )
             elif b.rule is not None:
                 assert b.reason == b.rule and b.stage == "context-free"
             if b.stage == "decision" and b.reason.startswith("model"):
@@ -108,8 +116,9 @@ def _german_rules(tmp_path: Path, edit) -> Settings:
     """A user rule folder with the packaged German and common rules, edited."""
     tmp_path.mkdir()
     (tmp_path / "de.toml").write_text(edit((PACKAGE_RULES / "de.toml").read_text(encoding="utf-8")), encoding="utf-8")
-    (tmp_path / "common.toml").write_text(edit((PACKAGE_RULES / "common.toml").read_text(encoding="utf-8")),
-                                          encoding="utf-8")
+    (tmp_path / "common.toml").write_text(
+        edit((PACKAGE_RULES / "common.toml").read_text(encoding="utf-8")), encoding="utf-8"
+    )
     return Settings(rules_dirs=(str(tmp_path),))
 
 
@@ -122,8 +131,10 @@ def test_neighbour_stages_follow_the_role_not_the_rule_id(tmp_path):
     assert base["So soll die neue Schule einmal aussehen"] == ("caption", "above photo credit line 5")
     assert base["Stadtverwaltung Musterstadt"][0] == "contact"
     # renamed rules with their roles: the same neighbours are claimed
-    renamed = _german_rules(tmp_path / "renamed", lambda s: re.sub(r'id = "(caption\.credit|contact\.[\w]+)"',
-                                                                  lambda m: 'id = "x' + m.group(1)[3:] + '"', s))
+    renamed = _german_rules(
+        tmp_path / "renamed",
+        lambda s: re.sub(r'id = "(caption\.credit|contact\.[\w]+)"', lambda m: 'id = "x' + m.group(1)[3:] + '"', s),
+    )
     got = _by_line(Cleaner(renamed).clean_text(PAGE))
     assert got["So soll die neue Schule einmal aussehen"] == base["So soll die neue Schule einmal aussehen"]
     assert got["Stadtverwaltung Musterstadt"] == base["Stadtverwaltung Musterstadt"]
@@ -139,7 +150,9 @@ def test_neighbour_stages_follow_the_role_not_the_rule_id(tmp_path):
 def test_an_unknown_role_names_the_file_and_rule(tmp_path):
     folder = tmp_path / "bad"
     folder.mkdir()
-    (folder / "de.toml").write_text((PACKAGE_RULES / "de.toml").read_text(encoding="utf-8").replace(
-        'role = "credit"', 'role = "caption"', 1), encoding="utf-8")
+    (folder / "de.toml").write_text(
+        (PACKAGE_RULES / "de.toml").read_text(encoding="utf-8").replace('role = "credit"', 'role = "caption"', 1),
+        encoding="utf-8",
+    )
     with pytest.raises(RuleError, match=r"de\.toml: rule 'caption\.credit' has role 'caption'; roles: contact, credit"):
         load_rules((str(folder),))

@@ -1,6 +1,7 @@
 """The explain page (``cleaner explain PAGE --html``), rendered in a real browser: headless Chromium
 (Debian's ``chromium``; ``.ci/run`` installs it) loads it, runs its script, and the test reads what
 it rendered."""
+
 import html
 import re
 import shutil
@@ -14,14 +15,28 @@ from cleaner.cli import main
 from cleaner.report import _hover
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-needs_browser = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium; "
-                                                            ".ci/run installs it): the browser tests cannot run")
+needs_browser = pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="Chromium is not installed (apt-get install chromium; .ci/run installs it): the browser tests cannot run",
+)
 
 
 def _render(path, tmp_path, fragment: str = "") -> str:
     """The page's DOM after Chromium loaded it and ran its script."""
-    result = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={tmp_path / 'profile'}",
-                             "--dump-dom", f"file://{path}{fragment}"], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--dump-dom",
+            f"file://{path}{fragment}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     return result.stdout
 
@@ -38,7 +53,8 @@ def test_the_explain_page_is_written_and_self_contained(in_root, tmp_path):
     assert result.exit_code == 0, result.output
     page = out.read_text(encoding="utf-8")
     assert "http" not in re.sub(r'<div class="block[^"]*"[^>]*>.*?</div>', "", page, flags=re.S).replace(
-        "http-equiv", "")  # nothing fetched at view time: no address outside the page's own text
+        "http-equiv", ""
+    )  # nothing fetched at view time: no address outside the page's own text
     doc = Cleaner().clean_file("raw/002_0c62d25b1c6aaf51.txt")
     assert page.count('class="block ') == len(doc.blocks)
 
@@ -60,8 +76,10 @@ def test_chromium_renders_the_decisions_and_the_filter(in_root, tmp_path, name):
     b = next(b for b in doc.blocks if b.label == "boilerplate" and b.rule)
     assert f"category: {b.category}" in _hover(b) and f"rule: {b.rule}" in _hover(b) and f"why: {b.reason}" in _hover(b)
     # unticking a category (here through the address) hides its blocks and the count follows
-    category = max({b.category for b in doc.blocks if b.label == "boilerplate"},
-                   key=lambda c: sum(x.category == c for x in doc.blocks))
+    category = max(
+        {b.category for b in doc.blocks if b.label == "boilerplate"},
+        key=lambda c: sum(x.category == c for x in doc.blocks),
+    )
     hidden = sum(b.category == category and b.label == "boilerplate" for b in doc.blocks)
     dom = _render(out, tmp_path, f"#hide={category}")
     assert _summary(dom) == (kept, dropped - hidden, title)
@@ -73,9 +91,21 @@ def test_a_screenshot_of_the_page(in_root, tmp_path):
     """A picture of the page as a person sees it (kept for a look: bench/out/explain.png when asked)."""
     out, png = tmp_path / "explain.html", tmp_path / "explain.png"
     assert CliRunner().invoke(main, ["explain", "raw/000_a03daa696e6074ab.txt", "--html", str(out)]).exit_code == 0
-    result = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                             f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1100,1400",
-                             f"--screenshot={png}", f"file://{out}"], capture_output=True, timeout=120)
+    result = subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--window-size=1100,1400",
+            f"--screenshot={png}",
+            f"file://{out}",
+        ],
+        capture_output=True,
+        timeout=120,
+    )
     assert result.returncode == 0 and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000
 
 
@@ -84,8 +114,9 @@ def _corpus_run(tmp_path, in_root):
     shutil.copytree(in_root / "raw", folder)
     (folder / "broken.html.gz").write_bytes(b"\x1f\x8b not gzip")
     out = tmp_path / "out.jsonl"
-    result = CliRunner().invoke(main, ["clean", str(folder), "-o", str(out), "--workers", "1", "--no-progress",
-                                       "--min-words", "120"])
+    result = CliRunner().invoke(
+        main, ["clean", str(folder), "-o", str(out), "--workers", "1", "--no-progress", "--min-words", "120"]
+    )
     assert result.exit_code == 1, result.output  # (the broken file failed, the rest were cleaned)
     return tmp_path / "out.work"
 
@@ -127,6 +158,18 @@ def test_chromium_renders_the_corpus_report(in_root, tmp_path):
     assert removed.count("<rect ") == sum(1 for v in stats["removed_share"].values() if v)
     assert charts["documents per language"].count("<rect ") == len(stats["languages"])
     png = tmp_path / "report.png"
-    subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={tmp_path / 'p2'}",
-                    "--window-size=1100,1600", f"--screenshot={png}", f"file://{out}"], capture_output=True, timeout=120)
+    subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            f"--user-data-dir={tmp_path / 'p2'}",
+            "--window-size=1100,1600",
+            f"--screenshot={png}",
+            f"file://{out}",
+        ],
+        capture_output=True,
+        timeout=120,
+    )
     assert png.read_bytes()[:4] == b"\x89PNG"

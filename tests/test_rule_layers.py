@@ -1,17 +1,20 @@
 """A user's rule folder extends the packaged rules (by id: add, replace, disable), unknown keys fail
 with their file and line, and every rule's examples and counter-examples hold."""
+
 import pytest
 
 from cleaner import Cleaner, Settings
 from cleaner.ruleset import RuleError, example_failures, load_rules
 
-PAGE = ("Gemeinderat tagt öffentlich\n\n"
-        "Der Gemeinderat kommt am Donnerstag zu seiner letzten Sitzung vor der Sommerpause zusammen. Auf der "
-        "Tagesordnung stehen unter anderem der Bebauungsplan für das Neubaugebiet und die Sanierung des Freibads.\n\n"
-        "Unser Tipp der Woche: Sommerfest im Stadtpark\n\n"
-        "Foto: Stadtarchiv\n\n"
-        "Bürgerinnen und Bürger können die Sitzung im Ratssaal verfolgen. Zu Beginn gibt es eine Fragestunde, in "
-        "der Anliegen direkt an die Verwaltung gerichtet werden können.\n")
+PAGE = (
+    "Gemeinderat tagt öffentlich\n\n"
+    "Der Gemeinderat kommt am Donnerstag zu seiner letzten Sitzung vor der Sommerpause zusammen. Auf der "
+    "Tagesordnung stehen unter anderem der Bebauungsplan für das Neubaugebiet und die Sanierung des Freibads.\n\n"
+    "Unser Tipp der Woche: Sommerfest im Stadtpark\n\n"
+    "Foto: Stadtarchiv\n\n"
+    "Bürgerinnen und Bürger können die Sitzung im Ratssaal verfolgen. Zu Beginn gibt es eine Fragestunde, in "
+    "der Anliegen direkt an die Verwaltung gerichtet werden können.\n"
+)
 
 TIP = '[[line]]\nid = "local.tip"\ncategory = "related"\npattern = \'^unser tipp der woche\'\n'
 
@@ -43,8 +46,10 @@ def test_a_user_file_of_one_rule_extends_the_packaged_file(tmp_path):
 
 def test_same_id_replaces_in_place_and_disable_removes(tmp_path):
     packaged = load_rules()
-    user = ('disable = ["caption.position_marker"]\n'
-            '[[line]]\nid = "caption.credit"\ncategory = "caption"\nrole = "credit"\npattern = \'^foto:\'\n')
+    user = (
+        'disable = ["caption.position_marker"]\n'
+        '[[line]]\nid = "caption.credit"\ncategory = "caption"\nrole = "credit"\npattern = \'^foto:\'\n'
+    )
     rules = load_rules(_folder(tmp_path, **{"de.toml": user}))
     want = [i for i in _ids(packaged) if i != "caption.position_marker"]
     assert _ids(rules) == want
@@ -60,7 +65,11 @@ def test_disable_of_an_unknown_id_is_an_error(tmp_path):
 
 def test_replace_true_replaces_the_whole_file(tmp_path):
     rules = load_rules(_folder(tmp_path, **{"de.toml": 'replace = true\nlanguage = "de"\nstoplist = "German"\n' + TIP}))
-    common = [r.id for r in load_rules().languages["de"].line_rules if r.id.startswith(("contact.email", "contact.phone_only"))]
+    common = [
+        r.id
+        for r in load_rules().languages["de"].line_rules
+        if r.id.startswith(("contact.email", "contact.phone_only"))
+    ]
     assert _ids(rules)[0] == "local.tip" and "caption.credit" not in _ids(rules)
     assert set(common) <= set(_ids(rules))  # (common.toml is still layered under it)
     assert rules.languages["de"].months == {}
@@ -78,40 +87,59 @@ def test_values_are_extended_and_tables_updated(tmp_path):
 def test_outlets_merge_by_name(tmp_path):
     packaged = load_rules().outlets
     first = packaged[0]
-    user = (f'[[outlet]]\nname = "{first.name}"\ndomains = ["neu.example"]\n\n'
-            '[[outlet]]\nname = "Gemeindeblatt"\ndomains = ["gemeindeblatt.example"]\n')
+    user = (
+        f'[[outlet]]\nname = "{first.name}"\ndomains = ["neu.example"]\n\n'
+        '[[outlet]]\nname = "Gemeindeblatt"\ndomains = ["gemeindeblatt.example"]\n'
+    )
     outlets = load_rules(_folder(tmp_path, **{"outlets.toml": user})).outlets
     assert [o.name for o in outlets] == ["Gemeindeblatt"] + [o.name for o in packaged]
     assert outlets[1].domains == ("neu.example",) and outlets[1].signatures == ()
 
 
-@pytest.mark.parametrize("text, message", [
-    ('[[line]]\nid = "a"\ncategory = "ad"\npattern = "x"\nmax_word = 5\n',
-     r"de\.toml:5: unknown key 'max_word' in \[\[line\]\] \(known: .*max_words"),
-    ('stoplists = "German"\n', r"de\.toml:1: unknown key 'stoplists' \(known: "),
-    ('[[section]]\nid = "s"\ncategory = "related"\npattern = \'\'\'\nsiehe\n\'\'\'\n\n[[section]]\nid = "t"\n'
-     'category = "ad"\npattern = "y"\nresumes = 2\n', r"de\.toml:12: unknown key 'resumes' in \[\[section\]\]"),
-    ('[[line]]\ncategory = "ad"\npattern = "x"\n', r"de\.toml: every \[\[line\]\] needs a id"),
-    (TIP + TIP, r"de\.toml: two \[\[line\]\] items have the id 'local\.tip'"),
-    ('[[line]]\nid = "a"\ncategory = "ad"\npattern = "x"\nexamples = "one line"\n',
-     r"de\.toml rule a: examples must be a list of strings"),
-    ('[[line]]\nid = "a"\ncategory = "ad"\npattern = "^x$"\nphrases = ["a"]\n', r"rule a: has phrases but its pattern"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        (
+            '[[line]]\nid = "a"\ncategory = "ad"\npattern = "x"\nmax_word = 5\n',
+            r"de\.toml:5: unknown key 'max_word' in \[\[line\]\] \(known: .*max_words",
+        ),
+        ('stoplists = "German"\n', r"de\.toml:1: unknown key 'stoplists' \(known: "),
+        (
+            "[[section]]\nid = \"s\"\ncategory = \"related\"\npattern = '''\nsiehe\n'''\n\n[[section]]\nid = \"t\"\n"
+            'category = "ad"\npattern = "y"\nresumes = 2\n',
+            r"de\.toml:12: unknown key 'resumes' in \[\[section\]\]",
+        ),
+        ('[[line]]\ncategory = "ad"\npattern = "x"\n', r"de\.toml: every \[\[line\]\] needs a id"),
+        (TIP + TIP, r"de\.toml: two \[\[line\]\] items have the id 'local\.tip'"),
+        (
+            '[[line]]\nid = "a"\ncategory = "ad"\npattern = "x"\nexamples = "one line"\n',
+            r"de\.toml rule a: examples must be a list of strings",
+        ),
+        (
+            '[[line]]\nid = "a"\ncategory = "ad"\npattern = "^x$"\nphrases = ["a"]\n',
+            r"rule a: has phrases but its pattern",
+        ),
+    ],
+)
 def test_bad_keys_name_the_file_and_line(tmp_path, text, message):
     with pytest.raises(RuleError, match=message):
         load_rules(_folder(tmp_path, **{"de.toml": text}))
 
 
 def test_unknown_key_in_an_outlets_line_rule(tmp_path):
-    user = ('[[outlet]]\nname = "A"\n[[outlet.line]]\nid = "a.x"\ncategory = "ad"\npattern = "x"\n\n'
-            '[[outlet]]\nname = "B"\n[[outlet.line]]\nid = "b.x"\ncategory = "ad"\npattern = "x"\nrol = "credit"\n')
+    user = (
+        '[[outlet]]\nname = "A"\n[[outlet.line]]\nid = "a.x"\ncategory = "ad"\npattern = "x"\n\n'
+        '[[outlet]]\nname = "B"\n[[outlet.line]]\nid = "b.x"\ncategory = "ad"\npattern = "x"\nrol = "credit"\n'
+    )
     with pytest.raises(RuleError, match=r"outlets\.toml:14: unknown key 'rol' in \[\[outlet\.line\]\]"):
         load_rules(_folder(tmp_path, **{"outlets.toml": user}))
 
 
 def test_phrases_are_one_alternation_in_order(tmp_path):
-    user = ('[[line]]\nid = "local.phrases"\ncategory = "navigation"\npattern = \'^{phrases}$\'\n'
-            'phrases = ["zur? startseite", "nach oben"]\n')
+    user = (
+        '[[line]]\nid = "local.phrases"\ncategory = "navigation"\npattern = \'^{phrases}$\'\n'
+        'phrases = ["zur? startseite", "nach oben"]\n'
+    )
     rule = load_rules(_folder(tmp_path, **{"de.toml": user})).languages["de"].line_rules[0]
     assert rule.regex.pattern == "^(?:zur? startseite|nach oben)$"
     # the packaged phrase lists: the long section and menu alternations
@@ -127,9 +155,11 @@ def test_every_packaged_rule_holds_its_examples():
 
 
 def test_a_wrong_example_is_reported(tmp_path):
-    user = ('[[line]]\nid = "local.tip"\ncategory = "related"\npattern = \'^unser tipp\'\nmax_words = 4\n'
-            'examples = ["Unser Tipp: Kino", "Unser Tipp der Woche: Sommerfest im Stadtpark"]\n'
-            'counter_examples = ["Tipp: unser Kino", "Unser Tipp"]\n')
+    user = (
+        '[[line]]\nid = "local.tip"\ncategory = "related"\npattern = \'^unser tipp\'\nmax_words = 4\n'
+        'examples = ["Unser Tipp: Kino", "Unser Tipp der Woche: Sommerfest im Stadtpark"]\n'
+        'counter_examples = ["Tipp: unser Kino", "Unser Tipp"]\n'
+    )
     failures = example_failures(load_rules(_folder(tmp_path, **{"de.toml": user})))
     assert failures == [
         "de: line rule local.tip does not claim its example 'Unser Tipp der Woche: Sommerfest im Stadtpark'",

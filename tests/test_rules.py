@@ -1,4 +1,5 @@
 """Rule loading: user folders replace or add files, bad files fail clearly, outlet-only rules apply."""
+
 import re
 import shutil
 import signal
@@ -17,6 +18,7 @@ from cleaner.ruleset import PACKAGE_RULES, LineRule, RuleError, load_rules
 def watchdog(seconds: int, message: str):
     """Turn a hang into a failure: TimeoutError(message) after ``seconds`` (a rule pattern that
     backtracks without end would otherwise stall the test run)."""
+
     def hang(signum, frame):
         raise TimeoutError(message)
 
@@ -29,12 +31,14 @@ def watchdog(seconds: int, message: str):
         signal.signal(signal.SIGALRM, old)
 
 
-PAGE = ("Gemeinderat tagt öffentlich\n\n"
-        "Der Gemeinderat kommt am Donnerstag zu seiner letzten Sitzung vor der Sommerpause zusammen. Auf der "
-        "Tagesordnung stehen unter anderem der Bebauungsplan für das Neubaugebiet und die Sanierung des Freibads.\n\n"
-        "Unser Tipp der Woche: Sommerfest im Stadtpark\n\n"
-        "Bürgerinnen und Bürger können die Sitzung im Ratssaal verfolgen. Zu Beginn gibt es eine Fragestunde, in "
-        "der Anliegen direkt an die Verwaltung gerichtet werden können.\n")
+PAGE = (
+    "Gemeinderat tagt öffentlich\n\n"
+    "Der Gemeinderat kommt am Donnerstag zu seiner letzten Sitzung vor der Sommerpause zusammen. Auf der "
+    "Tagesordnung stehen unter anderem der Bebauungsplan für das Neubaugebiet und die Sanierung des Freibads.\n\n"
+    "Unser Tipp der Woche: Sommerfest im Stadtpark\n\n"
+    "Bürgerinnen und Bürger können die Sitzung im Ratssaal verfolgen. Zu Beginn gibt es eine Fragestunde, in "
+    "der Anliegen direkt an die Verwaltung gerichtet werden können.\n"
+)
 
 
 def test_packaged_rules_load_with_both_languages():
@@ -56,8 +60,10 @@ def test_user_folder_adds_a_rule_by_replacing_a_file(tmp_path):
 def test_outlet_specific_rules_apply_only_to_that_outlet(tmp_path):
     shutil.copy(PACKAGE_RULES / "outlets.toml", tmp_path / "outlets.toml")
     with open(tmp_path / "outlets.toml", "a", encoding="utf-8") as fh:
-        fh.write('\n[[outlet]]\nname = "Gemeindeblatt"\ndomains = ["gemeindeblatt.example"]\n'
-                 '[[outlet.line]]\nid = "gemeindeblatt.tip"\ncategory = "related"\npattern = \'^unser tipp\'\n')
+        fh.write(
+            '\n[[outlet]]\nname = "Gemeindeblatt"\ndomains = ["gemeindeblatt.example"]\n'
+            '[[outlet.line]]\nid = "gemeindeblatt.tip"\ncategory = "related"\npattern = \'^unser tipp\'\n'
+        )
     cleaner = Cleaner(Settings(rules_dirs=(str(tmp_path),)))
     own = cleaner.clean_text(PAGE, url="https://gemeindeblatt.example/a")
     assert own.outlet == "Gemeindeblatt" and "Unser Tipp" not in own.text
@@ -127,16 +133,21 @@ CAUGHT = [
     ("Slide 3 of 12", "navigation.counter"),
     ("Bild 2 von 9", "navigation.counter"),
     ("21 - 40 of 112", "navigation.counter"),
-    ("This form is protected by reCAPTCHA and the Google Privacy Policy and Terms of Service apply.",
-     "notice.recaptcha"),
+    (
+        "This form is protected by reCAPTCHA and the Google Privacy Policy and Terms of Service apply.",
+        "notice.recaptcha",
+    ),
     ("Click here to get the Weather Now app", "notice.app_promo"),
     ("Enjoyed this story?", "share.prompt"),
     ("[Related: City council delays vote on transit plan]", "related.read_also"),
     ("Also on example.org: Mayor unveils the new budget", "related.on_site"),
     ("On Chron.com: Rockets sign veteran guard", "related.on_site"),
     ("Video caption The moment the old bridge came down", "caption.label"),
-    ("Citation: New battery design doubles range (2021, May 3) retrieved 4 May 2021 from "
-     "https://techxplore.com/news/2021-05-battery.html", "notice.citation"),
+    (
+        "Citation: New battery design doubles range (2021, May 3) retrieved 4 May 2021 from "
+        "https://techxplore.com/news/2021-05-battery.html",
+        "notice.citation",
+    ),
     ("1. Comments are moderated before they are published.", "comments.policy"),
     ("Contact the author on Twitter at twitter.com/janedoe", "contact.reach"),
     ("3:12 min 01.02.2022 Video verfügbar bis 01.02.2023", "notice.availability"),
@@ -166,15 +177,23 @@ CAUGHT = [
     ("Hier klicken und den Podcast kostenlos hören", "notice.click_here"),
     ("2. We welcome your comments on our stories, but please keep them civil.", "comments.policy"),
     # captions of any length that end in a credit: wire captions and image alt texts
-    ("Firefighters work to contain the blaze near the highway on Sunday as strong winds push smoke over "
-     "the valley toward nearby homes and farms, forcing hundreds of residents to leave before dawn, while "
-     "crews from three counties wait for the wind to drop so that aircraft can return to the fire line in "
-     "the afternoon, officials said. (Photo by Jane Roe/AFP via Getty Images)", "caption.long_trailing_credit"),
-    ("Der Bürgermeister bei der Eröffnung der neuen Brücke am Montag "
-     "(Foto: Stadt Musterstadt/M. Muster (bearbeitet))", "caption.parenthesised_credit"),
+    (
+        "Firefighters work to contain the blaze near the highway on Sunday as strong winds push smoke over "
+        "the valley toward nearby homes and farms, forcing hundreds of residents to leave before dawn, while "
+        "crews from three counties wait for the wind to drop so that aircraft can return to the fire line in "
+        "the afternoon, officials said. (Photo by Jane Roe/AFP via Getty Images)",
+        "caption.long_trailing_credit",
+    ),
+    (
+        "Der Bürgermeister bei der Eröffnung der neuen Brücke am Montag "
+        "(Foto: Stadt Musterstadt/M. Muster (bearbeitet))",
+        "caption.parenthesised_credit",
+    ),
     # markup a converter printed as text
-    ('<iframe width="560" height="315" src="https://video.example.net/embed/x7Yz" allowfullscreen></iframe>',
-     "link.html_source"),
+    (
+        '<iframe width="560" height="315" src="https://video.example.net/embed/x7Yz" allowfullscreen></iframe>',
+        "link.html_source",
+    ),
     ('<img src="https://pixel.example.org/t.gif?id=42" width="1" height="1" alt="">', "link.html_source"),
     ('data-src="https://cdn.example.com/bild.jpg" alt="">', "link.html_source"),
     ("Feuerwehrleute löschen einen Brand Feuerwehrleute löschen einen Brand", "caption.doubled_phrase"),
@@ -243,8 +262,11 @@ def test_generic_rules_catch_lines_they_were_not_written_from(line, rule_id):
     cleaner = Cleaner()
     n = len(line.split())
     # a single line is too short for the page-language vote: try the rule sets a page could get
-    hits = {lang: cleaner.rules.for_language(lang, "de").match_vocab(rule_text(line), n)
-            or cleaner.rules.for_language(lang, "de").match_line(rule_text(line), n) for lang in ("de", "en", "es")}
+    hits = {
+        lang: cleaner.rules.for_language(lang, "de").match_vocab(rule_text(line), n)
+        or cleaner.rules.for_language(lang, "de").match_line(rule_text(line), n)
+        for lang in ("de", "en", "es")
+    }
     assert rule_id in {h.id for h in hits.values() if h}, (line, {k: h and h.id for k, h in hits.items()})
 
 
@@ -260,15 +282,18 @@ def test_generic_rules_leave_article_sentences_alone(line):
 def test_prefilters_never_hide_a_rule_that_applies():
     """The length-bucketed, start-anchored/anywhere prefilters are only a shortcut: on every line of
     the fixture pages, match_line gives the first rule that applies when each rule is tried in turn."""
+
     def _anchored(pattern):
         return anchored(re.compile(pattern))
 
     assert _anchored(r"^a|^(?:b|c)") and not _anchored(r"^a|b") and not _anchored(r"(?:^a|b)")
     assert _anchored(r"^[|]x|^y") and not _anchored(r"^\|x|y")
     cleaner = Cleaner()
-    lines = {rule_text(line.partition(" | ")[2] or line).strip()
-             for page in sorted(Path(__file__).parent.glob("fixtures/*/*.txt"))
-             for line in page.read_text(encoding="utf-8").splitlines()}
+    lines = {
+        rule_text(line.partition(" | ")[2] or line).strip()
+        for page in sorted(Path(__file__).parent.glob("fixtures/*/*.txt"))
+        for line in page.read_text(encoding="utf-8").splitlines()
+    }
     lines = sorted(line for line in lines if line and not line.startswith("# "))
     assert len(lines) > 500
     for lang in ("de", "en", "fr"):
@@ -286,8 +311,12 @@ def test_rules_do_not_backtrack_exponentially_on_rows_of_separators():
     must decide such rows at once; the watchdog turns a hang into a failure."""
     cleaner = Cleaner()
     letters = "abcdefghijklmnopqrstuvwxyz"
-    rows = [f"mutual funds: {sep.join(letters[:n])}{end}" for sep in (" | ", " · ", " - ", " / ", " > ", ", ")
-            for n in (20, 26) for end in ("", sep.rstrip(), " .", "!")]
+    rows = [
+        f"mutual funds: {sep.join(letters[:n])}{end}"
+        for sep in (" | ", " · ", " - ", " / ", " > ", ", ")
+        for n in (20, 26)
+        for end in ("", sep.rstrip(), " .", "!")
+    ]
     with watchdog(60, "a rule pattern backtracks exponentially on a separator row"):
         for lang in sorted(cleaner.rules.languages):
             rules = cleaner.rules.for_language(lang, "de")
@@ -308,8 +337,12 @@ def test_rules_stay_linear_on_very_long_lines():
     rule must read such lines in time linear in their length; the watchdog (30 s a line, against
     under a second) turns a quadratic pattern into a failure."""
     sentence = "Der Gemeinderat hat am Dienstag über den neuen Haushalt beraten und ihn beschlossen. "
-    lines = {"one long word": "a" * 300_000, "base64": "QUJDRGVmZ2hpams0NTY3ODkrLz0" * 11_112,
-             "underscores before a digit": "_" * 300_000 + "1", "a repeated sentence": sentence * 14_000}
+    lines = {
+        "one long word": "a" * 300_000,
+        "base64": "QUJDRGVmZ2hpams0NTY3ODkrLz0" * 11_112,
+        "underscores before a digit": "_" * 300_000 + "1",
+        "a repeated sentence": sentence * 14_000,
+    }
     cleaner = Cleaner()
     for lang in ("de", "en"):
         rules = cleaner.rules.for_language(lang, "de")
@@ -321,8 +354,9 @@ def test_rules_stay_linear_on_very_long_lines():
                     rule.applies(line, n)
     # the rewritten form-widget pattern still finds input fields and boxes
     for field in ("Email Address ____________________", "________ Name", "[ ] Weiter", "(BUTTON) Go"):
-        assert cleaner.rules.for_language("en", "de").match_line(field, len(field.split())).id == \
-            "navigation.form_widget", field
+        assert (
+            cleaner.rules.for_language("en", "de").match_line(field, len(field.split())).id == "navigation.form_widget"
+        ), field
     for not_a_field in ("____________ 2024", "Name ___ ___ ___", "12345 ________"):
         found = cleaner.rules.for_language("en", "de").match_line(not_a_field, len(not_a_field.split()))
         assert found is None or found.id != "navigation.form_widget", not_a_field
@@ -331,8 +365,10 @@ def test_rules_stay_linear_on_very_long_lines():
 def test_remembered_line_verdicts_equal_fresh_ones_and_outlet_rules_still_come_first():
     """The context-free verdict of a line is remembered (per Cleaner and rule language); a repeat must be decided as the
     first was, an outlet's own rule must still win, and later stages must not share its features."""
-    page = ("Startseite Lokales Sport Kultur\n\nDer Stadtrat hat am Dienstag den neuen Haushalt beschlossen, "
-            "nachdem die Fraktionen lange über die Kosten gestritten hatten.\n\nTeilen\n\nMeine Stadt Mitte")
+    page = (
+        "Startseite Lokales Sport Kultur\n\nDer Stadtrat hat am Dienstag den neuen Haushalt beschlossen, "
+        "nachdem die Fraktionen lange über die Kosten gestritten hatten.\n\nTeilen\n\nMeine Stadt Mitte"
+    )
     rules = load_rules(()).for_language("de", "de")
     memory: dict = {}
     fresh_blocks = segment_text(page)
@@ -342,8 +378,11 @@ def test_remembered_line_verdicts_equal_fresh_ones_and_outlet_rules_still_come_f
     assert memory, "short lines are remembered"
     _context_free(again, rules, (), memory)
     for a, b, c in zip(fresh_blocks, first, again):
-        assert (a.category, a.reason, a.features, a.cf_class) == (b.category, b.reason, b.features, b.cf_class) \
+        assert (
+            (a.category, a.reason, a.features, a.cf_class)
+            == (b.category, b.reason, b.features, b.cf_class)
             == (c.category, c.reason, c.features, c.cf_class)
+        )
     assert first[0].features is not again[0].features
     outlet_rule = LineRule("outlet.slogan", "notice", re.compile("meine stadt", re.I))
     with_outlet = segment_text(page)
@@ -351,26 +390,33 @@ def test_remembered_line_verdicts_equal_fresh_ones_and_outlet_rules_still_come_f
     assert with_outlet[-1].reason == "outlet.slogan" and again[-1].reason != "outlet.slogan"
 
 
-_PROSE_EN = ["I read the report twice and still do not understand how the council arrived at the figure for the new "
-             "road, because the numbers in the appendix do not add up to the total given on the first page.",
-             "My neighbours have been asking the same question since the spring, and nobody at the town hall has "
-             "been able to give them an answer that makes any sense to people who actually pay for it.",
-             "Perhaps the editors could ask the mayor directly at the next public meeting in the library.",
-             "Thank you for the question; we have asked the council's press office and will update this story "
-             "as soon as we hear back from them about the appendix."]
-_PROSE_DE = ["Ich habe den Bericht zweimal gelesen und verstehe immer noch nicht, wie der Rat auf die Summe für die "
-             "neue Straße kommt, denn die Zahlen im Anhang ergeben nicht den Betrag auf der ersten Seite.",
-             "Meine Nachbarn stellen dieselbe Frage schon seit dem Frühjahr, und niemand im Rathaus konnte ihnen "
-             "bisher eine Antwort geben, die für die Leute, die das bezahlen, einen Sinn ergibt.",
-             "Vielleicht könnte die Redaktion den Bürgermeister bei der nächsten Sitzung in der Bücherei fragen.",
-             "Danke für die Frage, wir haben bei der Pressestelle der Stadt nachgefragt und ergänzen den Artikel, "
-             "sobald wir eine Antwort zum Anhang bekommen."]
+_PROSE_EN = [
+    "I read the report twice and still do not understand how the council arrived at the figure for the new "
+    "road, because the numbers in the appendix do not add up to the total given on the first page.",
+    "My neighbours have been asking the same question since the spring, and nobody at the town hall has "
+    "been able to give them an answer that makes any sense to people who actually pay for it.",
+    "Perhaps the editors could ask the mayor directly at the next public meeting in the library.",
+    "Thank you for the question; we have asked the council's press office and will update this story "
+    "as soon as we hear back from them about the appendix.",
+]
+_PROSE_DE = [
+    "Ich habe den Bericht zweimal gelesen und verstehe immer noch nicht, wie der Rat auf die Summe für die "
+    "neue Straße kommt, denn die Zahlen im Anhang ergeben nicht den Betrag auf der ersten Seite.",
+    "Meine Nachbarn stellen dieselbe Frage schon seit dem Frühjahr, und niemand im Rathaus konnte ihnen "
+    "bisher eine Antwort geben, die für die Leute, die das bezahlen, einen Sinn ergibt.",
+    "Vielleicht könnte die Redaktion den Bürgermeister bei der nächsten Sitzung in der Bücherei fragen.",
+    "Danke für die Frage, wir haben bei der Pressestelle der Stadt nachgefragt und ergänzen den Artikel, "
+    "sobald wir eine Antwort zum Anhang bekommen.",
+]
 
 
-@pytest.mark.parametrize("lang, header, signature, prose", [
-    ("en", "Comments", "* {} on March {}, 2021 at 10:15 am said:", _PROSE_EN),
-    ("de", "Kommentare", "{} sagt: {}. März 2020 um 14:03 Uhr", _PROSE_DE),
-])
+@pytest.mark.parametrize(
+    "lang, header, signature, prose",
+    [
+        ("en", "Comments", "* {} on March {}, 2021 at 10:15 am said:", _PROSE_EN),
+        ("de", "Kommentare", "{} sagt: {}. März 2020 um 14:03 Uhr", _PROSE_DE),
+    ],
+)
 def test_a_comment_thread_with_long_comments_stays_one_section(lang, header, signature, prose):
     """Three prose paragraphs in a row end a comments section (the article may go on below it),
     but not while another comment's signature line follows: a long comment is still a comment."""
@@ -404,10 +450,13 @@ def test_a_nested_bullet_is_a_list_marker_for_section_headers(lang, entry, label
         assert [b.category for b in blocks] == ["ad", "ad", None], (marker, [(b.text, b.reason) for b in blocks])
 
 
-@pytest.mark.parametrize("lang, header", [
-    ("en", "34 responses to “Coach: ‘We needed to win this game, and we did not play like a team that knew it’”"),
-    ("de", "12 Gedanken zu „Der Gemeinderat beschließt nach langer Debatte die Sanierung der alten Turnhalle“"),
-])
+@pytest.mark.parametrize(
+    "lang, header",
+    [
+        ("en", "34 responses to “Coach: ‘We needed to win this game, and we did not play like a team that knew it’”"),
+        ("de", "12 Gedanken zu „Der Gemeinderat beschließt nach langer Debatte die Sanierung der alten Turnhalle“"),
+    ],
+)
 def test_a_comment_header_with_a_long_article_title_opens_the_comments(lang, header):
     """Blog software heads the comments with the post's title ("34 responses to “…”"); a long
     title must not keep the header from opening the comments section."""
@@ -423,9 +472,15 @@ def test_a_bare_link_number_does_not_end_a_teaser_list_but_a_footer_does():
     """lynx and elinks print an image link without text as its bare number ("[52]") above the
     teaser it belongs to: the related list goes on over it, and still stops at the page footer."""
     rules = load_rules(()).for_language("de", "de")
-    lines = ["Mehr aus Thüringen", "[52]", "Zwei Verletzte bei Unfall auf der Landstraße im Weimarer Land",
-             "[53]", "Freibad in Gotha nach der Sanierung wieder geöffnet", "Zum Seitenanfang",
-             "Der Gemeinderat kommt am Donnerstag zu seiner letzten Sitzung vor der Sommerpause zusammen."]
+    lines = [
+        "Mehr aus Thüringen",
+        "[52]",
+        "Zwei Verletzte bei Unfall auf der Landstraße im Weimarer Land",
+        "[53]",
+        "Freibad in Gotha nach der Sanierung wieder geöffnet",
+        "Zum Seitenanfang",
+        "Der Gemeinderat kommt am Donnerstag zu seiner letzten Sitzung vor der Sommerpause zusammen.",
+    ]
     blocks = segment_text("\n".join(lines) + "\n")
     annotate(blocks, rules)
     assert [b.category for b in blocks[:5]] == ["related"] * 5, [(b.text, b.reason) for b in blocks]

@@ -1,4 +1,5 @@
 """Segmentation: one block per line, with lines a renderer broke mid-sentence joined again."""
+
 import pytest
 
 from cleaner import Cleaner, Settings
@@ -11,36 +12,56 @@ def texts(page):
 
 
 def test_lines_broken_at_inline_elements_are_joined():
-    page = ("The city council voted on Tuesday to approve the new budget for the\n"
-            "public library\n, which had been closed for two years.\n\n"
-            "Die Stadt hat am Dienstag beschlossen, das Freibad mit\n"
-            "neuen Becken auszustatten.\n")
+    page = (
+        "The city council voted on Tuesday to approve the new budget for the\n"
+        "public library\n, which had been closed for two years.\n\n"
+        "Die Stadt hat am Dienstag beschlossen, das Freibad mit\n"
+        "neuen Becken auszustatten.\n"
+    )
     assert texts(page) == [
         "The city council voted on Tuesday to approve the new budget for the public library, which had been "
         "closed for two years.",
-        "Die Stadt hat am Dienstag beschlossen, das Freibad mit neuen Becken auszustatten."]
+        "Die Stadt hat am Dienstag beschlossen, das Freibad mit neuen Becken auszustatten.",
+    ]
 
 
 def test_headings_bylines_urls_and_lists_stay_apart():
-    page = ("Feuerwehr rettet Katze\nvon Jonas Werkmeister\n\n"
-            "http://www.example.org\nhttp://www.example.com\n\n"
-            "Weitere Informationen gibt es bei der Stadt und\nwww.stadt.example\n\n"
-            "• erster Punkt der Liste\n• zweiter Punkt der Liste\n\n"
-            "Die Wehr war mit 40 Kräften im Einsatz.\nverletzt wurde niemand.\n")
-    assert texts(page) == ["Feuerwehr rettet Katze", "von Jonas Werkmeister", "http://www.example.org",
-                           "http://www.example.com", "Weitere Informationen gibt es bei der Stadt und",
-                           "www.stadt.example", "• erster Punkt der Liste", "• zweiter Punkt der Liste",
-                           "Die Wehr war mit 40 Kräften im Einsatz.", "verletzt wurde niemand."]
+    page = (
+        "Feuerwehr rettet Katze\nvon Jonas Werkmeister\n\n"
+        "http://www.example.org\nhttp://www.example.com\n\n"
+        "Weitere Informationen gibt es bei der Stadt und\nwww.stadt.example\n\n"
+        "• erster Punkt der Liste\n• zweiter Punkt der Liste\n\n"
+        "Die Wehr war mit 40 Kräften im Einsatz.\nverletzt wurde niemand.\n"
+    )
+    assert texts(page) == [
+        "Feuerwehr rettet Katze",
+        "von Jonas Werkmeister",
+        "http://www.example.org",
+        "http://www.example.com",
+        "Weitere Informationen gibt es bei der Stadt und",
+        "www.stadt.example",
+        "• erster Punkt der Liste",
+        "• zweiter Punkt der Liste",
+        "Die Wehr war mit 40 Kräften im Einsatz.",
+        "verletzt wurde niemand.",
+    ]
 
 
 def test_nested_list_items_stay_apart_and_rules_see_them_without_marker():
     """inscriptis marks nested list items with "+ " and "o "; an "o " item is not the rest of a
     sentence, and rules match the item itself ("o Tags: ..." -> "Tags: ...")."""
     from cleaner.classify import rule_text
-    page = ("Die Redaktion empfiehlt die folgenden Beiträge aus der Rubrik Auto und Verkehr für\n"
-            "o Neue Elektroautos im Test\no Werkstatt-Ratgeber\n+ Gebrauchtwagen\n")
-    assert texts(page) == ["Die Redaktion empfiehlt die folgenden Beiträge aus der Rubrik Auto und Verkehr für",
-                           "o Neue Elektroautos im Test", "o Werkstatt-Ratgeber", "+ Gebrauchtwagen"]
+
+    page = (
+        "Die Redaktion empfiehlt die folgenden Beiträge aus der Rubrik Auto und Verkehr für\n"
+        "o Neue Elektroautos im Test\no Werkstatt-Ratgeber\n+ Gebrauchtwagen\n"
+    )
+    assert texts(page) == [
+        "Die Redaktion empfiehlt die folgenden Beiträge aus der Rubrik Auto und Verkehr für",
+        "o Neue Elektroautos im Test",
+        "o Werkstatt-Ratgeber",
+        "+ Gebrauchtwagen",
+    ]
     assert rule_text("o Tags: Auto, Verkehr") == "Tags: Auto, Verkehr"
     assert rule_text("o presidente disse que") == "o presidente disse que"  # a word, not a marker
 
@@ -78,6 +99,7 @@ ARTICLE = [
 
 def _wrapped(lines, width):
     import textwrap
+
     return "\n\n".join("\n".join(textwrap.wrap(line, width=width)) for line in lines)
 
 
@@ -96,21 +118,29 @@ def test_hyphenated_compounds_split_by_the_wrapper_are_joined_without_space():
     from cleaner.segment import unwrap
 
     lines = ["Die Stadt hat nach der Sitzung am Dienstagabend die neue Corona-", "Verordnung veröffentlicht."]
-    assert unwrap(list(enumerate(lines, 1)), 66) == [(1, "Die Stadt hat nach der Sitzung am Dienstagabend "
-                                                        "die neue Corona-Verordnung veröffentlicht.")]
+    assert unwrap(list(enumerate(lines, 1)), 66) == [
+        (1, "Die Stadt hat nach der Sitzung am Dienstagabend die neue Corona-Verordnung veröffentlicht.")
+    ]
 
 
 def test_a_dash_inside_a_sentence_is_joined_but_list_items_and_repeats_stay_apart():
     from cleaner.segment import unwrap
 
-    lines = ["Die Allianz hat bereits zwanzig digitale Pilotprojekte auf den Weg gebracht",
-             "- von der Parkraumbewirtschaftung bis zum Ausbau der Ladeinfrastruktur.",
-             "Zu den Projekten gehören unter anderem diese drei besonders großen Vorhaben",
-             "- Ladesäulen an allen Schulen der Stadt",
-             "Schwerer Unfall in Datteln: Mann wird aus Fahrzeug geschleudert und stirbt",
-             "Schwerer Unfall in Datteln: Mann wird aus Fahrzeug geschleudert und stirbt"]
+    lines = [
+        "Die Allianz hat bereits zwanzig digitale Pilotprojekte auf den Weg gebracht",
+        "- von der Parkraumbewirtschaftung bis zum Ausbau der Ladeinfrastruktur.",
+        "Zu den Projekten gehören unter anderem diese drei besonders großen Vorhaben",
+        "- Ladesäulen an allen Schulen der Stadt",
+        "Schwerer Unfall in Datteln: Mann wird aus Fahrzeug geschleudert und stirbt",
+        "Schwerer Unfall in Datteln: Mann wird aus Fahrzeug geschleudert und stirbt",
+    ]
     assert [text for _, text in unwrap(list(enumerate(lines, 1)), 76)] == [
-        lines[0] + " " + lines[1], lines[2], lines[3], lines[4], lines[5]]
+        lines[0] + " " + lines[1],
+        lines[2],
+        lines[3],
+        lines[4],
+        lines[5],
+    ]
 
 
 def test_pages_that_are_not_wrapped_are_left_alone():
@@ -143,9 +173,11 @@ def test_unwrapping_is_a_setting():
     """Settings(unwrap=False) keeps a hard-wrapped dump's lines as they are (bench/wrapped.py's "off")."""
     from cleaner import Cleaner, Settings
 
-    para = ("Die Stadt hat nach der Sitzung am Dienstagabend beschlossen, dass die neue Brücke über den Fluss im "
-            "kommenden Frühjahr gebaut wird und die Bürger bis dahin die Fähre am alten Hafen kostenlos nutzen "
-            "können, die an allen Werktagen zwischen sechs Uhr morgens und zehn Uhr abends verkehrt. ")
+    para = (
+        "Die Stadt hat nach der Sitzung am Dienstagabend beschlossen, dass die neue Brücke über den Fluss im "
+        "kommenden Frühjahr gebaut wird und die Bürger bis dahin die Fähre am alten Hafen kostenlos nutzen "
+        "können, die an allen Werktagen zwischen sechs Uhr morgens und zehn Uhr abends verkehrt. "
+    )
     import textwrap
 
     text = "\n\n".join(textwrap.fill(para * 2, 72) for _ in range(4))

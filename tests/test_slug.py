@@ -1,4 +1,5 @@
 """The URL slug as a title anchor (cleaner/model/slug.py) and its two feature columns."""
+
 from cleaner.classify import annotate, segment_text
 from cleaner.model.features import FEATURE_NAMES, page_features
 from cleaner.model.slug import slug_columns, slug_match, slug_tokens
@@ -26,8 +27,12 @@ def test_slug_match_reads_umlauts_either_way_and_ignores_lines_with_addresses():
 
 
 def test_slug_columns_mark_the_sides_of_the_best_matching_line():
-    texts = ["Meistgelesen", "Neues Hallenbad öffnet im Sommer", "Die Stadt hat das Bad saniert.",
-             "Neues Hallenbad öffnet im Sommer"]  # a most-read list repeating the title below
+    texts = [
+        "Meistgelesen",
+        "Neues Hallenbad öffnet im Sommer",
+        "Die Stadt hat das Bad saniert.",
+        "Neues Hallenbad öffnet im Sommer",
+    ]  # a most-read list repeating the title below
     match, side = slug_columns(texts, [len(t.split()) for t in texts], URL)
     assert side == [-1.0, 0.0, 1.0, 1.0]  # the first of equal matches is the title
     assert match[1] == 1.0 and match[0] == 0.0
@@ -39,9 +44,11 @@ def test_slug_columns_mark_the_sides_of_the_best_matching_line():
 
 def test_page_features_fill_the_slug_columns_from_the_url():
     rules = load_rules().for_language("de", "de")
-    page = ("Startseite > Lokales\n\nNeues Hallenbad öffnet im Sommer\n\n"
-            "Nach zwei Jahren Bauzeit ist das Hallenbad an der Ringstraße fast fertig. Die Stadt rechnet "
-            "mit der Eröffnung im Juli, wenn die letzten Prüfungen bestanden sind.\n")
+    page = (
+        "Startseite > Lokales\n\nNeues Hallenbad öffnet im Sommer\n\n"
+        "Nach zwei Jahren Bauzeit ist das Hallenbad an der Ringstraße fast fertig. Die Stadt rechnet "
+        "mit der Eröffnung im Juli, wenn die letzten Prüfungen bestanden sind.\n"
+    )
     blocks = segment_text(page)
     annotate(blocks, rules)
     col = {name: i for i, name in enumerate(FEATURE_NAMES)}

@@ -1,5 +1,6 @@
 """Word tokens for scripts written without spaces (Chinese, Japanese), and what depends on them:
 the page-language vote, stopword density, the --min-words filter."""
+
 import re
 from pathlib import Path
 
@@ -71,11 +72,18 @@ def test_menus_and_nested_bullets_in_any_script():
         b.features = block_features(b, rules)
         return _menu_shaped(b)
 
-    for line in ("Accueil Actualités Économie Sport Culture", "Accueil Actualités Politique Sport Culture",
-                 "Wiadomości Świat Sport Kultura Łódź", "Главная Новости Спорт Культура"):
+    for line in (
+        "Accueil Actualités Économie Sport Culture",
+        "Accueil Actualités Politique Sport Culture",
+        "Wiadomości Świat Sport Kultura Łódź",
+        "Главная Новости Спорт Культура",
+    ):
         assert menu(line), line
-    for line in ("Économie : la croissance ralentit au troisième trimestre", "Łódź buduje nowy dworzec dla miasta",
-                 "ÉCONOMIE SPORT CULTURE MONDE"):
+    for line in (
+        "Économie : la croissance ralentit au troisième trimestre",
+        "Łódź buduje nowy dworzec dla miasta",
+        "ÉCONOMIE SPORT CULTURE MONDE",
+    ):
         assert not menu(line), line
     assert LIST_BULLET.match("o Świat") and LIST_BULLET.match("o Économie") and not LIST_BULLET.match("o świat")
     assert not LIST_BULLET.match("o Ⓐ")  # (a circled letter is a symbol)

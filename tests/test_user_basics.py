@@ -2,6 +2,7 @@
 that are unique and valid under the record schema, corpora that load with `datasets` as one file or
 as shards, options checked before any work, every file of a folder taken (or counted as skipped),
 and the packaging a plain ``pip install`` needs. Every input is a small file the test writes."""
+
 import io
 import gzip
 import json
@@ -64,9 +65,15 @@ def write_warc(path: Path, pages: list[tuple[str, str]]) -> None:
         writer = WARCWriter(fh, gzip=True)
         for n, (url, body) in enumerate(pages, 1):
             headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
-            writer.write_record(writer.create_warc_record(
-                url, "response", payload=io.BytesIO(body.encode("utf-8")), http_headers=headers,
-                warc_headers_dict={"WARC-Date": f"2024-01-{n:02d}T10:00:00Z"}))
+            writer.write_record(
+                writer.create_warc_record(
+                    url,
+                    "response",
+                    payload=io.BytesIO(body.encode("utf-8")),
+                    http_headers=headers,
+                    warc_headers_dict={"WARC-Date": f"2024-01-{n:02d}T10:00:00Z"},
+                )
+            )
 
 
 def write_jsonl(path: Path, recs: list[dict]) -> None:
@@ -79,9 +86,14 @@ def mixed_folder(folder: Path) -> Path:
         (folder / sub).mkdir(parents=True)
         (folder / sub / "index.html").write_text(html(i), encoding="utf-8")
     write_jsonl(folder / "feed.jsonl", [{"text": page(i)} for i in (3, 4, 5)])
-    write_warc(folder / "crawl.warc.gz", [("https://www.one.de/news/index.html", html(6)),
-                                          ("https://www.two.de/news/index.html", html(7)),
-                                          ("https://www.three.de/", html(8))])
+    write_warc(
+        folder / "crawl.warc.gz",
+        [
+            ("https://www.one.de/news/index.html", html(6)),
+            ("https://www.two.de/news/index.html", html(7)),
+            ("https://www.three.de/", html(8)),
+        ],
+    )
     (folder / "solo.txt").write_text(page(9), encoding="utf-8")
     return folder
 
@@ -97,13 +109,20 @@ def test_review_files_are_one_per_document(tmp_path):
     assert len(recs) == 9
     by_source = {r["source"].replace(str(folder) + "/", ""): r for r in recs}
     warc_ids = [r["id"] for s, r in by_source.items() if s.startswith("crawl.warc.gz@")]
-    expected = {"a/index.html": "a__index.txt", "b/index.html": "b__index.txt", "solo.txt": "solo.txt",
-                "feed.jsonl:1": "feed__1.txt", "feed.jsonl:2": "feed__2.txt", "feed.jsonl:3": "feed__3.txt"}
+    expected = {
+        "a/index.html": "a__index.txt",
+        "b/index.html": "b__index.txt",
+        "solo.txt": "solo.txt",
+        "feed.jsonl:1": "feed__1.txt",
+        "feed.jsonl:2": "feed__2.txt",
+        "feed.jsonl:3": "feed__3.txt",
+    }
     for source, rec in by_source.items():
         if source in expected:
             assert (txt / expected[source]).read_text(encoding="utf-8") == rec["text"] + "\n", source
-    assert sorted(p.name for p in txt.iterdir()) == sorted(list(expected.values())
-                                                           + [f"crawl__{i}.txt" for i in warc_ids])
+    assert sorted(p.name for p in txt.iterdir()) == sorted(
+        list(expected.values()) + [f"crawl__{i}.txt" for i in warc_ids]
+    )
     texts = sorted(p.read_text(encoding="utf-8") for p in txt.iterdir())
     assert texts == sorted(r["text"] + "\n" for r in recs)  # every document's text, each once
     again = tmp_path / "txt2"
@@ -123,13 +142,28 @@ def test_review_names_of_the_golden_corpus_stay(in_root, tmp_path):
 def test_review_names_library_rules():
     from cleaner.writers import review_names
 
-    entries = [("in/x/a/index.html", "1"), ("in/y/a/index.html", "2"), ("in/index.html", "3"),
-               ("in/Solo.txt", "4"), ("in/solo.html", "5"), ("c.warc.gz@https://e.de/", "6"), ("in/u.txt", "7"),
-               ("in/u.txt", "8")]
+    entries = [
+        ("in/x/a/index.html", "1"),
+        ("in/y/a/index.html", "2"),
+        ("in/index.html", "3"),
+        ("in/Solo.txt", "4"),
+        ("in/solo.html", "5"),
+        ("c.warc.gz@https://e.de/", "6"),
+        ("in/u.txt", "7"),
+        ("in/u.txt", "8"),
+    ]
     names = review_names(entries)
     # the fewest folders that tell them apart; case counts as no difference (macOS, Windows); the id last
-    assert names == ["x__a__index.txt", "y__a__index.txt", "in__index.txt", "Solo__4.txt", "solo__5.txt",
-                     "c__6.txt", "u__7.txt", "u__8.txt"]
+    assert names == [
+        "x__a__index.txt",
+        "y__a__index.txt",
+        "in__index.txt",
+        "Solo__4.txt",
+        "solo__5.txt",
+        "c__6.txt",
+        "u__7.txt",
+        "u__8.txt",
+    ]
     assert review_names(entries) == names  # deterministic
     assert review_names([("raw/de_mdr_b45b8a4670b4b5f1.html.gz", "x")]) == ["de_mdr_b45b8a4670b4b5f1.txt"]
 
@@ -149,7 +183,10 @@ def test_ids_are_unique_without_dedup(tmp_path):
     recs = valid(records(out))
     first = content_id(data)
     assert [(r["source"].rsplit("/", 2)[-2:], r["id"]) for r in recs] == [
-        (["sub", "x.txt"], first), (["in", "x.txt"], first + "-2"), (["in", "y.txt"], content_id(page(2).encode()))]
+        (["sub", "x.txt"], first),
+        (["in", "x.txt"], first + "-2"),
+        (["in", "y.txt"], content_id(page(2).encode())),
+    ]
     # with dedup the copy is dropped and listed under the same id it would have had
     deduped = tmp_path / "d.jsonl"
     clean(folder, "-o", deduped)
@@ -160,9 +197,18 @@ def test_ids_are_unique_without_dedup(tmp_path):
 
 def test_jsonl_ids_are_the_ids_unique_and_valid(tmp_path):
     feed = tmp_path / "feed.jsonl"
-    write_jsonl(feed, [{"text": page(1), "id": "doc-1"}, {"text": page(2), "id": "doc-1"},
-                       {"text": page(3), "id": 42}, {"text": page(4)}, {"text": page(5), "id": "doc-1-2"},
-                       {"text": page(6), "id": ["not", "an", "id"]}, {"text": page(7), "id": ""}])
+    write_jsonl(
+        feed,
+        [
+            {"text": page(1), "id": "doc-1"},
+            {"text": page(2), "id": "doc-1"},
+            {"text": page(3), "id": 42},
+            {"text": page(4)},
+            {"text": page(5), "id": "doc-1-2"},
+            {"text": page(6), "id": ["not", "an", "id"]},
+            {"text": page(7), "id": ""},
+        ],
+    )
     out = tmp_path / "c.jsonl"
     result = clean(feed, "-o", out, "--no-dedup", ok=(1,))
     recs = valid(records(out))
@@ -175,8 +221,13 @@ def test_jsonl_ids_are_the_ids_unique_and_valid(tmp_path):
 
 def test_every_record_of_a_mixed_run_follows_the_schema(tmp_path):
     folder = mixed_folder(tmp_path / "in")
-    write_jsonl(folder / "more.jsonl", [{"html": html(10), "id": "given", "url": "https://www.x.de/a", "tag": [1, 2]},
-                                        {"text": page(11), "id": 7, "date": "2021-02-03", "extra": {"k": None}}])
+    write_jsonl(
+        folder / "more.jsonl",
+        [
+            {"html": html(10), "id": "given", "url": "https://www.x.de/a", "tag": [1, 2]},
+            {"text": page(11), "id": 7, "date": "2021-02-03", "extra": {"k": None}},
+        ],
+    )
     for args in ((), ("--no-dedup",), ("--no-removed",)):
         out = tmp_path / f"c{len(args)}{args and args[0]}.jsonl"
         clean(folder, "-o", out, *args)
@@ -220,8 +271,13 @@ def test_sharded_and_single_corpora_load_with_datasets(in_root, tmp_path, hf_off
         assert len(files) == (6 if shard_args else 1)
         recs = [r for f in files for r in records(Path(f))]
         assert recs[0]["outlet"] is None and recs[0]["url"] is None  # the first shard: nulls only
-        ds = datasets.load_dataset("json", data_files=str(out.parent / "c*.jsonl"), features=features(),
-                                   split="train", cache_dir=str(hf_offline))
+        ds = datasets.load_dataset(
+            "json",
+            data_files=str(out.parent / "c*.jsonl"),
+            features=features(),
+            split="train",
+            cache_dir=str(hf_offline),
+        )
         _same(list(ds), recs)
 
 
@@ -231,16 +287,22 @@ def test_a_corpus_with_meta_and_without_removed_blocks_loads(tmp_path, hf_offlin
     from cleaner.schema import features
 
     folder = mixed_folder(tmp_path / "in")
-    write_jsonl(folder / "more.jsonl", [{"text": page(10), "tag": [1, "a"], "score": 0.5},
-                                        {"text": page(11), "extra": {"k": None, "n": 3}}])
+    write_jsonl(
+        folder / "more.jsonl",
+        [{"text": page(10), "tag": [1, "a"], "score": 0.5}, {"text": page(11), "extra": {"k": None, "n": 3}}],
+    )
     for args in (("--shard-size", "3"), ("--no-removed", "--shard-size", "4"), ("--no-removed",)):
         out = tmp_path / "-".join(args).strip("-") / "c.jsonl"
         clean(folder, "-o", out, *args)
         recs = [r for p in sorted(out.parent.glob("c*.jsonl")) for r in records(p)]
         assert any("meta" in r for r in recs) and any("meta" not in r for r in recs)
-        ds = datasets.load_dataset("json", data_files=str(out.parent / "c*.jsonl"),
-                                   features=features(keep_removed="--no-removed" not in args), split="train",
-                                   cache_dir=str(hf_offline / out.parent.name))
+        ds = datasets.load_dataset(
+            "json",
+            data_files=str(out.parent / "c*.jsonl"),
+            features=features(keep_removed="--no-removed" not in args),
+            split="train",
+            cache_dir=str(hf_offline / out.parent.name),
+        )
         rows = list(ds)
         _same([{k: v for k, v in row.items() if k in rec} for row, rec in zip(rows, recs)], recs)
         assert all(row["meta"] is None for row, rec in zip(rows, recs) if "meta" not in rec)
@@ -287,11 +349,27 @@ def test_the_readme_load_example_works_on_shards(tmp_path, hf_offline, monkeypat
 # ------------------------------------------------------------------------------ 4. options
 
 
-@pytest.mark.parametrize("option, value", [
-    ("--lang", "german"), ("--lang", "de,xx"), ("--lang", "d"), ("--near-dup-threshold", "1.5"),
-    ("--near-dup-threshold", "0"), ("--near-dup-threshold", "-0.2"), ("--near-dup-threshold", "nan"),
-    ("--max-bytes", "0"), ("--workers", "0"), ("--task-size", "0"), ("--shard-size", "0"), ("--shard-size", "-3"),
-    ("--min-words", "-1"), ("--doc-timeout", "-1"), ("--doc-timeout", "nan"), ("--doc-timeout", "inf")])
+@pytest.mark.parametrize(
+    "option, value",
+    [
+        ("--lang", "german"),
+        ("--lang", "de,xx"),
+        ("--lang", "d"),
+        ("--near-dup-threshold", "1.5"),
+        ("--near-dup-threshold", "0"),
+        ("--near-dup-threshold", "-0.2"),
+        ("--near-dup-threshold", "nan"),
+        ("--max-bytes", "0"),
+        ("--workers", "0"),
+        ("--task-size", "0"),
+        ("--shard-size", "0"),
+        ("--shard-size", "-3"),
+        ("--min-words", "-1"),
+        ("--doc-timeout", "-1"),
+        ("--doc-timeout", "nan"),
+        ("--doc-timeout", "inf"),
+    ],
+)
 def test_bad_options_stop_the_run_before_any_work(tmp_path, option, value):
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.txt").write_text(page(1), encoding="utf-8")
@@ -320,11 +398,13 @@ def test_dask_without_the_extra_is_one_line(tmp_path, monkeypatch):
         monkeypatch.setitem(sys.modules, name, None)  # as if the extra were not installed
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.txt").write_text(page(1), encoding="utf-8")
-    result = CliRunner().invoke(main, ["clean", str(tmp_path / "in"), "-o", str(tmp_path / "c.jsonl"),
-                                       "--dask", "local"])
+    result = CliRunner().invoke(
+        main, ["clean", str(tmp_path / "in"), "-o", str(tmp_path / "c.jsonl"), "--dask", "local"]
+    )
     assert result.exit_code == 2, result.output + repr(result.exception)
     assert result.stderr.splitlines() == [
-        "cleaner: error: --dask needs Dask, which is an extra: pip install 'cleaner[dask]'"]
+        "cleaner: error: --dask needs Dask, which is an extra: pip install 'cleaner[dask]'"
+    ]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
 
 
@@ -390,8 +470,14 @@ def test_packaging_declares_what_a_plain_install_needs():
 
 
 def test_python_m_cleaner_runs():
-    result = subprocess.run([sys.executable, "-m", "cleaner", "--version"], capture_output=True, text=True,
-                            cwd=ROOT, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    result = subprocess.run(
+        [sys.executable, "-m", "cleaner", "--version"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     assert result.returncode == 0, result.stderr
     assert "version" in result.stdout
 
@@ -476,8 +562,9 @@ def test_progress_has_a_total_counts_pass_2_and_ends_with_paths_and_time(tmp_pat
     import re
 
     out = tmp_path / "p.jsonl"
-    result = CliRunner().invoke(main, ["clean", "raw", "-o", str(out), "--progress", "--task-size", "2",
-                                       "--workers", "2"])
+    result = CliRunner().invoke(
+        main, ["clean", "raw", "-o", str(out), "--progress", "--task-size", "2", "--workers", "2"]
+    )
     assert result.exit_code == 0, result.output
     err = result.stderr.replace("\r", "\n")
     done = [(int(a), int(b)) for a, b in re.findall(r"pass 1:.*?(\d+)/(\d+) \[", err)]
@@ -489,8 +576,10 @@ def test_progress_has_a_total_counts_pass_2_and_ends_with_paths_and_time(tmp_pat
 
 
 def test_jsonl_key_options_read_other_field_names(tmp_path):
-    lines = [{"content": page(i, "de"), "doc_id": f"n-{i}", "link": f"https://example.org/{i}", "lang": "de"}
-             for i in range(2)]
+    lines = [
+        {"content": page(i, "de"), "doc_id": f"n-{i}", "link": f"https://example.org/{i}", "lang": "de"}
+        for i in range(2)
+    ]
     feed = tmp_path / "feed.jsonl"
     feed.write_text("".join(json.dumps(r) + "\n" for r in lines), encoding="utf-8")
     out = tmp_path / "out.jsonl"
@@ -516,32 +605,43 @@ def test_explain_one_record_of_a_jsonl_or_warc_input(tmp_path):
     from warcio.warcwriter import WARCWriter
 
     feed = tmp_path / "feed.jsonl"
-    feed.write_text("".join(json.dumps({"text": page(i, "de"), "id": f"n{i}"}) + "\n" for i in range(2)),
-                    encoding="utf-8")
+    feed.write_text(
+        "".join(json.dumps({"text": page(i, "de"), "id": f"n{i}"}) + "\n" for i in range(2)), encoding="utf-8"
+    )
     result = _explain(f"{feed}:2", "--json")
     assert result.exit_code == 0, result.output
     decided = json.loads(result.stdout)
     want = Cleaner().clean_text(page(1, "de"), source=f"{feed}:2")
     assert decided["source"] == f"{feed}:2" and decided["text"] == want.text
-    assert [(b["label"], b["category"], b["reason"]) for b in decided["blocks"]] == \
-        [(b.label, b.category, b.reason) for b in want.blocks]
+    assert [(b["label"], b["category"], b["reason"]) for b in decided["blocks"]] == [
+        (b.label, b.category, b.reason) for b in want.blocks
+    ]
     assert {"stage", "rule", "role", "section", "score"} <= set(decided["blocks"][0])
     assert "KEEP" in _explain(f"{feed}:1").stdout
     crawl = tmp_path / "crawl.warc.gz"
     with open(crawl, "wb") as fh:
         writer = WARCWriter(fh, gzip=True)
         for i in range(2):
-            body = "<html><body><article>" + "".join(f"<p>{p}</p>" for p in page(i, "de").split("\n\n")) + \
-                "</article></body></html>"
+            body = (
+                "<html><body><article>"
+                + "".join(f"<p>{p}</p>" for p in page(i, "de").split("\n\n"))
+                + "</article></body></html>"
+            )
             headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
-            writer.write_record(writer.create_warc_record(f"https://example.org/{i}", "response",
-                                                          payload=io.BytesIO(body.encode()), http_headers=headers))
+            writer.write_record(
+                writer.create_warc_record(
+                    f"https://example.org/{i}", "response", payload=io.BytesIO(body.encode()), http_headers=headers
+                )
+            )
     result = _explain(f"{crawl}@https://example.org/1", "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["url"] == "https://example.org/1"
-    for name, reason in ((feed, "a JSONL file holds many documents: name one, FILE:LINE"),
-                         (crawl, "a WARC file holds many documents: name one, FILE@URL"),
-                         (f"{feed}:9", "no such record"), (f"{crawl}@https://example.org/9", "no such response")):
+    for name, reason in (
+        (feed, "a JSONL file holds many documents: name one, FILE:LINE"),
+        (crawl, "a WARC file holds many documents: name one, FILE@URL"),
+        (f"{feed}:9", "no such record"),
+        (f"{crawl}@https://example.org/9", "no such response"),
+    ):
         result = _explain(name)
         assert result.exit_code == 1 and reason in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
@@ -558,7 +658,7 @@ def test_a_big_jsonl_file_is_split_into_tasks_and_gives_the_same_corpus(tmp_path
     assert spans and len(spans) >= 4 and spans[0][0] == 0 and spans[-1][1] == size
     assert all(a[1] == b[0] for a, b in zip(spans, spans[1:]))  # whole lines, nothing left out
     data = feed.read_bytes()
-    assert all(data[end - 1:end] == b"\n" for _, end, _ in spans[:-1])
+    assert all(data[end - 1 : end] == b"\n" for _, end, _ in spans[:-1])
     assert [before for _, _, before in spans] == [data[:start].count(b"\n") for start, _, _ in spans]
     one, split = tmp_path / "one.jsonl", tmp_path / "split.jsonl"
     clean(feed, "-o", one, ok=(1,))

@@ -8,6 +8,7 @@
 
 Results come back as tasks finish (any order); the runner records them and orders the corpus.
 """
+
 from __future__ import annotations
 
 import multiprocessing
@@ -43,8 +44,9 @@ class LocalExecutor:
     def __init__(self, workers: int):
         self.workers = workers
         # spawn, not fork: a forked child inherits the parent's OpenMP state (LightGBM) and can hang
-        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=_worker_init)
+        self.pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init
+        )
 
     def map_tasks(self, tasks: Iterable[Task], ctx: Context) -> Iterator[TaskResult]:
         pending: set[Future[TaskResult]] = set()
@@ -81,8 +83,9 @@ class DaskExecutor:
         from dask.distributed import Client, LocalCluster
 
         if address == "local":
-            self.cluster: LocalCluster | None = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                        dashboard_address=None)
+            self.cluster: LocalCluster | None = LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+            )
             self.client = Client(self.cluster)
         else:
             self.cluster = None
@@ -104,8 +107,7 @@ class DaskExecutor:
             future.release()
             task = next(it, None)
             if task is not None:
-                window.add(self.client.submit(run_task, task, ctx, pure=False,
-                                              key=f"cleaner-task-{task.id}-{id(ctx)}"))
+                window.add(self.client.submit(run_task, task, ctx, pure=False, key=f"cleaner-task-{task.id}-{id(ctx)}"))
 
     def close(self, abort: bool = False) -> None:
         # (the client's futures go with it, so the scheduler drops the tasks not yet started; a

@@ -7,6 +7,7 @@ Work folder (``OUT.work/`` unless given): ``plan.json`` (inputs, settings, tasks
 ``errors.jsonl``. A resumed run re-does only unfinished tasks; pass 2 always starts again from the
 task files, so the corpus equals an uninterrupted run's byte for byte.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -28,8 +29,17 @@ from typing import Callable, Iterator, Sequence, cast
 
 from ..document import CATEGORIES
 from ..settings import Settings
-from ..writers import (TMP_SUFFIX, OutputError, ShardWriter, corpus_writer, dumps, remove_files, review_names, split_suffix,
-                       write_review_text)
+from ..writers import (
+    TMP_SUFFIX,
+    OutputError,
+    ShardWriter,
+    corpus_writer,
+    dumps,
+    remove_files,
+    review_names,
+    split_suffix,
+    write_review_text,
+)
 from .executors import make_executor
 from .sources import OwnFiles, Task, plan
 from .steps import Filters, line_hash, signature_from_hex, text_hash
@@ -54,8 +64,9 @@ class Interrupted(BaseException):
 
     def __init__(self, signum: int):
         self.signum = signum
-        super().__init__(f"interrupted by {signal.Signals(signum).name}: finished tasks are kept, "
-                         f"run again with --resume to finish")
+        super().__init__(
+            f"interrupted by {signal.Signals(signum).name}: finished tasks are kept, run again with --resume to finish"
+        )
 
 
 #: the work folder's lock file: one run at a time per work folder (and so per output)
@@ -108,8 +119,13 @@ class RunSummary:
 def _fingerprint(tasks: list[Task], settings: Settings, config: RunConfig, plan_errors: Sequence[dict] = ()) -> str:
     # (a task's span only when it has one: the fingerprint of a run without big files is unchanged)
     listed = [{k: v for k, v in dataclasses.asdict(t).items() if k != "span" or v is not None} for t in tasks]
-    relevant = {"tasks": listed, "settings": repr(settings), "task_size": config.task_size,
-                "num_perm": config.num_perm, "dedup": config.dedup}
+    relevant = {
+        "tasks": listed,
+        "settings": repr(settings),
+        "task_size": config.task_size,
+        "num_perm": config.num_perm,
+        "dedup": config.dedup,
+    }
     if plan_errors:  # (only when there are some: the fingerprint of a run without them is unchanged)
         relevant["plan_errors"] = list(plan_errors)
     if config.jsonl_keys:  # (the same: other field names read other documents)
@@ -149,8 +165,9 @@ def _locked(work: Path):
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
             if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-                raise RunError(f"{work}: another cleaner run is using this work folder (and its output); "
-                               f"wait for it to finish") from None
+                raise RunError(
+                    f"{work}: another cleaner run is using this work folder (and its output); wait for it to finish"
+                ) from None
             raise
         yield
     finally:
@@ -202,11 +219,17 @@ _NO_STOP = _StopSignals()  # for _reduce called without a run (nothing to defer 
 def _own_files(config: RunConfig, work: Path) -> OwnFiles:
     """The run's own outputs (see OwnFiles): never its inputs."""
     folders = [str(work)] + ([config.txt_dir] if config.txt_dir else [])
-    names = [(os.path.dirname(config.output), ShardWriter(config.output, config.shard_size, config.compression).own_name())]
+    names = [
+        (os.path.dirname(config.output), ShardWriter(config.output, config.shard_size, config.compression).own_name())
+    ]
     for path in (config.stats_path, config.errors_path):
         if path:
-            names.append((os.path.dirname(path), re.compile(re.escape(os.path.basename(path))
-                                                            + "(?:" + re.escape(TMP_SUFFIX) + ")?$")))
+            names.append(
+                (
+                    os.path.dirname(path),
+                    re.compile(re.escape(os.path.basename(path)) + "(?:" + re.escape(TMP_SUFFIX) + ")?$"),
+                )
+            )
     return OwnFiles.of(folders, names)
 
 
@@ -225,14 +248,18 @@ def _refuse_own_inputs(inputs: list[str], own: OwnFiles, config: RunConfig, work
             except OSError:
                 folder_st = None
             if own.has_file(folder_st, os.path.basename(given), st):
-                raise RunError(f"{given}: is an output of this run (-o, --stats or --errors) and would be "
-                               f"overwritten; write the output elsewhere")
+                raise RunError(
+                    f"{given}: is an output of this run (-o, --stats or --errors) and would be "
+                    f"overwritten; write the output elsewhere"
+                )
         real = Path(os.path.realpath(given))
         for folder in (real, *real.parents):
             try:
                 if own.has_folder(os.stat(folder)):
-                    raise RunError(f"{given}: is inside this run's work folder or --txt-dir, whose files the run "
-                                   f"replaces; read it from elsewhere")
+                    raise RunError(
+                        f"{given}: is inside this run's work folder or --txt-dir, whose files the run "
+                        f"replaces; read it from elsewhere"
+                    )
             except OSError:
                 continue
 
@@ -244,8 +271,9 @@ def _stop_pass1(executor, work: Path) -> None:
     remove_files(str(p) for p in (work / "tasks").glob("*.tmp-*"))
 
 
-def _prepare_work_dir(work: Path, tasks: list[Task], fp: str, resume: bool,
-                      plan_errors: Sequence[dict] = ()) -> set[int]:
+def _prepare_work_dir(
+    work: Path, tasks: list[Task], fp: str, resume: bool, plan_errors: Sequence[dict] = ()
+) -> set[int]:
     plan_path, manifest = work / "plan.json", work / "manifest.jsonl"
     if resume and plan_path.exists():
         old = json.loads(plan_path.read_text(encoding="utf-8"))
@@ -267,15 +295,23 @@ def _prepare_work_dir(work: Path, tasks: list[Task], fp: str, resume: bool,
             manifest.unlink()
     work.mkdir(parents=True, exist_ok=True)
     tmp = plan_path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"fingerprint": fp, "tasks": [dataclasses.asdict(t) for t in tasks],
-                               "errors": list(plan_errors)}, indent=1), encoding="utf-8")
+    tmp.write_text(
+        json.dumps(
+            {"fingerprint": fp, "tasks": [dataclasses.asdict(t) for t in tasks], "errors": list(plan_errors)}, indent=1
+        ),
+        encoding="utf-8",
+    )
     os.replace(tmp, plan_path)
     return set()
 
 
-def run(inputs: list[str], settings: Settings, config: RunConfig,
-        progress: Callable[[TaskResult, int], None] | None = None,
-        on_pass2: Callable[[], None] | None = None) -> RunSummary:
+def run(
+    inputs: list[str],
+    settings: Settings,
+    config: RunConfig,
+    progress: Callable[[TaskResult, int], None] | None = None,
+    on_pass2: Callable[[], None] | None = None,
+) -> RunSummary:
     """Run the whole corpus job; returns stats, errors and the files written. ``progress(result,
     tasks)`` is called as each task of pass 1 ends (``tasks``: how many this run cleans, those a
     resumed run finished before not counted); ``on_pass2()`` when pass 2 starts.
@@ -285,8 +321,10 @@ def run(inputs: list[str], settings: Settings, config: RunConfig,
     work = Path(config.work_dir or (split_suffix(config.output)[0] + ".work"))
     _refuse_own_inputs(inputs, _own_files(config, work), config, work)
     if not _is_work_dir(work):
-        raise RunError(f"{work}: exists and is not a cleaner work folder (no plan.json of a run); its tasks/ would "
-                       f"be deleted: choose another --work-dir")
+        raise RunError(
+            f"{work}: exists and is not a cleaner work folder (no plan.json of a run); its tasks/ would "
+            f"be deleted: choose another --work-dir"
+        )
     try:
         with _locked(work), _StopSignals() as stop:
             return _run_locked(inputs, settings, config, progress, work, stop, on_pass2)
@@ -294,9 +332,15 @@ def run(inputs: list[str], settings: Settings, config: RunConfig,
         raise RunError(str(exc)) from None
 
 
-def _run_locked(inputs: list[str], settings: Settings, config: RunConfig,
-                progress: Callable[[TaskResult, int], None] | None, work: Path, stop: _StopSignals,
-                on_pass2: Callable[[], None] | None = None) -> RunSummary:
+def _run_locked(
+    inputs: list[str],
+    settings: Settings,
+    config: RunConfig,
+    progress: Callable[[TaskResult, int], None] | None,
+    work: Path,
+    stop: _StopSignals,
+    on_pass2: Callable[[], None] | None = None,
+) -> RunSummary:
     plan_errors: list[dict] = []
     plan_skipped: Counter = Counter()  # files of folders and globs that are no document, by ending
     tasks = plan(inputs, config.task_size, _own_files(config, work), plan_errors, plan_skipped, config.task_bytes)
@@ -305,8 +349,16 @@ def _run_locked(inputs: list[str], settings: Settings, config: RunConfig,
     templates_on = config.templates
     if templates_on is None:
         templates_on = sum(len(t.paths) for t in tasks) > 1 or any(t.kind != "files" for t in tasks)
-    ctx = Context(settings, str(work), config.num_perm, config.dedup, templates_on, config.doc_timeout or None,
-                  dict(config.input_names), dict(config.jsonl_keys))
+    ctx = Context(
+        settings,
+        str(work),
+        config.num_perm,
+        config.dedup,
+        templates_on,
+        config.doc_timeout or None,
+        dict(config.input_names),
+        dict(config.jsonl_keys),
+    )
     todo = [t for t in tasks if t.id not in done]
     started = time.perf_counter()
     if todo:
@@ -388,8 +440,10 @@ def _apply_templates(rec: dict, templates: dict[str, set[str]]) -> int:
     rec["text"] = "\n".join(kept)
     rec["removed"]["template"] += len(removed)
     if "removed_blocks" in rec:
-        rec["removed_blocks"] += [{"line": 0, "category": "template", "reason": f"template line of {rec['_group']}",
-                                   "text": line} for line in removed]
+        rec["removed_blocks"] += [
+            {"line": 0, "category": "template", "reason": f"template line of {rec['_group']}", "text": line}
+            for line in removed
+        ]
     return len(removed)
 
 
@@ -411,9 +465,16 @@ def _commit_text(path: Path) -> None:
         raise OutputError(str(path), exc) from None
 
 
-def _reduce(tasks: list[Task], work: Path, ctx: Context, config: RunConfig, templates_on: bool,
-            plan_errors: Sequence[dict] = (), stop: _StopSignals = _NO_STOP,
-            plan_skipped: Counter | None = None) -> RunSummary:
+def _reduce(
+    tasks: list[Task],
+    work: Path,
+    ctx: Context,
+    config: RunConfig,
+    templates_on: bool,
+    plan_errors: Sequence[dict] = (),
+    stop: _StopSignals = _NO_STOP,
+    plan_skipped: Counter | None = None,
+) -> RunSummary:
     templates = _learn_templates(tasks, work) if templates_on else {}
     _write_text(work / "templates.json", json.dumps({g: sorted(h) for g, h in sorted(templates.items())}, indent=1))
     _commit_text(work / "templates.json")
@@ -453,8 +514,9 @@ def _reduce(tasks: list[Task], work: Path, ctx: Context, config: RunConfig, temp
                     lsh.insert(str(order), sig)
             if first is not None:
                 drops[order] = "duplicate:" + kind
-                dup_of.setdefault(first, []).append({"id": rec["id"], "source": rec["source"], "kind": kind,
-                                                     "_order": order})
+                dup_of.setdefault(first, []).append(
+                    {"id": rec["id"], "source": rec["source"], "kind": kind, "_order": order}
+                )
                 continue
             seen_exact[key] = order
         if config.txt_dir:
@@ -470,18 +532,44 @@ def _reduce(tasks: list[Task], work: Path, ctx: Context, config: RunConfig, temp
     errors_path = Path(config.errors_path or work / "errors.jsonl")
     stats_path = Path(config.stats_path or work / "stats.json")
     try:
-        return _write(tasks, work, config, templates, drops, dup_of, plan_errors, writer, errors_path, stats_path,
-                      stop, new_ids, review, plan_skipped)
+        return _write(
+            tasks,
+            work,
+            config,
+            templates,
+            drops,
+            dup_of,
+            plan_errors,
+            writer,
+            errors_path,
+            stats_path,
+            stop,
+            new_ids,
+            review,
+            plan_skipped,
+        )
     except BaseException:
         writer.abort()
         remove_files(str(p.with_name(p.name + TMP_SUFFIX)) for p in (errors_path, stats_path))
         raise
 
 
-def _write(tasks: list[Task], work: Path, config: RunConfig, templates: dict[str, set[str]], drops: dict[int, str],
-           dup_of: dict[int, list[dict]], plan_errors: Sequence[dict], writer: ShardWriter, errors_path: Path,
-           stats_path: Path, stop: _StopSignals, new_ids: dict[int, str] | None = None,
-           review: Sequence[str] = (), plan_skipped: Counter | None = None) -> RunSummary:
+def _write(
+    tasks: list[Task],
+    work: Path,
+    config: RunConfig,
+    templates: dict[str, set[str]],
+    drops: dict[int, str],
+    dup_of: dict[int, list[dict]],
+    plan_errors: Sequence[dict],
+    writer: ShardWriter,
+    errors_path: Path,
+    stats_path: Path,
+    stop: _StopSignals,
+    new_ids: dict[int, str] | None = None,
+    review: Sequence[str] = (),
+    plan_skipped: Counter | None = None,
+) -> RunSummary:
     stats = _new_stats()
     stats["skipped"].update(plan_skipped or {})  # files of folders and globs that are no document
     new_ids = new_ids or {}
@@ -540,9 +628,21 @@ def _unique_ids(seen: set[str], repeated: list[tuple[int, str]]) -> dict[int, st
 
 
 def _new_stats() -> dict:
-    return {"documents_in": 0, "documents_cleaned": 0, "documents_out": 0, "failures": 0,
-            "dropped": Counter(), "skipped": Counter(), "blocks": 0, "removed_blocks": Counter(), "languages": Counter(),
-            "outlets": Counter(), "months": Counter(), "template_lines_learned": 0, "template_lines_removed": 0}
+    return {
+        "documents_in": 0,
+        "documents_cleaned": 0,
+        "documents_out": 0,
+        "failures": 0,
+        "dropped": Counter(),
+        "skipped": Counter(),
+        "blocks": 0,
+        "removed_blocks": Counter(),
+        "languages": Counter(),
+        "outlets": Counter(),
+        "months": Counter(),
+        "template_lines_learned": 0,
+        "template_lines_removed": 0,
+    }
 
 
 def _count(stats: dict, rec: dict) -> None:
@@ -557,8 +657,9 @@ def _count(stats: dict, rec: dict) -> None:
 
 def _finish_stats(stats: dict) -> dict:
     blocks = stats["blocks"] or 1
-    stats["removed_share"] = {c: round(stats["removed_blocks"][c] / blocks, 4) for c in CATEGORIES
-                              if stats["removed_blocks"][c]}
+    stats["removed_share"] = {
+        c: round(stats["removed_blocks"][c] / blocks, 4) for c in CATEGORIES if stats["removed_blocks"][c]
+    }
     for key in ("dropped", "skipped", "removed_blocks", "languages", "outlets", "months"):
         stats[key] = dict(sorted(stats[key].items(), key=lambda kv: (-kv[1], kv[0])))
     return stats

@@ -10,6 +10,7 @@ One reader per input kind:
 A task is a run of files (``task_size`` of them) or one JSONL/WARC file. Items are produced one at
 a time, so memory stays flat however large the corpus is.
 """
+
 from __future__ import annotations
 
 import glob
@@ -25,8 +26,18 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 from ..readers import base_name
-from ..readers import (GZIP_MAGIC, HTML_SUFFIXES, TEXT_SUFFIXES, ZSTD_MAGIC, BadInput, open_binary, open_regular,
-                       read_bytes, replace_surrogates)
+from ..readers import (
+    GZIP_MAGIC,
+    HTML_SUFFIXES,
+    TEXT_SUFFIXES,
+    ZSTD_MAGIC,
+    BadInput,
+    open_binary,
+    open_regular,
+    read_bytes,
+    replace_surrogates,
+)
+
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 WARC_SUFFIXES = (".warc", ".arc")
 
@@ -57,12 +68,64 @@ SERVER_HTML_SUFFIXES = (".shtml", ".xhtml", ".php", ".asp", ".aspx", ".jsp")
 #: endings (after .gz/.zst) of files that are no document: in a folder or glob they are skipped and
 #: counted (``stats["skipped"]``: ``file:.jpg``); a file named on the command line is still read
 NON_DOCUMENT_SUFFIXES = (
-    ".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".bmp", ".tif", ".tiff", ".ico", ".svg",  # images
-    ".css", ".js", ".mjs", ".map", ".woff", ".woff2", ".ttf", ".otf", ".eot",  # styles, scripts, fonts
-    ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".odt",  # office documents (not read)
-    ".zip", ".tar", ".tgz", ".7z", ".rar", ".bz2", ".xz", ".exe", ".dll", ".so", ".bin", ".iso",  # archives
-    ".mp3", ".mp4", ".m4a", ".webm", ".ogg", ".wav", ".avi", ".mov", ".mkv", ".flac",  # media
-    ".json", ".xml", ".csv", ".tsv", ".sqlite", ".db", ".pyc", ".tmp",  # data, caches, half-written files
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".gif",
+    ".webp",
+    ".avif",
+    ".bmp",
+    ".tif",
+    ".tiff",
+    ".ico",
+    ".svg",  # images
+    ".css",
+    ".js",
+    ".mjs",
+    ".map",
+    ".woff",
+    ".woff2",
+    ".ttf",
+    ".otf",
+    ".eot",  # styles, scripts, fonts
+    ".pdf",
+    ".doc",
+    ".docx",
+    ".xls",
+    ".xlsx",
+    ".ppt",
+    ".pptx",
+    ".odt",  # office documents (not read)
+    ".zip",
+    ".tar",
+    ".tgz",
+    ".7z",
+    ".rar",
+    ".bz2",
+    ".xz",
+    ".exe",
+    ".dll",
+    ".so",
+    ".bin",
+    ".iso",  # archives
+    ".mp3",
+    ".mp4",
+    ".m4a",
+    ".webm",
+    ".ogg",
+    ".wav",
+    ".avi",
+    ".mov",
+    ".mkv",
+    ".flac",  # media
+    ".json",
+    ".xml",
+    ".csv",
+    ".tsv",
+    ".sqlite",
+    ".db",
+    ".pyc",
+    ".tmp",  # data, caches, half-written files
 )
 #: file names that are no document whatever their ending (file manager litter)
 NON_DOCUMENT_NAMES = (".ds_store", "thumbs.db", "desktop.ini")
@@ -151,8 +214,12 @@ class OwnFiles:
         return any(f == folder and pattern.match(name) for f, pattern in self.names)
 
 
-_FILE_TYPES = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
-               (stat.S_ISBLK, "a block device"))
+_FILE_TYPES = (
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
 
 
 def _not_regular(st: os.stat_result) -> str:
@@ -190,7 +257,8 @@ def _walk(given: str, top_st: os.stat_result, own: OwnFiles | None, errors: list
     failed: list[tuple[tuple[str, ...], dict]] = []
     # depth first, with an explicit stack (no recursion limit); the order comes from sorting
     stack: list[tuple[str, tuple[str, ...], os.stat_result, frozenset[FileId]]] = [
-        (given, (), top_st, frozenset({file_id(top_st)}))]
+        (given, (), top_st, frozenset({file_id(top_st)}))
+    ]
     while stack:
         folder, rel, folder_st, ancestors = stack.pop()
         try:
@@ -207,14 +275,23 @@ def _walk(given: str, top_st: os.stat_result, own: OwnFiles | None, errors: list
             except OSError as exc:
                 if isinstance(exc, FileNotFoundError) and not kind:
                     continue  # a broken link without a document's ending: nothing is missing
-                reason = ("broken symbolic link" if isinstance(exc, FileNotFoundError)
-                          else f"cannot read: {exc.strerror or exc}")
+                reason = (
+                    "broken symbolic link"
+                    if isinstance(exc, FileNotFoundError)
+                    else f"cannot read: {exc.strerror or exc}"
+                )
                 failed.append((sub, failure(base.joinpath(*sub).as_posix(), reason)))
                 continue
             if stat.S_ISDIR(st.st_mode):
                 if file_id(st) in ancestors:
-                    failed.append((sub, failure(base.joinpath(*sub).as_posix(),
-                                                "symbolic link loop: leads back to a folder above it")))
+                    failed.append(
+                        (
+                            sub,
+                            failure(
+                                base.joinpath(*sub).as_posix(), "symbolic link loop: leads back to a folder above it"
+                            ),
+                        )
+                    )
                 elif own is None or not own.has_folder(st):
                     stack.append((entry.path, sub, st, ancestors | {file_id(st)}))
                 continue
@@ -267,8 +344,9 @@ def _named(path: str) -> tuple[str, str]:
     return ("files" if kind == SKIP else kind), path
 
 
-def expand(paths: list[str], own: OwnFiles | None = None, errors: list[dict] | None = None,
-           skipped: Counter | None = None) -> list[tuple[str, str]]:
+def expand(
+    paths: list[str], own: OwnFiles | None = None, errors: list[dict] | None = None, skipped: Counter | None = None
+) -> list[tuple[str, str]]:
     """(kind, path) for every input, in a deterministic order: folders are searched recursively,
     globs expanded, explicit files kept whatever their ending (read as single documents). In
     folders and globs every file is taken (its format sniffed) except known non-documents (images,
@@ -343,9 +421,14 @@ def jsonl_spans(path: str, task_bytes: int) -> list[tuple[int, int, int]] | None
         return None  # (the reader reports what is wrong with the file)
 
 
-def plan(paths: list[str], task_size: int, own: OwnFiles | None = None,
-         errors: list[dict] | None = None, skipped: Counter | None = None,
-         task_bytes: int | None = None) -> list[Task]:
+def plan(
+    paths: list[str],
+    task_size: int,
+    own: OwnFiles | None = None,
+    errors: list[dict] | None = None,
+    skipped: Counter | None = None,
+    task_bytes: int | None = None,
+) -> list[Task]:
     """The run's tasks, in input order; inputs that cannot be read go to ``errors``, known
     non-documents of folders and globs are counted in ``skipped`` (see expand). A plain JSONL file
     larger than ``task_bytes`` is several tasks of whole lines (``jsonl_spans``), so that workers
@@ -422,8 +505,9 @@ class _Window:
         self.fh.close()
 
 
-def _jsonl(path: str, max_bytes: int, keys: Mapping[str, str] | None = None,
-           span: tuple[int, int, int] | None = None) -> Iterator[Item]:
+def _jsonl(
+    path: str, max_bytes: int, keys: Mapping[str, str] | None = None, span: tuple[int, int, int] | None = None
+) -> Iterator[Item]:
     """One item per record; a bad record (over the limit, not UTF-8, not JSON, not a record) is one
     error item and reading goes on at the next line; damaged compressed data ends the file with one.
     ``span``: only the lines of that part of a plain file (``jsonl_spans``), numbered as in the file."""

@@ -1,5 +1,6 @@
 """Corpus steps that work on cleaned records: filters with quality signals, line hashing for
 template learning, text hashes and MinHash signatures for deduplication."""
+
 from __future__ import annotations
 
 import functools
@@ -75,8 +76,11 @@ def line_hash(line: str) -> str:
 
 def template_candidates(text: str) -> set[str]:
     """Hashes of the short lines of a cleaned text (each counted once per document)."""
-    return {line_hash(line) for line in text.splitlines()
-            if line.strip() and len(line.split()) <= TEMPLATE_MAX_WORDS and norm_key(line)}
+    return {
+        line_hash(line)
+        for line in text.splitlines()
+        if line.strip() and len(line.split()) <= TEMPLATE_MAX_WORDS and norm_key(line)
+    }
 
 
 def text_hash(text: str) -> str:
@@ -93,11 +97,13 @@ def minhash_signature(text: str, num_perm: int, seed: int = 1) -> str:
     from datasketch import MinHash
 
     words = [w.lower() for w in _WORD.findall(text)]
-    shingles = {" ".join(words[i:i + SHINGLE_WORDS]).encode("utf-8")
-                for i in range(max(1, len(words) - SHINGLE_WORDS + 1))}
+    shingles = {
+        " ".join(words[i : i + SHINGLE_WORDS]).encode("utf-8") for i in range(max(1, len(words) - SHINGLE_WORDS + 1))
+    }
     hashes = [_U32.unpack_from(hashlib.sha1(s).digest())[0] for s in sorted(shingles)]  # datasketch's sha1_hash32
-    m = MinHash(num_perm=num_perm, seed=seed, scheme=MINHASH_SCHEME, hashfunc=int,
-                permutations=_permutations(num_perm, seed))
+    m = MinHash(
+        num_perm=num_perm, seed=seed, scheme=MINHASH_SCHEME, hashfunc=int, permutations=_permutations(num_perm, seed)
+    )
     m.update_batch(hashes)
     return m.hashvalues.astype(np.uint32).tobytes().hex()
 

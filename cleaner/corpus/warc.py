@@ -16,6 +16,7 @@ chunked and content-encoded payloads), so a valid file gives exactly warcio's do
 - the size limit holds while reading: a larger response is skipped over, never held.
 ARC files (``filedesc://`` first) are read by warcio's iterator as before.
 """
+
 from __future__ import annotations
 
 import io
@@ -224,8 +225,11 @@ class _Input:
     def _probe(self, offset: int) -> bytes:
         self.fh.seek(offset)
         head = io.BytesIO(self.fh.read(PROBE_BYTES))
-        reader = (GzipReader(head) if self.kind == "gzip" else
-                  ZstdReader(head, dict_data=self.stream.dictionary, read_dictionary=False))
+        reader = (
+            GzipReader(head)
+            if self.kind == "gzip"
+            else ZstdReader(head, dict_data=self.stream.dictionary, read_dictionary=False)
+        )
         try:
             return reader.read(5)
         except BadInput:
@@ -355,16 +359,23 @@ def _record(inp: _Input, path: str, max_bytes: int) -> Item | None:
     except ValueError:
         raise _Malformed("no valid Content-Length", name, header) from None
     try:
-        return _content(inp, header, fields.get_header("WARC-Type"), length, f"{path}@{uri}", name, max_bytes,
-                        member)
+        return _content(inp, header, fields.get_header("WARC-Type"), length, f"{path}@{uri}", name, max_bytes, member)
     except TruncatedData as exc:
         raise _Truncated(str(exc), name) from None
     except BadInput as exc:
         raise _Damaged(str(exc), name) from None
 
 
-def _content(inp: _Input, header: bytes, rec_type: str | None, length: int, source: str, name: str | None,
-             max_bytes: int, member: int | None) -> Item | None:
+def _content(
+    inp: _Input,
+    header: bytes,
+    rec_type: str | None,
+    length: int,
+    source: str,
+    name: str | None,
+    max_bytes: int,
+    member: int | None,
+) -> Item | None:
     from warcio.recordloader import ArcWarcRecordLoader
 
     if rec_type != "response":
@@ -385,7 +396,11 @@ def _content(inp: _Input, header: bytes, rec_type: str | None, length: int, sour
         if isinstance(rec, Item) or rec.http_headers is None:
             return rec if isinstance(rec, Item) else None
         skip = _not_a_page(rec)
-        return Item(source, None, skip=skip) if skip else Item(source, None, error=f"oversized: more than {max_bytes} bytes")
+        return (
+            Item(source, None, skip=skip)
+            if skip
+            else Item(source, None, error=f"oversized: more than {max_bytes} bytes")
+        )
     content = inp.read(length)
     if len(content) < length:
         raise _Truncated(f"{len(content)} of {length} content bytes", name)
@@ -418,8 +433,12 @@ def _response_item(rec, source: str, max_bytes: int) -> Item | None:
     """The document of a warcio response record, or its skip or error item."""
     if rec.http_headers is None:
         if "application/http" in (rec.rec_headers.get_header("Content-Type") or ""):
-            return Item(source, None, error="unreadable WARC record: an HTTP response whose target URI is not "
-                                            "http(s), so its HTTP headers cannot be read")
+            return Item(
+                source,
+                None,
+                error="unreadable WARC record: an HTTP response whose target URI is not "
+                "http(s), so its HTTP headers cannot be read",
+            )
         return None  # a dns: or other non-HTTP response
     skip = _not_a_page(rec)
     if skip:
@@ -430,8 +449,11 @@ def _response_item(rec, source: str, max_bytes: int) -> Item | None:
         return Item(source, None, error=f"unreadable WARC record: broken HTTP payload: {exc}".splitlines()[0])
     if len(data) > max_bytes:
         return Item(source, None, error=f"oversized: more than {max_bytes} bytes")
-    meta = {"url": rec.rec_headers.get_header("WARC-Target-URI"), "warc_date": rec.rec_headers.get_header("WARC-Date"),
-            "warc_record_id": rec.rec_headers.get_header("WARC-Record-ID")}
+    meta = {
+        "url": rec.rec_headers.get_header("WARC-Target-URI"),
+        "warc_date": rec.rec_headers.get_header("WARC-Date"),
+        "warc_record_id": rec.rec_headers.get_header("WARC-Record-ID"),
+    }
     return Item(source, data, "html", {k: v for k, v in meta.items() if v})
 
 

@@ -1,6 +1,7 @@
 """Pass 1, run by any executor: clean every item of one task and write the task's outputs
 atomically (records with their MinHash signatures, errors, and template-line counts per group with
 the counts of the inputs the readers skipped as no document, by reason)."""
+
 from __future__ import annotations
 
 import ctypes
@@ -45,7 +46,7 @@ def shown_source(source: str, names: dict[str, str]) -> str:
     """``source`` with an input path of ``names`` replaced by its name (``spool:3`` -> ``-:3``)."""
     for path, name in names.items():
         if source == path or (source.startswith(path) and source[len(path)] in ":@"):
-            return name + source[len(path):]
+            return name + source[len(path) :]
     return source
 
 
@@ -77,8 +78,9 @@ class _Watchdog:
         with self.lock:
             if not self.done.is_set():
                 self.fired = True
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.thread_id),
-                                                           ctypes.py_object(DocumentTimeout))
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(
+                    ctypes.c_ulong(self.thread_id), ctypes.py_object(DocumentTimeout)
+                )
 
     def stop(self) -> None:
         with self.lock:
@@ -156,8 +158,11 @@ def cleaner_for(settings: Settings) -> Cleaner:
 
 def task_paths(work_dir: str, task_id: int) -> dict[str, Path]:
     base = Path(work_dir) / "tasks" / f"task-{task_id:06d}"
-    return {"records": base.with_suffix(".jsonl"), "errors": base.with_suffix(".errors.jsonl"),
-            "lines": base.with_suffix(".lines.json")}
+    return {
+        "records": base.with_suffix(".jsonl"),
+        "errors": base.with_suffix(".errors.jsonl"),
+        "lines": base.with_suffix(".lines.json"),
+    }
 
 
 def template_group(doc: Document) -> str:
@@ -240,9 +245,14 @@ def run_task(task: Task, ctx: Context) -> TaskResult:
             out.write(dumps(rec) + "\n")
             docs += 1
     with open(tmp["lines"], "w", encoding="utf-8") as fh:
-        json.dump({"docs": dict(sorted(group_docs.items())),
-                   "lines": {g: dict(sorted(c.items())) for g, c in sorted(lines.items())},
-                   "skipped": dict(sorted(skipped.items()))}, fh)
+        json.dump(
+            {
+                "docs": dict(sorted(group_docs.items())),
+                "lines": {g: dict(sorted(c.items())) for g, c in sorted(lines.items())},
+                "skipped": dict(sorted(skipped.items())),
+            },
+            fh,
+        )
     for key, p in tmp.items():
         os.replace(p, paths[key])
     return TaskResult(task.id, docs, errors, round(time.perf_counter() - start, 3))

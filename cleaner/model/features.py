@@ -4,6 +4,7 @@ Each block gets its own shape (length, stopwords, punctuation, digits, dates, li
 repetition), the rules' votes (category, section), the heuristic class, and the same for its
 neighbours plus windowed context. Everything is computed from the blocks after the rule stages.
 """
+
 from __future__ import annotations
 
 import math
@@ -34,32 +35,91 @@ TOPIC_MIN_WORD_CHARS = 4
 #: whole word run from every start position (quadratic: a 1 MB word before an "@" ran minutes)
 _URL_MAIL = re.compile(r"(?:https?://|www\.)\S+|(?<=[\w.+-])@[\w-]+\.[\w.]+", re.IGNORECASE)
 
-OWN = ["log_chars", "words", "stopword_density", "link_density", "ends_sentence", "digit_ratio", "upper_ratio",
-       "punct_ratio", "mean_word_len", "sentences", "has_date", "starts_with_date", "has_url_or_email", "bullet",
-       "separators", "rel_pos", "rel_char_pos", "repeats", "heading_like", "cf_class", "rule", "in_section",
-       "gap_before", "capitalised_ratio", "is_question", "quotes", "comma_rate", "mode_html", "region",
-       "context_good", "topic_overlap", "slug_match", "slug_side"]
-CONTEXT = ["log_chars", "stopword_density", "cf_class", "rule", "ends_sentence", "link_density", "context_good",
-           "topic_overlap"]
-WINDOWED = ["win_stopword_density", "win_log_chars", "win_rule_share", "win_good_share", "page_good_share",
-            "page_log_blocks", "good_chars_before", "good_chars_after"]
-FEATURE_NAMES = (OWN + [f"{name}@{o:+d}" for o in NEIGHBOURS for name in CONTEXT] + WINDOWED)
+OWN = [
+    "log_chars",
+    "words",
+    "stopword_density",
+    "link_density",
+    "ends_sentence",
+    "digit_ratio",
+    "upper_ratio",
+    "punct_ratio",
+    "mean_word_len",
+    "sentences",
+    "has_date",
+    "starts_with_date",
+    "has_url_or_email",
+    "bullet",
+    "separators",
+    "rel_pos",
+    "rel_char_pos",
+    "repeats",
+    "heading_like",
+    "cf_class",
+    "rule",
+    "in_section",
+    "gap_before",
+    "capitalised_ratio",
+    "is_question",
+    "quotes",
+    "comma_rate",
+    "mode_html",
+    "region",
+    "context_good",
+    "topic_overlap",
+    "slug_match",
+    "slug_side",
+]
+CONTEXT = [
+    "log_chars",
+    "stopword_density",
+    "cf_class",
+    "rule",
+    "ends_sentence",
+    "link_density",
+    "context_good",
+    "topic_overlap",
+]
+WINDOWED = [
+    "win_stopword_density",
+    "win_log_chars",
+    "win_rule_share",
+    "win_good_share",
+    "page_good_share",
+    "page_log_blocks",
+    "good_chars_before",
+    "good_chars_after",
+]
+FEATURE_NAMES = OWN + [f"{name}@{o:+d}" for o in NEIGHBOURS for name in CONTEXT] + WINDOWED
 CATEGORICAL = ["rule"] + [f"rule@{o:+d}" for o in NEIGHBOURS]
 _COL = {name: i for i, name in enumerate(OWN)}
 #: the OWN columns the rules stage measures per line (``blockstats.OWN_NUMBERS``, ``Block.numbers``)
 _NUMBER_COLS = [_COL[name] for name in blockstats.OWN_NUMBERS]
 
 
-def _own(b: Block, rules: LanguageRules, i: int, n: int, chars_before: int, total_chars: int, repeats: int,
-         mode_html: bool) -> dict:
+def _own(
+    b: Block, rules: LanguageRules, i: int, n: int, chars_before: int, total_chars: int, repeats: int, mode_html: bool
+) -> dict:
     """One block's OWN features by name, in OWN order: the readable reference that ``own_matrix``
     (what page_features runs) is tested against, and what to read for what a column means."""
     text = b.text
     f = b.features
     # the character and token counts in one pass (cleaner/blockstats.py: compiled when built)
-    (n_letters, n_upper, n_punct, n_tokens, token_chars, capitalised, sentences, separators, quotes, commas,
-     digit_early, maybe_link) = blockstats.own_counts(text)
-    dates = rules.find_dates(text[:blockstats.DIGIT_PREFIX]) if digit_early else []
+    (
+        n_letters,
+        n_upper,
+        n_punct,
+        n_tokens,
+        token_chars,
+        capitalised,
+        sentences,
+        separators,
+        quotes,
+        commas,
+        digit_early,
+        maybe_link,
+    ) = blockstats.own_counts(text)
+    dates = rules.find_dates(text[: blockstats.DIGIT_PREFIX]) if digit_early else []
     # a line without "@", "://" or "www." (maybe_link) cannot match the URL/e-mail pattern: skip the search
     url_or_mail = maybe_link and bool(_URL_MAIL.search(text))
     return {
@@ -116,7 +176,7 @@ def own_matrix(blocks: Sequence[Block], rules: LanguageRules, repeats: Sequence[
     A[:, _NUMBER_COLS] = np.array(numbers, dtype=np.float64).reshape(n, len(_NUMBER_COLS))
     for i, (text, c) in enumerate(zip(texts, counts)):
         if c[10]:  # a digit early on: maybe a date
-            dates = rules.find_dates(text[:blockstats.DIGIT_PREFIX])
+            dates = rules.find_dates(text[: blockstats.DIGIT_PREFIX])
             if dates:
                 A[i, col["has_date"]] = 1.0
                 A[i, col["starts_with_date"]] = float(dates[0][1] <= 2)
@@ -137,8 +197,9 @@ def own_matrix(blocks: Sequence[Block], rules: LanguageRules, repeats: Sequence[
     return A  # region, topic_overlap, slug_match, slug_side: 0, filled in by page_features
 
 
-def page_features(blocks: Sequence[Block], rules: LanguageRules, mode: str = "text",
-                  url: str | None = None) -> np.ndarray:
+def page_features(
+    blocks: Sequence[Block], rules: LanguageRules, mode: str = "text", url: str | None = None
+) -> np.ndarray:
     """One feature row per block, in FEATURE_NAMES order (an n x len(FEATURE_NAMES) array).
 
     Neighbour and window columns are built column-wise; sums run in the same order as a plain
@@ -164,7 +225,7 @@ def page_features(blocks: Sequence[Block], rules: LanguageRules, mode: str = "te
     ctx = A[:, [_COL[name] for name in CONTEXT]]
     reach = max(abs(o) for o in NEIGHBOURS)
     padded = np.vstack([np.full((reach, len(CONTEXT)), -1.0), ctx, np.full((reach, len(CONTEXT)), -1.0)])
-    parts = [A] + [padded[reach + off: reach + off + n] for off in NEIGHBOURS]
+    parts = [A] + [padded[reach + off : reach + off + n] for off in NEIGHBOURS]
 
     # windows of +-WINDOW blocks (+-5 for the good share), clipped at the page ends
     lo, hi = np.maximum(0, pos - WINDOW), np.minimum(n, pos + WINDOW + 1)
@@ -174,16 +235,18 @@ def page_features(blocks: Sequence[Block], rules: LanguageRules, mode: str = "te
     total_good = int(good_chars.sum()) or 1
     cum = np.cumsum(good_chars)
     good_count = np.concatenate([[0], np.cumsum(good)])
-    windowed = np.column_stack([
-        window_sum(A[:, _COL["stopword_density"]], lo, hi) / size,
-        window_sum(A[:, _COL["log_chars"]], lo, hi) / size,
-        window_sum((A[:, _COL["rule"]] >= 0).astype(np.float64), lo, hi) / size,
-        (good_count[hi5] - good_count[lo5]) / (hi5 - lo5),
-        np.full(n, len(good_idx) / n),
-        np.full(n, math.log1p(n)),
-        (cum - good_chars) / total_good,
-        (total_good - cum) / total_good,
-    ])
+    windowed = np.column_stack(
+        [
+            window_sum(A[:, _COL["stopword_density"]], lo, hi) / size,
+            window_sum(A[:, _COL["log_chars"]], lo, hi) / size,
+            window_sum((A[:, _COL["rule"]] >= 0).astype(np.float64), lo, hi) / size,
+            (good_count[hi5] - good_count[lo5]) / (hi5 - lo5),
+            np.full(n, len(good_idx) / n),
+            np.full(n, math.log1p(n)),
+            (cum - good_chars) / total_good,
+            (total_good - cum) / total_good,
+        ]
+    )
     return np.hstack(parts + [windowed])
 
 

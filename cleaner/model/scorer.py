@@ -6,6 +6,7 @@ it sees stage-1 probabilities of the surrounding blocks (a lone "content" line i
 is not content; a short line between two article paragraphs usually is). Around a block no rule
 claimed, it looks through the blocks rules claimed (an ad or a caption inside the article).
 """
+
 from __future__ import annotations
 
 import json
@@ -37,10 +38,26 @@ HTML_THRESHOLD = 0.05
 TEXT_THRESHOLD = 0.5
 STAGE2_OFFSETS = (-4, -3, -2, -1, 1, 2, 3, 4)
 #: stage-2 inputs besides the probabilities: a few own features, by name
-STAGE2_OWN = ["log_chars", "stopword_density", "cf_class", "rule", "ends_sentence", "heading_like", "region",
-              "link_density", "in_section", "mode_html", "rel_pos", "context_good"]
-STAGE2_NAMES = (["p"] + [f"p@{o:+d}" for o in STAGE2_OFFSETS]
-                + ["p_win2", "p_win5", "p_max_before", "p_max_after", "p_page_mean"] + STAGE2_OWN)
+STAGE2_OWN = [
+    "log_chars",
+    "stopword_density",
+    "cf_class",
+    "rule",
+    "ends_sentence",
+    "heading_like",
+    "region",
+    "link_density",
+    "in_section",
+    "mode_html",
+    "rel_pos",
+    "context_good",
+]
+STAGE2_NAMES = (
+    ["p"]
+    + [f"p@{o:+d}" for o in STAGE2_OFFSETS]
+    + ["p_win2", "p_win5", "p_max_before", "p_max_after", "p_page_mean"]
+    + STAGE2_OWN
+)
 _STAGE2_IDX = [FEATURE_NAMES.index(name) for name in STAGE2_OWN]
 _RULE_IDX = FEATURE_NAMES.index("rule")
 
@@ -55,7 +72,7 @@ def _smoothing_columns(P: np.ndarray) -> np.ndarray:
     # the highest probability before / after each block, -1 where there is none
     prefix_max = np.maximum.accumulate(np.concatenate([[-1.0], P]))[:-1]
     suffix_max = np.maximum.accumulate(np.concatenate([[-1.0], P[::-1]]))[:-1][::-1]
-    cols = [P] + [padded[reach + o: reach + o + n] for o in STAGE2_OFFSETS]
+    cols = [P] + [padded[reach + o : reach + o + n] for o in STAGE2_OFFSETS]
     for w in (2, 5):
         lo, hi = np.maximum(0, pos - w), np.minimum(n, pos + w + 1)
         cols.append(window_sum(P, lo, hi) / (hi - lo))
@@ -107,8 +124,7 @@ class BlockModel:
         stage2 = load_booster(directory / meta["stage2"], compiled) if meta.get("stage2") else None
         return cls(stage1, stage2, meta)
 
-    def __call__(self, blocks: Sequence[Block], rules: LanguageRules, mode: str,
-                 url: str | None = None) -> list[float]:
+    def __call__(self, blocks: Sequence[Block], rules: LanguageRules, mode: str, url: str | None = None) -> list[float]:
         """Each block's probability of being content; NaN for a block a rule already claimed: its
         verdict is the rule's, and an unclaimed block's stage-2 features are built from the
         unclaimed blocks alone (stage2_rows), so scoring only those gives the same scores for

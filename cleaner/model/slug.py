@@ -2,6 +2,7 @@
 ("/2019/11/19/michigan-officials-6th-fatality-linked-to-eee/"). The line that best matches the slug
 is most likely the title; teasers, menus and kickers sit above it, the article below. Text dumps
 usually keep their URL in the corpus metadata even when all markup is gone."""
+
 from __future__ import annotations
 
 import re
@@ -53,7 +54,7 @@ def slug_match(slug: Sequence[str], text: str) -> float:
         return 0.0
     wanted = set(slug)
     best = 0.0
-    for transliterate in ((False, True) if _HAS_UMLAUT.search(text) else (False,)):
+    for transliterate in (False, True) if _HAS_UMLAUT.search(text) else (False,):
         tokens = _TOKEN.findall(_fold(text, transliterate))
         if not tokens:
             return 0.0

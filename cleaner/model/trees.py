@@ -8,6 +8,7 @@ scores are bit-identical to ``lightgbm.Booster.predict`` (tests/test_compiled_tr
 reproduce (linear trees, several classes, averaged output, another objective or format version)
 is left to LightGBM, as is everything when the extension is missing or was built from older source.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -43,8 +44,11 @@ class UnsupportedModel(ValueError):
 def compiled_available() -> bool:
     """Whether the compiled evaluator was built, matches this module and, where its C source is
     beside it, was built from that source (an edit without a reinstall leaves it unused)."""
-    return (_trees is not None and getattr(_trees, "ABI_VERSION", None) == ABI_VERSION
-            and (_SOURCE_SHA256 is None or getattr(_trees, "SOURCE_SHA256", None) == _SOURCE_SHA256))
+    return (
+        _trees is not None
+        and getattr(_trees, "ABI_VERSION", None) == ABI_VERSION
+        and (_SOURCE_SHA256 is None or getattr(_trees, "SOURCE_SHA256", None) == _SOURCE_SHA256)
+    )
 
 
 def _fields(lines: list[str]) -> dict[str, str]:
@@ -92,8 +96,20 @@ def parse_model(text: str, where: str = "model") -> dict:
     except (KeyError, ValueError):
         raise UnsupportedModel(f"{where}: no max_feature_idx") from None
     body = rest.split("\nend of trees", 1)[0] if sep else ""
-    arrays: dict[str, list] = {k: [] for k in ("feature", "decision_type", "threshold", "left", "right",
-                                               "cat_start", "cat_words", "leaf_value", "cat_bits")}
+    arrays: dict[str, list] = {
+        k: []
+        for k in (
+            "feature",
+            "decision_type",
+            "threshold",
+            "left",
+            "right",
+            "cat_start",
+            "cat_words",
+            "leaf_value",
+            "cat_bits",
+        )
+    }
     node_offsets, leaf_offsets = [0], [0]
     for block in ("Tree=" + body).split("\nTree=") if sep else []:
         lines = block.strip().splitlines()
@@ -140,17 +156,19 @@ def parse_model(text: str, where: str = "model") -> dict:
     if len(node_offsets) == 1:
         raise UnsupportedModel(f"{where}: no trees")
     try:
-        out = {"node_offsets": np.array(node_offsets, dtype=np.int32),
-               "leaf_offsets": np.array(leaf_offsets, dtype=np.int32),
-               "feature": np.array(arrays["feature"], dtype=np.int32),
-               "decision_type": np.array(arrays["decision_type"], dtype=np.uint8),
-               "threshold": np.array(arrays["threshold"], dtype=np.float64),
-               "left": np.array(arrays["left"], dtype=np.int32),
-               "right": np.array(arrays["right"], dtype=np.int32),
-               "cat_start": np.array(arrays["cat_start"], dtype=np.uint32),
-               "cat_words": np.array(arrays["cat_words"], dtype=np.uint32),
-               "leaf_value": np.array(arrays["leaf_value"], dtype=np.float64),
-               "cat_bits": np.array(arrays["cat_bits"], dtype=np.uint32)}
+        out = {
+            "node_offsets": np.array(node_offsets, dtype=np.int32),
+            "leaf_offsets": np.array(leaf_offsets, dtype=np.int32),
+            "feature": np.array(arrays["feature"], dtype=np.int32),
+            "decision_type": np.array(arrays["decision_type"], dtype=np.uint8),
+            "threshold": np.array(arrays["threshold"], dtype=np.float64),
+            "left": np.array(arrays["left"], dtype=np.int32),
+            "right": np.array(arrays["right"], dtype=np.int32),
+            "cat_start": np.array(arrays["cat_start"], dtype=np.uint32),
+            "cat_words": np.array(arrays["cat_words"], dtype=np.uint32),
+            "leaf_value": np.array(arrays["leaf_value"], dtype=np.float64),
+            "cat_bits": np.array(arrays["cat_bits"], dtype=np.uint32),
+        }
     except OverflowError as exc:  # a value outside its C type (numpy refuses, never wraps)
         raise UnsupportedModel(f"{where}: {exc}") from None
     return {**out, "n_features": n_features, "sigmoid": sigmoid}

@@ -8,6 +8,7 @@ from the schema instead, so any corpus ``cleaner clean`` writes loads, one file 
 
     datasets.load_dataset("json", data_files="corpus/news-*.jsonl", features=features(), split="train")
 """
+
 from __future__ import annotations
 
 import json
@@ -39,8 +40,10 @@ def features(keep_removed: bool = True):
     except ImportError:  # pragma: no cover - datasets is the user's choice, not a dependency
         raise ImportError("cleaner.schema.features() needs the datasets package: pip install datasets") from None
     if not hasattr(datasets, "Json"):
-        raise ImportError(f"cleaner.schema.features() needs datasets>={DATASETS_MIN_VERSION} (its Json feature holds "
-                          f"'meta'); installed: {datasets.__version__}")
+        raise ImportError(
+            f"cleaner.schema.features() needs datasets>={DATASETS_MIN_VERSION} (its Json feature holds "
+            f"'meta'); installed: {datasets.__version__}"
+        )
     props = dict(schema()["properties"])
     if not keep_removed:
         props.pop("removed_blocks")
