@@ -13,7 +13,7 @@ import click
 from .pipeline import Cleaner
 from .readers import BadInput
 from .ruleset import RuleError
-from .settings import FORMATS, HTML_EXTRACTION, LANGUAGE_IDS, Settings
+from .settings import FORMATS, HTML_EXTRACTION, LANGUAGE_IDS, TEXT_FORMATS, Settings
 
 
 def _settings(fmt: str, rules: tuple[str, ...], model: str | None = None, **kw) -> Settings:
@@ -50,6 +50,14 @@ html_option = click.option(
     default="balanced",
     show_default=True,
     help="trafilatura mode for HTML pages; 'fast' skips its fallback extractors.",
+)
+text_format_option = click.option(
+    "--text-format",
+    "text_format",
+    type=click.Choice(TEXT_FORMATS),
+    default="plain",
+    show_default=True,
+    help="The records' text: the kept lines, or Markdown with the page's headings written back as ## ...",
 )
 full_metadata_option = click.option(
     "--full-metadata",
@@ -319,6 +327,7 @@ def spool_stdin(folder: str, max_bytes: int) -> str:
 @click.option("--id-key", default="id", show_default=True, help="JSONL inputs: the field holding the record's id.")
 @click.option("--url-key", default="url", show_default=True, help="JSONL inputs: the field holding the page's URL.")
 @full_metadata_option
+@text_format_option
 def clean(
     paths,
     output,
@@ -354,6 +363,7 @@ def clean(
     url_key,
     full_metadata,
     task_bytes,
+    text_format,
 ) -> None:
     """Clean files, folders, globs, JSONL and WARC files into a JSONL corpus.
 
@@ -422,6 +432,7 @@ def clean(
             jsonl_keys,
             full_metadata,
             task_bytes,
+            text_format,
         )
     finally:
         if scratch is not None:
@@ -461,6 +472,7 @@ def _clean(
     jsonl_keys,
     full_metadata=False,
     task_bytes=64 << 20,
+    text_format="plain",
 ) -> None:
     import shutil
 
@@ -487,6 +499,7 @@ def _clean(
         html_extraction=html_extraction,
         language_id=language_id,
         full_metadata=full_metadata,
+        text_format=text_format,
     )
     _cleaner(settings)  # fail early, with one line, on broken rules or model
     config = RunConfig(
@@ -764,8 +777,22 @@ def read_stdin(max_bytes: int) -> bytes:
     "--max-bytes", type=int, default=Settings.max_bytes, show_default=True, help="Reject inputs larger than this."
 )
 @full_metadata_option
+@text_format_option
+@click.option("--markdown", is_flag=True, help="Print Markdown: the same as --text-format markdown.")
 def extract(
-    file, fmt, rules, model, html_extraction, language_id, url, as_json, removed, max_bytes, full_metadata
+    file,
+    fmt,
+    rules,
+    model,
+    html_extraction,
+    language_id,
+    url,
+    as_json,
+    removed,
+    max_bytes,
+    full_metadata,
+    text_format,
+    markdown,
 ) -> None:
     """Print the cleaned text of one page: FILE, or - for standard input (like `trafilatura`).
 
@@ -784,6 +811,7 @@ def extract(
             language_id=language_id,
             max_bytes=max_bytes,
             full_metadata=full_metadata,
+            text_format="markdown" if markdown else text_format,
         )
     )
     source = "-" if file == "-" else file
@@ -798,7 +826,7 @@ def extract(
     if as_json:
         click.echo(dumps(doc.to_record(keep_removed=removed)))
     elif doc.text:
-        click.echo(doc.text)
+        click.echo(doc.markdown if doc.text_format == "markdown" else doc.text)
     else:
         click.echo(f"cleaner: {shown(source)}: no article text found", err=True)
 

@@ -90,6 +90,9 @@ class Block:
     #: the model's numeric context-free columns (``blockstats.OWN_NUMBERS``), measured by the rules
     #: stage with the counts and read by the model's features; () where no rules stage ran
     numbers: tuple = field(default=(), repr=False, compare=False)
+    #: the heading level the line had in its source (an HTML ``<h2>``: 2; Markdown ``## ``: 2), 0 for
+    #: none: Markdown output writes it back (``Document.markdown``)
+    heading: int = field(default=0, compare=False)
 
     @property
     def kept(self) -> bool:
@@ -146,10 +149,18 @@ class Document:
     language_prob: float | None = None
     rules_language: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)  # passthrough metadata from the input
+    #: the record's ``text``: ``plain`` (the kept lines) or ``markdown`` (headings as ``## ``; list
+    #: items keep their markers either way)
+    text_format: str = "plain"
 
     @property
     def text(self) -> str:
         return "\n".join(b.text for b in self.blocks if b.kept)
+
+    @property
+    def markdown(self) -> str:
+        """The kept text as Markdown: each heading line with its level's hashes."""
+        return "\n".join(("#" * b.heading + " " + b.text) if b.heading else b.text for b in self.blocks if b.kept)
 
     @property
     def removed(self) -> dict[str, int]:
@@ -178,7 +189,7 @@ class Document:
             "tags": [_out(t) for t in self.tags],
             "language": self.language,
             "language_prob": self.language_prob,
-            "text": _out(self.text),
+            "text": _out(self.markdown if self.text_format == "markdown" else self.text),
             "removed": self.removed,
         }
         if keep_removed:

@@ -8,7 +8,7 @@ import itertools
 import re
 import threading
 import types
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypedDict
 
 import trafilatura
@@ -57,6 +57,8 @@ class Extracted:
     description: str | None = None
     categories: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    #: the extracted text's headings (``<h1>``-``<h6>``): their whitespace-folded text -> level
+    headings: dict[str, int] = field(default_factory=dict)
 
 
 #: htmldate's extensive search scans the whole text for any date: slow (it halved throughput) and
@@ -119,7 +121,23 @@ def extract_html(
         description=meta.description or None,
         categories=_terms(meta.categories),
         tags=_terms(meta.tags),
+        headings=_headings(doc.body),
     )
+
+
+def _headings(body) -> dict[str, int]:
+    """The heading lines of trafilatura's extracted body (its ``head`` elements, ``rend="h2"``):
+    text -> level, for Markdown output."""
+    out: dict[str, int] = {}
+    if body is None:
+        return out
+    for head in body.iter("head"):
+        text = " ".join("".join(head.itertext()).split())
+        rend = head.get("rend") or ""
+        level = int(rend[1]) if len(rend) == 2 and rend[0] == "h" and rend[1] in "123456" else 2
+        if text:
+            out.setdefault(text, level)
+    return out
 
 
 def _terms(values) -> tuple[str, ...]:

@@ -142,6 +142,7 @@ class Cleaner:
             html_date=metadata.normalise_date(ext.date),
             sitename=ext.sitename,
             meta=meta,
+            headings=ext.headings,
         )
         return doc
 
@@ -157,7 +158,10 @@ class Cleaner:
         html_date: str | None,
         sitename: str | None,
         meta: dict,
+        headings: dict[str, int] | None = None,
     ) -> None:
+        """The stages after extraction. ``headings``: an HTML page's heading lines (text -> level),
+        which Markdown output writes back (a Markdown input's own are found by the segment stage)."""
         s = self.settings
         lang_rules = self.rules_for(raw_text)
         doc.rules_language = lang_rules.language
@@ -168,6 +172,10 @@ class Cleaner:
 
         # (``body`` is scrubbed: ``_inputs`` or clean_html did it)
         doc.blocks = segment_text(body, words=self.rules.segment, unwrap_lines=s.unwrap)
+        if headings:
+            for b in doc.blocks:
+                b.heading = headings.get(b.text, b.heading)
+        doc.text_format = s.text_format
         outcome = classify(
             doc.blocks,
             lang_rules,

@@ -56,7 +56,9 @@ def segment_text(
     width = wrap_width([raw for _, raw in numbered]) if unwrap_lines else None
     if width:
         numbered = unwrap(numbered, width, words.credit_label)
+    levels: dict[int, int] = {}  # line number -> its Markdown heading level (kept for Markdown output)
     if markdown:  # links may run over several lines: the markup is taken out of the whole text
+        levels = {lineno: len(m.group(1)) for lineno, raw in numbered if (m := _MD_HEADING.match(raw))}
         numbered = list(
             zip(
                 (lineno for lineno, _ in numbered),
@@ -86,9 +88,13 @@ def segment_text(
             prev = blocks[-1]
             prev.text = prev.text + ("" if line[0] in _JOIN_TIGHT else " ") + line
             continue
-        blocks.append(Block(index=len(blocks), text=line, line=lineno, gap_before=gap))
+        blocks.append(Block(index=len(blocks), text=line, line=lineno, gap_before=gap, heading=levels.get(lineno, 0)))
         gap = 0
     return blocks
+
+
+#: a Markdown ATX heading's hashes (its level)
+_MD_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+\S")
 
 
 def collapse_floods(

@@ -10,6 +10,8 @@ FORMATS = ("auto", "text", "html")
 HTML_EXTRACTION = ("balanced", "fast", "recall", "precision")
 #: language identifiers (cleaner/langid.py): fasttext (the default) and langdetect, 15x slower
 LANGUAGE_IDS = ("langdetect", "fasttext")
+#: the record's text: the kept lines, or Markdown with headings written back
+TEXT_FORMATS = ("plain", "markdown")
 
 
 @dataclass(frozen=True)
@@ -49,12 +51,17 @@ class Settings:
     full_metadata: bool = False
     #: the classifier's thresholds (cleaner/thresholds.py); the shipped model was trained with the defaults
     thresholds: Thresholds = field(default_factory=Thresholds)
+    #: the record's ``text``: "plain" (the kept lines) or "markdown" (headings as ``## ...``: an HTML
+    #: page's ``<h1>``-``<h6>``, a Markdown input's own; list items keep their markers in both)
+    text_format: str = "plain"
 
     def __post_init__(self) -> None:
         if self.format not in FORMATS:
             raise ValueError(f"format must be one of {FORMATS}, not {self.format!r}")
         if self.html_extraction not in HTML_EXTRACTION:
             raise ValueError(f"html_extraction must be one of {HTML_EXTRACTION}, not {self.html_extraction!r}")
+        if self.text_format not in TEXT_FORMATS:
+            raise ValueError(f"text_format must be one of {TEXT_FORMATS}, not {self.text_format!r}")
         if self.language_id not in LANGUAGE_IDS:
             raise ValueError(f"language_id must be one of {LANGUAGE_IDS}, not {self.language_id!r}")
 

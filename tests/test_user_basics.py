@@ -18,7 +18,7 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
-from cleaner import Cleaner
+from cleaner import Cleaner, Settings
 from cleaner.cli import main
 from cleaner.pipeline import content_id
 from corpus_gen import page
@@ -672,3 +672,47 @@ def test_a_big_jsonl_file_is_split_into_tasks_and_gives_the_same_corpus(tmp_path
     gz = tmp_path / "big.jsonl.gz"
     gz.write_bytes(gzip.compress(data))
     assert jsonl_spans(str(gz), 10) is None  # compressed: one task
+
+
+# ------------------------------------------------------------------------------ Markdown text
+MD_HTML = (
+    "<html><head><title>Neue Brücke</title></head><body><article><h1>Neue Brücke für die Altstadt</h1>"
+    + "".join(f"<p>{p}</p>" for p in page(3, "de").split("\n\n")[3:5])
+    + "<h2>Was die Anwohner sagen</h2>"
+    + "".join(f"<p>{p}</p>" for p in page(4, "de").split("\n\n")[3:5])
+    + "<ul><li>Baubeginn im Frühjahr mit dem Abriss der alten Brücke und der Umleitung</li>"
+    + "<li>Fertigstellung im Herbst des kommenden Jahres nach den Plänen des Bauamts</li></ul>"
+    + "</article></body></html>"
+)
+
+
+def test_markdown_text_keeps_headings_and_lists(tmp_path):
+    plain = Cleaner().clean_html(MD_HTML)
+    md = Cleaner(Settings(text_format="markdown")).clean_html(MD_HTML)
+    assert "## Was die Anwohner sagen" in md.to_record()["text"].splitlines()
+    assert "Was die Anwohner sagen" in plain.to_record()["text"].splitlines()
+    strip = [line.lstrip("#").lstrip() for line in md.to_record()["text"].splitlines()]
+    assert strip == plain.to_record()["text"].splitlines()  # the same lines, headings marked
+    assert any(line.startswith("- ") for line in strip)  # list items keep their markers in both
+    # a Markdown input's own headings
+    paras = page(5, "de").split("\n\n")[4:8]
+    text = (
+        "# Neubau in Lünen\n\n"
+        + "\n\n".join(paras[:2])
+        + "\n\n## Hintergrund\n\n"
+        + "\n\n".join(paras[2:])
+        + "\n\nMehr unter [der Stadt](https://www.luenen.example/neubau).\n"
+    )
+    doc = Cleaner(Settings(text_format="markdown")).clean_text(text)
+    assert "## Hintergrund" in doc.to_record()["text"].splitlines()
+    with pytest.raises(ValueError, match="text_format"):
+        Settings(text_format="rst")
+
+
+def test_markdown_on_the_command_line(tmp_path):
+    src = tmp_path / "page.html"
+    src.write_text(MD_HTML, encoding="utf-8")
+    out = CliRunner().invoke(main, ["extract", str(src), "--markdown"])
+    assert out.exit_code == 0 and "## Was die Anwohner sagen" in out.stdout.splitlines()
+    clean(src, "-o", tmp_path / "md.jsonl", "--text-format", "markdown")
+    assert "## Was die Anwohner sagen" in records(tmp_path / "md.jsonl")[0]["text"].splitlines()
