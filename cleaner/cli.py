@@ -398,193 +398,122 @@ def clean(
         click.echo(f"cleaner: error: {shown(str(exc))}", err=True)
         sys.exit(RUN_FAILED)
     scratch = tempfile.mkdtemp(prefix="cleaner-") if output == "-" or "-" in paths else None
-    try:
-        _clean(
-            list(paths),
-            output,
-            scratch,
+    try:  # (the scratch folder of standard input and output goes, whatever happens)
+        from .corpus import Filters, RunConfig, RunError, run
+        from .corpus.runner import Interrupted
+
+        names: dict[str, str] = {}
+        if "-" in paths:
+            assert scratch is not None  # (made for standard input and output)
+            spool = spool_stdin(scratch, max_bytes)
+            paths = tuple(spool if p == "-" else p for p in paths)
+            names[spool] = "-"  # (the spool is "-" or "-.jsonl": documents are named "-", records "-:N")
+        corpus = output
+        temporary_work = output == "-" and not work_dir
+        if output == "-":
+            assert scratch is not None
+            corpus = os.path.join(scratch, "corpus.jsonl" + {"gz": ".gz", "zst": ".zst"}.get(compression or "", ""))
+            work_dir = work_dir or os.path.join(scratch, "work")
+        settings = _settings(
             fmt,
             rules,
             model,
-            html_extraction,
-            language_id,
-            txt_dir,
-            removed,
-            max_bytes,
-            workers,
-            dask_address,
-            resume,
-            work_dir,
-            task_size,
-            shard_size,
-            compression,
-            dedup,
-            near_dup_threshold,
-            keep_languages,
-            min_words,
-            quality,
-            templates,
-            stats_path,
-            errors_path,
-            keep_work,
-            progress,
-            doc_timeout,
-            jsonl_keys,
-            full_metadata,
-            task_bytes,
-            text_format,
+            keep_removed=removed,
+            max_bytes=max_bytes,
+            html_extraction=html_extraction,
+            language_id=language_id,
+            full_metadata=full_metadata,
+            text_format=text_format,
         )
+        _cleaner(settings)  # fail early, with one line, on broken rules or model
+        config = RunConfig(
+            output=corpus,
+            work_dir=work_dir,
+            workers=workers or (os.cpu_count() or 1),
+            dask=dask_address,
+            resume=resume,
+            task_size=task_size,
+            shard_size=shard_size,
+            compression=compression,
+            dedup=dedup,
+            near_dup_threshold=near_dup_threshold,
+            templates=templates,
+            txt_dir=txt_dir,
+            filters=Filters(keep_languages, min_words, quality),
+            stats_path=stats_path,
+            errors_path=errors_path,
+            keep_work=keep_work,
+            doc_timeout=doc_timeout or None,
+            input_names=names,
+            jsonl_keys=jsonl_keys,
+            task_bytes=task_bytes,
+        )
+        if progress is None:
+            progress = sys.stderr.isatty()
+        bar = None
+        started = time.perf_counter()
+        if progress:
+            from tqdm import tqdm
+
+            # over the run's tasks (their number is known from the plan, so the bar has a total and an
+            # ETA); the documents cleaned so far and their rate beside it
+            bar = tqdm(unit="task", file=sys.stderr, desc="pass 1")
+        docs = 0
+
+        def on_task(result, tasks):
+            nonlocal docs
+            docs += result.docs + result.errors
+            if bar is not None:
+                if bar.total != tasks:
+                    bar.total = tasks
+                bar.update(1)
+                bar.set_postfix_str(f"{docs} docs, {docs / max(time.perf_counter() - started, 1e-9):.1f} docs/s")
+
+        def on_pass2():
+            if bar is not None:
+                bar.close()
+                click.echo("pass 2: templates, filters, duplicates, writing ...", err=True)
+
+        try:
+            summary = run(list(paths), settings, config, progress=on_task, on_pass2=on_pass2)
+            if output == "-":  # the corpus, and nothing else, to standard output
+                with open(corpus, "rb") as fh:
+                    shutil.copyfileobj(fh, sys.stdout.buffer)
+                sys.stdout.buffer.flush()
+        except RunError as exc:  # refused, or an output that cannot be written: nothing was replaced
+            click.echo(f"cleaner: error: {shown(str(exc))}", err=True)
+            sys.exit(RUN_FAILED)
+        except Interrupted as exc:
+            click.echo(f"cleaner: {exc}", err=True)
+            sys.exit(128 + exc.signum)  # the shell's convention for a process stopped by a signal
+        finally:
+            if bar is not None:
+                bar.close()
+        for err in summary.errors[:MAX_ERROR_LINES]:  # names escaped: one line per failure, whatever the name holds
+            click.echo(f"cleaner: error: {shown(str(err['source']))}: {shown(str(err['reason']))}", err=True)
+        if len(summary.errors) > MAX_ERROR_LINES:
+            click.echo(
+                f"cleaner: ... {len(summary.errors) - MAX_ERROR_LINES} more failures in the errors file", err=True
+            )
+        for line in summary_lines(summary.stats):
+            click.echo(line, err=True)
+        written = (
+            "standard output"
+            if output == "-"
+            else ", ".join(summary.outputs[:3])
+            + (f" and {len(summary.outputs) - 3} more" if len(summary.outputs) > 3 else "")
+        )
+        click.echo(
+            f"wrote: {written}; stats: {stats_path or os.path.join(summary.work_dir, 'stats.json')}"
+            f"{' (temporary, removed)' if temporary_work and not stats_path else ''}; "
+            f"{time.perf_counter() - started:.1f} s",
+            err=True,
+        )
+        if summary.errors:
+            sys.exit(1)
     finally:
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
-
-
-def _clean(
-    paths,
-    output,
-    scratch,
-    fmt,
-    rules,
-    model,
-    html_extraction,
-    language_id,
-    txt_dir,
-    removed,
-    max_bytes,
-    workers,
-    dask_address,
-    resume,
-    work_dir,
-    task_size,
-    shard_size,
-    compression,
-    dedup,
-    near_dup_threshold,
-    keep_languages,
-    min_words,
-    quality,
-    templates,
-    stats_path,
-    errors_path,
-    keep_work,
-    progress,
-    doc_timeout,
-    jsonl_keys,
-    full_metadata=False,
-    task_bytes=64 << 20,
-    text_format="plain",
-) -> None:
-    import shutil
-
-    from .corpus import Filters, RunConfig, RunError, run
-    from .corpus.runner import Interrupted
-    from .writers import shown
-
-    names: dict[str, str] = {}
-    if "-" in paths:
-        spool = spool_stdin(scratch, max_bytes)
-        paths = [spool if p == "-" else p for p in paths]
-        names[spool] = "-"  # (the spool is "-" or "-.jsonl": documents are named "-", records "-:N")
-    corpus = output
-    temporary_work = output == "-" and not work_dir
-    if output == "-":
-        corpus = os.path.join(scratch, "corpus.jsonl" + {"gz": ".gz", "zst": ".zst"}.get(compression or "", ""))
-        work_dir = work_dir or os.path.join(scratch, "work")
-    settings = _settings(
-        fmt,
-        rules,
-        model,
-        keep_removed=removed,
-        max_bytes=max_bytes,
-        html_extraction=html_extraction,
-        language_id=language_id,
-        full_metadata=full_metadata,
-        text_format=text_format,
-    )
-    _cleaner(settings)  # fail early, with one line, on broken rules or model
-    config = RunConfig(
-        output=corpus,
-        work_dir=work_dir,
-        workers=workers or (os.cpu_count() or 1),
-        dask=dask_address,
-        resume=resume,
-        task_size=task_size,
-        shard_size=shard_size,
-        compression=compression,
-        dedup=dedup,
-        near_dup_threshold=near_dup_threshold,
-        templates=templates,
-        txt_dir=txt_dir,
-        filters=Filters(keep_languages, min_words, quality),
-        stats_path=stats_path,
-        errors_path=errors_path,
-        keep_work=keep_work,
-        doc_timeout=doc_timeout or None,
-        input_names=names,
-        jsonl_keys=jsonl_keys,
-        task_bytes=task_bytes,
-    )
-    if progress is None:
-        progress = sys.stderr.isatty()
-    bar = None
-    started = time.perf_counter()
-    if progress:
-        from tqdm import tqdm
-
-        # over the run's tasks (their number is known from the plan, so the bar has a total and an
-        # ETA); the documents cleaned so far and their rate beside it
-        bar = tqdm(unit="task", file=sys.stderr, desc="pass 1")
-    docs = 0
-
-    def on_task(result, tasks):
-        nonlocal docs
-        docs += result.docs + result.errors
-        if bar is not None:
-            if bar.total != tasks:
-                bar.total = tasks
-            bar.update(1)
-            bar.set_postfix_str(f"{docs} docs, {docs / max(time.perf_counter() - started, 1e-9):.1f} docs/s")
-
-    def on_pass2():
-        if bar is not None:
-            bar.close()
-            click.echo("pass 2: templates, filters, duplicates, writing ...", err=True)
-
-    try:
-        summary = run(list(paths), settings, config, progress=on_task, on_pass2=on_pass2)
-        if output == "-":  # the corpus, and nothing else, to standard output
-            with open(corpus, "rb") as fh:
-                shutil.copyfileobj(fh, sys.stdout.buffer)
-            sys.stdout.buffer.flush()
-    except RunError as exc:  # refused, or an output that cannot be written: nothing was replaced
-        click.echo(f"cleaner: error: {shown(str(exc))}", err=True)
-        sys.exit(RUN_FAILED)
-    except Interrupted as exc:
-        click.echo(f"cleaner: {exc}", err=True)
-        sys.exit(128 + exc.signum)  # the shell's convention for a process stopped by a signal
-    finally:
-        if bar is not None:
-            bar.close()
-    for err in summary.errors[:MAX_ERROR_LINES]:  # names escaped: one line per failure, whatever the name holds
-        click.echo(f"cleaner: error: {shown(str(err['source']))}: {shown(str(err['reason']))}", err=True)
-    if len(summary.errors) > MAX_ERROR_LINES:
-        click.echo(f"cleaner: ... {len(summary.errors) - MAX_ERROR_LINES} more failures in the errors file", err=True)
-    for line in summary_lines(summary.stats):
-        click.echo(line, err=True)
-    written = (
-        "standard output"
-        if output == "-"
-        else ", ".join(summary.outputs[:3])
-        + (f" and {len(summary.outputs) - 3} more" if len(summary.outputs) > 3 else "")
-    )
-    click.echo(
-        f"wrote: {written}; stats: {stats_path or os.path.join(summary.work_dir, 'stats.json')}"
-        f"{' (temporary, removed)' if temporary_work and not stats_path else ''}; "
-        f"{time.perf_counter() - started:.1f} s",
-        err=True,
-    )
-    if summary.errors:
-        sys.exit(1)
 
 
 MAX_ERROR_LINES = 50
