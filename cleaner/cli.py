@@ -542,9 +542,11 @@ def summary_lines(stats: dict) -> list[str]:
 
 
 def explained_document(cleaner: Cleaner, name: str, url: str | None):
-    """The document ``name`` names: a file, ``FEED.jsonl:LINE`` (a record) or ``CRAWL.warc.gz@URL`` (a
-    response); BadInput for a JSONL or WARC file named whole (it holds many documents) or a record
-    that is not there."""
+    """(the document ``name`` names, its input as read): a file, ``FEED.jsonl:LINE`` (a record) or
+    ``CRAWL.warc.gz@URL`` (a response); BadInput for a JSONL or WARC file named whole (it holds many
+    documents) or a record that is not there."""
+    from .readers import read_bytes
+
     import re
 
     from .corpus.sources import Task, items, kind_of
@@ -561,15 +563,39 @@ def explained_document(cleaner: Cleaner, name: str, url: str | None):
             how = "FILE:LINE (a record's line number)" if kind == "jsonl" else "FILE@URL (a response's target URI)"
             raise BadInput(f"a {kind.upper()} file holds many documents: name one, {how}")
     if selector is None:
-        return cleaner.clean_file(name, meta={"url": url} if url else None)
+        data = read_bytes(name, cleaner.settings.max_bytes)
+        return cleaner.clean_bytes(data, source=name, meta={"url": url} if url else None), data
     for item in items(Task(0, kind, (path,)), cleaner.settings.max_bytes):
         if item.source == selector:
             if item.error is not None:
                 raise BadInput(item.error)
             if url:
                 item.meta["url"] = url
-            return clean_item(cleaner, item)
+            return clean_item(cleaner, item), item.data
     raise BadInput(f"no such {'record' if kind == 'jsonl' else 'response'} in {path}")
+
+
+def extracted_away(doc, data) -> list[str]:
+    """(HTML) the page's text lines that trafilatura's extraction left out, before the block stage saw
+    anything: its text nodes (scripts and styles aside) not in the extracted text, in page order."""
+    if doc.format != "html" or data is None:
+        return []
+    from bs4 import BeautifulSoup
+
+    from .readers import decode
+
+    html = decode(data) if isinstance(data, bytes) else data
+    soup = BeautifulSoup(html, "lxml")
+    for tag in soup(["script", "style", "noscript", "template"]):
+        tag.decompose()
+    kept = {" ".join(b.text.split()) for b in doc.blocks}
+    body = " ".join(" ".join(b.text.split()) for b in doc.blocks)
+    out: dict[str, None] = {}
+    for piece in soup.get_text("\n").splitlines():
+        line = " ".join(piece.split())
+        if line and line not in kept and line not in out and line not in body:
+            out[line] = None
+    return list(out)
 
 
 def _decisions(doc) -> dict:
@@ -633,7 +659,7 @@ def explain(
         )
     )
     try:
-        doc = explained_document(cleaner, file, url)
+        doc, data = explained_document(cleaner, file, url)
     except BadInput as exc:
         click.echo(f"cleaner: error: {shown(file)}: {shown(str(exc))}", err=True)
         sys.exit(1)
@@ -642,7 +668,7 @@ def explain(
 
         try:
             with open(html_path, "w", encoding="utf-8") as fh:
-                fh.write(explain_page(doc))
+                fh.write(explain_page(doc, extracted_away(doc, data)))
         except OSError as exc:
             click.echo(f"cleaner: error: {shown(html_path)}: cannot write: {exc.strerror or exc}", err=True)
             sys.exit(2)

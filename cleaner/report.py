@@ -25,6 +25,8 @@ dl.meta dt { font-weight: 600; }
 .block.dropped { border-color: #b71c1c; background: #fbeaea; color: #666; }
 .block.dropped .badge { background: #b71c1c; }
 .block.hidden { display: none; }
+#extracted-away { margin-top: 1.5em; color: #777; }
+#extracted-away .away { border-left: 6px solid #bbb; padding: .15em .6em; margin: .1em 0; background: #f4f4f4; }
 """
 
 #: the page's only script: counts what is shown, and hides the categories whose box is unticked
@@ -51,6 +53,17 @@ update();
 """
 
 
+def _extracted_away(lines: list[str]) -> str:
+    """The lines the HTML extractor left out, in a folded section of their own."""
+    if not lines:
+        return ""
+    items = "".join(f'<div class="away">{html.escape(line)}</div>' for line in lines)
+    return (
+        f'<details id="extracted-away"><summary>{len(lines)} lines of the page that trafilatura\'s extraction '
+        f"left out before the block stage</summary>{items}</details>"
+    )
+
+
 def _label(b) -> str:
     return {"content": "kept", "title": "title"}.get(b.label, "dropped")
 
@@ -74,8 +87,9 @@ def _hover(b) -> str:
     return " · ".join(parts)
 
 
-def explain_page(doc: Document) -> str:
-    """The explain page of ``doc`` as one HTML string."""
+def explain_page(doc: Document, extracted_away: list[str] | None = None) -> str:
+    """The explain page of ``doc`` as one HTML string; ``extracted_away``: (HTML) the page's text
+    lines trafilatura left out before the block stage, shown folded away below the blocks."""
     esc = html.escape
     groups = ["content", "title"] + [c for c in CATEGORIES if any(b.category == c for b in doc.blocks)]
     if any(b.label == "boilerplate" and b.category is None for b in doc.blocks):
@@ -108,7 +122,8 @@ def explain_page(doc: Document) -> str:
         f'<h1>{esc(doc.title or doc.source)}</h1><dl class="meta">{rows}</dl>'
         f'<div id="filters">{filters}</div>'
         f'<div id="summary" data-counts="{esc(json.dumps(counts))}"></div>'
-        f'<div id="blocks">{"".join(blocks)}</div><script>{_SCRIPT}</script></body></html>\n'
+        f'<div id="blocks">{"".join(blocks)}</div>{_extracted_away(extracted_away or [])}'
+        f"<script>{_SCRIPT}</script></body></html>\n"
     )
 
 

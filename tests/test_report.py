@@ -173,3 +173,22 @@ def test_chromium_renders_the_corpus_report(in_root, tmp_path):
         timeout=120,
     )
     assert png.read_bytes()[:4] == b"\x89PNG"
+
+
+@needs_browser
+def test_the_explain_page_shows_what_the_extraction_left_out(in_root, tmp_path):
+    out = tmp_path / "explain.html"
+    name = "raw/de_mdr_b45b8a4670b4b5f1.html.gz"
+    assert CliRunner().invoke(main, ["explain", name, "--html", str(out)]).exit_code == 0
+    dom = _render(out, tmp_path)
+    away = [html.unescape(t) for t in re.findall(r'<div class="away">([^<]*)</div>', dom)]
+    doc = Cleaner().clean_file(name)
+    assert "Zur MDR-Hauptnavigation" in away  # a menu entry the extractor dropped
+    texts = " ".join(b.text for b in doc.blocks)
+    assert away and not any(line in texts for line in away)  # none of them reached the block stage
+    assert re.search(rf"<summary>{len(away)} lines of the page", dom)
+    text_page = tmp_path / "text.html"
+    assert (
+        CliRunner().invoke(main, ["explain", "raw/000_a03daa696e6074ab.txt", "--html", str(text_page)]).exit_code == 0
+    )
+    assert 'id="extracted-away"' not in text_page.read_text(encoding="utf-8")  # (a text dump was not extracted)
