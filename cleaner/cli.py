@@ -182,13 +182,11 @@ def check_output(
     if output.endswith(".parquet"):
         if compression:
             raise OptionError("--compress: for JSONL output; Parquet files compress their columns")
-        try:
-            import datasets  # noqa: F401
-            import pyarrow.parquet  # noqa: F401
-        except ImportError:
-            raise OptionError(
-                f"-o {output}: Parquet output needs the parquet extra: pip install 'cleaner[parquet]'"
-            ) from None
+        from .writers import parquet_missing
+
+        missing = parquet_missing()
+        if missing:
+            raise OptionError(f"-o {output}: {missing}")
     if output == "-":
         if shard_size:
             raise OptionError("--shard-size: shards need a corpus file name, not -o -")
@@ -547,16 +545,12 @@ def explained_document(cleaner: Cleaner, name: str, url: str | None):
     documents) or a record that is not there."""
     from .readers import read_bytes
 
-    import re
-
-    from .corpus.sources import Task, items, kind_of
+    from .corpus.sources import Task, items, kind_of, split_source
     from .corpus.worker import clean_item
 
-    m = re.match(r"^(.*):(\d+)$", name, re.DOTALL)
-    if m and kind_of(m.group(1)) == "jsonl" and os.path.isfile(m.group(1)):
-        path, selector, kind = m.group(1), name, "jsonl"
-    elif "@" in name and kind_of(name.split("@", 1)[0]) == "warc" and os.path.isfile(name.split("@", 1)[0]):
-        path, selector, kind = name.split("@", 1)[0], name, "warc"
+    path, record_kind, _record = split_source(name)
+    if record_kind and os.path.isfile(path):
+        selector, kind = name, record_kind
     else:
         path, selector, kind = name, None, kind_of(name)
         if kind in ("jsonl", "warc"):
@@ -573,29 +567,6 @@ def explained_document(cleaner: Cleaner, name: str, url: str | None):
                 item.meta["url"] = url
             return clean_item(cleaner, item), item.data
     raise BadInput(f"no such {'record' if kind == 'jsonl' else 'response'} in {path}")
-
-
-def extracted_away(doc, data) -> list[str]:
-    """(HTML) the page's text lines that trafilatura's extraction left out, before the block stage saw
-    anything: its text nodes (scripts and styles aside) not in the extracted text, in page order."""
-    if doc.format != "html" or data is None:
-        return []
-    from bs4 import BeautifulSoup
-
-    from .readers import decode
-
-    html = decode(data) if isinstance(data, bytes) else data
-    soup = BeautifulSoup(html, "lxml")
-    for tag in soup(["script", "style", "noscript", "template"]):
-        tag.decompose()
-    kept = {" ".join(b.text.split()) for b in doc.blocks}
-    body = " ".join(" ".join(b.text.split()) for b in doc.blocks)
-    out: dict[str, None] = {}
-    for piece in soup.get_text("\n").splitlines():
-        line = " ".join(piece.split())
-        if line and line not in kept and line not in out and line not in body:
-            out[line] = None
-    return list(out)
 
 
 def _decisions(doc) -> dict:
@@ -664,7 +635,7 @@ def explain(
         click.echo(f"cleaner: error: {shown(file)}: {shown(str(exc))}", err=True)
         sys.exit(1)
     if html_path:
-        from .report import explain_page
+        from .report import explain_page, extracted_away
 
         try:
             with open(html_path, "w", encoding="utf-8") as fh:
@@ -774,7 +745,7 @@ def extract(
         if file == "-":
             doc = cleaner.clean_bytes(read_stdin(max_bytes), source="-", meta={"url": url} if url else None)
         else:
-            doc = cleaner.clean_bytes(_read_file(file, max_bytes), source=file, meta={"url": url} if url else None)
+            doc = cleaner.clean_file(file, meta={"url": url} if url else None)
     except BadInput as exc:
         click.echo(f"cleaner: error: {shown(source)}: {shown(str(exc))}", err=True)
         sys.exit(1)
@@ -784,12 +755,6 @@ def extract(
         click.echo(doc.markdown if doc.text_format == "markdown" else doc.text)
     else:
         click.echo(f"cleaner: {shown(source)}: no article text found", err=True)
-
-
-def _read_file(path: str, max_bytes: int) -> bytes:
-    from .readers import read_bytes
-
-    return read_bytes(path, max_bytes)
 
 
 @main.command()
@@ -923,30 +888,31 @@ def train(out_dir, golds, split, annotated, pairs, block_files, rules) -> None:
 
 
 def read_records(path: str) -> list[dict]:
-    """The records of a corpus file (plain, .gz or .zst); a line that is not a JSON record is a
-    one-line BadInput naming the file and line."""
+    """The records of a corpus file (plain, .gz or .zst), read line by line as the corpus reader reads
+    JSONL; a line that is not a JSON record is a one-line BadInput naming the file and line."""
     import json
 
+    from .corpus.sources import _lines
     from .readers import open_binary
 
     records = []
     try:
-        with open_binary(path) as fh:
-            data = b"".join(iter(lambda: fh.read(1 << 24), b""))
+        fh = open_binary(path)
     except OSError as exc:
         raise BadInput(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except BadInput as exc:
-        raise BadInput(f"{path}: {exc}") from None
-    for lineno, line in enumerate(data.split(b"\n"), 1):
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise BadInput(f"{path}:{lineno}: not a JSON record ({exc})".splitlines()[0]) from None
-        if not isinstance(rec, dict):
-            raise BadInput(f"{path}:{lineno}: not a JSON record (a {type(rec).__name__})")
-        records.append(rec)
+    with fh:
+        for lineno, line, error in _lines(fh, sys.maxsize):
+            if line is None:
+                raise BadInput(f"{path}:{lineno}: {error}")
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                raise BadInput(f"{path}:{lineno}: not a JSON record ({exc})".splitlines()[0]) from None
+            if not isinstance(rec, dict):
+                raise BadInput(f"{path}:{lineno}: not a JSON record (a {type(rec).__name__})")
+            records.append(rec)
     return records
 
 

@@ -77,10 +77,12 @@ def extract_html(
     prune_xpath: tuple[str, ...] = (),
     focus: str = "balanced",
     full_metadata: bool = False,
+    headings: bool = False,
 ) -> Extracted:
     """trafilatura's extraction (``focus``: its mode) and the page's metadata. ``full_metadata``: also
     trafilatura's markup searches for an author, categories and tags the page does not declare
-    (4.7 ms a page more on average over 200 benchmark pages, up to 9; bench/RESULTS.md)."""
+    (4.7 ms a page more on average over 200 benchmark pages, up to 9; bench/RESULTS.md). ``headings``:
+    also the extracted body's heading lines (``Extracted.headings``, for Markdown output)."""
     tree = parse_html(html)
     if tree is None:
         return Extracted("", None, None, None, url)
@@ -121,7 +123,7 @@ def extract_html(
         description=meta.description or None,
         categories=_terms(meta.categories),
         tags=_terms(meta.tags),
-        headings=_headings(doc.body),
+        headings=_headings(doc.body) if headings else {},
     )
 
 

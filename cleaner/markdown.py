@@ -38,6 +38,16 @@ def _text_and_line_breaks(m: re.Match) -> str:
     return m.group(1) + "\n" * (m.group(0).count("\n") - m.group(1).count("\n"))
 
 
+#: an ATX heading's hashes at a line's start (its level)
+_HEADING_LEVEL = re.compile(r"^ {0,3}(#{1,6})[ \t]+\S")
+
+
+def heading_level(line: str) -> int:
+    """The level of a Markdown heading line ("## Titel": 2), 0 for any other line."""
+    m = _HEADING_LEVEL.match(line)
+    return len(m.group(1)) if m else 0
+
+
 def looks_like_markdown(text: str) -> bool:
     links = len(_PROBE.findall(text))
     return links >= MIN_LINKS or (links >= 1 and len(_HEADING.findall(text)) >= MIN_HEADINGS)

@@ -15,6 +15,7 @@ from langdetect import DetectorFactory, detect_langs, detector_factory
 from langdetect.lang_detect_exception import LangDetectException
 
 from . import langid
+from .classify import rule_text
 from .thresholds import DEFAULTS, Thresholds
 from .document import BOILERPLATE, TITLE, Block
 from .ruleset import LanguageRules, Outlet, Rules
@@ -61,14 +62,14 @@ def text_date(blocks: list[Block], rules: LanguageRules, t: Thresholds = DEFAULT
 def text_author(blocks: list[Block], rules: LanguageRules) -> tuple[str | None, str | None]:
     """The author a byline names: the first block a line rule with an ``author`` group in its pattern
     dropped (rules/README.md), not inside a section (a teaser's byline is the teaser's), near the article."""
-    from .classify import rule_text
-
-    kept = [b.index for b in blocks if b.kept or b.label == TITLE]
-    by_id = {r.id: r for r in rules.line_rules if "author" in r.regex.groupindex}
+    by_id = rules.author_rules()
+    kept: list[int] | None = None
     for b in blocks:
         rule = by_id.get(b.rule or "")
         if rule is None or b.section is not None or b.label != BOILERPLATE:
             continue
+        if kept is None:
+            kept = [k.index for k in blocks if k.kept or k.label == TITLE]
         if not kept or min(abs(b.index - k) for k in kept) > BYLINE_MAX_DISTANCE:
             continue
         m = rule.regex.search(rule_text(b.text))

@@ -127,6 +127,7 @@ class Cleaner:
             prune_xpath=self.rules.html_prune_xpath,
             focus=self.settings.html_extraction,
             full_metadata=self.settings.full_metadata,
+            headings=self.settings.text_format == "markdown",
         )
         doc = Document(source=source, id=doc_id or content_id(html.encode("utf-8")), format="html", url=ext.url)
         # the blocks come from the scrubbed text (an extractor's output can hold entity-made controls);

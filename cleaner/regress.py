@@ -8,12 +8,12 @@ from __future__ import annotations
 import difflib
 import json
 import os
-import re
 from dataclasses import dataclass, field
 
 import tempfile
 
 from .corpus import RunConfig, run as run_corpus
+from .corpus.sources import split_source
 from .pipeline import Cleaner
 from .writers import dumps, review_name
 
@@ -38,15 +38,11 @@ def _load_golden(path: str) -> dict[str, dict]:
     return out
 
 
-_WARC_RECORD = re.compile(r"^(.*?\.warc(?:\.gz|\.zst)?)(@.*)$", re.IGNORECASE | re.DOTALL)
-_JSONL_RECORD = re.compile(r"^(.*\.jsonl(?:\.gz|\.zst)?)(:\d+)$", re.IGNORECASE | re.DOTALL)
-
-
 def _container(source: str) -> tuple[str, str]:
     """(the file a document came from, the rest of its source: ``@URL`` of a WARC record, ``:N`` of a
     JSONL line, else "")."""
-    m = _WARC_RECORD.match(source) or _JSONL_RECORD.match(source)
-    return (m.group(1), m.group(2)) if m else (source, "")
+    path, kind, record = split_source(source)
+    return path, {"jsonl": f":{record}", "warc": f"@{record}"}.get(kind or "", "")
 
 
 def _keys(sources: list[str], base: str | None = None) -> dict[str, str]:

@@ -53,6 +53,29 @@ update();
 """
 
 
+def extracted_away(doc, data) -> list[str]:
+    """(HTML) the page's text lines that trafilatura's extraction left out, before the block stage saw
+    anything: its text nodes (scripts and styles aside) not in the extracted text, in page order."""
+    if doc.format != "html" or data is None:
+        return []
+    from bs4 import BeautifulSoup
+
+    from .readers import decode
+
+    html = decode(data) if isinstance(data, bytes) else data
+    soup = BeautifulSoup(html, "lxml")
+    for tag in soup(["script", "style", "noscript", "template"]):
+        tag.decompose()
+    kept = {" ".join(b.text.split()) for b in doc.blocks}
+    body = " ".join(" ".join(b.text.split()) for b in doc.blocks)
+    out: dict[str, None] = {}
+    for piece in soup.get_text("\n").splitlines():
+        line = " ".join(piece.split())
+        if line and line not in kept and line not in out and line not in body:
+            out[line] = None
+    return list(out)
+
+
 def _extracted_away(lines: list[str]) -> str:
     """The lines the HTML extractor left out, in a folded section of their own."""
     if not lines:

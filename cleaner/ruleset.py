@@ -221,6 +221,13 @@ class LanguageRules:
             table = self._gates["stop_table"] = blockstats.word_table(self.stopwords)
         return table
 
+    def author_rules(self) -> dict[str, LineRule]:
+        """The line rules whose pattern names an author (a group ``author``), by id; built once."""
+        found = self._gates.get("author_rules")
+        if found is None:
+            found = self._gates["author_rules"] = {r.id: r for r in self.line_rules if "author" in r.regex.groupindex}
+        return found
+
     def match_line(self, text: str, n_words: int) -> LineRule | VocabRule | None:
         """The first line rule of this language that matches (an outlet's own rules are tried
         before it, in ``classify._context_free``, because this verdict is remembered per line).

@@ -14,7 +14,7 @@ from typing import Sequence
 
 from . import lynx
 from .document import Block
-from .markdown import looks_like_markdown, strip_markdown
+from .markdown import heading_level, looks_like_markdown, strip_markdown
 from .ruleset import SegmentWords, load_rules
 from .tokens import LOWER, UPPER
 
@@ -58,7 +58,7 @@ def segment_text(
         numbered = unwrap(numbered, width, words.credit_label)
     levels: dict[int, int] = {}  # line number -> its Markdown heading level (kept for Markdown output)
     if markdown:  # links may run over several lines: the markup is taken out of the whole text
-        levels = {lineno: len(m.group(1)) for lineno, raw in numbered if (m := _MD_HEADING.match(raw))}
+        levels = {lineno: level for lineno, raw in numbered if (level := heading_level(raw))}
         numbered = list(
             zip(
                 (lineno for lineno, _ in numbered),
@@ -91,10 +91,6 @@ def segment_text(
         blocks.append(Block(index=len(blocks), text=line, line=lineno, gap_before=gap, heading=levels.get(lineno, 0)))
         gap = 0
     return blocks
-
-
-#: a Markdown ATX heading's hashes (its level)
-_MD_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+\S")
 
 
 def collapse_floods(

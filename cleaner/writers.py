@@ -168,6 +168,16 @@ class ShardWriter:
                 p.unlink()
 
 
+def parquet_missing() -> str | None:
+    """None when datasets and pyarrow (the ``parquet`` extra) are installed, else what to install."""
+    try:
+        import datasets  # noqa: F401  (its features type the columns)
+        import pyarrow.parquet  # noqa: F401
+    except ImportError:
+        return "Parquet output needs the parquet extra: pip install 'cleaner[parquet]'"
+    return None
+
+
 class ParquetShardWriter(ShardWriter):
     """``-o corpus.parquet`` (shards ``corpus-00000.parquet``): the records as Parquet, every column
     typed by the record schema (``cleaner.schema.features``: dates as dates, ``meta`` as JSON), so that
@@ -178,13 +188,9 @@ class ParquetShardWriter(ShardWriter):
 
     def __init__(self, output: str, shard_size: int | None, keep_removed: bool = True):
         super().__init__(output, shard_size, None)
-        try:
-            import datasets  # noqa: F401  (its features type the columns)
-            import pyarrow.parquet  # noqa: F401
-        except ImportError:
-            raise OutputError(
-                output, OSError("Parquet output needs the parquet extra: pip install 'cleaner[parquet]'")
-            ) from None
+        missing = parquet_missing()
+        if missing:
+            raise OutputError(output, OSError(missing))
         from .schema import features
 
         self.features = features(keep_removed)
@@ -296,18 +302,11 @@ def _review_candidates(source: str, doc_id: str) -> list[str]:
     ``index__ID``; a JSONL record ``in/feed.jsonl:3``: ``feed``, ``feed__3``, ``in__feed__3``,
     ``feed__3__ID``; a WARC record ``in/crawl.warc.gz@URL``: the URL's last part, ``crawl__ID``,
     ``in__crawl__ID``. Names that are empty (a URL ending in "/") or too long are left out."""
-    from .corpus.sources import kind_of
+    from .corpus.sources import split_source
 
     source = source.replace("\\", "/")
-    container, tail = source, None
-    m = re.match(r"^(.*):(\d+)$", source)
-    if m and kind_of(m.group(1)) == "jsonl":
-        container, tail = m.group(1), m.group(2)
-    else:
-        for at in (i for i, ch in enumerate(source) if ch == "@"):
-            if kind_of(source[:at]) == "warc":
-                container, tail = source[:at], doc_id
-                break
+    container, kind, record = split_source(source)
+    tail = record if kind == "jsonl" else doc_id if kind == "warc" else None
     folders = [p for p in container.split("/")[:-1] if p not in ("", ".", "..")]
     base = stem(container) if tail is None else REVIEW_NAME_JOIN.join([stem(container), tail])
     names = [stem(source)] + [

@@ -138,6 +138,19 @@ def is_html_name(path: str) -> bool:
     return base_name(path.lower()).endswith(HTML_SUFFIXES + SERVER_HTML_SUFFIXES)
 
 
+def split_source(source: str) -> tuple[str, str | None, str | None]:
+    """(the file, ``jsonl`` or ``warc`` or None, the record in it) of a document's ``source``:
+    ``feed.jsonl:3`` -> (feed.jsonl, jsonl, "3"); ``crawl.warc.gz@URL`` -> (crawl.warc.gz, warc, URL) at
+    the first "@" after a WARC file's name; any other source is a file of its own."""
+    m = re.match(r"^(.*):(\d+)$", source, re.DOTALL)
+    if m and kind_of(m.group(1)) == "jsonl":
+        return m.group(1), "jsonl", m.group(2)
+    for at in (i for i, ch in enumerate(source) if ch == "@"):
+        if kind_of(source[:at]) == "warc":
+            return source[:at], "warc", source[at + 1 :]
+    return source, None, None
+
+
 def kind_of(path: str) -> str:
     """How a file is read: ``jsonl``, ``warc``, ``files`` (one document: any other file, its
     format sniffed as ``--format auto`` does), or ``skip`` for a known non-document (an image, a
