@@ -35,6 +35,7 @@ class Page:
     body: str | None = None  # ScrapingHub gold article body
     with_: list[str] = field(default_factory=list)  # trafilatura-dev snippets
     without: list[str] = field(default_factory=list)
+    page_type: str = "article"  # WCXB's page type (the older two hold articles only)
 
     def html_bytes(self) -> bytes:
         return gzip.decompress(self.path.read_bytes())
@@ -81,6 +82,7 @@ def wcxb() -> list[Page]:
             v.get("articleBody", ""),
             list(v.get("with") or []),
             list(v.get("without") or []),
+            v.get("page_type", "article"),
         )
         for k, v in sorted(gold.items())
     ]
@@ -95,9 +97,12 @@ def load(bench: str) -> list[Page]:
 
 def score(bench: str, pages: list[Page], outputs: list[str]):
     """The benchmark's published scoring of ``outputs`` (one text per page, in order): ScrapingHub's
-    word 4-gram shingles against the article body, else trafilatura's with/without snippets."""
-    from cleaner.evaluate import shingle_score, snippet_score
+    word 4-gram shingles against the article body, WCXB's bag of words per page against the main
+    content, trafilatura's with/without snippets."""
+    from cleaner.evaluate import shingle_score, snippet_score, word_score
 
     if bench == "scrapinghub":
         return shingle_score((p.body, o) for p, o in zip(pages, outputs))
+    if bench == "wcxb":
+        return word_score((p.body, o) for p, o in zip(pages, outputs))
     return snippet_score((o, p.with_, p.without) for p, o in zip(pages, outputs))

@@ -922,18 +922,24 @@ def read_records(path: str) -> list[dict]:
     "--gold",
     required=True,
     type=click.Path(exists=True, dir_okay=False),
-    help="ScrapingHub-style ground-truth.json (articleBody) or trafilatura-style evaldata.json (with/without).",
+    help="ScrapingHub-style ground-truth.json (articleBody; WCXB's has page_type too) or "
+    "trafilatura-style evaldata.json (with/without).",
 )
-def eval_(outputs, gold) -> None:
+@click.option(
+    "--metric",
+    type=click.Choice(["shingles", "words", "snippets"]),
+    help="scoring method (default: the gold's own: words for WCXB, shingles for ScrapingHub, snippets "
+    "for trafilatura's); WCXB's gold also carries snippets",
+)
+def eval_(outputs, gold, metric) -> None:
     """Score JSONL output (one file or its shards; .jsonl, .jsonl.gz, .jsonl.zst) against gold
     annotations with the benchmark's published method."""
-    from .evaluate import score_records
+    from .evaluate import METHODS, score_records
 
     try:
         records = [rec for output in outputs for rec in read_records(output)]
-        fmt, score, missing = score_records(records, gold)
+        fmt, score, missing = score_records(records, gold, metric)
     except (BadInput, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
-    method = {"shingles": "word 4-gram shingles, macro-averaged", "snippets": "snippets, micro-averaged"}[fmt]
-    click.echo(f"{score.docs} documents scored ({method}); gold documents without a record: {missing}")
+    click.echo(f"{score.docs} documents scored ({METHODS[fmt]}); gold documents without a record: {missing}")
     click.echo(f"F1 {score.f1:.4f}  precision {score.precision:.4f}  recall {score.recall:.4f}")

@@ -6,8 +6,14 @@
 - ``snippets`` (trafilatura's evaluation): a ``with`` snippet found in the output (whitespace-
   normalised substring) is a true positive, missing a false negative; a ``without`` snippet found
   is a false positive; precision, recall and F1 micro-averaged over snippets.
+- ``words`` (WCXB's evaluate.py): per document, precision and recall of the bag of lower-cased
+  ``\\w+`` tokens against the main content's; each document's F1, and all three averaged over
+  documents. A document whose gold is empty (WCXB's single-page apps) scores 1 when the output
+  is empty too, else 0.
 
-``cleaner eval OUTPUT.jsonl --gold FILE`` detects the gold format and scores any JSONL output.
+``cleaner eval OUTPUT.jsonl --gold FILE`` detects the gold format (``articleBody`` with WCXB's
+``page_type``: words; ``articleBody`` alone: shingles; ``with``/``without``/``file``: snippets)
+and scores any JSONL output.
 """
 
 from __future__ import annotations
@@ -114,12 +120,44 @@ def snippet_score(items: Iterable[tuple[str, list[str], list[str]]]) -> Score:
     return Score(p, r, _f1(p, r), docs)
 
 
+# ------------------------------------------------------------------------------ words (WCXB)
+
+
+def word_counts(gold: str, predicted: str) -> tuple[float, float, float]:
+    """(precision, recall, F1) of one document's bag of lower-cased words."""
+    ref = Counter(_TOKEN.findall((gold or "").lower()))
+    out = Counter(_TOKEN.findall((predicted or "").lower()))
+    if not ref:
+        return (1.0, 1.0, 1.0) if not out else (0.0, 0.0, 0.0)
+    if not out:
+        return 0.0, 0.0, 0.0
+    overlap = sum((ref & out).values())
+    p, r = overlap / sum(out.values()), overlap / sum(ref.values())
+    return p, r, _f1(p, r)
+
+
+def word_score(pairs: Iterable[tuple[str, str]]) -> Score:
+    """Score (gold, predicted) text pairs: precision, recall and F1 per document, each averaged."""
+    counts = [word_counts(g, p) for g, p in pairs]
+    if not counts:
+        return Score(0.0, 0.0, 0.0, 0)
+    p, r, f = (statistics.mean(c[i] for c in counts) for i in range(3))
+    return Score(p, r, f, len(counts))
+
+
 # ------------------------------------------------------------------------------ gold files
+
+#: the scoring of each gold format
+METHODS = {
+    "shingles": "word 4-gram shingles, macro-averaged",
+    "snippets": "snippets, micro-averaged",
+    "words": "bag of words per document, averaged (WCXB)",
+}
 
 
 def load_gold(path: str) -> tuple[str, dict[str, dict]]:
-    """(format, {document stem: gold entry}) for a ScrapingHub ground-truth.json or a trafilatura
-    evaldata.json."""
+    """(format, {document stem: gold entry}) for a ScrapingHub ground-truth.json, a WCXB one (the same
+    layout with ``page_type``: format ``words``) or a trafilatura evaldata.json."""
     try:
         with open(path, encoding="utf-8") as fh:
             data = json.load(fh)
@@ -131,16 +169,23 @@ def load_gold(path: str) -> tuple[str, dict[str, dict]]:
     if not isinstance(first, dict):
         raise ValueError(f"{path}: not a gold file (its entries are not JSON objects)")
     if "articleBody" in first:
-        return "shingles", {key: value for key, value in data.items()}
+        return ("words" if "page_type" in first else "shingles"), {key: value for key, value in data.items()}
     if "with" in first and "file" in first:
         return "snippets", {stem(v["file"]): v for v in data.values()}
     raise ValueError(f"{path}: unknown gold format (need articleBody, or file/with/without)")
 
 
-def score_records(records: Iterable[Mapping], gold_path: str) -> tuple[str, Score, int]:
+def score_records(records: Iterable[Mapping], gold_path: str, method: str | None = None) -> tuple[str, Score, int]:
     """Score JSONL records (matched to gold by the file name of ``source``, or by ``url``) against a
-    gold file. Returns (format, score, gold documents without a record - scored as empty output)."""
+    gold file, by ``method`` (default: the gold format's own). Returns (method, score, gold documents
+    without a record - scored as empty output)."""
     fmt, gold = load_gold(gold_path)
+    if method and method != fmt:
+        if method == "snippets" and not all("with" in v for v in gold.values()):
+            raise ValueError(f"{gold_path}: no with/without snippets to score by")
+        if method in ("shingles", "words") and fmt == "snippets":
+            raise ValueError(f"{gold_path}: no articleBody to score by {method}")
+        fmt = method
     by_url = {v.get("url"): k for k, v in gold.items() if v.get("url")}
     texts: dict[str, str] = {}
     for rec in records:
@@ -155,4 +200,6 @@ def score_records(records: Iterable[Mapping], gold_path: str) -> tuple[str, Scor
     keys = sorted(texts)  # score only the documents the output covers (e.g. a test split)
     if fmt == "shingles":
         return fmt, shingle_score((gold[k].get("articleBody", ""), texts[k]) for k in keys), missing
+    if fmt == "words":
+        return fmt, word_score((gold[k].get("articleBody", ""), texts[k]) for k in keys), missing
     return fmt, snippet_score((texts[k], gold[k]["with"], gold[k]["without"]) for k in keys), missing

@@ -175,7 +175,7 @@ def pages_from_gold(
         path = html_dir / (entry["file"] if fmt == "snippets" else f"{key}.html.gz")
         html = decode(gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes())
         url = key if key.startswith("http") else entry.get("url")
-        if fmt == "shingles":
+        if fmt != "snippets":  # the main content's text (ScrapingHub, WCXB)
             gold_text = GoldText(entry.get("articleBody", ""))
             with_, without = [], []
         else:  # silver labels from our own HTML output, overridden by the human snippets
@@ -184,7 +184,7 @@ def pages_from_gold(
         views = []
         if "text" in modes:
             views += [("text", render(html)) for _, render in RENDERERS]
-        if "html" in modes and fmt == "shingles":
+        if "html" in modes and fmt != "snippets":
             # (not for snippet golds: silver labels of our own HTML output would teach the model
             # itself, and snippet-only labels there were tried without gain)
             # the same extraction as Cleaner.clean_html (pruned markup, extraction mode)

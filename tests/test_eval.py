@@ -1,11 +1,11 @@
-"""`cleaner eval` and the scoring functions, on both gold formats."""
+"""`cleaner eval` and the scoring functions, on every gold format."""
 
 import json
 
 from click.testing import CliRunner
 
 from cleaner.cli import main
-from cleaner.evaluate import shingle_counts, shingle_score, snippet_score
+from cleaner.evaluate import shingle_counts, shingle_score, snippet_score, word_counts, word_score
 
 BODY = "The council approved the new budget on Tuesday after a long debate about schools and roads."
 
@@ -27,6 +27,37 @@ def test_snippet_scoring_is_micro_averaged_and_whitespace_normalised():
         ]
     )
     assert (s.precision, s.recall) == (0.5, 0.5)
+
+
+def test_word_scoring_follows_wcxb():
+    # a bag of lower-cased words: order does not matter, repeats count, case does not
+    assert word_counts("the cat sat", "Sat the CAT") == (1.0, 1.0, 1.0)
+    p, r, f = word_counts("the cat sat on the mat", "the the the cat")
+    assert (p, r) == (3 / 4, 3 / 6) and round(f, 4) == 0.6
+    # an empty gold (a single-page app): right only when the output is empty too
+    assert word_counts("", "") == (1.0, 1.0, 1.0) and word_counts("", "menu") == (0.0, 0.0, 0.0)
+    assert word_counts("text", "") == (0.0, 0.0, 0.0)
+    # each document's F1, averaged (not the F1 of averaged precision and recall)
+    s = word_score([("a b", "a b"), ("a b", "a")])
+    assert s.docs == 2 and s.precision == 1.0 and s.recall == 0.75 and round(s.f1, 4) == round((1 + 2 / 3) / 2, 4)
+
+
+def test_cleaner_eval_scores_wcxb_gold_by_words_or_snippets(tmp_path):
+    out = tmp_path / "out.jsonl"
+    out.write_text(json.dumps({"source": "wcxb/0007.html.gz", "text": BODY + " Subscribe"}) + "\n")
+    gold = tmp_path / "ground-truth.json"
+    entry = {"articleBody": BODY, "page_type": "article", "with": ["new budget on Tuesday"], "without": ["Subscribe"]}
+    gold.write_text(json.dumps({"0007": entry}))
+    r = CliRunner().invoke(main, ["eval", str(out), "--gold", str(gold)])
+    assert r.exit_code == 0, r.output
+    assert "(bag of words per document, averaged (WCXB))" in r.output and "recall 1.0000" in r.output
+    assert "precision 0.9412" in r.output  # 16 of 17 words
+    r = CliRunner().invoke(main, ["eval", str(out), "--gold", str(gold), "--metric", "snippets"])
+    assert r.exit_code == 0 and "precision 0.5000" in r.output, r.output
+    del entry["page_type"]
+    gold.write_text(json.dumps({"0007": {k: v for k, v in entry.items() if k not in ("with", "without")}}))
+    r = CliRunner().invoke(main, ["eval", str(out), "--gold", str(gold), "--metric", "snippets"])
+    assert r.exit_code != 0 and "no with/without snippets" in r.output
 
 
 def test_cleaner_eval_on_both_gold_formats(tmp_path):
