@@ -1,6 +1,6 @@
 """Grouped cross-validation on the train halves: choose model settings without touching the test halves.
 
-Each train page of both benchmarks falls into one of K folds by sha256 of its source name (both
+Each train page of the three benchmarks falls into one of K folds by sha256 of its source name (both
 renderings of a page stay together). For every fold a model is trained, exactly as `cleaner train`
 does, on the other folds plus the annotated fixture pages, and the held-out pages are cleaned with
 it in text mode (inscriptis render) and HTML mode, then scored with the published methods. Every
@@ -10,6 +10,7 @@ train page is scored once, by a model that never saw it.
     .venv/bin/python bench/cv.py --set num_leaves=15 --rounds 200,100 --set learning_rate=0.1
     .venv/bin/python bench/cv.py --dumps                        # also lynx, w3m, elinks, html2text dumps
     .venv/bin/python bench/cv.py --html-extraction precision    # HTML mode with trafilatura's precision mode
+    .venv/bin/python bench/cv.py --train-on scrapinghub trafilatura-dev   # WCXB scored, never learnt from
 
 Settings are LightGBM parameters over ``cleaner.training.LGB_PARAMS`` (``--set name=value``) and the
 tree counts of both stages (``--rounds``), passed to training as a ``training.TrainConfig``. Takes about K x 50 s plus page collection.
@@ -36,7 +37,13 @@ from cleaner.settings import HTML_EXTRACTION, Settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "pages"
-BENCHES = ("scrapinghub", "trafilatura-dev")
+BENCHES = ("scrapinghub", "trafilatura-dev", "wcxb")
+#: each benchmark's gold file (its folder's name is the training pages' source prefix)
+GOLD = {
+    "scrapinghub": data.SHARED / "scrapinghub" / "ground-truth.json",
+    "trafilatura-dev": data.SHARED / "trafilatura-dev" / "evaldata.json",
+    "wcxb": data.SHARED / "wcxb-dev" / "ground-truth.json",
+}
 
 
 fold_of = training.fold_of  # (pages are held out by the fold training uses for their source)
@@ -130,6 +137,15 @@ def main(argv=None) -> int:
         choices=HTML_EXTRACTION,
         help="trafilatura extraction mode of HTML mode on the held-out pages (training as `cleaner train`)",
     )
+    ap.add_argument(
+        "--train-on",
+        nargs="+",
+        default=list(BENCHES),
+        choices=BENCHES,
+        help="benchmarks whose train halves the fold models learn from (all are scored; a benchmark "
+        "left out is scored by models that saw none of its pages)",
+    )
+    ap.add_argument("--bench", nargs="+", default=list(BENCHES), choices=BENCHES, help="benchmarks scored")
     a = ap.parse_args(argv)
     params = dict(training.LGB_PARAMS)
     for item in a.params:
@@ -142,13 +158,9 @@ def main(argv=None) -> int:
     started = time.perf_counter()
 
     collector = Cleaner(Settings(model="none"))
-    gold_files = [
-        str(data.SHARED / "scrapinghub" / "ground-truth.json"),
-        str(data.SHARED / "trafilatura-dev" / "evaldata.json"),
-    ]
     bench_pages = []
-    for g in gold_files:
-        bench_pages += list(training.pages_from_gold(collector, g, "train"))
+    for b in a.train_on:
+        bench_pages += list(training.pages_from_gold(collector, str(GOLD[b]), "train"))
     fixture_pages = list(training.pages_from_annotated(collector, str(FIXTURES)))
     print(
         f"collected {len(bench_pages)} benchmark views, {len(fixture_pages)} fixture pages "
@@ -156,20 +168,20 @@ def main(argv=None) -> int:
         file=sys.stderr,
     )
 
-    held = {b: [p for p in data.load(b) if p.split == "train"] for b in BENCHES}
+    held = {b: [p for p in data.load(b) if p.split == "train"] for b in a.bench}
     dumps = [f"text, {name}" for name in (run.dumpers() if a.dumps else [])]
-    outputs: dict[tuple[str, str], dict[str, str]] = {(b, m): {} for b in BENCHES for m in ("text", "html", *dumps)}
+    outputs: dict[tuple[str, str], dict[str, str]] = {(b, m): {} for b in a.bench for m in ("text", "html", *dumps)}
     errors: list[str] = []
-    swept: dict[tuple[str, float], dict[str, str]] = {(b, t): {} for b in BENCHES for t in SWEEP}
+    swept: dict[tuple[str, float], dict[str, str]] = {(b, t): {} for b in a.bench for t in SWEEP}
     for fold in range(a.folds):
         fit = [p for p in bench_pages if fold_of(p.source, a.folds) != fold] + fixture_pages
         with tempfile.TemporaryDirectory() as tmp:
             meta = training.train(fit, tmp, "cv", log=lambda m: None, config=config)
             cleaner = Cleaner(Settings(model=tmp, html_extraction=a.html_extraction))
-            for bench in BENCHES:
+            for bench in a.bench:
                 for page in held[bench]:
                     # the same name as the training view's source (gold file's folder / page key)
-                    if fold_of(f"{bench}/{page.key}", a.folds) != fold:
+                    if fold_of(f"{GOLD[bench].parent.name}/{page.key}", a.folds) != fold:
                         continue
                     html = decode(page.html_bytes())
                     text = training.render_inscriptis(html)
@@ -201,7 +213,7 @@ def main(argv=None) -> int:
 
     scores, sweep = {}, {}
     if a.sweep:
-        for bench in BENCHES:
+        for bench in a.bench:
             f1s = [_score(bench, held[bench], swept[(bench, t)]).f1 for t in SWEEP]
             sweep[f"{bench} text"] = {str(t): round(f, 4) for t, f in zip(SWEEP, f1s)}
             print(
@@ -213,6 +225,8 @@ def main(argv=None) -> int:
         s = _score(bench, held[bench], out)
         scores[f"{bench} {mode}"] = {"f1": round(s.f1, 4), "p": round(s.precision, 4), "r": round(s.recall, 4)}
     label = " ".join(a.params + ([f"rounds={a.rounds}"] if a.rounds else [])) or "shipped settings"
+    if set(a.train_on) != set(BENCHES):
+        label += " (trained on " + ", ".join(a.train_on) + ")"
     print(f"| {label} | " + " | ".join(f"{v['f1']:.3f}" for v in scores.values()) + " |")
     print("columns: " + ", ".join(scores))
     if a.errors:

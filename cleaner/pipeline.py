@@ -7,15 +7,16 @@ for it once; the module functions ``clean_text`` / ``clean_html`` use a shared d
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 from . import langid, metadata
-from .classify import Scorer, classify
+from .classify import Scorer, annotate, classify
 from .segment import segment_text
-from .document import Document
+from .document import Block, Document
 from .extract import extract_html
 from .readers import BadInput, decode, read_bytes, scrub_text, scrub_value, sniff_format
-from .ruleset import RuleError, load_rules
+from .ruleset import LanguageRules, LineRule, RuleError, load_rules
 from .settings import Settings
 
 #: characters of the page used for the stopword vote that picks the rule language
@@ -148,6 +149,24 @@ class Cleaner:
         return doc
 
     # ------------------------------------------------------------------ the stages
+    def _segmented(self, body: str, raw_text: str, url: str | None, sitename: str | None) -> "Segmented":
+        """The rule language, the outlet and the blocks of a page (``body``: its scrubbed text)."""
+        rules = self.rules_for(raw_text)
+        outlet, name, source = metadata.outlet_for(self.rules, raw_text, url, sitename)
+        blocks = segment_text(body, words=self.rules.segment, unwrap_lines=self.settings.unwrap)
+        return Segmented(rules, tuple(outlet.line_rules) if outlet else (), name, source, blocks)
+
+    def annotated(
+        self, text: str, *, mode: str, url: str | None = None, sitename: str | None = None
+    ) -> tuple[list[Block], LanguageRules]:
+        """A page's blocks (``text``: a text dump, or an HTML page's extracted text) with every rule's
+        verdict, exactly as the decision stage of ``clean_text``/``clean_html`` sees them: training
+        labels these, so that the model learns from what inference will ask it about."""
+        page = self._segmented(scrub_text(text), text, url, sitename)
+        verdicts = self.verdicts_for(page.rules)
+        annotate(page.blocks, page.rules, page.extra_rules, mode, verdicts, thresholds=self.settings.thresholds)
+        return page.blocks, page.rules
+
     def _run(
         self,
         doc: Document,
@@ -164,15 +183,13 @@ class Cleaner:
         """The stages after extraction. ``headings``: an HTML page's heading lines (text -> level),
         which Markdown output writes back (a Markdown input's own are found by the segment stage)."""
         s = self.settings
-        lang_rules = self.rules_for(raw_text)
+        page = self._segmented(body, raw_text, doc.url, sitename)
+        lang_rules = page.rules
         doc.rules_language = lang_rules.language
-
-        outlet, doc.outlet, doc.outlet_source = metadata.outlet_for(self.rules, raw_text, doc.url, sitename)
+        doc.outlet, doc.outlet_source = page.outlet_name, page.outlet_source
         if meta.get("outlet"):
             doc.outlet, doc.outlet_source = str(meta.pop("outlet")), "input:metadata"
-
-        # (``body`` is scrubbed: ``_inputs`` or clean_html did it)
-        doc.blocks = segment_text(body, words=self.rules.segment, unwrap_lines=s.unwrap)
+        doc.blocks = page.blocks
         if headings:
             for b in doc.blocks:
                 b.heading = headings.get(b.text, b.heading)
@@ -182,7 +199,7 @@ class Cleaner:
             lang_rules,
             mode=mode,
             known_title=known_title,
-            extra_rules=outlet.line_rules if outlet else (),
+            extra_rules=page.extra_rules,
             scorer=self.scorer,
             url=doc.url,
             verdicts=self.verdicts_for(lang_rules),
@@ -204,6 +221,17 @@ class Cleaner:
 
         doc.language, doc.language_prob = metadata.language(doc.text, s.language_sample_chars, s.language_id)
         doc.meta = meta
+
+
+@dataclass
+class Segmented:
+    """What the stages before the decision know of a page."""
+
+    rules: LanguageRules  # the rule set of the page's language
+    extra_rules: tuple[LineRule, ...]  # the outlet's own line rules
+    outlet_name: str | None
+    outlet_source: str | None
+    blocks: list[Block]
 
 
 _DEFAULT: Cleaner | None = None

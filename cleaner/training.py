@@ -29,7 +29,6 @@ from typing import Any, Iterable, Iterator, Mapping
 import numpy as np
 
 from .classify import annotate
-from .segment import segment_text
 from .document import Block
 from .evaluate import load_gold, normalise_space
 from .extract import extract_html
@@ -155,11 +154,6 @@ def render_bs4(html: str) -> str:
 RENDERERS = (("inscriptis", render_inscriptis), ("bs4", render_bs4))
 
 
-def _annotated_blocks(cleaner: Cleaner, text: str, mode: str) -> tuple[list[Block], LanguageRules]:
-    rules = cleaner.rules_for(text)
-    blocks = segment_text(text, words=cleaner.rules.segment)
-    annotate(blocks, rules, verdicts=cleaner.verdicts_for(rules), thresholds=cleaner.settings.thresholds)
-    return blocks, rules
 
 
 def pages_from_gold(
@@ -181,29 +175,23 @@ def pages_from_gold(
         else:  # silver labels from our own HTML output, overridden by the human snippets
             gold_text = GoldText(cleaner.clean_html(html, url=url).text)
             with_, without = entry["with"], entry["without"]
-        views = []
+        views: list[tuple[str, str, str | None]] = []  # (mode, text, site name)
         if "text" in modes:
-            views += [("text", render(html)) for _, render in RENDERERS]
+            views += [("text", render(html), None) for _, render in RENDERERS]
         if "html" in modes and fmt != "snippets":
             # (not for snippet golds: silver labels of our own HTML output would teach the model
             # itself, and snippet-only labels there were tried without gain)
             # the same extraction as Cleaner.clean_html (pruned markup, extraction mode)
-            views.append(
-                (
-                    "html",
-                    extract_html(
-                        html,
-                        url=url,
-                        prune_xpath=cleaner.rules.html_prune_xpath,
-                        focus=cleaner.settings.html_extraction,
-                    ).text,
-                )
+            ext = extract_html(
+                html, url=url, prune_xpath=cleaner.rules.html_prune_xpath, focus=cleaner.settings.html_extraction
             )
+            views.append(("html", ext.text, ext.sitename))
         # half of the pages train without their address, so documents that come without one
         # (text dumps, the seed pages) are judged by a branch of the trees trained as well
         feature_url = url if hashlib.sha256(("url:" + key).encode("utf-8")).digest()[0] % 2 == 0 else None
-        for mode, text in views:
-            blocks, rules = _annotated_blocks(cleaner, text, mode)
+        for mode, text, sitename in views:
+            # (the outlet is looked up by the address the features see: a page without one is one)
+            blocks, rules = cleaner.annotated(text, mode=mode, url=feature_url, sitename=sitename)
             labels = [gold_text.label(b.text) for b in blocks]
             _unlabel_repeats(blocks, labels)
             _snippet_labels(blocks, labels, with_, without)
@@ -243,7 +231,7 @@ def parse_annotated(path: Path) -> tuple[dict, str, list[tuple[str, str, str | N
 def pages_from_annotated(cleaner: Cleaner, folder: str) -> Iterator[LabelledPage]:
     for path in sorted(Path(folder).glob("*.txt")):
         _, page, expected = parse_annotated(path)
-        blocks, rules = _annotated_blocks(cleaner, page, "text")
+        blocks, rules = cleaner.annotated(page, mode="text")
         labels: list[int | None] = [int(label == "content") for _, label, _ in expected]
         if len(labels) == len(blocks):
             yield LabelledPage(f"annotated/{path.name}", "text", blocks, rules, labels)
@@ -264,7 +252,7 @@ def pages_from_pairs(cleaner: Cleaner, raw_dir: str, clean_dir: str) -> Iterator
         if sniff_format(source, text) == "html":
             continue  # pairs are for text pages; HTML pages are labelled through gold files
         keep = {normalise_space(line) for line in golden.read_text(encoding="utf-8").splitlines() if line.strip()}
-        blocks, rules = _annotated_blocks(cleaner, text, "text")
+        blocks, rules = cleaner.annotated(text, mode="text")
         # (named relative to the folder: the fold of a page must not depend on how the folder was written)
         yield LabelledPage(
             f"pairs/{Path(os.path.relpath(source, raw_dir)).as_posix()}",
@@ -291,7 +279,7 @@ def pages_from_block_jsonl(cleaner: Cleaner, path: str) -> Iterator[LabelledPage
         mode = recs[0].get("mode", "text")
         blocks = [Block(index=i, text=" ".join(r["text"].split()), line=i + 1) for i, r in enumerate(recs)]
         rules = cleaner.rules_for("\n".join(b.text for b in blocks))
-        annotate(blocks, rules, verdicts=cleaner.verdicts_for(rules), thresholds=cleaner.settings.thresholds)
+        annotate(blocks, rules, (), mode, cleaner.verdicts_for(rules), thresholds=cleaner.settings.thresholds)
         yield LabelledPage(f"blocks/{doc}", mode, blocks, rules, [r.get("label") for r in recs])
 
 

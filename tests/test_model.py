@@ -318,3 +318,55 @@ def test_a_train_config_is_passed_down_not_patched_in(in_root):
     assert np.array_equal(fitted.stage1.predict(X), mean)
     with pytest.raises(ValueError, match="one seed"):
         training.train(pages, "unused", "x", config=config)
+
+
+class _Recorder:
+    """A scorer that keeps what the decision stage shows it: each block's rule category."""
+
+    threshold = 0.5
+    html_threshold = 0.5
+
+    def __init__(self):
+        self.seen: list[list[tuple[str, str | None]]] = []
+
+    def __call__(self, blocks, rules, mode, url=None):
+        self.seen.append([(b.text, b.category) for b in blocks])
+        return [1.0] * len(blocks)
+
+
+@pytest.mark.skipif(not (SHARED / "scrapinghub").exists(), reason="benchmarks not beside the checkout")
+def test_training_pages_are_annotated_as_inference_sees_them(tmp_path):
+    """Each training view (text renderings and the HTML extraction) carries the rule categories that
+    clean_text / clean_html hand the model: the same mode (HTML keeps lines repeated on their own),
+    outlet rules and scrubbing. Before, HTML views were annotated as text (94 of 2,625 ScrapingHub
+    train blocks differed)."""
+    pytest.importorskip("inscriptis")
+    from cleaner.readers import decode
+    from cleaner.training import pages_from_gold, render_bs4, render_inscriptis
+
+    gold = json.loads((SHARED / "scrapinghub" / "ground-truth.json").read_text(encoding="utf-8"))
+    small = tmp_path / "gold"
+    (small / "html").mkdir(parents=True)
+    # pages whose extracted text repeats a line (the duplicate stage differs between the modes)
+    keys = [
+        "0dd1357045727799a447563fd8851f4ebe79f042073ea16991a9b67aa595f81a",
+        "3c6d3381ef52ca26be2fbde19c1b0fe17d85682b726dfecf5e300c1ca34546b1",
+    ]
+    for key in keys:
+        (small / "html" / f"{key}.html.gz").symlink_to(SHARED / "scrapinghub" / "html" / f"{key}.html.gz")
+    (small / "ground-truth.json").write_text(json.dumps({k: gold[k] for k in keys}), encoding="utf-8")
+    collector = Cleaner(Settings(model="none"))
+    views = list(pages_from_gold(collector, str(small / "ground-truth.json"), "all"))
+    assert [v.mode for v in views] == ["text", "text", "html"] * len(keys)
+    recorder = _Recorder()
+    inference = Cleaner(Settings(model="none"), scorer=recorder)
+    import gzip
+
+    for i, key in enumerate(keys):
+        html = decode(gzip.decompress((small / "html" / f"{key}.html.gz").read_bytes()))
+        url = views[3 * i + 2].url  # the address the features saw (None for half the pages)
+        inference.clean_text(render_inscriptis(html), url=url)
+        inference.clean_text(render_bs4(html), url=url)
+        inference.clean_html(html, url=url)
+    trained = [[(b.text, b.category) for b in v.blocks] for v in views]
+    assert trained == recorder.seen
