@@ -154,8 +154,6 @@ def render_bs4(html: str) -> str:
 RENDERERS = (("inscriptis", render_inscriptis), ("bs4", render_bs4))
 
 
-
-
 def pages_from_gold(
     cleaner: Cleaner, gold_path: str, split: str, modes: tuple[str, ...] = ("text", "html"), log=None
 ) -> Iterator[LabelledPage]:
