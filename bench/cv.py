@@ -19,6 +19,8 @@ tree counts of both stages (``--rounds``), passed to training as a ``training.Tr
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import hashlib
 import json
 import sys
 import tempfile
@@ -81,6 +83,25 @@ def block_errors(page, doc, mode: str) -> list[str]:
 
 #: fixed text thresholds of ``--sweep``
 SWEEP = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
+
+
+def collect(train_on) -> tuple[list, list]:
+    """The labelled views of the train halves of ``train_on`` and the annotated fixture pages."""
+    collector = Cleaner(Settings(model="none"))
+    bench_pages = []
+    for b in train_on:
+        bench_pages += list(training.pages_from_gold(collector, str(GOLD[b]), "train"))
+    return bench_pages, list(training.pages_from_annotated(collector, str(FIXTURES)))
+
+
+def in_share(source: str, share: float) -> bool:
+    """Whether a training page is in the first ``share`` of pages by a hash of its source (nested)."""
+    return share >= 1 or int(hashlib.sha256(("share:" + source).encode()).hexdigest(), 16) % 10_000 < share * 10_000
+
+
+def held_out(page, fold: int, folds: int) -> bool:
+    """Whether a benchmark page is held out in ``fold`` (by its training views' source name)."""
+    return fold_of(f"{GOLD[page.bench].parent.name}/{page.key}", folds) == fold
 
 
 def _score(bench: str, pages, out: dict[str, str]):
@@ -146,6 +167,26 @@ def main(argv=None) -> int:
         "left out is scored by models that saw none of its pages)",
     )
     ap.add_argument("--bench", nargs="+", default=list(BENCHES), choices=BENCHES, help="benchmarks scored")
+    ap.add_argument(
+        "--types",
+        nargs="+",
+        help="train only on WCXB pages of these page types (article, service, forum, listing, product, "
+        "collection, documentation); every type is still scored",
+    )
+    ap.add_argument(
+        "--weight",
+        action="append",
+        default=[],
+        metavar="BENCH=W",
+        help="weight of each training page of a benchmark (default 1: every page weighs the same)",
+    )
+    ap.add_argument(
+        "--share",
+        type=float,
+        default=1.0,
+        help="train each fold on this share of its benchmark train pages (the learning curve; chosen "
+        "by a hash of the page, so a smaller share's pages are in every larger one); scoring unchanged",
+    )
     a = ap.parse_args(argv)
     params = dict(training.LGB_PARAMS)
     for item in a.params:
@@ -157,11 +198,19 @@ def main(argv=None) -> int:
     )
     started = time.perf_counter()
 
-    collector = Cleaner(Settings(model="none"))
-    bench_pages = []
-    for b in a.train_on:
-        bench_pages += list(training.pages_from_gold(collector, str(GOLD[b]), "train"))
-    fixture_pages = list(training.pages_from_annotated(collector, str(FIXTURES)))
+    bench_pages, fixture_pages = collect(a.train_on)
+    if a.types:
+        wcxb_types = {p.key: p.page_type for p in data.load("wcxb")}
+        prefix = GOLD["wcxb"].parent.name + "/"
+        bench_pages = [
+            p for p in bench_pages if not p.source.startswith(prefix) or wcxb_types[p.source[len(prefix) :]] in a.types
+        ]
+    for item in a.weight:
+        bench, _, w = item.partition("=")
+        prefix = GOLD[bench].parent.name + "/"
+        bench_pages = [
+            dataclasses.replace(p, weight=float(w)) if p.source.startswith(prefix) else p for p in bench_pages
+        ]
     print(
         f"collected {len(bench_pages)} benchmark views, {len(fixture_pages)} fixture pages "
         f"({time.perf_counter() - started:.0f} s)",
@@ -174,14 +223,14 @@ def main(argv=None) -> int:
     errors: list[str] = []
     swept: dict[tuple[str, float], dict[str, str]] = {(b, t): {} for b in a.bench for t in SWEEP}
     for fold in range(a.folds):
-        fit = [p for p in bench_pages if fold_of(p.source, a.folds) != fold] + fixture_pages
+        fit = [p for p in bench_pages if fold_of(p.source, a.folds) != fold and in_share(p.source, a.share)]
+        fit += fixture_pages
         with tempfile.TemporaryDirectory() as tmp:
             meta = training.train(fit, tmp, "cv", log=lambda m: None, config=config)
             cleaner = Cleaner(Settings(model=tmp, html_extraction=a.html_extraction))
             for bench in a.bench:
                 for page in held[bench]:
-                    # the same name as the training view's source (gold file's folder / page key)
-                    if fold_of(f"{GOLD[bench].parent.name}/{page.key}", a.folds) != fold:
+                    if not held_out(page, fold, a.folds):
                         continue
                     html = decode(page.html_bytes())
                     text = training.render_inscriptis(html)
@@ -225,6 +274,12 @@ def main(argv=None) -> int:
         s = _score(bench, held[bench], out)
         scores[f"{bench} {mode}"] = {"f1": round(s.f1, 4), "p": round(s.precision, 4), "r": round(s.recall, 4)}
     label = " ".join(a.params + ([f"rounds={a.rounds}"] if a.rounds else [])) or "shipped settings"
+    if a.types:
+        label += " (WCXB types: " + ", ".join(a.types) + ")"
+    if a.weight:
+        label += " (weights " + ", ".join(a.weight) + ")"
+    if a.share < 1:
+        label += f" (share {a.share:g} of the train pages)"
     if set(a.train_on) != set(BENCHES):
         label += " (trained on " + ", ".join(a.train_on) + ")"
     print(f"| {label} | " + " | ".join(f"{v['f1']:.3f}" for v in scores.values()) + " |")

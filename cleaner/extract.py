@@ -92,20 +92,37 @@ def extract_html(
     author_source = "html:metadata" if meta.author else None
     if full_metadata:
         author_source = author_source or ("html:markup" if _search_metadata(tree, meta) else None)
-    doc = trafilatura.bare_extraction(
-        tree,
-        url=url or meta.url,
-        favor_recall=focus == "recall",
-        favor_precision=focus == "precision",
-        fast=focus == "fast",
-        prune_xpath=list(prune_xpath) or None,
-        with_metadata=False,
-        include_comments=False,
-        include_tables=True,
-        deduplicate=False,
-    )
-    if doc is None:
-        return Extracted("", None, None, None, url)
+
+    def extracted(tree, prune: list[str] | None):
+        return trafilatura.bare_extraction(
+            tree,
+            url=url or meta.url,
+            favor_recall=focus == "recall",
+            favor_precision=focus == "precision",
+            fast=focus == "fast",
+            prune_xpath=prune,
+            with_metadata=False,
+            include_comments=False,
+            include_tables=True,
+            deduplicate=False,
+        )
+
+    doc = extracted(tree, list(prune_xpath) or None)
+    if prune_xpath and (doc is None or not (doc.text or "").strip()):
+        # the prune list removes hidden widgets; on a page whose whole body waits hidden for a
+        # script (``<main hidden>``) it removed the article: extract again without it, from a new
+        # parse (extraction changes the tree it is given; a copy on every page would cost more)
+        tree = parse_html(html)
+        if (
+            tree is not None
+            and len(html) > FLOOD_TREE_ELEMENTS * MIN_ELEMENT_CHARS
+            and _elements(tree) > FLOOD_TREE_ELEMENTS
+        ):
+            thin_floods(tree)
+        doc = extracted(tree, None) if tree is not None else None
+    if doc is None:  # no text, but what the page declares is still known
+        doc = TrafDocument()
+        doc.text, doc.body = "", None
     assert isinstance(doc, TrafDocument)  # (as_dict is not passed: a Document, never its dict)
     title = meta.title or None
     if not title or len(title.split()) <= 1:  # a one-word title is usually a section label

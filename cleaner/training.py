@@ -75,6 +75,7 @@ class LabelledPage:
     rules: LanguageRules
     labels: list[int | None]
     url: str | None = None  # the page's address (the slug features); None where unknown
+    weight: float = 1.0  # the page's weight in training (its blocks' weights sum to 100 x this)
 
 
 # ------------------------------------------------------------------------------ alignment
@@ -288,8 +289,9 @@ def page_weights(page: LabelledPage) -> list[float | None]:
     """Each block's training weight (None: unlabelled): its share of the page's labelled words, so
     that every page weighs the same (100 in all) whatever its length."""
     total = sum(max(1, b.features["words"]) for b, y in zip(page.blocks, page.labels) if y is not None) or 1
+    scale = 100.0 * page.weight
     return [
-        None if y is None else 100.0 * max(1, b.features["words"]) / total for b, y in zip(page.blocks, page.labels)
+        None if y is None else scale * max(1, b.features["words"]) / total for b, y in zip(page.blocks, page.labels)
     ]
 
 
@@ -448,6 +450,21 @@ def fit(
     return Fitted(stage1, stage2, oof_best, int(used.sum()), int(y[used].sum()))
 
 
+#: what the model's description says of training data by its source (a gold file's folder):
+#: licences and the credit a source asks for
+DATA_CREDITS = {
+    "scrapinghub": "ScrapingHub article-extraction-benchmark (MIT licence), train half",
+    "trafilatura-dev": "trafilatura's evaluation data (Apache-2.0), train half",
+    "wcxb-dev": (
+        "WCXB, the Web Content eXtraction Benchmark, by Murrough Foley (CC-BY-4.0, "
+        "https://creativecommons.org/licenses/by/4.0/), development split, train half: Foley, M. (2026). "
+        "WCXB: A Multi-Type Web Content Extraction Benchmark. https://github.com/murroughfoley/wcx. "
+        "Gold drafted by an LLM and reviewed by people; labels here are its main content aligned to blocks"
+    ),
+    "annotated": "cleaner's annotated fixture pages (tests/fixtures/pages)",
+}
+
+
 def train(
     pages: list[LabelledPage], out_dir: str, command: str, log=print, config: TrainConfig = TrainConfig()
 ) -> dict:
@@ -475,6 +492,10 @@ def train(
         "params": {**config.params, "seed": config.seeds[0]},
         "rounds": [config.rounds, config.stage2_rounds],
         "training_pages": dict(sorted(sources.items())),
+        "training_data": {
+            name: DATA_CREDITS.get(name, "given by the user")
+            for name in sorted({p.source.split("/")[0] for p in pages})
+        },
         "training_blocks": fitted.blocks,
         "command": command,
     }

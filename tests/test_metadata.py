@@ -224,3 +224,35 @@ def test_a_bylines_name_stops_before_its_date_and_needs_a_capital():
     assert _name("Sofia Gonzalez December 2", en) == "Sofia Gonzalez"
     assert _name("Jan Müller am 3. Mai", de) == "Jan Müller"  # (a first name that is a month's abbreviation)
     assert _name("manually extracting the data", en) is None
+
+
+HIDDEN_BODY = (
+    "<html><head><title>Bridge works start in spring - Example Times</title>"
+    '<meta property="article:published_time" content="2025-01-08T09:00:00Z"></head>'
+    "<body><main hidden><article><h1>Bridge works start in spring</h1>"
+    + "".join(
+        f"<p>Paragraph {i}: the council said the works on the old river bridge will start in spring and "
+        "last about two years, with one lane open to traffic for most of that time.</p>"
+        for i in range(6)
+    )
+    + "</article></main><script>document.querySelector('main').hidden = false</script></body></html>"
+)
+
+
+def test_an_article_hidden_until_a_script_shows_it_is_not_pruned_away():
+    """The prune list removes ``[hidden]`` widgets; when that leaves no text at all, the page is
+    extracted again without it (WCXB pages wrap their whole body in ``<main hidden>``)."""
+    doc = Cleaner().clean_html(HIDDEN_BODY, url="https://example.com/bridge")
+    assert "Paragraph 3: the council said" in doc.text
+    assert doc.date == "2025-01-08" and doc.title == "Bridge works start in spring"
+
+
+def test_a_page_without_extractable_text_keeps_its_declared_metadata():
+    """A single-page app's shell: no text, but the title and date it declares are not thrown away."""
+    shell = (
+        "<html><head><title>Pricing plans for teams - Example</title>"
+        '<meta property="article:published_time" content="2025-03-02"></head>'
+        '<body><div id="root"></div><script src="/app.js"></script></body></html>'
+    )
+    doc = Cleaner().clean_html(shell, url="https://example.com/pricing")
+    assert doc.text == "" and doc.date == "2025-03-02" and doc.title == "Pricing plans for teams"
