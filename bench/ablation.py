@@ -65,11 +65,14 @@ def main(argv=None) -> int:
     ap.add_argument("--folds", type=int, default=4)
     ap.add_argument("--rules", nargs="*", help="only these rule ids (default: every rule)")
     ap.add_argument("--json", help="write the table here")
+    ap.add_argument("--types", nargs="+", help="as bench/cv.py: train on WCXB pages of these types only")
+    ap.add_argument("--weight", action="append", default=[], metavar="BENCH=W", help="as bench/cv.py")
     a = ap.parse_args(argv)
     files = rule_files()
     wanted = set(a.rules) if a.rules else set(files)
     started = time.perf_counter()
     bench_pages, fixture_pages = cv.collect(cv.BENCHES)
+    bench_pages = cv.select(bench_pages, a.types, a.weight)
     held = {b: [p for p in data.load(b) if p.split == "train"] for b in cv.BENCHES}
     base: dict[tuple[str, str], dict[str, str]] = {(b, m): {} for b in cv.BENCHES for m in MODES}
     # rule -> (bench, mode) -> page key -> output without the rule

@@ -94,6 +94,24 @@ def collect(train_on) -> tuple[list, list]:
     return bench_pages, list(training.pages_from_annotated(collector, str(FIXTURES)))
 
 
+def select(bench_pages: list, types=None, weights=()) -> list:
+    """Training views of WCXB pages of ``types`` only (None: all), each benchmark's pages weighted as
+    ``weights`` says (``["wcxb=0.36"]``)."""
+    if types:
+        wcxb_types = {p.key: p.page_type for p in data.load("wcxb")}
+        prefix = GOLD["wcxb"].parent.name + "/"
+        bench_pages = [
+            p for p in bench_pages if not p.source.startswith(prefix) or wcxb_types[p.source[len(prefix) :]] in types
+        ]
+    for item in weights:
+        bench, _, w = item.partition("=")
+        prefix = GOLD[bench].parent.name + "/"
+        bench_pages = [
+            dataclasses.replace(p, weight=float(w)) if p.source.startswith(prefix) else p for p in bench_pages
+        ]
+    return bench_pages
+
+
 def in_share(source: str, share: float) -> bool:
     """Whether a training page is in the first ``share`` of pages by a hash of its source (nested)."""
     return share >= 1 or int(hashlib.sha256(("share:" + source).encode()).hexdigest(), 16) % 10_000 < share * 10_000
@@ -199,18 +217,7 @@ def main(argv=None) -> int:
     started = time.perf_counter()
 
     bench_pages, fixture_pages = collect(a.train_on)
-    if a.types:
-        wcxb_types = {p.key: p.page_type for p in data.load("wcxb")}
-        prefix = GOLD["wcxb"].parent.name + "/"
-        bench_pages = [
-            p for p in bench_pages if not p.source.startswith(prefix) or wcxb_types[p.source[len(prefix) :]] in a.types
-        ]
-    for item in a.weight:
-        bench, _, w = item.partition("=")
-        prefix = GOLD[bench].parent.name + "/"
-        bench_pages = [
-            dataclasses.replace(p, weight=float(w)) if p.source.startswith(prefix) else p for p in bench_pages
-        ]
+    bench_pages = select(bench_pages, a.types, a.weight)
     print(
         f"collected {len(bench_pages)} benchmark views, {len(fixture_pages)} fixture pages "
         f"({time.perf_counter() - started:.0f} s)",

@@ -3,7 +3,8 @@
     .venv/bin/python bench/metadata.py                 # the test half (673 pages)
     .venv/bin/python bench/metadata.py --split all --limit 50
 
-Systems: cleaner's HTML mode (``clean_html``), cleaner's text mode on the inscriptis rendering (a
+Systems: cleaner's HTML mode (``clean_html``; and with ``--full-metadata``, which adds trafilatura's
+markup searches for an author), cleaner's text mode on the inscriptis rendering (a
 text dump has no markup: title, date and author come from the lines alone), and trafilatura's
 ``bare_extraction`` (with its metadata) on the same pages, in one process.
 
@@ -28,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import data  # noqa: E402
-from cleaner import Cleaner  # noqa: E402
+from cleaner import Cleaner, Settings  # noqa: E402
 from cleaner.readers import decode  # noqa: E402
 from cleaner.training import render_inscriptis  # noqa: E402
 
@@ -62,11 +63,15 @@ def judge_date(gold, found) -> str:
     return "right" if g == f else "wrong"
 
 
-def systems(cleaner: Cleaner):
+def systems(cleaner: Cleaner, full: Cleaner):
     import trafilatura
 
     def cleaner_html(html, url):
         d = cleaner.clean_html(html, url=url)
+        return d.title, d.author, d.date
+
+    def cleaner_html_full(html, url):
+        d = full.clean_html(html, url=url)
         return d.title, d.author, d.date
 
     def cleaner_text(html, url):
@@ -80,7 +85,12 @@ def systems(cleaner: Cleaner):
         get = doc.get if isinstance(doc, dict) else lambda k: getattr(doc, k, None)
         return get("title"), get("author"), get("date")
 
-    return {"cleaner html": cleaner_html, "cleaner text": cleaner_text, "trafilatura": traf}
+    return {
+        "cleaner html": cleaner_html,
+        "cleaner html, --full-metadata": cleaner_html_full,
+        "cleaner text": cleaner_text,
+        "trafilatura": traf,
+    }
 
 
 def main(argv=None) -> int:
@@ -94,7 +104,7 @@ def main(argv=None) -> int:
     pages = [p for p in data.load("wcxb") if a.split == "all" or p.split == a.split][: a.limit]
     counts: dict[str, dict[str, Counter]] = {}
     details = []
-    for name, fn in systems(Cleaner()).items():
+    for name, fn in systems(Cleaner(), Cleaner(Settings(full_metadata=True))).items():
         c = counts[name] = {"title": Counter(), "author": Counter(), "date": Counter()}
         for p in pages:
             g = gold[p.key]
