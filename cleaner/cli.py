@@ -834,7 +834,7 @@ def regress(raw, clean_dir, rules, model, language_id, update) -> None:
     "golds",
     multiple=True,
     type=click.Path(exists=True, dir_okay=False),
-    help="ScrapingHub ground-truth.json or trafilatura evaldata.json, with html/ beside it (repeatable).",
+    help="ScrapingHub or WCXB ground-truth.json or trafilatura evaldata.json, with html/ beside it (repeatable).",
 )
 @click.option(
     "--split",
@@ -863,18 +863,46 @@ def regress(raw, clean_dir, rules, model, language_id, update) -> None:
     type=click.Path(exists=True, dir_okay=False),
     help="Block-level JSONL labels: {doc, text, label, mode}.",
 )
+@click.option(
+    "--weight",
+    "weights",
+    multiple=True,
+    metavar="FOLDER=W",
+    help="Training weight of each page of the --gold file in FOLDER (its folder's name, e.g. "
+    "wcxb-dev=0.5; default 1: every page weighs the same).",
+)
 @rules_option
-def train(out_dir, golds, split, annotated, pairs, block_files, rules) -> None:
+def train(out_dir, golds, split, annotated, pairs, block_files, weights, rules) -> None:
     """Train the block model from labelled pages (fixed seeds: the same data gives the same model)."""
     from . import training
 
     cleaner = _cleaner(_settings("auto", rules, "none"))
-    pages = training.collect(
-        cleaner, golds, annotated, pairs, block_files, split, log=lambda m: click.echo(m, err=True)
-    )
+    weight_of: dict[str, float] = {}
+    for item in weights:
+        folder, _, value = item.partition("=")
+        try:
+            weight_of[folder] = float(value)
+        except ValueError:
+            raise click.BadParameter(f"{item!r} is not FOLDER=W with a number W", param_hint="--weight") from None
+        if not weight_of[folder] > 0:
+            raise click.BadParameter(f"{item!r}: the weight must be above 0", param_hint="--weight")
+    try:
+        pages = training.collect(
+            cleaner,
+            golds,
+            annotated,
+            pairs,
+            block_files,
+            split,
+            log=lambda m: click.echo(m, err=True),
+            weights=weight_of,
+        )
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
     command = "cleaner train " + " ".join(
         [f"-o {out_dir}"]
         + [f"--gold {g}" for g in golds]
+        + [f"--weight {w}" for w in weights]
         + [f"--split {split}"]
         + [f"--annotated {a}" for a in annotated]
         + [f"--pairs {r} {c}" for r, c in pairs]

@@ -22,7 +22,7 @@ import json
 import os
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
@@ -512,10 +512,18 @@ def collect(
     block_files: Iterable[str],
     split: str,
     log=print,
+    weights: Mapping[str, float] | None = None,
 ) -> list[LabelledPage]:
+    """The labelled pages of every source; ``weights`` gives the pages of a gold file, by the name of
+    its folder (``{"wcxb-dev": 0.5}``), a training weight other than 1."""
+    weights = dict(weights or {})
+    unknown = sorted(set(weights) - {Path(g).parent.name for g in golds})
+    if unknown:
+        raise ValueError(f"--weight names no --gold folder: {', '.join(unknown)}")
     pages: list[LabelledPage] = []
     for g in golds:
-        pages += list(pages_from_gold(cleaner, g, split))
+        w = weights.get(Path(g).parent.name, 1.0)
+        pages += [p if w == 1.0 else replace(p, weight=w) for p in pages_from_gold(cleaner, g, split)]
         log(f"{g}: {len(pages)} labelled pages so far")
     for folder in annotated:
         pages += list(pages_from_annotated(cleaner, folder))

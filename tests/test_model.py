@@ -164,6 +164,20 @@ def test_training_on_a_small_set_is_reproducible_to_the_byte(tmp_path, in_root):
     assert meta == again
     assert meta["features"] == list(FEATURE_NAMES)
     assert isinstance(Cleaner(Settings(model=str(tmp_path / "a"))).scorer, BlockModel)
+    # --weight FOLDER=W: the gold folder's pages weigh W against the fixture pages' 1, so the trees
+    # change, and the recorded command repeats it; a folder no --gold names, or no number, is an error
+    base = ["--gold", str(small / "ground-truth.json"), "--split", "all", "--annotated", "tests/fixtures/pages"]
+    result = _train(["-o", str(tmp_path / "w"), *base, "--weight", "gold=0.25"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "w" / "blocks.stage1.txt").read_bytes() != files["a"]["blocks.stage1.txt"]
+    assert "--weight gold=0.25" in json.loads((tmp_path / "w" / "blocks.json").read_text())["command"]
+    for bad, says in (
+        ("nosuch=0.5", "names no --gold folder: nosuch"),
+        ("gold=x", "not FOLDER=W"),
+        ("gold=0", "above 0"),
+    ):
+        result = _train(["-o", str(tmp_path / "x"), *base, "--weight", bad])
+        assert result.exit_code != 0 and says in result.output, result.output
 
 
 @pytest.mark.slow
