@@ -36,6 +36,7 @@ from cleaner import Cleaner, training  # noqa: E402
 from cleaner.evaluate import normalise_space  # noqa: E402
 from cleaner.readers import decode  # noqa: E402
 from cleaner.settings import HTML_EXTRACTION, Settings  # noqa: E402
+from cleaner.thresholds import Thresholds  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "pages"
@@ -122,6 +123,15 @@ def held_out(page, fold: int, folds: int) -> bool:
     return fold_of(f"{GOLD[page.bench].parent.name}/{page.key}", folds) == fold
 
 
+def _thresholds(spec: str) -> Thresholds:
+    """``"title_keep_score=0.8,header_keep_score=0.6"`` over the default thresholds."""
+    changes = {}
+    for item in spec.split(","):
+        name, _, value = item.partition("=")
+        changes[name] = type(getattr(Thresholds(), name))(_value(value))
+    return dataclasses.replace(Thresholds(), **changes)
+
+
 def _score(bench: str, pages, out: dict[str, str]):
     return data.score(bench, pages, [out[p.key] for p in pages])
 
@@ -184,6 +194,14 @@ def main(argv=None) -> int:
         help="benchmarks whose train halves the fold models learn from (all are scored; a benchmark "
         "left out is scored by models that saw none of its pages)",
     )
+    ap.add_argument(
+        "--also",
+        action="append",
+        default=[],
+        metavar="NAME=V[,NAME=V]",
+        help="also score text mode with these classifier thresholds (cleaner/thresholds.py) changed, by "
+        "the same fold models (inference-only settings: the models are trained once)",
+    )
     ap.add_argument("--bench", nargs="+", default=list(BENCHES), choices=BENCHES, help="benchmarks scored")
     ap.add_argument(
         "--types",
@@ -226,7 +244,10 @@ def main(argv=None) -> int:
 
     held = {b: [p for p in data.load(b) if p.split == "train"] for b in a.bench}
     dumps = [f"text, {name}" for name in (run.dumpers() if a.dumps else [])]
-    outputs: dict[tuple[str, str], dict[str, str]] = {(b, m): {} for b in a.bench for m in ("text", "html", *dumps)}
+    also = {f"text, {v}": _thresholds(v) for v in a.also}
+    outputs: dict[tuple[str, str], dict[str, str]] = {
+        (b, m): {} for b in a.bench for m in ("text", "html", *dumps, *also)
+    }
     errors: list[str] = []
     swept: dict[tuple[str, float], dict[str, str]] = {(b, t): {} for b in a.bench for t in SWEEP}
     for fold in range(a.folds):
@@ -235,6 +256,7 @@ def main(argv=None) -> int:
         with tempfile.TemporaryDirectory() as tmp:
             meta = training.train(fit, tmp, "cv", log=lambda m: None, config=config)
             cleaner = Cleaner(Settings(model=tmp, html_extraction=a.html_extraction))
+            variants = {mode: Cleaner(Settings(model=tmp, thresholds=t)) for mode, t in also.items()}
             for bench in a.bench:
                 for page in held[bench]:
                     if not held_out(page, fold, a.folds):
@@ -252,6 +274,8 @@ def main(argv=None) -> int:
                                 if bench == "trafilatura-dev"
                                 else block_errors(page, doc, mode)
                             )
+                    for mode, cl in variants.items():
+                        outputs[(bench, mode)][page.key] = cl.clean_text(text, source=page.key, url=page.url).text
                     for mode in dumps:
                         dump = run.render_dump(html, mode.split(", ")[1])
                         outputs[(bench, mode)][page.key] = cleaner.clean_text(dump, source=page.key, url=page.url).text
