@@ -604,7 +604,7 @@ def _title_and_header(blocks: list[Block], t: Thresholds = DEFAULTS) -> Outcome:
         j >= 0
         and blocks[j].category in (None, "other")
         and _is_heading_like(blocks[j], t.title_max_words, t=t)
-        and _below_keep_score(blocks[j], t=t)
+        and (blocks[j].score is None or blocks[j].score < t.title_keep_score)
     ):
         title_idx = [j]
         k = j

@@ -384,3 +384,35 @@ def test_training_pages_are_annotated_as_inference_sees_them(tmp_path):
         inference.clean_html(html, url=url)
     trained = [[(b.text, b.category) for b in v.blocks] for v in views]
     assert trained == recorder.seen
+
+
+class _FixedScorer:
+    """A block model that calls prose content (0.9), a headline ``p`` and everything else 0.1."""
+
+    threshold, html_threshold = 0.5, 0.05
+
+    def __init__(self, headline: str, p: float):
+        self.headline, self.p = headline, p
+
+    def __call__(self, blocks, rules, mode, url=None):
+        return [self.p if b.text == self.headline else 0.9 if b.features["words"] >= 15 else 0.1 for b in blocks]
+
+
+@pytest.mark.parametrize("p, keep_score, is_title", [(0.6, 0.5, False), (0.6, 0.7, True), (0.4, 0.5, True)])
+def test_a_headline_is_the_title_unless_the_model_is_surer_than_title_keep_score(p, keep_score, is_title):
+    """The heading right above the first paragraph is the page's title unless the model scores it
+    content at ``title_keep_score`` or more (a page's title often stands in its gold body too, so
+    the model gives headlines middling scores); the page header above it is judged by
+    ``header_keep_score`` alone."""
+    from cleaner.classify import classify
+    from cleaner.thresholds import Thresholds
+
+    headline = "Handball: Derbysieg in der Nachspielzeit"
+    rules = load_rules().for_language("de", "de")
+    blocks = segment_text(PAGE)
+    t = Thresholds(title_keep_score=keep_score)
+    outcome = classify(blocks, rules, scorer=_FixedScorer(headline, p), thresholds=t)
+    (block,) = [b for b in blocks if b.text == headline]
+    assert (outcome.title == headline) is is_title
+    assert block.kept is not is_title  # a title leaves the body for the record's title field
+    assert not any(b.kept for b in blocks if b.text == "Startseite > Sport")
