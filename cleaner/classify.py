@@ -604,7 +604,7 @@ def _title_and_header(blocks: list[Block], t: Thresholds = DEFAULTS) -> Outcome:
         j >= 0
         and blocks[j].category in (None, "other")
         and _is_heading_like(blocks[j], t.title_max_words, t=t)
-        and (blocks[j].score is None or blocks[j].score < t.title_keep_score)
+        and _below_keep_score(blocks[j], t.title_keep_score, t=t)
     ):
         title_idx = [j]
         k = j
@@ -628,9 +628,10 @@ def _title_and_header(blocks: list[Block], t: Thresholds = DEFAULTS) -> Outcome:
     return Outcome(" ".join(blocks[i].text for i in title_idx), "text:heading")
 
 
-def _below_keep_score(b: Block, t: Thresholds = DEFAULTS) -> bool:
-    """The model does not call the block content (or did not score it)."""
-    return b.score is None or b.score < t.header_keep_score
+def _below_keep_score(b: Block, level: float | None = None, t: Thresholds = DEFAULTS) -> bool:
+    """The model does not call the block content at ``level`` (default ``header_keep_score``), or did
+    not score it."""
+    return b.score is None or b.score < (t.header_keep_score if level is None else level)
 
 
 def _mark_known_title(blocks: list[Block], title: str | None, t: Thresholds = DEFAULTS) -> None:
