@@ -604,7 +604,7 @@ def _title_and_header(blocks: list[Block], t: Thresholds = DEFAULTS) -> Outcome:
         j >= 0
         and blocks[j].category in (None, "other")
         and _is_heading_like(blocks[j], t.title_max_words, t=t)
-        and _below_keep_score(blocks[j], t.title_keep_score, t=t)
+        and _below_keep_score(blocks[j], t.title_keep_score)
     ):
         title_idx = [j]
         k = j
@@ -619,7 +619,7 @@ def _title_and_header(blocks: list[Block], t: Thresholds = DEFAULTS) -> Outcome:
             title_idx.insert(0, k)
     header_end = title_idx[0] if title_idx else start
     for b in blocks[:header_end]:
-        if b.category is None and _below_keep_score(b, t=t):
+        if b.category is None and _below_keep_score(b, t.header_keep_score):
             b.drop("navigation", "page header above the title" + (f" ({b.reason})" if b.reason else ""), stage="header")
     for idx in title_idx:
         blocks[idx].judge(TITLE, "title above first paragraph", stage="header")
@@ -628,10 +628,9 @@ def _title_and_header(blocks: list[Block], t: Thresholds = DEFAULTS) -> Outcome:
     return Outcome(" ".join(blocks[i].text for i in title_idx), "text:heading")
 
 
-def _below_keep_score(b: Block, level: float | None = None, t: Thresholds = DEFAULTS) -> bool:
-    """The model does not call the block content at ``level`` (default ``header_keep_score``), or did
-    not score it."""
-    return b.score is None or b.score < (t.header_keep_score if level is None else level)
+def _below_keep_score(b: Block, level: float) -> bool:
+    """The model does not call the block content at ``level`` (or did not score it)."""
+    return b.score is None or b.score < level
 
 
 def _mark_known_title(blocks: list[Block], title: str | None, t: Thresholds = DEFAULTS) -> None:
