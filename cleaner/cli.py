@@ -763,7 +763,7 @@ def extract(
 def report(run, output) -> None:
     """Write a corpus run's report (RUN: its work folder or its stats.json) as one self-contained HTML
     page: removed share per category, documents per language, outlet and month, drops by filter and
-    reason, the slowest tasks and the failed documents, as charts."""
+    reason, the slowest tasks and documents and the failed documents, as charts."""
     import json
 
     from .report import corpus_report

@@ -184,10 +184,15 @@ def _bars(title: str, counts: dict, *, share: bool = False, limit: int = 25, ord
     )
 
 
+#: the slowest documents the corpus report lists (each task names its own slowest in the manifest)
+SLOWEST_SHOWN = 20
+
+
 def corpus_report(stats: dict, errors: list[dict], tasks: list[dict], source: str) -> str:
     """The report of one corpus run as one HTML string: its numbers, charts of what was removed, of
-    languages, outlets and months, of the documents dropped by each filter, the slowest tasks and the
-    failed documents (``stats.json``, ``errors.jsonl`` and ``manifest.jsonl`` of its work folder)."""
+    languages, outlets and months, of the documents dropped by each filter, the slowest tasks and
+    documents, and the failed documents (``stats.json``, ``errors.jsonl`` and ``manifest.jsonl`` of its
+    work folder)."""
     esc = html.escape
     numbers = [
         ("documents in", stats.get("documents_in")),
@@ -205,6 +210,10 @@ def corpus_report(stats: dict, errors: list[dict], tasks: list[dict], source: st
         f"<td>{t.get('seconds', 0):.2f}</td></tr>"
         for t in slow
     )
+    slow_docs = sorted(
+        ((float(sec), str(src)) for t in tasks for src, sec in t.get("slowest") or ()), key=lambda d: (-d[0], d[1])
+    )[:SLOWEST_SHOWN]
+    slow_doc_rows = "".join(f"<tr><td>{esc(src)}</td><td>{sec:.3f}</td></tr>" for sec, src in slow_docs)
     failed = "".join(
         f"<tr><td>{esc(str(e.get('source')))}</td><td>{esc(str(e.get('reason')))}</td></tr>" for e in errors[:200]
     )
@@ -226,6 +235,8 @@ def corpus_report(stats: dict, errors: list[dict], tasks: list[dict], source: st
         f'<dl class="meta">{summary}</dl>{"".join(charts)}'
         f'<section data-chart="slowest tasks"><h2>slowest tasks</h2><table><tr><th>task</th><th>documents</th>'
         f"<th>failed</th><th>seconds</th></tr>{slow_rows}</table></section>"
+        f'<section data-chart="slowest documents"><h2>slowest documents</h2><table><tr><th>document</th>'
+        f"<th>seconds</th></tr>{slow_doc_rows}</table></section>"
         f'<section data-chart="failed documents"><h2>failed documents ({len(errors)})</h2><table><tr><th>source</th>'
         f"<th>reason</th></tr>{failed}</table>{'<p>(the first 200)</p>' if len(errors) > 200 else ''}</section>"
         f"</body></html>\n"

@@ -137,6 +137,17 @@ def test_the_corpus_report_from_a_work_folder_or_its_stats(in_root, tmp_path):
     for lang, n in stats["languages"].items():
         assert f'data-label="{lang}" data-value="{n}"' in page
     assert "filter:min_words" in page
+    # every task names its slowest documents in the manifest; the report lists the slowest of all
+    tasks = [json.loads(line) for line in (work / "manifest.jsonl").read_text().splitlines()]
+    timed = [(src, sec) for t in tasks for src, sec in t["slowest"]]
+    cleaned = stats["documents_in"] - 1  # (the broken file never reached the cleaner: it is not timed)
+    assert len(timed) == min(10 * len(tasks), cleaned) and all(sec >= 0 for _, sec in timed)
+    assert len({src for src, _ in timed}) == len(timed) and not any("broken" in src for src, _ in timed)
+    section = re.search(r'data-chart="slowest documents">(.*?)</section>', page, re.S).group(1)
+    shown = re.findall(r"<tr><td>([^<]*)</td><td>([0-9.]+)</td></tr>", section)
+    slowest = max(timed, key=lambda d: d[1])
+    assert shown and html.unescape(shown[0][0]) == slowest[0] and float(shown[0][1]) == round(slowest[1], 3)
+    assert [float(sec) for _, sec in shown] == sorted((float(sec) for _, sec in shown), reverse=True)
     bad = tmp_path / "bad.json"
     bad.write_text("[]")
     result = CliRunner().invoke(main, ["report", str(bad), "-o", str(tmp_path / "x.html")])

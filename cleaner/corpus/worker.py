@@ -5,6 +5,7 @@ the counts of the inputs the readers skipped as no document, by reason)."""
 from __future__ import annotations
 
 import ctypes
+import heapq
 import json
 import os
 import signal
@@ -138,12 +139,18 @@ def time_limit(seconds: float | None):
         raise DocumentTimeout(message)
 
 
+#: the slowest documents a task names in its manifest line (for `cleaner report`)
+SLOWEST_PER_TASK = 10
+
+
 @dataclass(frozen=True)
 class TaskResult:
     task: int
     docs: int
     errors: int
     seconds: float
+    #: the task's slowest documents, [source, seconds] pairs, slowest first (failed ones included)
+    slowest: tuple = ()
 
 
 _CLEANERS: dict[Settings, Cleaner] = {}
@@ -215,6 +222,7 @@ def run_task(task: Task, ctx: Context) -> TaskResult:
     group_docs: Counter = Counter()
     skipped: Counter = Counter()  # inputs the readers passed over as no document, by reason
     docs = errors = 0
+    times: list[tuple[float, str]] = []  # (seconds, source) of every document cleaned or failed
     with open(tmp["records"], "w", encoding="utf-8") as out, open(tmp["errors"], "w", encoding="utf-8") as err:
         for item in items(task, ctx.settings.max_bytes, ctx.jsonl_keys):
             if ctx.names:
@@ -223,6 +231,7 @@ def run_task(task: Task, ctx: Context) -> TaskResult:
                 skipped[item.skip] += 1
                 continue
             if item.error is None:
+                began = time.perf_counter()
                 try:
                     with time_limit(ctx.doc_timeout):
                         doc = clean_item(cleaner, item)
@@ -230,6 +239,7 @@ def run_task(task: Task, ctx: Context) -> TaskResult:
                     item.error = str(exc)
                 except Exception as exc:  # one bad document never stops the batch
                     item.error = f"internal error: {type(exc).__name__}: {exc}".splitlines()[0]
+                times.append((time.perf_counter() - began, item.source))
             if item.error is not None:
                 err.write(dumps({"source": item.source, "reason": item.error}) + "\n")
                 errors += 1
@@ -255,4 +265,7 @@ def run_task(task: Task, ctx: Context) -> TaskResult:
         )
     for key, p in tmp.items():
         os.replace(p, paths[key])
-    return TaskResult(task.id, docs, errors, round(time.perf_counter() - start, 3))
+    slowest = heapq.nlargest(SLOWEST_PER_TASK, times, key=lambda t: t[0])
+    return TaskResult(
+        task.id, docs, errors, round(time.perf_counter() - start, 3), tuple((s, round(t, 4)) for t, s in slowest)
+    )
