@@ -279,8 +279,8 @@ def spool_stdin(folder: str, max_bytes: int) -> str:
     type=int,
     default=64 << 20,
     show_default=True,
-    help="A plain JSONL file larger than this is split into tasks of about this many bytes (whole lines), "
-    "so that several workers share it.",
+    help="A plain JSONL file or a WARC file larger than this is split into tasks of about this many bytes "
+    "(whole lines, whole records), so that several workers share it.",
 )
 @click.option("--shard-size", type=int, default=None, help="Documents per output shard (default: one file).")
 @click.option(

@@ -147,7 +147,7 @@ class GzipReader(_Decompressing):
                 continue
             if self.members and not GZIP_MAGIC.startswith(self._pending[:2]):
                 self.failed_at = self.position
-                raise BadInput(f"broken gzip data: bytes after member {self.members} are not a gzip member")
+                raise BadInput("broken gzip data: bytes after a member are not a gzip member")
             self._inflate = zlib.decompressobj(wbits=31)  # the first member: zlib names what is wrong
             self.member_start = self.position
             self.members += 1

@@ -426,3 +426,72 @@ def test_scrub_text_changes_a_page_exactly_where_a_surrogate_or_control_characte
     assert scrub_text("Straße\x93Zitat\x94 \ud800 a\x00b") == "Straße“Zitat” \ufffd ab"
     plain = "Die Stadt plant ein neues Schwimmbad.\n\nTabs\tand\fform feeds stay."
     assert scrub_text(plain) is plain
+
+
+# ------------------------------------------------------------------------------ big WARC files in parts
+def _item_view(got: list) -> list[tuple]:
+    return [(i.source, i.data, i.error, getattr(i, "skip", None), sorted(i.meta.items())) for i in got]
+
+
+def _damaged_warcs(tmp_path: Path) -> dict[str, Path]:
+    """WARC files of 24 records: plain and gzip (a member per record), each with a 404, garbage
+    between two records, zeroed bytes inside one; a gzip file compressed as one stream; a cut file."""
+    files = {}
+    for gz in (True, False):
+        path = tmp_path / ("a.warc.gz" if gz else "a.warc")
+        offs = build_warc(path, n=24, gz=gz, status=lambda i: "404 Not Found" if i == 5 else "200 OK")
+        data = bytearray(path.read_bytes())
+        mid = (offs[15] + offs[16]) // 2
+        data[mid : mid + 20] = bytes(20)
+        data[offs[9] : offs[9]] = b"\x13garbage\x00bytes!!"
+        path.write_bytes(bytes(data))
+        files[path.name] = path
+    plain = tmp_path / "plain.warc"
+    build_warc(plain, n=24, gz=False)
+    stream = tmp_path / "stream.warc.gz"
+    stream.write_bytes(gzip.compress(plain.read_bytes()))
+    cut = tmp_path / "cut.warc.gz"
+    offs = build_warc(cut, n=24)
+    cut.write_bytes(cut.read_bytes()[: (offs[20] + offs[21]) // 2])
+    files.update({"plain.warc": plain, "stream.warc.gz": stream, "cut.warc.gz": cut})
+    return files
+
+
+def test_a_big_warc_file_read_in_parts_gives_exactly_its_items(tmp_path):
+    from cleaner.corpus.warc import warc_spans
+
+    for name, path in _damaged_warcs(tmp_path).items():
+        whole = _item_view(read_items(path, "warc"))
+        assert len(whole) >= 20, name
+        size = path.stat().st_size
+        for task_bytes in (1, 97, 1000, size // 5, size // 2):
+            spans = warc_spans(str(path), task_bytes)
+            if name == "stream.warc.gz":  # one gzip stream cannot be entered in the middle: one task
+                assert spans is None
+                continue
+            if name == "a.warc" and task_bytes >= size // 2:  # its garbage comes before the first cut
+                assert spans is None
+                continue
+            assert spans and spans[0][0] == 0 and spans[-1][1] == size, (name, task_bytes)
+            assert all(a[1] == b[0] for a, b in zip(spans, spans[1:]))
+            if task_bytes == size // 5:  # (a plain file is cut only before its first malformed record)
+                assert len(spans) >= (2 if name == "a.warc" else 3), (name, spans)
+            parts = [x for span in spans for x in items(Task(0, "warc", (str(path),), span), 20 * MB)]
+            assert _item_view(parts) == whole, (name, task_bytes)
+        assert warc_spans(str(path), size) is None  # small enough: one task
+    zst = tmp_path / "a.warc.zst"
+    zst.write_bytes(zstandard.ZstdCompressor().compress((tmp_path / "plain.warc").read_bytes()))
+    assert warc_spans(str(zst), 10) is None  # zstd: one task
+
+
+def test_a_big_warc_file_is_split_into_tasks_and_gives_the_same_corpus(tmp_path):
+    path = _damaged_warcs(tmp_path)["a.warc.gz"]
+    one, split = tmp_path / "one.jsonl", tmp_path / "split.jsonl"
+    for out, extra in ((one, []), (split, ["--workers", "2", "--task-bytes", str(path.stat().st_size // 4)])):
+        result = CliRunner().invoke(main, ["clean", str(path), "-o", str(out), "--no-progress", *extra])
+        assert result.exit_code == 1, result.output  # (the damaged record)
+    assert split.read_bytes() == one.read_bytes() and len(corpus(split)) == 22  # 24, less the 404 and the damaged
+    assert len(json.loads((tmp_path / "one.work" / "plan.json").read_text())["tasks"]) == 1
+    plan = json.loads((tmp_path / "split.work" / "plan.json").read_text())
+    assert len(plan["tasks"]) >= 4 and all(t["kind"] == "warc" for t in plan["tasks"])
+    assert errors_of(split) == errors_of(one) and len(errors_of(split)) == 2

@@ -444,8 +444,9 @@ def plan(
 ) -> list[Task]:
     """The run's tasks, in input order; inputs that cannot be read go to ``errors``, known
     non-documents of folders and globs are counted in ``skipped`` (see expand). A plain JSONL file
-    larger than ``task_bytes`` is several tasks of whole lines (``jsonl_spans``), so that workers
-    share it; their records come out in the same order, the corpus is the same."""
+    larger than ``task_bytes`` is several tasks of whole lines (``jsonl_spans``), a WARC file several
+    tasks of whole records (``warc.warc_spans``), so that workers share it; their records come out in
+    the same order, the corpus is the same."""
     tasks: list[Task] = []
     batch: list[str] = []
     for kind, path in expand(paths, own, errors, skipped):
@@ -458,7 +459,9 @@ def plan(
             if batch:
                 tasks.append(Task(len(tasks), "files", tuple(batch)))
                 batch = []
-            spans = jsonl_spans(path, task_bytes) if kind == "jsonl" and task_bytes else None
+            spans = None
+            if task_bytes and kind in ("jsonl", "warc"):
+                spans = jsonl_spans(path, task_bytes) if kind == "jsonl" else _warc_spans(path, task_bytes)
             if spans:
                 tasks += [Task(len(tasks) + k, kind, (path,), span) for k, span in enumerate(spans)]
             else:
@@ -480,7 +483,7 @@ def items(task: Task, max_bytes: int, keys: Mapping[str, str] | None = None) -> 
             if task.kind == "jsonl":
                 yield from _jsonl(path, max_bytes, keys, task.span)
             else:
-                yield from (_files if task.kind == "files" else _warc)(path, max_bytes)
+                yield from (_files(path, max_bytes) if task.kind == "files" else _warc(path, max_bytes, task.span))
         except Exception as exc:
             yield Item(path, None, error=f"internal error while reading: {type(exc).__name__}: {exc}".splitlines()[0])
 
@@ -664,7 +667,13 @@ def _depth(value: Any) -> int:
     return deepest
 
 
-def _warc(path: str, max_bytes: int) -> Iterator[Item]:
+def _warc(path: str, max_bytes: int, span: tuple[int, int, int] | None = None) -> Iterator[Item]:
     from .warc import warc_items
 
-    yield from warc_items(path, max_bytes)
+    yield from warc_items(path, max_bytes, span)
+
+
+def _warc_spans(path: str, task_bytes: int) -> list[tuple[int, int, int]] | None:
+    from .warc import warc_spans
+
+    return warc_spans(path, task_bytes)

@@ -20,10 +20,21 @@ ARC files (``filedesc://`` first) are read by warcio's iterator as before.
 from __future__ import annotations
 
 import io
+import os
 import re
 from typing import Iterator
 
-from ..readers import READ_CHUNK, BadInput, GzipReader, TruncatedData, ZstdReader, compression_of, open_regular
+from ..readers import (
+    GZIP_MAGIC,
+    READ_CHUNK,
+    ZSTD_MAGIC,
+    BadInput,
+    GzipReader,
+    TruncatedData,
+    ZstdReader,
+    compression_of,
+    open_regular,
+)
 from .sources import Item
 
 #: a WARC header block longer than this is not one
@@ -72,12 +83,13 @@ class _Input:
     """The decompressed bytes of a WARC file with a read buffer: lines, exact reads, skips, pushing
     bytes back, and finding the next record after damage."""
 
-    def __init__(self, fh, kind: str | None):
+    def __init__(self, fh, kind: str | None, offset: int = 0):
         self.fh, self.kind = fh, kind
-        self.stream = self._reader(0) if kind else fh
+        fh.seek(offset)
+        self.stream = self._reader(offset) if kind else fh
         self.buf = bytearray()
-        self.origin = 0  # raw offset of the member (frame) that gave the buffer's first byte
-        self.consumed = 0  # decompressed bytes taken so far (for a plain file: the raw offset)
+        self.origin = offset  # raw offset of the member (frame) that gave the buffer's first byte
+        self.consumed = offset  # decompressed bytes taken so far, from ``offset`` (plain file: the raw offset)
         self.eof = False
 
     def _reader(self, offset: int, previous=None):
@@ -203,42 +215,21 @@ class _Input:
     def find_member(self) -> int | None:
         """Jump to the next gzip member (zstd frame) after the damaged one whose data starts a WARC
         record; returns its raw offset, or None when there is none."""
-        magic = self.stream.magic
-        pos = self.stream.failed_at + 1
-        while True:
-            self.fh.seek(pos)
-            block = self.fh.read(RESYNC_BLOCK)
-            i = block.find(magic)
-            while i >= 0:
-                if self._probe(pos + i).startswith(b"WARC/"):
-                    self.fh.seek(pos + i)
-                    self.stream = self._reader(pos + i, self.stream)
-                    self.buf.clear()
-                    self.eof = False
-                    self.origin = pos + i
-                    return pos + i
-                i = block.find(magic, i + 1)
-            if len(block) < RESYNC_BLOCK:
-                return None
-            pos += len(block) - len(magic) + 1
-
-    def _probe(self, offset: int) -> bytes:
-        self.fh.seek(offset)
-        head = io.BytesIO(self.fh.read(PROBE_BYTES))
-        reader = (
-            GzipReader(head)
-            if self.kind == "gzip"
-            else ZstdReader(head, dict_data=self.stream.dictionary, read_dictionary=False)
-        )
-        try:
-            return reader.read(5)
-        except BadInput:
-            return b""
+        assert self.kind is not None
+        found = _next_member(self.fh, self.stream.failed_at + 1, self.kind, getattr(self.stream, "dictionary", None))
+        if found is not None:
+            self.fh.seek(found)
+            self.stream = self._reader(found, self.stream)
+            self.buf.clear()
+            self.eof = False
+            self.origin = found
+        return found
 
 
-def warc_items(path: str, max_bytes: int) -> Iterator[Item]:
+def warc_items(path: str, max_bytes: int, span: tuple[int, ...] | None = None) -> Iterator[Item]:
     """One item per HTML response of the WARC file, one error item per unreadable record, one
-    skipped item per other response (see the module's docstring)."""
+    skipped item per other response (see the module's docstring). ``span`` (first byte, end byte):
+    only the records that start in that part of the file (``warc_spans``)."""
     try:
         fh = io.BufferedReader(open_regular(path))
     except OSError as exc:
@@ -248,25 +239,162 @@ def warc_items(path: str, max_bytes: int) -> Iterator[Item]:
         try:
             head = fh.read(8)
             fh.seek(0)
-            # what the bytes are decides, as in warcio: a plain WARC named .warc.gz is read as one
-            kind = None if head.startswith(b"WARC/") else compression_of(path, head)
+            kind = _kind(path, head)
         except OSError as exc:
             yield Item(path, None, error=f"cannot read: {exc.strerror or exc}")
             return
-        yield from _read(_Input(fh, kind), path, max_bytes)
+        first, end = (span[0], span[1]) if span else (0, None)
+        inp = _Input(fh, kind, first)
+        yield from _read(inp, path, max_bytes, end)
 
 
-def _read(inp: _Input, path: str, max_bytes: int) -> Iterator[Item]:
+def _kind(path: str, head: bytes) -> str | None:
+    """The file's compression (None: plain). What the bytes are decides, as in warcio: a plain WARC
+    named .warc.gz is read as one."""
+    return None if head.startswith(b"WARC/") else compression_of(path, head)
+
+
+def warc_spans(path: str, task_bytes: int) -> list[tuple[int, int, int]] | None:
+    """A WARC file larger than ``task_bytes`` as parts of about that many bytes, each starting where a
+    record starts: (first byte, end byte, 0). A reader given a part reads the records that start in
+    it, so the parts together give exactly the file's items, in order. None: one task (a smaller
+    file; a zstd file, whose frames may need the dictionary at its start; an ARC file; a file whose
+    records cannot be found).
+
+    Where records start: in a plain file, by walking the record headers (``Content-Length`` bytes
+    skipped, not read) up to the first record the reader would find malformed; in a gzip file, at
+    the first gzip member at or after each cut whose data begins a WARC record (a file compressed as
+    one stream has none: one task)."""
+    try:
+        size = os.path.getsize(path)
+        if size <= task_bytes:
+            return None
+        with io.BufferedReader(open_regular(path)) as fh:
+            kind = _kind(path, fh.read(8))
+            if kind is None:
+                starts = _plain_starts(fh, task_bytes, size)
+            elif kind == "gzip":
+                starts = _member_starts(fh, task_bytes, size)
+            else:
+                return None
+    except (OSError, BadInput):
+        return None  # (the reader reports what is wrong with the file)
+    starts = [0] + [s for s in starts if 0 < s < size]
+    if len(starts) < 2:
+        return None
+    return [(a, b, 0) for a, b in zip(starts, starts[1:] + [size])]
+
+
+def _plain_starts(fh, task_bytes: int, size: int) -> list[int]:
+    """Record starts in a plain WARC file, the first at or after each multiple of ``task_bytes``."""
+    from warcio.statusandheaders import StatusAndHeadersParser
+
+    parser = StatusAndHeadersParser([v.decode() for v in WARC_VERSIONS])
+    starts: list[int] = []
+    pos, cut = 0, task_bytes
+    while pos < size:
+        fh.seek(pos)
+        block = fh.read(4096)
+        head = block.lstrip(BLANK)
+        pos += len(block) - len(head)
+        if not head:
+            if len(block) < 4096:
+                break
+            continue
+        if not head.startswith(WARC_VERSIONS):
+            return starts  # malformed: the reader resynchronises from here on, in one part
+        end = _header_end(head)
+        while end < 0:  # the whole header block (the reader refuses one over MAX_HEADER_BYTES)
+            more = fh.read(4096)
+            if not more or len(head) > MAX_HEADER_BYTES:
+                return starts
+            head += more
+            end = _header_end(head)
+        if end > MAX_HEADER_BYTES:
+            return starts
+        try:
+            fields = parser.parse(io.BytesIO(head[:end]))
+            length = int(fields.get_header("Content-Length") or "")
+        except Exception:
+            return starts
+        if length < 0:
+            return starts
+        if pos >= cut:
+            starts.append(pos)
+            cut = (pos // task_bytes + 1) * task_bytes
+        pos += end + length
+    return starts
+
+
+def _header_end(head: bytes) -> int:
+    """The length of the header block ``head`` starts with, through its blank line (as the reader
+    reads it: the version line, then lines up to the first blank one); -1 when it is not all in ``head``."""
+    pos = head.find(b"\n") + 1
+    while pos > 0:
+        nl = head.find(b"\n", pos)
+        if nl < 0:
+            return -1
+        if not head[pos : nl + 1].strip():
+            return nl + 1
+        pos = nl + 1
+    return -1
+
+
+def _member_starts(fh, task_bytes: int, size: int) -> list[int]:
+    """In a gzip WARC file, the first member at or after each multiple of ``task_bytes`` whose data
+    begins a WARC record."""
+    starts: list[int] = []
+    cut = task_bytes
+    while cut < size:
+        found = _next_member(fh, cut, "gzip")
+        if found is None:
+            break
+        starts.append(found)
+        cut = (found // task_bytes + 1) * task_bytes
+    return starts
+
+
+def _next_member(fh, pos: int, kind: str, dictionary=None) -> int | None:
+    """The raw offset of the first gzip member (zstd frame) at or after ``pos`` whose data begins a
+    WARC record, or None."""
+    magic = GZIP_MAGIC if kind == "gzip" else ZSTD_MAGIC
+    while True:
+        fh.seek(pos)
+        block = fh.read(RESYNC_BLOCK)
+        i = block.find(magic)
+        while i >= 0:
+            if _probe(fh, pos + i, kind, dictionary).startswith(b"WARC/"):
+                return pos + i
+            i = block.find(magic, i + 1)
+        if len(block) < RESYNC_BLOCK:
+            return None
+        pos += len(block) - len(magic) + 1
+
+
+def _probe(fh, offset: int, kind: str, dictionary=None) -> bytes:
+    """The first bytes of the member (frame) at ``offset``, b"" when there is none."""
+    fh.seek(offset)
+    head = io.BytesIO(fh.read(PROBE_BYTES))
+    reader = GzipReader(head) if kind == "gzip" else ZstdReader(head, dict_data=dictionary, read_dictionary=False)
+    try:
+        return reader.read(5)
+    except BadInput:
+        return b""
+
+
+def _read(inp: _Input, path: str, max_bytes: int, end: int | None = None) -> Iterator[Item]:
     records = 0  # records read, documents or not
     problem: _Malformed | _Truncated | _Damaged
     while True:
         start = None
         try:
             if not inp.skip_blank():
-                if records == 0:
+                if records == 0 and end is None:
                     yield Item(path, None, error="not a WARC file: no record in it")
                 return
             start = inp.record_offset()
+            if end is not None and start >= end:
+                return  # the next part's record
             if records == 0 and inp.buf.startswith(b"filedesc://"):
                 yield from _arc_items(path, max_bytes)
                 return
@@ -288,6 +416,8 @@ def _read(inp: _Input, path: str, max_bytes: int) -> Iterator[Item]:
         if start is None or (isinstance(problem, _Damaged) and problem.name is None):
             start = getattr(inp.stream, "failed_at", None)  # damage between records: where it is
             start = inp.record_offset() if start is None else start
+        if end is not None and start >= end:
+            return  # damage found on reading ahead into the next part: that part reports it
         source = f"{path}@{problem.name}" if problem.name else f"{path}@{start}"
         if isinstance(problem, _Truncated):
             yield Item(source, None, error=f"truncated WARC record: {problem}")
