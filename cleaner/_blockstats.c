@@ -18,6 +18,10 @@
 /* the ABI cleaner/blockstats.py expects: bump it when a function's arguments or results change */
 #define BLOCKSTATS_ABI_VERSION 9
 
+/* the model's heading column: a line of at most this many words (blockstats.MODEL_HEADING_MAX_WORDS,
+ * which the module checks against the constant exported below) */
+#define MODEL_HEADING_MAX_WORDS 15
+
 #ifndef BLOCKSTATS_SOURCE_SHA256
 #define BLOCKSTATS_SOURCE_SHA256 ""
 #endif
@@ -807,7 +811,7 @@ own_numbers(PyObject *text, const Py_ssize_t b[6], const Py_ssize_t c[12], PyObj
         ratio_or_zero(c[4], c[3]),                             /* mean_word_len: token chars / tokens */
         (double)c[6],                                          /* sentences */
         (double)c[7],                                          /* separators */
-        (b[1] > 0 && b[1] <= 15 && !(n && (last == '.' || last == ',' || last == ';'))) ? 1.0 : 0.0,
+        (b[1] > 0 && b[1] <= MODEL_HEADING_MAX_WORDS && !(n && (last == '.' || last == ',' || last == ';'))) ? 1.0 : 0.0,
         ratio_or_zero(c[5], c[3]),                             /* capitalised_ratio */
         (n && last == '?') ? 1.0 : 0.0,                        /* is_question */
         (double)c[8],                                          /* quotes */
@@ -1197,6 +1201,7 @@ PyInit__blockstats(void)
         return NULL;
     }
     if (PyModule_AddIntConstant(m, "ABI_VERSION", BLOCKSTATS_ABI_VERSION) < 0
+        || PyModule_AddIntConstant(m, "MODEL_HEADING_MAX_WORDS", MODEL_HEADING_MAX_WORDS) < 0
         || PyModule_AddStringConstant(m, "SOURCE_SHA256", BLOCKSTATS_SOURCE_SHA256) < 0) {
         Py_DECREF(m);
         return NULL;

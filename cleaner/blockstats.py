@@ -134,6 +134,18 @@ def features_of(counts: tuple[int, int, int, int, bool, int]) -> dict:
     }
 
 
+#: the model's heading column counts a line of at most this many words as heading-shaped (fixed: the
+#: trained model reads it; the classifier's own heading test takes ``Thresholds.heading_max_words``)
+MODEL_HEADING_MAX_WORDS = 15
+
+
+def heading_shaped(text: str, words: int, max_words: int) -> bool:
+    """A line of 1 to ``max_words`` words that does not end like a sentence or a clause: the shape
+    every heading test shares (the model's ``heading_like`` column, ``classify._is_heading_like``,
+    which also refuses addresses and list items; the compiled line pass computes the same)."""
+    return 0 < words <= max_words and not text.endswith((".", ",", ";"))
+
+
 #: the model's context-free numeric OWN columns (model.features) that ``line_pass`` measures, in its order
 OWN_NUMBERS = (
     "log_chars",
@@ -171,7 +183,7 @@ def own_numbers_py(text: str, f: dict, counts: tuple) -> tuple[float, ...]:
         token_chars / n_tokens if n_tokens else 0.0,
         float(sentences),
         float(separators),
-        float(0 < f["words"] <= 15 and not text.endswith((".", ",", ";"))),
+        float(heading_shaped(text, f["words"], MODEL_HEADING_MAX_WORDS)),
         capitalised / n_tokens if n_tokens else 0.0,
         float(text.endswith("?")),
         float(quotes),
@@ -221,6 +233,7 @@ def compiled_available() -> bool:
     return (
         _blockstats is not None
         and getattr(_blockstats, "ABI_VERSION", None) == ABI_VERSION
+        and getattr(_blockstats, "MODEL_HEADING_MAX_WORDS", None) == MODEL_HEADING_MAX_WORDS
         and (_SOURCE_SHA256 is None or getattr(_blockstats, "SOURCE_SHA256", None) == _SOURCE_SHA256)
     )
 

@@ -497,8 +497,7 @@ def _is_heading_like(b: Block, max_words: int | None = None, t: Thresholds = DEF
     text = b.text
     max_words = t.heading_max_words if max_words is None else max_words
     return (
-        0 < b.features["words"] <= max_words
-        and not text.endswith((".", ",", ";"))
+        blockstats.heading_shaped(text, b.features["words"], max_words)
         and not _URL.search(text)
         and not LIST_BULLET.match(text)
     )

@@ -141,7 +141,7 @@ def _own(
         "rel_pos": i / (n - 1) if n > 1 else 0.0,
         "rel_char_pos": chars_before / total_chars if total_chars else 0.0,
         "repeats": repeats,
-        "heading_like": float(0 < f["words"] <= 15 and not text.endswith((".", ",", ";"))),
+        "heading_like": float(blockstats.heading_shaped(text, f["words"], blockstats.MODEL_HEADING_MAX_WORDS)),
         "cf_class": CF_CODE.get(b.cf_class, 1),
         "rule": RULE_CODE[b.category] if b.category is not None else -1,
         "in_section": float(b.section is not None),
