@@ -6,7 +6,9 @@ for it once; the module functions ``clean_text`` / ``clean_html`` use a shared d
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -28,22 +30,65 @@ def content_id(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=8).hexdigest()
 
 
-def _inputs(text: Any, source: Any, url: Any, meta: Mapping[str, Any] | None) -> tuple[str, str, Any, dict]:
+#: what an input may say of itself (a JSONL record's fields, a WARC record's target URI, ``meta=`` of
+#: the API): each field given is used instead of what cleaner would find (its ``*_source`` is
+#: ``input:metadata``) and is not passed through; every other field goes to the record's ``meta``
+INPUT_FIELDS = ("url", "date", "outlet", "title", "author", "id")
+
+
+@dataclass(frozen=True)
+class InputFields:
+    """The ``INPUT_FIELDS`` of one input; None (or empty) is not given."""
+
+    url: str | None = None
+    date: Any = None  # as given: the date stage normalises it (``metadata.normalise_date``)
+    outlet: str | None = None
+    title: str | None = None
+    author: str | None = None
+    id: str | None = None
+
+    @classmethod
+    def take(cls, meta: dict) -> "InputFields":
+        """The input fields of ``meta``, removed from it. ``title``, ``outlet`` and ``author`` are kept
+        as strings (another JSON value as its str); ``url`` must be a string and ``id`` a non-empty
+        string or an integer, else BadInput (an id nobody can look up is refused)."""
+        given = {k: meta.pop(k) for k in INPUT_FIELDS if k in meta}
+        for key in ("title", "outlet", "author"):
+            if given.get(key) is not None and not isinstance(given[key], str):
+                given[key] = str(given[key])
+        url = given.get("url")
+        if url is not None and not isinstance(url, str):
+            raise BadInput(f"url must be a str, not {type(url).__name__}")
+        given["id"] = _given_id(given.get("id"))
+        return cls(**{k: v if v != "" else None for k, v in given.items()})
+
+
+def _given_id(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str) and value.strip():
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    raise BadInput(f"record 'id' must be a non-empty string or an integer, not {json.dumps(value)[:60]}")
+
+
+def _inputs(text: Any, source: Any, url: Any, meta: Mapping[str, Any] | None) -> tuple[str, str, InputFields, dict]:
     """The caller's arguments made safe to clean and to write: a str page (else BadInput), lone
     surrogates replaced and control characters removed (``readers.scrub_text``) in the page, the
-    source, the url and every metadata value."""
+    source, the url and every metadata value; the input fields taken out of the metadata (the
+    ``url`` argument before the metadata's)."""
     if not isinstance(text, str):
         raise BadInput(f"the page must be a str, not {type(text).__name__}")
     if meta is not None and not isinstance(meta, Mapping):
         raise BadInput(f"meta must be a mapping, not {type(meta).__name__}")
-    fields: dict[str, Any] = scrub_value(dict(meta or {}))  # (a dict's copy: a dict)
-    for key in ("title", "outlet"):  # the input-metadata fields a record holds as strings
-        if fields.get(key) is not None and not isinstance(fields[key], str):
-            fields[key] = str(fields[key])
-    url = url or fields.pop("url", None)
     if url is not None and not isinstance(url, str):
         raise BadInput(f"url must be a str, not {type(url).__name__}")
-    return scrub_text(text), scrub_text(str(source)), scrub_text(url) if url else url, fields
+    fields: dict[str, Any] = scrub_value(dict(meta or {}))  # (a dict's copy: a dict)
+    given = InputFields.take(fields)
+    if url:
+        given = dataclasses.replace(given, url=scrub_text(url))
+    return scrub_text(text), scrub_text(str(source)), given, fields
 
 
 class Cleaner:
@@ -106,9 +151,10 @@ class Cleaner:
         doc_id: str | None = None,
     ) -> Document:
         """Clean a flattened page (text dump): every stage of the classifier runs."""
-        text, source, url, meta = _inputs(text, source, url, meta)
-        doc = Document(source=source, id=doc_id or content_id(text.encode("utf-8")), format="text", url=url)
-        self._run(doc, text, text, mode="text", known_title=None, html_date=None, sitename=None, meta=meta)
+        text, source, given, meta = _inputs(text, source, url, meta)
+        doc_id = given.id or doc_id or content_id(text.encode("utf-8"))
+        doc = Document(source=source, id=doc_id, format="text", url=given.url)
+        self._run(doc, text, text, mode="text", given=given, html_date=None, sitename=None, meta=meta)
         return doc
 
     def clean_html(
@@ -121,16 +167,17 @@ class Cleaner:
         doc_id: str | None = None,
     ) -> Document:
         """Clean an HTML page: trafilatura extracts, then the block rules clean its output."""
-        html, source, url, meta = _inputs(html, source, url, meta)
+        html, source, given, meta = _inputs(html, source, url, meta)
         ext = extract_html(
             html,
-            url=url,
+            url=given.url,
             prune_xpath=self.rules.html_prune_xpath,
             focus=self.settings.html_extraction,
             full_metadata=self.settings.full_metadata,
             headings=self.settings.text_format == "markdown",
         )
-        doc = Document(source=source, id=doc_id or content_id(html.encode("utf-8")), format="html", url=ext.url)
+        doc_id = given.id or doc_id or content_id(html.encode("utf-8"))
+        doc = Document(source=source, id=doc_id, format="html", url=ext.url)
         # the blocks come from the scrubbed text (an extractor's output can hold entity-made controls);
         # the rule-language vote and the outlet signatures read it as extracted
         doc.author, doc.author_source = ext.author, ext.author_source
@@ -140,6 +187,7 @@ class Cleaner:
             scrub_text(ext.text),
             ext.text,
             mode="html",
+            given=given,
             known_title=ext.title,
             html_date=metadata.normalise_date(ext.date),
             sitename=ext.sitename,
@@ -174,21 +222,27 @@ class Cleaner:
         raw_text: str,
         *,
         mode: str,
-        known_title: str | None,
+        given: InputFields,
         html_date: str | None,
         sitename: str | None,
         meta: dict,
+        known_title: str | None = None,
         headings: dict[str, int] | None = None,
     ) -> None:
-        """The stages after extraction. ``headings``: an HTML page's heading lines (text -> level),
-        which Markdown output writes back (a Markdown input's own are found by the segment stage)."""
+        """The stages after extraction. ``body`` is the page's text as the blocks are cut from it
+        (scrubbed of lone surrogates and control characters); ``raw_text`` the same text as the
+        extractor gave it, which the rule-language vote and the outlet signatures read (a text
+        dump's two are one string; an HTML page's extracted text can hold characters that entities
+        made, which scrubbing removes). ``given``: what the input said of itself, used before what
+        the stages find. ``headings``: an HTML page's heading lines (text -> level), which Markdown
+        output writes back (a Markdown input's own are found by the segment stage)."""
         s = self.settings
         page = self._segmented(body, raw_text, doc.url, sitename)
         lang_rules = page.rules
         doc.rules_language = lang_rules.language
         doc.outlet, doc.outlet_source = page.outlet_name, page.outlet_source
-        if meta.get("outlet"):
-            doc.outlet, doc.outlet_source = str(meta.pop("outlet")), "input:metadata"
+        if given.outlet:
+            doc.outlet, doc.outlet_source = given.outlet, "input:metadata"
         doc.blocks = page.blocks
         if headings:
             for b in doc.blocks:
@@ -205,13 +259,13 @@ class Cleaner:
             verdicts=self.verdicts_for(lang_rules),
             thresholds=s.thresholds,
         )
-        doc.title = meta.pop("title", None) or outcome.title
-        if meta.get("author"):
-            doc.author, doc.author_source = str(meta.pop("author")), "input:metadata"
+        doc.title = given.title or outcome.title
+        if given.author:
+            doc.author, doc.author_source = given.author, "input:metadata"
         elif mode == "text":
             doc.author, doc.author_source = metadata.text_author(doc.blocks, lang_rules)
 
-        input_date = metadata.normalise_date(meta.pop("date", None))
+        input_date = metadata.normalise_date(given.date)
         if input_date:
             doc.date, doc.date_source = input_date, "input:metadata"
         elif html_date:

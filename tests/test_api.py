@@ -187,3 +187,37 @@ def test_thresholds_are_one_value_passed_down_from_the_settings():
         and name not in ("MERGED_PAIRWISE_MAX", "VERDICT_CACHE_MAX_CHARS", "VERDICT_CACHE_SIZE")
         for name in dir(classify)
     )  # (the three left are a speed switch and the memory's size)
+
+
+def test_input_fields_are_taken_from_the_metadata_and_never_passed_through():
+    from cleaner.pipeline import INPUT_FIELDS
+
+    text = PAGE
+    given = {
+        "id": 42,
+        "url": "https://www.example.de/a",
+        "date": "2024-03-05",
+        "outlet": "",  # empty: not given (the page's own outlet stands), and not passed through
+        "title": 7,  # (another JSON value: its str)
+        "author": "Anna Beispiel",
+        "section": "Lokales",
+    }
+    for doc in (
+        Cleaner().clean_text(text, meta=given),
+        Cleaner().clean_html(
+            "<html><body><article><p>" + "</p><p>".join(text.split("\n\n")) + "</p></article></body></html>", meta=given
+        ),
+    ):
+        rec = doc.to_record()
+        assert rec["meta"] == {"section": "Lokales"} and not set(INPUT_FIELDS) & set(rec["meta"])
+        assert (rec["id"], rec["url"], rec["date"], rec["title"]) == (
+            "42",
+            "https://www.example.de/a",
+            "2024-03-05",
+            "7",
+        )
+        assert (rec["author"], rec["author_source"], rec["date_source"]) == ("Anna Beispiel",) + ("input:metadata",) * 2
+        assert rec["outlet_source"] != "input:metadata"
+    with pytest.raises(BadInput, match="record 'id' must be a non-empty string or an integer"):
+        Cleaner().clean_text(text, meta={"id": 1.5})
+    assert Cleaner().clean_text(text, url="https://x.de/b", meta={"url": "https://x.de/a"}).url == "https://x.de/b"

@@ -183,21 +183,8 @@ def template_group(doc: Document) -> str:
     return "dir:" + os.path.dirname(path)
 
 
-def given_id(value) -> str | None:
-    """The id an input record gives (JSONL ``id``), as the record's id: a non-empty string or an
-    integer; anything else is refused (BadInput), as an id nobody can look up would be."""
-    if value is None:
-        return None
-    if isinstance(value, str) and value.strip():
-        return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    raise BadInput(f"record 'id' must be a non-empty string or an integer, not {json.dumps(value)[:60]}")
-
-
 def clean_item(cleaner: Cleaner, item: Item) -> Document:
-    meta = dict(item.meta)
-    doc_id = given_id(meta.pop("id", None))
+    meta = dict(item.meta)  # (its input fields, the id among them, are taken by the cleaner)
     fmt = None if item.fmt == "auto" else item.fmt
     if fmt is None and cleaner.settings.format == "auto" and is_html_name(item.source):
         fmt = "html"  # .shtml, .php, ...: pages a server wrote, whatever their first bytes look like
@@ -207,8 +194,6 @@ def clean_item(cleaner: Cleaner, item: Item) -> Document:
         doc = cleaner.clean_html(cast(str, item.data), source=item.source, meta=meta)
     else:
         doc = cleaner.clean_text(cast(str, item.data), source=item.source, meta=meta)
-    if doc_id is not None:
-        doc.id = str(doc_id)
     return doc
 
 
