@@ -465,6 +465,18 @@ def _commit_text(path: Path) -> None:
         raise OutputError(str(path), exc) from None
 
 
+@dataclass
+class _Decisions:
+    """What pass 2 decided before writing: the records that go and why (input order -> reason), the
+    duplicates each kept record absorbs, the new ids of records whose id came before, and the
+    --txt-dir review file of each kept record."""
+
+    drops: dict[int, str]
+    dup_of: dict[int, list[dict]]
+    new_ids: dict[int, str]
+    review: list[str]
+
+
 def _reduce(
     tasks: list[Task],
     work: Path,
@@ -475,18 +487,45 @@ def _reduce(
     stop: _StopSignals = _NO_STOP,
     plan_skipped: Counter | None = None,
 ) -> RunSummary:
+    """Pass 2: learn the templates, decide what goes, then write every output."""
     templates = _learn_templates(tasks, work) if templates_on else {}
     _write_text(work / "templates.json", json.dumps({g: sorted(h) for g, h in sorted(templates.items())}, indent=1))
     _commit_text(work / "templates.json")
-    # decide: which records go (filters, duplicates) and which kept record absorbs which duplicates
+    decided = _decide(tasks, work, config, templates)
+    # write: every file under a temporary name, renamed into place together at the end, so that a
+    # failure (disk full) or a signal leaves the previous corpus, stats and errors as they were
+    writer = corpus_writer(config.output, config.shard_size, config.compression, ctx.settings.keep_removed)
+    errors_path = Path(config.errors_path or work / "errors.jsonl")
+    stats_path = Path(config.stats_path or work / "stats.json")
+    try:
+        return _write(
+            tasks,
+            work,
+            config,
+            templates,
+            decided.drops,
+            decided.dup_of,
+            plan_errors,
+            writer,
+            errors_path,
+            stats_path,
+            stop,
+            decided.new_ids,
+            decided.review,
+            plan_skipped,
+        )
+    except BaseException:
+        writer.abort()
+        remove_files(str(p.with_name(p.name + TMP_SUFFIX)) for p in (errors_path, stats_path))
+        raise
+
+
+def _decide(tasks: list[Task], work: Path, config: RunConfig, templates: dict) -> _Decisions:
+    """Which records go (filters, exact and near duplicates, in input order: the first copy stays),
+    which kept record absorbs which duplicates, and which ids must change to be unique."""
     drops: dict[int, str] = {}
     dup_of: dict[int, list[dict]] = {}
-    seen_exact: dict[str, int] = {}
-    lsh = None
-    if config.dedup:
-        from datasketch import MinHashLSH
-
-        lsh = MinHashLSH(threshold=config.near_dup_threshold, num_perm=config.num_perm)
+    dedup = _Dedup(config) if config.dedup else None
     seen_ids: set[str] = set()
     repeated_ids: list[tuple[int, str]] = []  # (order, id) of every record whose id came before
     kept: list[tuple[int, str, str]] = []  # (order, source, id) of the records written (for --txt-dir)
@@ -500,25 +539,15 @@ def _reduce(
         if reason:
             drops[order] = "filter:" + reason
             continue
-        if config.dedup:
-            assert lsh is not None  # (made above: config.dedup)
-            key = text_hash(rec["text"])
-            first = seen_exact.get(key)
-            kind = "exact"
-            if first is None and "_minhash" in rec:
-                sig = signature_from_hex(rec["_minhash"], config.num_perm)
-                candidates = lsh.query(sig)
-                if candidates:
-                    first, kind = min(int(c) for c in candidates), "near"
-                else:
-                    lsh.insert(str(order), sig)
-            if first is not None:
+        if dedup is not None:
+            found = dedup.first_copy(order, rec)
+            if found is not None:
+                first, kind = found
                 drops[order] = "duplicate:" + kind
                 dup_of.setdefault(first, []).append(
                     {"id": rec["id"], "source": rec["source"], "kind": kind, "_order": order}
                 )
                 continue
-            seen_exact[key] = order
         if config.txt_dir:
             kept.append((order, rec["source"], rec["id"]))
     new_ids = _unique_ids(seen_ids, repeated_ids)
@@ -526,32 +555,34 @@ def _reduce(
         for entry in entries:
             entry["id"] = new_ids.get(entry.pop("_order"), entry["id"])
     review = review_names([(source, new_ids.get(order, doc_id)) for order, source, doc_id in kept])
-    # write: every file under a temporary name, renamed into place together at the end, so that a
-    # failure (disk full) or a signal leaves the previous corpus, stats and errors as they were
-    writer = corpus_writer(config.output, config.shard_size, config.compression, ctx.settings.keep_removed)
-    errors_path = Path(config.errors_path or work / "errors.jsonl")
-    stats_path = Path(config.stats_path or work / "stats.json")
-    try:
-        return _write(
-            tasks,
-            work,
-            config,
-            templates,
-            drops,
-            dup_of,
-            plan_errors,
-            writer,
-            errors_path,
-            stats_path,
-            stop,
-            new_ids,
-            review,
-            plan_skipped,
-        )
-    except BaseException:
-        writer.abort()
-        remove_files(str(p.with_name(p.name + TMP_SUFFIX)) for p in (errors_path, stats_path))
-        raise
+    return _Decisions(drops, dup_of, new_ids, review)
+
+
+class _Dedup:
+    """Exact duplicates by the text's hash, near duplicates by MinHash LSH over the records kept so far."""
+
+    def __init__(self, config: RunConfig):
+        from datasketch import MinHashLSH
+
+        self.num_perm = config.num_perm
+        self.lsh = MinHashLSH(threshold=config.near_dup_threshold, num_perm=config.num_perm)
+        self.seen_exact: dict[str, int] = {}
+
+    def first_copy(self, order: int, rec: dict) -> tuple[int, str] | None:
+        """(order of the kept record ``rec`` repeats, "exact" or "near"), or None for a new text (then
+        remembered)."""
+        key = text_hash(rec["text"])
+        first = self.seen_exact.get(key)
+        if first is not None:
+            return first, "exact"
+        if "_minhash" in rec:
+            sig = signature_from_hex(rec["_minhash"], self.num_perm)
+            candidates = self.lsh.query(sig)
+            if candidates:
+                return min(int(c) for c in candidates), "near"
+            self.lsh.insert(str(order), sig)
+        self.seen_exact[key] = order
+        return None
 
 
 def _write(
