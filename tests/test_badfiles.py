@@ -32,7 +32,6 @@ import pytest
 import fuzzlib
 from corpus_gen import page
 
-ROOT = Path(__file__).resolve().parent.parent
 CLEANER = str(Path(sys.executable).with_name("cleaner"))
 #: seconds the whole batch may take (it takes about 10-20 s); past it the run counts as hung
 BATCH_TIMEOUT = 300

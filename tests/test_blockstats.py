@@ -17,7 +17,6 @@ import sys
 import sysconfig
 import tracemalloc
 import unicodedata
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -27,8 +26,8 @@ from cleaner.classify import annotate, block_features, norm_key, segment_text
 from cleaner.document import Block
 from cleaner.model import features
 from cleaner.model.features import page_features
+from conftest import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "cleaner" / "_blockstats.c"
 #: the warning flags the build must pass (setup.py's GCC_FLAGS)
 FLAGS = ["-O2", "-std=c11", "-Wall", "-Wextra", "-Werror", "-ffp-contract=off"]

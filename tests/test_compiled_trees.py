@@ -19,8 +19,8 @@ import pytest
 from cleaner import Cleaner
 from cleaner.model import BlockModel, trees
 from cleaner.model.scorer import MODEL_DIR
+from conftest import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 needs_compiled = pytest.mark.skipif(not trees.compiled_available(), reason="the C extension is not built")
 
 #: values LightGBM reads in special ways: NaN, zero and near zero (|x| <= 1e-35 is 0), signed

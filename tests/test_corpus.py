@@ -19,8 +19,8 @@ from click.testing import CliRunner
 
 from cleaner.cli import main
 from corpus_gen import page, wait_for
+from conftest import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
 

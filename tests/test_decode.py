@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from cleaner.readers import decode
+from conftest import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 GERMAN = sorted((ROOT / "raw").glob("*.txt"))
 MOJIBAKE = re.compile("Ã[\u0080-\u00bf]|â€")
 

@@ -5,7 +5,6 @@ inscriptis rendering."""
 import gzip
 import re
 import textwrap
-from pathlib import Path
 
 import pytest
 from inscriptis import get_text
@@ -15,8 +14,8 @@ from cleaner.segment import LIST_BULLET, segment_text, wrap_width
 from cleaner.evaluate import shingle_score
 from cleaner.lynx import drop_reference_list, looks_link_numbered, strip_markers
 from cleaner.readers import decode
+from conftest import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 DUMPS = ROOT / "tests" / "fixtures" / "dumps"
 
 PAGE = """   [1]Stadtanzeiger

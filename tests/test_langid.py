@@ -4,7 +4,6 @@ the reference: same verdicts on the example and fixture pages, the shared behavi
 
 import json
 import socket
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -14,8 +13,8 @@ from cleaner.cli import main
 from cleaner.pipeline import Cleaner
 from cleaner.settings import Settings
 from cleaner.training import parse_annotated
+from conftest import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 RAW = sorted(p for p in (ROOT / "raw").iterdir() if p.is_file())
 ANNOTATED = sorted((FIXTURES / "pages").glob("*.txt")) + sorted((FIXTURES / "heldout").glob("*.txt"))

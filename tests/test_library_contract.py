@@ -8,14 +8,13 @@ import os
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
 import pytest
 
 from cleaner import BadInput, clean_html, clean_text
 from cleaner.writers import dumps
+from conftest import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 RAW = sorted(p for p in (ROOT / "raw").iterdir() if p.is_file())
 
 #: threads and rounds of the concurrency test: every raw/ and fixture page, this many times over

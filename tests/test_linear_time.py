@@ -20,8 +20,8 @@ from cleaner.corpus.worker import Context, DocumentTimeout, run_task, task_paths
 from cleaner.document import Block
 from cleaner.model import features
 from cleaner.settings import Settings
+from conftest import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 
 #: a generous bound for synthetic worst cases that took 30 s to minutes before (milliseconds now)
 WATCHDOG = 10.0

@@ -1,11 +1,9 @@
 """Markdown dumps: the markup goes before segmentation, the words and the lines stay."""
 
-from pathlib import Path
-
 from cleaner import Cleaner
 from cleaner.markdown import looks_like_markdown, strip_markdown
+from conftest import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 
 PAGE = """[![Stadtanzeiger](/img/logo.png)](https://www.example.de/)
 

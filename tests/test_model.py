@@ -1,7 +1,6 @@
 """The learned classifier: features, loading the shipped model, train -> predict, reproducibility."""
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,8 +12,8 @@ from cleaner.model.features import FEATURE_NAMES, RULE_CODE, page_features
 from cleaner.model.scorer import TEXT_THRESHOLD
 from cleaner.ruleset import load_rules
 from cleaner.training import LabelledPage, pages_from_annotated, pages_from_block_jsonl, train
+from conftest import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "benchmarks"
 
 PAGE = (

@@ -2,15 +2,14 @@
 the page-language vote, stopword density, the --min-words filter."""
 
 import re
-from pathlib import Path
 
 from cleaner import Cleaner
 from cleaner.classify import block_features
 from cleaner.corpus.steps import Filters
 from cleaner.document import Block
 from cleaner.tokens import count_words, words
+from conftest import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 ZH_PROSE = "记者从市政府获悉，这座新的图书馆将于下个月正式开放，市民可以在网上预约参观的时间。"
 ZH_MENU = "首页 新闻 财经 体育 娱乐 科技 汽车 房产"
 JA_PROSE = "市によると、新しい図書館は来月から一般に公開される予定で、事前の予約が必要だということです。"

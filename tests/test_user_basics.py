@@ -22,8 +22,8 @@ from cleaner import Cleaner, Settings
 from cleaner.cli import main
 from cleaner.pipeline import content_id
 from corpus_gen import page
+from conftest import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((ROOT / "cleaner" / "schema" / "record.schema.json").read_text(encoding="utf-8"))
 
 
