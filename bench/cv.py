@@ -84,6 +84,8 @@ def block_errors(page, doc, mode: str) -> list[str]:
 
 #: fixed text thresholds of ``--sweep``
 SWEEP = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
+#: HTML mode's confident-drop thresholds of ``--html-sweep``
+HTML_SWEEP = (0.01, 0.02, 0.03, 0.05, 0.1)
 
 
 def collect(train_on) -> tuple[list, list]:
@@ -163,6 +165,12 @@ def main(argv=None) -> int:
         action="store_true",
         help="also score text mode at fixed thresholds (0.30-0.60), not only at the shipped 0.5: "
         "compares how well variants rank blocks across thresholds",
+    )
+    ap.add_argument(
+        "--html-sweep",
+        action="store_true",
+        help="also score HTML mode at fixed confident-drop thresholds (%s), by the same fold models"
+        % ", ".join(map(str, HTML_SWEEP)),
     )
     ap.add_argument(
         "--dumps",
@@ -250,6 +258,7 @@ def main(argv=None) -> int:
     }
     errors: list[str] = []
     swept: dict[tuple[str, float], dict[str, str]] = {(b, t): {} for b in a.bench for t in SWEEP}
+    html_swept: dict[tuple[str, float], dict[str, str]] = {(b, t): {} for b in a.bench for t in HTML_SWEEP}
     for fold in range(a.folds):
         fit = [p for p in bench_pages if fold_of(p.source, a.folds) != fold and in_share(p.source, a.share)]
         fit += fixture_pages
@@ -285,6 +294,13 @@ def main(argv=None) -> int:
                             cleaner.scorer.threshold = t
                             swept[(bench, t)][page.key] = cleaner.clean_text(text, source=page.key, url=page.url).text
                         cleaner.scorer.threshold = chosen
+                    if a.html_sweep:
+                        chosen = cleaner.scorer.html_threshold
+                        for t in HTML_SWEEP:
+                            cleaner.scorer.html_threshold = t
+                            doc = cleaner.clean_html(html, source=page.key, url=page.url)
+                            html_swept[(bench, t)][page.key] = doc.text
+                        cleaner.scorer.html_threshold = chosen
         print(
             f"fold {fold + 1}/{a.folds} done ({time.perf_counter() - started:.0f} s); thresholds: text "
             f"{meta['threshold']} (out-of-fold best {meta.get('oof_best_threshold')}), html {meta['html_threshold']}",
@@ -300,6 +316,13 @@ def main(argv=None) -> int:
                 f"{bench} text at fixed thresholds: "
                 + "  ".join(f"{t:.2f}: {f:.3f}" for t, f in zip(SWEEP, f1s))
                 + f"  | mean {sum(f1s) / len(f1s):.3f}"
+            )
+    if a.html_sweep:
+        for bench in a.bench:
+            f1s = [_score(bench, held[bench], html_swept[(bench, t)]).f1 for t in HTML_SWEEP]
+            sweep[f"{bench} html"] = {str(t): round(f, 4) for t, f in zip(HTML_SWEEP, f1s)}
+            print(
+                f"{bench} html at fixed thresholds: " + "  ".join(f"{t:.2f}: {f:.4f}" for t, f in zip(HTML_SWEEP, f1s))
             )
     for (bench, mode), out in outputs.items():
         s = _score(bench, held[bench], out)
