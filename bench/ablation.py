@@ -3,6 +3,7 @@ and mode, so that a rule that helps only where it was written from (or hurts els
 
     .venv/bin/python bench/ablation.py --json /tmp/ablation.json     # every rule, ~30 min
     .venv/bin/python bench/ablation.py --rules share.widget_words copyright.line
+    .venv/bin/python bench/ablation.py --set num_leaves=63 --rounds 800,300    # other fold models
 
 Folds as bench/cv.py: a model per fold trained on the other folds' train pages of the three
 benchmarks (and the annotated fixture pages); the held-out pages are cleaned in text mode
@@ -67,7 +68,10 @@ def main(argv=None) -> int:
     ap.add_argument("--json", help="write the table here")
     ap.add_argument("--types", nargs="+", help="as bench/cv.py: train on WCXB pages of these types only")
     ap.add_argument("--weight", action="append", default=[], metavar="BENCH=W", help="as bench/cv.py")
+    ap.add_argument("--set", dest="params", action="append", default=[], metavar="NAME=VALUE", help="as bench/cv.py")
+    ap.add_argument("--rounds", help="as bench/cv.py: STAGE1,STAGE2 tree counts of the fold models")
     a = ap.parse_args(argv)
+    config = cv.train_config(a.params, a.rounds)
     files = rule_files()
     wanted = set(a.rules) if a.rules else set(files)
     started = time.perf_counter()
@@ -81,7 +85,7 @@ def main(argv=None) -> int:
     for fold in range(a.folds):
         fit = [p for p in bench_pages if cv.fold_of(p.source, a.folds) != fold] + fixture_pages
         with tempfile.TemporaryDirectory() as tmp:
-            training.train(fit, tmp, "ablation", log=lambda m: None)
+            training.train(fit, tmp, "ablation", log=lambda m: None, config=config)
             full = Cleaner(Settings(model=tmp))
             inputs, hits = {}, defaultdict(list)
             for bench in cv.BENCHES:

@@ -138,6 +138,19 @@ def _score(bench: str, pages, out: dict[str, str]):
     return data.score(bench, pages, [out[p.key] for p in pages])
 
 
+def train_config(settings: list[str], rounds: str | None) -> training.TrainConfig:
+    """The training config of ``--set NAME=VALUE`` (LightGBM parameters over the shipped ones) and
+    ``--rounds STAGE1,STAGE2`` (default: the shipped tree counts)."""
+    params = dict(training.LGB_PARAMS)
+    for item in settings:
+        name, _, value = item.partition("=")
+        params[name] = _value(value)
+    counts = tuple(int(x) for x in rounds.split(",")) if rounds else (training.ROUNDS, training.STAGE2_ROUNDS)
+    return training.TrainConfig(
+        params=params, rounds=counts[0], stage2_rounds=counts[1], seeds=(int(params.get("seed", training.SEED)),)
+    )
+
+
 def _value(text: str):
     for cast in (int, float):
         try:
@@ -232,14 +245,7 @@ def main(argv=None) -> int:
         "by a hash of the page, so a smaller share's pages are in every larger one); scoring unchanged",
     )
     a = ap.parse_args(argv)
-    params = dict(training.LGB_PARAMS)
-    for item in a.params:
-        name, _, value = item.partition("=")
-        params[name] = _value(value)
-    rounds = tuple(int(x) for x in a.rounds.split(",")) if a.rounds else (training.ROUNDS, training.STAGE2_ROUNDS)
-    config = training.TrainConfig(
-        params=params, rounds=rounds[0], stage2_rounds=rounds[1], seeds=(int(params.get("seed", training.SEED)),)
-    )
+    config = train_config(a.params, a.rounds)
     started = time.perf_counter()
 
     bench_pages, fixture_pages = collect(a.train_on)
