@@ -264,3 +264,41 @@ def test_the_lead_is_put_first_only_when_the_body_shows_it():
     assert extract._with_lead("Text.", desc, html) == desc + "\nText."
     assert extract._with_lead("Text.", desc, html.replace("Stadt baut", "Stadt plant")) == "Text."
     assert extract._with_lead(desc + " Text.", desc, html) == desc + " Text."
+
+
+def test_extraction_without_trafilaturas_protective_copy_gives_its_results():
+    """cleaner calls trafilatura's bare_extraction code with its copy of the given tree left out
+    (extract._bare_extraction): on every HTML page of raw/, balanced and fast, the text and the
+    extracted body are trafilatura's; only the given tree is changed instead of a copy."""
+    import glob
+    import gzip
+
+    import trafilatura
+    from lxml import etree
+
+    from cleaner.extract import _bare_extraction, parse_html
+    from cleaner.readers import decode
+
+    names = sorted(glob.glob(str(ROOT / "raw" / "*.html*")))
+    assert len(names) >= 3
+    checked = 0
+    for name in names:
+        data = open(name, "rb").read()
+        html = decode(gzip.decompress(data) if name.endswith(".gz") else data)
+        for fast in (False, True):
+            kwargs = dict(fast=fast, with_metadata=False, include_comments=False, include_tables=True)
+            ours, theirs = (
+                _bare_extraction()(parse_html(html), **kwargs),
+                trafilatura.bare_extraction(parse_html(html), **kwargs),
+            )
+            assert ours.text == theirs.text and etree.tostring(ours.body) == etree.tostring(theirs.body), name
+            checked += 1
+    assert checked == 2 * len(names)
+    page = (
+        "<html><body><article><p>" + "Ein Satz mit Inhalt. " * 30 + "</p><aside>Werbung</aside></article></body></html>"
+    )
+    theirs, ours = parse_html(page), parse_html(page)
+    trafilatura.bare_extraction(theirs, with_metadata=False, prune_xpath=["//aside"])
+    _bare_extraction()(ours, with_metadata=False, prune_xpath=["//aside"])
+    assert theirs.find(".//aside") is not None  # trafilatura pruned its copy
+    assert ours.find(".//aside") is None  # cleaner's call pruned the given tree itself: no copy was made
