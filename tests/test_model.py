@@ -61,7 +61,12 @@ def test_shipped_model_loads_without_network_and_scores_blocks():
     assert not any(p.suffix in (".pkl", ".pickle", ".joblib") for p in (ROOT / "cleaner" / "model").iterdir())
     doc = Cleaner().clean_text(PAGE)
     scores = {b.text[:14]: b.score for b in doc.blocks}
-    assert scores["Die Handballer"] > 0.5 > scores["Handball: Derb"]  # the title line is no paragraph
+    assert scores["Die Handballer"] > 0.5  # an article paragraph
+    # the headline above it is the page's title, not a paragraph of its body (the model may give a
+    # headline a middling score: the title stage judges it by title_keep_score)
+    assert doc.title.startswith("Handball: Derb") and not any(
+        line.startswith("Handball: Derb") for line in doc.text.splitlines()
+    )
     assert scores["Neues Stadion "] is None  # claimed by the "Meistgelesen" section: not scored
     assert "Kapitän Jonas Reuter" in doc.text and "Trainerwechsel" not in doc.text
 
