@@ -221,3 +221,20 @@ def test_input_fields_are_taken_from_the_metadata_and_never_passed_through():
     with pytest.raises(BadInput, match="record 'id' must be a non-empty string or an integer"):
         Cleaner().clean_text(text, meta={"id": 1.5})
     assert Cleaner().clean_text(text, url="https://x.de/b", meta={"url": "https://x.de/a"}).url == "https://x.de/b"
+
+
+def test_the_version_is_written_once():
+    """pyproject.toml takes the version from cleaner.__version__ (dynamic); the installed metadata
+    says the same."""
+    import importlib.metadata
+    import re
+    import tomllib
+
+    import cleaner
+    from conftest import ROOT
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "version" not in project["project"] and project["project"]["dynamic"] == ["version"]
+    assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "cleaner.__version__"}
+    assert re.fullmatch(r"\d+\.\d+\.\d+", cleaner.__version__)
+    assert importlib.metadata.version("cleaner") == cleaner.__version__
