@@ -109,13 +109,13 @@ def test_html_extraction_option_reaches_the_extractor(in_root, tmp_path, monkeyp
     import cleaner.extract as extract
 
     seen = []
-    real = extract.trafilatura.bare_extraction
+    real = extract._bare_extraction()  # (trafilatura's bare_extraction without its copy of the tree)
 
     def spy(*args, **kwargs):
         seen.append(kwargs.get("fast"))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(extract.trafilatura, "bare_extraction", spy)
+    monkeypatch.setattr(extract, "_BARE_EXTRACTION", spy)
     page = next(p for p in sorted((in_root / "raw").iterdir()) if p.name.endswith(".html.gz"))
     for mode in ("fast", "balanced"):
         out = tmp_path / f"{mode}.jsonl"
