@@ -30,7 +30,7 @@ class Thresholds:
         2  # ... and this many of them in a row end even a list section (news paragraphs are short)
     )
     header_keep_score: float = 0.5  # a line the model calls content is not page header
-    title_keep_score: float = 0.9  # ... nor the title (WCXB: a page's title is often in its gold body too)
+    title_keep_score: float = 0.7  # ... nor the title (WCXB: a page's title is often in its gold body too)
     give_back_headings: int = (
         1  # a section that ends where an article starts returns the heading (dek or title) above it
     )
