@@ -107,11 +107,9 @@ def select(bench_pages: list, types=None, weights=()) -> list:
             p for p in bench_pages if not p.source.startswith(prefix) or wcxb_types[p.source[len(prefix) :]] in types
         ]
     for item in weights:
-        bench, _, w = item.partition("=")
+        bench, w = training.parse_weight(item, "BENCH")
         prefix = GOLD[bench].parent.name + "/"
-        bench_pages = [
-            dataclasses.replace(p, weight=float(w)) if p.source.startswith(prefix) else p for p in bench_pages
-        ]
+        bench_pages = [dataclasses.replace(p, weight=w) if p.source.startswith(prefix) else p for p in bench_pages]
     return bench_pages
 
 
@@ -132,6 +130,18 @@ def _thresholds(spec: str) -> Thresholds:
         name, _, value = item.partition("=")
         changes[name] = type(getattr(Thresholds(), name))(_value(value))
     return dataclasses.replace(Thresholds(), **changes)
+
+
+def _at_thresholds(cleaner: Cleaner, attr: str, values, clean):
+    """(value, ``clean()``'s text) with the model's ``attr`` threshold set to each of ``values`` in
+    turn, then set back: one fold model scored at several decision thresholds."""
+    chosen = getattr(cleaner.scorer, attr)
+    try:
+        for t in values:
+            setattr(cleaner.scorer, attr, t)
+            yield t, clean().text
+    finally:
+        setattr(cleaner.scorer, attr, chosen)
 
 
 def _score(bench: str, pages, out: dict[str, str]):
@@ -295,18 +305,18 @@ def main(argv=None) -> int:
                         dump = run.render_dump(html, mode.split(", ")[1])
                         outputs[(bench, mode)][page.key] = cleaner.clean_text(dump, source=page.key, url=page.url).text
                     if a.sweep:
-                        chosen = cleaner.scorer.threshold
-                        for t in SWEEP:
-                            cleaner.scorer.threshold = t
-                            swept[(bench, t)][page.key] = cleaner.clean_text(text, source=page.key, url=page.url).text
-                        cleaner.scorer.threshold = chosen
+                        for t, out in _at_thresholds(
+                            cleaner, "threshold", SWEEP, lambda: cleaner.clean_text(text, source=page.key, url=page.url)
+                        ):
+                            swept[(bench, t)][page.key] = out
                     if a.html_sweep:
-                        chosen = cleaner.scorer.html_threshold
-                        for t in HTML_SWEEP:
-                            cleaner.scorer.html_threshold = t
-                            doc = cleaner.clean_html(html, source=page.key, url=page.url)
-                            html_swept[(bench, t)][page.key] = doc.text
-                        cleaner.scorer.html_threshold = chosen
+                        for t, out in _at_thresholds(
+                            cleaner,
+                            "html_threshold",
+                            HTML_SWEEP,
+                            lambda: cleaner.clean_html(html, source=page.key, url=page.url),
+                        ):
+                            html_swept[(bench, t)][page.key] = out
         print(
             f"fold {fold + 1}/{a.folds} done ({time.perf_counter() - started:.0f} s); thresholds: text "
             f"{meta['threshold']} (out-of-fold best {meta.get('oof_best_threshold')}), html {meta['html_threshold']}",

@@ -877,15 +877,10 @@ def train(out_dir, golds, split, annotated, pairs, block_files, weights, rules) 
     from . import training
 
     cleaner = _cleaner(_settings("auto", rules, "none"))
-    weight_of: dict[str, float] = {}
-    for item in weights:
-        folder, _, value = item.partition("=")
-        try:
-            weight_of[folder] = float(value)
-        except ValueError:
-            raise click.BadParameter(f"{item!r} is not FOLDER=W with a number W", param_hint="--weight") from None
-        if not weight_of[folder] > 0:
-            raise click.BadParameter(f"{item!r}: the weight must be above 0", param_hint="--weight")
+    try:
+        weight_of = dict(training.parse_weight(item) for item in weights)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--weight") from None
     try:
         pages = training.collect(
             cleaner,

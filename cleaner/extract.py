@@ -272,12 +272,18 @@ def _bare_extraction():
     functions it calls, are untouched)."""
     global _BARE_EXTRACTION
     if _BARE_EXTRACTION is None:
-        f = trafilatura.core.bare_extraction
         scope = dict(vars(trafilatura.core))
         scope["copy"] = _given_tree
-        _BARE_EXTRACTION = types.FunctionType(f.__code__, scope, f.__name__, f.__defaults__, f.__closure__)
-        _BARE_EXTRACTION.__kwdefaults__ = f.__kwdefaults__
+        _BARE_EXTRACTION = _rebound(trafilatura.core.bare_extraction, scope)
     return _BARE_EXTRACTION
+
+
+def _rebound(f, scope: dict):
+    """The function ``f`` - its code, defaults and closure - reading its globals from ``scope``: how
+    cleaner runs a trafilatura function with one of its module globals swapped, the module untouched."""
+    g = types.FunctionType(f.__code__, scope, f.__name__, f.__defaults__, f.__closure__)
+    g.__kwdefaults__ = f.__kwdefaults__
+    return g
 
 
 def thread_load_html():
@@ -294,8 +300,7 @@ def thread_load_html():
         scope["INVALID_XML_CHARS"] = _InvalidXmlChars(utils.INVALID_XML_CHARS)
         # load_html calls fromstring_bytes and repair_faulty_html: all three see the parser and the scan
         for name in ("fromstring_bytes", "repair_faulty_html", "load_html"):
-            f = getattr(utils, name)
-            scope[name] = types.FunctionType(f.__code__, scope, f.__name__, f.__defaults__, f.__closure__)
+            scope[name] = _rebound(getattr(utils, name), scope)
         load = _THREAD.load_html = scope["load_html"]
     return load
 

@@ -504,6 +504,19 @@ def train(
     return meta
 
 
+def parse_weight(item: str, name: str = "FOLDER") -> tuple[str, float]:
+    """``NAME=W`` (``cleaner train --weight``, ``bench/cv.py --weight``) as (NAME, W), a training
+    weight above 0; ValueError saying what is wrong."""
+    key, _, value = item.partition("=")
+    try:
+        weight = float(value)
+    except ValueError:
+        raise ValueError(f"{item!r} is not {name}=W with a number W") from None
+    if not weight > 0:
+        raise ValueError(f"{item!r}: the weight must be above 0")
+    return key, weight
+
+
 def collect(
     cleaner: Cleaner,
     golds: Iterable[str],

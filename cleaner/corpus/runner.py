@@ -499,20 +499,7 @@ def _reduce(
     stats_path = Path(config.stats_path or work / "stats.json")
     try:
         return _write(
-            tasks,
-            work,
-            config,
-            templates,
-            decided.drops,
-            decided.dup_of,
-            plan_errors,
-            writer,
-            errors_path,
-            stats_path,
-            stop,
-            decided.new_ids,
-            decided.review,
-            plan_skipped,
+            tasks, work, config, templates, decided, plan_errors, writer, errors_path, stats_path, stop, plan_skipped
         )
     except BaseException:
         writer.abort()
@@ -590,20 +577,17 @@ def _write(
     work: Path,
     config: RunConfig,
     templates: dict[str, set[str]],
-    drops: dict[int, str],
-    dup_of: dict[int, list[dict]],
+    decided: _Decisions,
     plan_errors: Sequence[dict],
     writer: ShardWriter,
     errors_path: Path,
     stats_path: Path,
     stop: _StopSignals,
-    new_ids: dict[int, str] | None = None,
-    review: Sequence[str] = (),
     plan_skipped: Counter | None = None,
 ) -> RunSummary:
     stats = _new_stats()
     stats["skipped"].update(plan_skipped or {})  # files of folders and globs that are no document
-    new_ids = new_ids or {}
+    drops, dup_of, new_ids, review = decided.drops, decided.dup_of, decided.new_ids, decided.review
     written = 0
     for order, rec in enumerate(_records(tasks, work)):
         stats["documents_cleaned"] += 1

@@ -207,7 +207,10 @@ def run_task(task: Task, ctx: Context) -> TaskResult:
     group_docs: Counter = Counter()
     skipped: Counter = Counter()  # inputs the readers passed over as no document, by reason
     docs = errors = 0
-    times: list[tuple[float, str]] = []  # (seconds, source) of every document cleaned or failed
+    # the task's slowest documents so far, a min-heap of (seconds, -order, source): bounded, however
+    # many documents the task holds (an earlier document ranks first among equal times)
+    slowest: list[tuple[float, int, str]] = []
+    timed = 0
     with open(tmp["records"], "w", encoding="utf-8") as out, open(tmp["errors"], "w", encoding="utf-8") as err:
         for item in items(task, ctx.settings.max_bytes, ctx.jsonl_keys):
             if ctx.names:
@@ -224,7 +227,9 @@ def run_task(task: Task, ctx: Context) -> TaskResult:
                     item.error = str(exc)
                 except Exception as exc:  # one bad document never stops the batch
                     item.error = f"internal error: {type(exc).__name__}: {exc}".splitlines()[0]
-                times.append((time.perf_counter() - began, item.source))
+                entry = (time.perf_counter() - began, -timed, item.source)
+                timed += 1
+                (heapq.heappush if len(slowest) < SLOWEST_PER_TASK else heapq.heappushpop)(slowest, entry)
             if item.error is not None:
                 err.write(dumps({"source": item.source, "reason": item.error}) + "\n")
                 errors += 1
@@ -250,7 +255,10 @@ def run_task(task: Task, ctx: Context) -> TaskResult:
         )
     for key, p in tmp.items():
         os.replace(p, paths[key])
-    slowest = heapq.nlargest(SLOWEST_PER_TASK, times, key=lambda t: t[0])
     return TaskResult(
-        task.id, docs, errors, round(time.perf_counter() - start, 3), tuple((s, round(t, 4)) for t, s in slowest)
+        task.id,
+        docs,
+        errors,
+        round(time.perf_counter() - start, 3),
+        tuple((source, round(t, 4)) for t, _, source in sorted(slowest, reverse=True)),
     )
