@@ -88,9 +88,10 @@ SWEEP = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 HTML_SWEEP = (0.01, 0.02, 0.03, 0.05, 0.1)
 
 
-def collect(train_on) -> tuple[list, list]:
-    """The labelled views of the train halves of ``train_on`` and the annotated fixture pages."""
-    collector = Cleaner(Settings(model="none"))
+def collect(train_on, html_extraction: str = Settings.html_extraction) -> tuple[list, list]:
+    """The labelled views of the train halves of ``train_on`` and the annotated fixture pages, HTML
+    views by ``html_extraction`` (the extraction the held-out pages are cleaned with)."""
+    collector = Cleaner(Settings(model="none", html_extraction=html_extraction))
     bench_pages = []
     for b in train_on:
         bench_pages += list(training.pages_from_gold(collector, str(GOLD[b]), "train"))
@@ -258,7 +259,7 @@ def main(argv=None) -> int:
     config = train_config(a.params, a.rounds)
     started = time.perf_counter()
 
-    bench_pages, fixture_pages = collect(a.train_on)
+    bench_pages, fixture_pages = collect(a.train_on, a.html_extraction)
     bench_pages = select(bench_pages, a.types, a.weight)
     print(
         f"collected {len(bench_pages)} benchmark views, {len(fixture_pages)} fixture pages "

@@ -73,12 +73,14 @@ def per_document(limit: int | None) -> list[str]:
     pages = range(len(html))
     cleaner = Cleaner()
     fast = Cleaner(Settings(html_extraction="fast"))
+    own = Cleaner(Settings(html_extraction="own"))
     systems = {
         "trafilatura extract (HTML)": lambda i: trafilatura.extract(html[i]),
         "trafilatura extract fast (HTML)": lambda i: trafilatura.extract(html[i], fast=True),
         "cleaner text mode (text)": lambda i: cleaner.clean_text(text[i]),
         "cleaner HTML mode (HTML)": lambda i: cleaner.clean_html(html[i]),
         "cleaner HTML mode, --html-extraction fast (HTML)": lambda i: fast.clean_html(html[i]),
+        "cleaner HTML mode, --html-extraction own (HTML)": lambda i: own.clean_html(html[i]),
     }
     rates = {name: 1 / _seconds_per_doc(fn, pages) for name, fn in systems.items()}
     base = rates["trafilatura extract (HTML)"]
@@ -136,15 +138,16 @@ def stages(limit: int | None) -> list[str]:
     import cleaner.metadata as metadata
     import cleaner.model.scorer as scorer
     import cleaner.pipeline as pipeline
-    from cleaner import Cleaner
+    import cleaner.dom as dom
+    from cleaner import Cleaner, Settings
 
     html, text = _pages(limit)
     cleaner = Cleaner()
+    own = Cleaner(Settings(html_extraction="own"), scorer=cleaner.scorer)
     model = cleaner.scorer
     traf = 1000 * _seconds_per_doc(trafilatura.extract, html)
     traf_fast = 1000 * _seconds_per_doc(lambda h: trafilatura.extract(h, fast=True), html)
     targets = [
-        ("rule language (stopword vote)", cleaner, "rules_for"),
         ("outlet signatures", metadata, "outlet_for"),
         ("segmentation", pipeline, "segment_text"),
         ("context-free rules", classify, "_context_free"),
@@ -158,6 +161,7 @@ def stages(limit: int | None) -> list[str]:
         ("HTML: page metadata (title, date, site)", extract, "page_metadata"),
         # (cleaner calls trafilatura's bare_extraction code without its copy of the tree: extract._bare_extraction)
         ("HTML: trafilatura extraction", extract, "_BARE_EXTRACTION"),
+        ("HTML: own extraction (cleaner/dom.py)", dom, "main_text"),
     ]
     extract._bare_extraction()  # (made on first use: made here, so that the timer wraps it)
     out = [
@@ -167,13 +171,18 @@ def stages(limit: int | None) -> list[str]:
         f"trafilatura = {traf / 10:.2f} ms; HTML mode at 1.3x = {traf / 1.3:.2f} ms.",
         "",
     ]
-    for mode, items, fn in (("text", text, cleaner.clean_text), ("HTML", html, cleaner.clean_html)):
+    for mode, items, fn, runner in (
+        ("text", text, cleaner.clean_text, cleaner),
+        ("HTML", html, cleaner.clean_html, cleaner),
+        ("HTML, own extraction,", html, own.clean_html, own),
+    ):
         timers: dict = {}
         model.stage1 = _TimedBooster(model.stage1, timers, "model: LightGBM stage 1")
         model.stage2 = _TimedBooster(model.stage2, timers, "model: LightGBM stage 2")
         timers.update({"model: LightGBM stage 1": 0.0, "model: LightGBM stage 2": 0.0})
         try:
-            with _timed(targets + (html_targets if mode == "HTML" else []), timers):
+            vote = [("rule language (stopword vote)", runner, "rules_for")]
+            with _timed(vote + targets + (html_targets if mode.startswith("HTML") else []), timers):
                 for x in items[:WARM_UP]:
                     fn(x)
                 timers.update({k: 0.0 for k in timers})  # the stages' own warm-up does not count

@@ -49,7 +49,8 @@ html_option = click.option(
     type=click.Choice(HTML_EXTRACTION),
     default="balanced",
     show_default=True,
-    help="trafilatura mode for HTML pages; 'fast' skips its fallback extractors.",
+    help="trafilatura mode for HTML pages; 'fast' skips its fallback extractors; 'own' is cleaner's "
+    "own extraction (about 1.3x trafilatura's docs/s, lower F1: README).",
 )
 text_format_option = click.option(
     "--text-format",

@@ -93,6 +93,9 @@ class Block:
     #: the heading level the line had in its source (an HTML ``<h2>``: 2; Markdown ``## ``: 2), 0 for
     #: none: Markdown output writes it back (``Document.markdown``)
     heading: int = field(default=0, compare=False)
+    #: where the line stood in its HTML page (``dom.MARKS``: main frame, boilerplate markup, link
+    #: share, tag), from cleaner's own extraction only; None elsewhere. The model reads it
+    dom: tuple | None = field(default=None, repr=False, compare=False)
 
     @property
     def kept(self) -> bool:

@@ -29,7 +29,7 @@ import justext.paragraph
 from justext.core import MAX_HEADING_DISTANCE_DEFAULT
 from trafilatura.settings import Document as TrafDocument
 
-from . import blockstats
+from . import blockstats, dom
 from .readers import BadInput
 
 _TITLE_TAG = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
@@ -60,6 +60,8 @@ class Extracted:
     tags: tuple[str, ...] = ()
     #: the extracted text's headings (``<h1>``-``<h6>``): their whitespace-folded text -> level
     headings: dict[str, int] = field(default_factory=dict)
+    #: own extraction only (cleaner/dom.py): each text line's ``dom.MARKS``, which the model reads
+    dom: list[tuple[float, ...]] | None = None
 
 
 #: htmldate's extensive search scans the whole text for any date: slow (it halved throughput) and
@@ -108,7 +110,16 @@ def extract_html(
             deduplicate=False,
         )
 
-    doc = extracted(tree, list(prune_xpath) or None)
+    def run(tree, prune: tuple[str, ...]) -> tuple[TrafDocument | None, list | None, dict[str, int]]:
+        """The extraction, its lines' DOM marks (own extraction only) and its headings."""
+        if focus == "own":  # cleaner's own extraction (cleaner/dom.py), not trafilatura's
+            text, marks, found = dom.main_text(tree, prune)
+            own = TrafDocument()
+            own.text, own.body = text, None
+            return own, marks, found
+        return extracted(tree, list(prune) or None), None, {}
+
+    doc, marks, own_headings = run(tree, prune_xpath)
     if prune_xpath and (doc is None or not (doc.text or "").strip()):
         # the prune list removes hidden widgets; on a page whose whole body waits hidden for a
         # script (``<main hidden>``) it removed the article: extract again without it, from a new
@@ -120,7 +131,7 @@ def extract_html(
             and _elements(tree) > FLOOD_TREE_ELEMENTS
         ):
             thin_floods(tree)
-        doc = extracted(tree, None) if tree is not None else None
+        doc, marks, own_headings = run(tree, ()) if tree is not None else (None, None, {})
     if doc is None:  # no text, but what the page declares is still known
         doc = TrafDocument()
         doc.text, doc.body = "", None
@@ -131,7 +142,9 @@ def extract_html(
         if m and len(_html.unescape(m.group(1)).split()) > 1:
             title = " ".join(_html.unescape(m.group(1)).split())
     return Extracted(
-        text=_with_lead(doc.text or "", meta.description, html),
+        # (the own extraction renders the whole page: a visible lead is in it)
+        text=(doc.text or "") if focus == "own" else _with_lead(doc.text or "", meta.description, html),
+        dom=marks,
         title=strip_site_suffix(title, meta.sitename, meta.hostname or url),
         date=meta.date or None,
         sitename=meta.sitename or None,
@@ -141,7 +154,7 @@ def extract_html(
         description=meta.description or None,
         categories=_terms(meta.categories),
         tags=_terms(meta.tags),
-        headings=_headings(doc.body) if headings else {},
+        headings=(own_headings if focus == "own" else _headings(doc.body)) if headings else {},
     )
 
 

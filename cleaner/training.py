@@ -32,7 +32,7 @@ from .classify import annotate
 from .document import Block
 from .evaluate import load_gold, normalise_space
 from .extract import extract_html
-from .model.features import CATEGORICAL, FEATURE_NAMES, page_features
+from .model.features import CATEGORICAL, dom_columns, feature_names, page_features
 from .model.scorer import HTML_THRESHOLD, META_FILE, STAGE2_NAMES, TEXT_THRESHOLD, stage2_rows
 from .pipeline import Cleaner
 from .readers import decode
@@ -174,9 +174,9 @@ def pages_from_gold(
         else:  # silver labels from our own HTML output, overridden by the human snippets
             gold_text = GoldText(cleaner.clean_html(html, url=url).text)
             with_, without = entry["with"], entry["without"]
-        views: list[tuple[str, str, str | None]] = []  # (mode, text, site name)
+        views: list[tuple[str, str, str | None, list | None]] = []  # (mode, text, site name, DOM marks)
         if "text" in modes:
-            views += [("text", render(html), None) for _, render in RENDERERS]
+            views += [("text", render(html), None, None) for _, render in RENDERERS]
         if "html" in modes and fmt != "snippets":
             # (not for snippet golds: silver labels of our own HTML output would teach the model
             # itself, and snippet-only labels there were tried without gain)
@@ -184,13 +184,13 @@ def pages_from_gold(
             ext = extract_html(
                 html, url=url, prune_xpath=cleaner.rules.html_prune_xpath, focus=cleaner.settings.html_extraction
             )
-            views.append(("html", ext.text, ext.sitename))
+            views.append(("text" if ext.dom is not None else "html", ext.text, ext.sitename, ext.dom))
         # half of the pages train without their address, so documents that come without one
         # (text dumps, the seed pages) are judged by a branch of the trees trained as well
         feature_url = url if hashlib.sha256(("url:" + key).encode("utf-8")).digest()[0] % 2 == 0 else None
-        for mode, text, sitename in views:
+        for mode, text, sitename, marks in views:
             # (the outlet is looked up by the address the features see: a page without one is one)
-            blocks, rules = cleaner.annotated(text, mode=mode, url=feature_url, sitename=sitename)
+            blocks, rules = cleaner.annotated(text, mode=mode, url=feature_url, sitename=sitename, dom=marks)
             labels = [gold_text.label(b.text) for b in blocks]
             _unlabel_repeats(blocks, labels)
             _snippet_labels(blocks, labels, with_, without)
@@ -295,11 +295,19 @@ def page_weights(page: LabelledPage) -> list[float | None]:
     ]
 
 
+def _with_dom(pages: list[LabelledPage]) -> bool:
+    """Whether the model gets the DOM columns: when some training page has own-extraction marks."""
+    return any(b.dom is not None for p in pages for b in p.blocks)
+
+
 def _matrix(pages: list[LabelledPage]):
     rows: list[np.ndarray] = []  # (a feature row per labelled block)
     ys, ws, groups, page_rows = [], [], [], []
+    with_dom = _with_dom(pages)
     for g, page in enumerate(pages):
         feats = page_features(page.blocks, page.rules, page.mode, page.url)
+        if with_dom:
+            feats = np.hstack([feats, dom_columns(page.blocks)])
         start = len(rows)
         for f, y, weight in zip(feats, page.labels, page_weights(page)):
             if y is None:
@@ -402,6 +410,7 @@ def fit(
     if not pages:
         raise ValueError("no labelled pages")
     X, y, w, groups, page_rows = _matrix(pages)
+    names = feature_names(_with_dom(pages))
     used = np.array([g not in left_out for g in groups])
     log(
         f"training on {len(pages) - len(left_out)} pages, {int(used.sum())} labelled blocks "
@@ -411,7 +420,7 @@ def fit(
     fold_of_page = [fold_of(p.source, config.folds) for p in pages]
     for fold in range(config.folds):
         train_mask = used & np.array([fold_of_page[g] != fold for g in groups])
-        stage = _ensemble(config, X[train_mask], y[train_mask], w[train_mask], FEATURE_NAMES, config.rounds)
+        stage = _ensemble(config, X[train_mask], y[train_mask], w[train_mask], names, config.rounds)
         for g, (start, end, feats, labels) in enumerate(page_rows):
             if fold_of_page[g] == fold:
                 oof_by_page[g] = stage.predict(np.asarray(feats, dtype=np.float64)).tolist() if len(feats) else []
@@ -445,7 +454,7 @@ def fit(
             )
         text_rows = modes == "text"
         oof_best = _best_threshold(p2[text_rows], y2[text_rows], w2[text_rows])
-    stage1 = _ensemble(config, X[used], y[used], w[used], FEATURE_NAMES, config.rounds)
+    stage1 = _ensemble(config, X[used], y[used], w[used], names, config.rounds)
     stage2 = _ensemble(config, X2, y2, w2, STAGE2_NAMES, config.stage2_rounds)
     return Fitted(stage1, stage2, oof_best, int(used.sum()), int(y[used].sum()))
 
@@ -483,7 +492,7 @@ def train(
         "format": "cleaner block model v1 (LightGBM text models)",
         "stage1": "blocks.stage1.txt",
         "stage2": "blocks.stage2.txt",
-        "features": list(FEATURE_NAMES),
+        "features": feature_names(_with_dom(pages)),
         "stage2_features": list(STAGE2_NAMES),
         "threshold": TEXT_THRESHOLD,
         "oof_best_threshold": fitted.oof_best,

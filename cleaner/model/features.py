@@ -15,7 +15,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .. import blockstats
+from .. import blockstats, dom
 from ..classify import LIST_BULLET, keys_of
 from ..document import CATEGORIES, Block
 from ..ruleset import LanguageRules
@@ -92,6 +92,12 @@ WINDOWED = [
 ]
 FEATURE_NAMES = OWN + [f"{name}@{o:+d}" for o in NEIGHBOURS for name in CONTEXT] + WINDOWED
 CATEGORICAL = ["rule"] + [f"rule@{o:+d}" for o in NEIGHBOURS]
+#: columns of a model trained on pages of the own HTML extraction (cleaner/dom.py), after
+#: FEATURE_NAMES: each block's marks and its neighbours' frame and markup marks; NaN on other pages
+DOM_NEIGHBOURS = (-1, 1)
+DOM_NAMES = [f"dom_{m}" for m in dom.MARKS] + [
+    f"dom_{m}@{o:+d}" for o in DOM_NEIGHBOURS for m in ("in_frame", "marked")
+]
 _COL = {name: i for i, name in enumerate(OWN)}
 #: the OWN columns the rules stage measures per line (``blockstats.OWN_NUMBERS``, ``Block.numbers``)
 _NUMBER_COLS = [_COL[name] for name in blockstats.OWN_NUMBERS]
@@ -248,6 +254,20 @@ def page_features(
         ]
     )
     return np.hstack(parts + [windowed])
+
+
+def dom_columns(blocks: Sequence[Block]) -> np.ndarray:
+    """The DOM_NAMES columns: each block's ``dom`` marks (NaN without), its neighbours' first two
+    (NaN beyond the page)."""
+    n, k = len(blocks), len(dom.MARKS)
+    own = np.array([b.dom if b.dom is not None else (math.nan,) * k for b in blocks], dtype=np.float64).reshape(n, k)
+    padded = np.vstack([np.full((1, 2), math.nan), own[:, :2], np.full((1, 2), math.nan)])
+    return np.hstack([own] + [padded[1 + o : 1 + o + n] for o in DOM_NEIGHBOURS])
+
+
+def feature_names(with_dom: bool) -> list[str]:
+    """The columns of a model: FEATURE_NAMES, and DOM_NAMES for one trained on own-extraction pages."""
+    return FEATURE_NAMES + DOM_NAMES if with_dom else list(FEATURE_NAMES)
 
 
 def topic_overlap(blocks: Sequence[Block], prose: Sequence[bool], stopwords) -> np.ndarray:

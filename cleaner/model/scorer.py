@@ -18,7 +18,7 @@ import numpy as np
 
 from ..document import Block
 from ..ruleset import LanguageRules
-from .features import CATEGORICAL, FEATURE_NAMES, window_sum, page_features
+from .features import CATEGORICAL, FEATURE_NAMES, dom_columns, feature_names, page_features, window_sum
 from .trees import load_booster
 
 MODEL_DIR = Path(__file__).parent
@@ -109,7 +109,10 @@ class BlockModel:
         self.meta = meta
         self.threshold = float(meta.get("threshold", TEXT_THRESHOLD))
         self.html_threshold = float(meta.get("html_threshold", HTML_THRESHOLD))
-        if list(meta.get("features", [])) != list(FEATURE_NAMES):
+        names = list(meta.get("features", []))
+        #: a model trained on own-extraction pages reads their DOM marks too (features.DOM_NAMES)
+        self.with_dom = names == feature_names(True)
+        if names != feature_names(self.with_dom):
             raise ValueError("model was trained with other features; retrain with `cleaner train`")
 
     @classmethod
@@ -134,6 +137,8 @@ class BlockModel:
         if not blocks:
             return []
         rows = np.asarray(page_features(blocks, rules, mode, url), dtype=np.float64)
+        if self.with_dom:
+            rows = np.hstack([rows, dom_columns(blocks)])
         open_ = rows[:, _RULE_IDX] < 0
         p = np.full(len(rows), np.nan)
         if open_.any():

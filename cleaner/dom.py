@@ -1,0 +1,359 @@
+"""cleaner's own HTML extraction (``html_extraction="own"``): prune the parsed page by its markup, pick
+the main frame, render it a line per block element. Then the block rules and model clean the lines,
+as they clean trafilatura's output in the other extraction modes.
+
+Why: trafilatura's extraction alone takes more than the whole HTML-mode budget of issue 29 (20 ms a
+page against 16.7 for 1.3x its rate): most of it is XPath with EXSLT regexes (each test a call back
+into Python), a rebuilt output tree, comment extraction, and fallbacks. This module keeps its
+vocabulary - the same tag lists and class/id tokens (``trafilatura.settings``, ``trafilatura.xpaths``,
+pinned below 2.4 in pyproject) - and tests it in one pass over the elements that carry attributes.
+
+Stages, top to bottom: ``strip`` (tags removed with their content, tags unwrapped), ``discard``
+(elements whose class, id, role or style names boilerplate, unless that removes nearly the whole
+page), ``main_frame`` (the first frame, in trafilatura's order of preference, holding enough text),
+``render`` (text lines; a line break at every block element and ``<br>``).
+"""
+
+from __future__ import annotations
+
+import re
+
+import trafilatura.xpaths as _tx
+from lxml import etree
+from lxml.etree import XPath
+from trafilatura.settings import MANUALLY_CLEANED, MANUALLY_STRIPPED
+
+#: removed with their content: trafilatura's list (asides, footers, navigation, forms, scripts, media)
+CLEANED = tuple(MANUALLY_CLEANED)
+#: unwrapped, their text kept (inline formatting, images); table sections stay (rows are lines)
+STRIPPED = tuple(t for t in MANUALLY_STRIPPED if t not in ("tbody", "thead", "tfoot"))
+#: a main frame needs this much text, else the next candidate (trafilatura's min_extracted_size)
+MIN_FRAME_CHARS = 250
+#: discarding stops if it would leave less than this share of the page's text (trafilatura: 1/7)
+MIN_KEPT_SHARE = 1 / 7
+#: elements whose own line ends before and after them
+BLOCK_TAGS = frozenset(
+    "address article aside blockquote body caption center dd details dialog dir div dl dt fieldset "
+    "figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr html li main menu nav ol option p "
+    "pre section summary table tr ul".split()
+)
+#: table cells: a row is one line, its cells apart by a space
+CELL_TAGS = frozenset(("td", "th"))
+HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+#: the tags trafilatura's class/id tests apply to (its ``item``/``list`` are ``li``/``ul``...)
+_CONTAINER_TAGS = frozenset("div li ul ol dl p section span".split())
+
+
+def _alt(tokens) -> re.Pattern:
+    return re.compile("|".join(tokens))
+
+
+# trafilatura's OVERALL_DISCARD_XPATH and TEASER_DISCARD_XPATH, as Python regexes over attributes
+_ID = _alt(_tx._OVERALL_DISCARD_BOTH_TOKENS + _tx._OVERALL_DISCARD_ID_TOKENS)
+_CLASS = _alt(_tx._OVERALL_DISCARD_BOTH_TOKENS + _tx._OVERALL_DISCARD_CLASS_TOKENS)
+_CONSENT = _alt(_tx._CONSENT_ID_CLASS_TOKENS)
+_HIDDEN_CLASS = re.compile(
+    r"^hide-|comments-title|nocomments|-reply-|message|akismet|suggest-links|-hide-|hide-print| hidden| hide|noprint|notloaded"
+)
+_HIDDEN_ID = re.compile("reader-comments|akismet|hidden")
+_WITH_ATTRIBUTES = XPath(
+    "//*[@class or @id or @style or @role or @aria-hidden or @data-component or @data-lp-replacement-content]"
+)
+
+# trafilatura's BODY_XPATH, in its order of preference: (id regex, class regex, exact classes, exact ids)
+_FRAME_TESTS = (
+    (
+        _alt(_tx._ARTICLE_CONTENT_ID_TOKENS),
+        _alt(_tx._ARTICLE_CONTENT_CLASS_TOKENS),
+        frozenset(("post", "entry")),
+        frozenset(("articleContent",)),
+    ),
+    (
+        _alt(_tx._STORY_ID_TOKENS),
+        _alt((*_tx._STORY_CLASS_TOKENS, "(?i:fulltext)")),
+        frozenset(("postarea", "art-postcontent", "text", "cell", "story")),
+        frozenset(("article", "story")),
+    ),
+    (
+        _alt((*_tx._MAIN_CONTENT_ID_TOKENS, "(?i:main-content)")),
+        _alt((*_tx._MAIN_CONTENT_CLASS_TOKENS, "(?i:main-content)", "(?i:page-content)")),
+        frozenset(("content",)),
+        frozenset(("content",)),
+    ),
+)
+_FRAMES = XPath("//*[self::article or self::div or self::main or self::section]")
+_NO_FRAME = 9
+
+
+def _matches(test, cls: str | None, id_: str | None) -> bool:
+    id_re, class_re, classes, ids = test
+    return (
+        cls in classes
+        or id_ in ids
+        or (id_ is not None and bool(id_re.search(id_)))
+        or (cls is not None and bool(class_re.search(cls)))
+    )
+
+
+def discarded(el) -> bool:
+    """Whether the element's markup names it boilerplate (trafilatura's discard tests)."""
+    a = el.attrib
+    cls, id_, style = a.get("class"), a.get("id"), a.get("style")
+    if cls == "comments-title" or a.get("aria-hidden") == "true":
+        return True
+    first = next((a[k] for k in a.keys() if k == "id" or k == "class"), None)  # XPath's @id|@class
+    if first is not None and first.startswith("reply-"):
+        return True
+    if id_ is not None and _HIDDEN_ID.search(id_):
+        return True
+    if style is not None and ("hidden" in style or "display:none" in style or "display: none" in style):
+        return True
+    if cls is not None and _HIDDEN_CLASS.search(cls):
+        return True
+    if el.tag not in _CONTAINER_TAGS:
+        return False
+    if "data-lp-replacement-content" in a:
+        return True
+    role, component = a.get("role"), a.get("data-component")
+    if role is not None and "nav" in role.replace("N", "n"):
+        return True
+    if component is not None and "MostPopularStories" in component:
+        return True
+    if first is not None and _CONSENT.search(first):
+        return True
+    if id_ is not None and (_ID.search(id_) or "teaser" in id_.replace("T", "t")):
+        return True
+    return cls is not None and bool(_CLASS.search(cls) or "teaser" in cls.replace("T", "t"))
+
+
+def _remove(el) -> None:
+    """Remove ``el`` with its content; its tail text stays where it was."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+def strip(tree) -> None:
+    etree.strip_elements(tree, *CLEANED, with_tail=False)
+    etree.strip_tags(tree, *STRIPPED, etree.Comment, etree.ProcessingInstruction)
+
+
+def discard(tree, min_kept_share: float = MIN_KEPT_SHARE) -> int:
+    """Remove the outermost elements ``discarded`` names; nothing if that leaves less than
+    ``min_kept_share`` of the page's text. Returns how many were removed."""
+    hits = [e for e in _WITH_ATTRIBUTES(tree) if isinstance(e.tag, str) and discarded(e)]
+    if not hits:
+        return 0
+    hit = set(hits)
+    outer = [e for e in hits if not any(a in hit for a in e.iterancestors())]
+    total = len(tree.text_content())
+    if total - sum(len(e.text_content()) for e in outer) <= total * min_kept_share:
+        return 0
+    for e in outer:
+        _remove(e)
+    return len(outer)
+
+
+#: a boilerplate-named element holding more than this share of the page's text is its layout, not marked
+MAX_MARKED_SHARE = 0.5
+
+
+def marked_elements(root, max_share: float = MAX_MARKED_SHARE) -> set:
+    """The elements ``discarded`` names, but for those holding more than ``max_share`` of the text
+    (a wrapper named "page-bar" around the whole page)."""
+    hits = [e for e in _WITH_ATTRIBUTES(root) if isinstance(e.tag, str) and discarded(e)]
+    if not hits:
+        return set()
+    limit = len(root.text_content()) * max_share
+    return {e for e in hits if len(e.text_content()) <= limit}
+
+
+def frame_rank(el) -> int:
+    """Which of trafilatura's main-frame expressions the element matches first (``_NO_FRAME``: none)."""
+    a = el.attrib
+    cls, id_ = a.get("class"), a.get("id")
+    if a.get("itemprop") == "articleBody" or _matches(_FRAME_TESTS[0], cls, id_):
+        return 0
+    if el.tag == "article":
+        return 1
+    if a.get("role") == "article" or _matches(_FRAME_TESTS[1], cls, id_):
+        return 2
+    if _matches(_FRAME_TESTS[2], cls, id_):
+        return 3
+    if el.tag == "main" or any((a.get(k) or "").startswith("main") for k in ("class", "id", "role")):
+        return 4
+    return _NO_FRAME
+
+
+def main_frame(root, min_chars: int = MIN_FRAME_CHARS):
+    """The first element of the best-ranked kind holding ``min_chars`` of text, else ``root``."""
+    first: dict[int, object] = {}
+    for el in _FRAMES(root):
+        rank = frame_rank(el)
+        if rank != _NO_FRAME and rank not in first:
+            first[rank] = el
+    for rank in sorted(first):
+        if len(first[rank].text_content()) >= min_chars:  # type: ignore[attr-defined]
+            return first[rank]
+    return root
+
+
+def render(root) -> tuple[list[str], dict[str, int]]:
+    """The text under ``root`` a line per block element (whitespace folded), and its headings
+    (text -> level)."""
+    lines: list[str] = []
+    headings: dict[str, int] = {}
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            line = " ".join("".join(run).split())
+            if line:
+                lines.append(line)
+            run.clear()
+
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        tag = el.tag
+        if not isinstance(tag, str):  # (comments are stripped; an entity or PI left keeps its tail)
+            if event == "end" and el.tail:
+                run.append(el.tail)
+            continue
+        if event == "start":
+            if tag in BLOCK_TAGS or tag == "br":
+                flush()
+            if el.text:
+                run.append(el.text)
+        else:
+            if tag in BLOCK_TAGS:
+                if tag in HEADING_TAGS and run:
+                    text = " ".join("".join(run).split())
+                    if text:
+                        headings.setdefault(text, int(tag[1]))
+                flush()
+            elif tag in CELL_TAGS:
+                run.append(" ")
+            if el.tail:
+                run.append(el.tail)
+    flush()
+    return lines, headings
+
+
+#: a line's innermost block element, as the model's ``dom_tag`` column
+TAG_CODES = {
+    **{h: 1 for h in HEADING_TAGS},
+    "li": 2,
+    "dt": 2,
+    "dd": 2,
+    "p": 3,
+    "td": 4,
+    "th": 4,
+    "tr": 4,
+    "table": 4,
+    "caption": 4,
+    "blockquote": 5,
+    "pre": 6,
+}
+#: what ``render_marked`` measures of each line, in this order (``Extracted.dom``, the model's DOM columns)
+MARKS = ("in_frame", "marked", "link_share", "tag")
+
+
+def render_marked(root, frame=None, marked=frozenset()) -> tuple[list[str], list[tuple[float, ...]], dict[str, int]]:
+    """``render``, and for each line its ``MARKS``: whether it lies in ``frame`` (the main frame) and in
+    an element of ``marked`` (markup that names boilerplate) where its text starts, the share of its
+    characters inside links, and the code of its innermost block element (``TAG_CODES``)."""
+    lines: list[str] = []
+    marks: list[tuple[float, ...]] = []
+    headings: dict[str, int] = {}
+    run: list[str] = []
+    state = [0, 0, 0]  # open: frame, marked elements, links
+    blocks: list[str] = []
+    start: list[tuple[int, int]] = []  # (in frame, marked) where the line's text starts
+    link_chars = [0]
+
+    def add(text: str) -> None:
+        if not run:
+            start[:] = [(state[0], state[1])]
+        run.append(text)
+        if state[2]:
+            link_chars[0] += len(text)
+
+    def flush() -> None:
+        if run:
+            raw = "".join(run)
+            line = " ".join(raw.split())
+            if line:
+                lines.append(line)
+                in_frame, in_marked = start[0]
+                share = min(1.0, link_chars[0] / max(1, len(raw.strip())))
+                marks.append(
+                    (
+                        float(in_frame > 0),
+                        float(in_marked > 0),
+                        share,
+                        float(TAG_CODES.get(blocks[-1], 0) if blocks else 0),
+                    )
+                )
+            run.clear()
+        link_chars[0] = 0
+
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        tag = el.tag
+        if not isinstance(tag, str):
+            if event == "end" and el.tail:
+                add(el.tail)
+            continue
+        if event == "start":
+            if el is frame:
+                state[0] += 1
+            if el in marked:
+                state[1] += 1
+            if tag == "a":
+                state[2] += 1
+            if tag in BLOCK_TAGS or tag == "br":
+                flush()
+            if tag in BLOCK_TAGS:
+                blocks.append(tag)
+            if el.text:
+                add(el.text)
+        else:
+            if tag in BLOCK_TAGS:
+                if tag in HEADING_TAGS and run:
+                    text = " ".join("".join(run).split())
+                    if text:
+                        headings.setdefault(text, int(tag[1]))
+                flush()
+                blocks.pop()
+            elif tag in CELL_TAGS:
+                add(" ")
+            if tag == "a":
+                state[2] -= 1
+            if el in marked:
+                state[1] -= 1
+            if el is frame:
+                state[0] -= 1
+            if el.tail:
+                add(el.tail)
+    flush()
+    return lines, marks, headings
+
+
+def main_text(tree, prune_xpath: tuple[str, ...] = ()) -> tuple[str, list[tuple[float, ...]], dict[str, int]]:
+    """The page's text as lines, each line's ``MARKS``, and its headings. Nothing but the prune list
+    and the tag lists is removed: the block model reads the marks. Changes the tree."""
+    for expression in prune_xpath:
+        for el in tree.xpath(expression):
+            _remove(el)
+    strip(tree)
+    body = tree.find("body")
+    root = tree if body is None else body
+    marked = marked_elements(root)
+    frame = main_frame(root)
+    lines, marks, headings = render_marked(root, None if frame is root else frame, marked)
+    return "\n".join(lines), marks, headings
