@@ -142,3 +142,27 @@ def test_hypothesis_clean_str(cleaner, text, fmt):
 def test_hypothesis_meta(cleaner, meta):
     page = fuzzlib.page_pool(False)[2]
     _check_record(cleaner, fuzzlib.Case("hypothesis-meta", "hypothesis", page.data(), meta, page.fmt))
+
+
+@pytest.fixture(scope="module")
+def own_cleaner():
+    from cleaner import Cleaner, Settings
+
+    return Cleaner(Settings(html_extraction="own"))
+
+
+@HYPOTHESIS
+@given(text=TEXT)
+def test_hypothesis_own_extraction(own_cleaner, text):
+    """cleaner's own HTML extraction (cleaner/dom.py) on hostile markup: a record or one BadInput line,
+    the same bytes twice."""
+    case = fuzzlib.Case("hypothesis-own", "hypothesis", text, None, "html")
+    first = _check_record(own_cleaner, case)
+    assert _check_record(own_cleaner, case) == first
+
+
+def test_own_extraction_on_fuzz_cases(own_cleaner):
+    """200 cases of the fuzz run's generator (flips, truncations, tag and script floods, deep nesting,
+    huge attributes...) read as HTML through the own extraction: a record or one BadInput line each."""
+    for case in fuzzlib.cases(200, seed=31, max_size=200_000):
+        _check_record(own_cleaner, case._replace(fmt="html"))
