@@ -1,17 +1,18 @@
-"""cleaner's own HTML extraction (``html_extraction="own"``): prune the parsed page by its markup, pick
-the main frame, render it a line per block element. Then the block rules and model clean the lines,
-as they clean trafilatura's output in the other extraction modes.
+"""cleaner's own HTML extraction (``html_extraction="own"``): the whole page as text lines, each line
+marked by the markup it stands in; the block model then judges the lines, reading the marks.
 
 Why: trafilatura's extraction alone takes more than the whole HTML-mode budget of issue 29 (20 ms a
 page against 16.7 for 1.3x its rate): most of it is XPath with EXSLT regexes (each test a call back
 into Python), a rebuilt output tree, comment extraction, and fallbacks. This module keeps its
 vocabulary - the same tag lists and class/id tokens (``trafilatura.settings``, ``trafilatura.xpaths``,
 pinned below 2.4 in pyproject) - and tests it in one pass over the elements that carry attributes.
+Nothing is cut on a name: cutting (trafilatura's discard and main-frame choice) lost 4 points of the
+gold's words on ScrapingHub and scored lower held out than marking (bench/RESULTS.md, log #260-#261).
 
-Stages, top to bottom: ``strip`` (tags removed with their content, tags unwrapped), ``discard``
-(elements whose class, id, role or style names boilerplate, unless that removes nearly the whole
-page), ``main_frame`` (the first frame, in trafilatura's order of preference, holding enough text),
-``render`` (text lines; a line break at every block element and ``<br>``).
+Stages, top to bottom: ``strip`` (tags removed with their content, tags unwrapped), ``marked_elements``
+(elements whose class, id, role or style names boilerplate), ``main_frame`` (the first frame, in
+trafilatura's order of preference, holding enough text), ``render`` (a line per block element and
+``<br>``, each with its ``MARKS``).
 """
 
 from __future__ import annotations
@@ -29,8 +30,6 @@ CLEANED = tuple(MANUALLY_CLEANED)
 STRIPPED = tuple(t for t in MANUALLY_STRIPPED if t not in ("tbody", "thead", "tfoot"))
 #: a main frame needs this much text, else the next candidate (trafilatura's min_extracted_size)
 MIN_FRAME_CHARS = 250
-#: discarding stops if it would leave less than this share of the page's text (trafilatura: 1/7)
-MIN_KEPT_SHARE = 1 / 7
 #: elements whose own line ends before and after them
 BLOCK_TAGS = frozenset(
     "address article aside blockquote body caption center dd details dialog dir div dl dt fieldset "
@@ -145,22 +144,6 @@ def strip(tree) -> None:
     etree.strip_tags(tree, *STRIPPED, etree.Comment, etree.ProcessingInstruction)
 
 
-def discard(tree, min_kept_share: float = MIN_KEPT_SHARE) -> int:
-    """Remove the outermost elements ``discarded`` names; nothing if that leaves less than
-    ``min_kept_share`` of the page's text. Returns how many were removed."""
-    hits = [e for e in _WITH_ATTRIBUTES(tree) if isinstance(e.tag, str) and discarded(e)]
-    if not hits:
-        return 0
-    hit = set(hits)
-    outer = [e for e in hits if not any(a in hit for a in e.iterancestors())]
-    total = len(tree.text_content())
-    if total - sum(len(e.text_content()) for e in outer) <= total * min_kept_share:
-        return 0
-    for e in outer:
-        _remove(e)
-    return len(outer)
-
-
 #: a boilerplate-named element holding more than this share of the page's text is its layout, not marked
 MAX_MARKED_SHARE = 0.5
 
@@ -205,46 +188,6 @@ def main_frame(root, min_chars: int = MIN_FRAME_CHARS):
     return root
 
 
-def render(root) -> tuple[list[str], dict[str, int]]:
-    """The text under ``root`` a line per block element (whitespace folded), and its headings
-    (text -> level)."""
-    lines: list[str] = []
-    headings: dict[str, int] = {}
-    run: list[str] = []
-
-    def flush() -> None:
-        if run:
-            line = " ".join("".join(run).split())
-            if line:
-                lines.append(line)
-            run.clear()
-
-    for event, el in etree.iterwalk(root, events=("start", "end")):
-        tag = el.tag
-        if not isinstance(tag, str):  # (comments are stripped; an entity or PI left keeps its tail)
-            if event == "end" and el.tail:
-                run.append(el.tail)
-            continue
-        if event == "start":
-            if tag in BLOCK_TAGS or tag == "br":
-                flush()
-            if el.text:
-                run.append(el.text)
-        else:
-            if tag in BLOCK_TAGS:
-                if tag in HEADING_TAGS and run:
-                    text = " ".join("".join(run).split())
-                    if text:
-                        headings.setdefault(text, int(tag[1]))
-                flush()
-            elif tag in CELL_TAGS:
-                run.append(" ")
-            if el.tail:
-                run.append(el.tail)
-    flush()
-    return lines, headings
-
-
 #: a line's innermost block element, as the model's ``dom_tag`` column
 TAG_CODES = {
     **{h: 1 for h in HEADING_TAGS},
@@ -260,12 +203,13 @@ TAG_CODES = {
     "blockquote": 5,
     "pre": 6,
 }
-#: what ``render_marked`` measures of each line, in this order (``Extracted.dom``, the model's DOM columns)
+#: what ``render`` measures of each line, in this order (``Extracted.dom``, the model's DOM columns)
 MARKS = ("in_frame", "marked", "link_share", "tag")
 
 
-def render_marked(root, frame=None, marked=frozenset()) -> tuple[list[str], list[tuple[float, ...]], dict[str, int]]:
-    """``render``, and for each line its ``MARKS``: whether it lies in ``frame`` (the main frame) and in
+def render(root, frame=None, marked=frozenset()) -> tuple[list[str], list[tuple[float, ...]], dict[str, int]]:
+    """The text under ``root`` a line per block element (whitespace folded), for each line its ``MARKS``,
+    and the headings (text -> level). The marks: whether it lies in ``frame`` (the main frame) and in
     an element of ``marked`` (markup that names boilerplate) where its text starts, the share of its
     characters inside links, and the code of its innermost block element (``TAG_CODES``)."""
     lines: list[str] = []
@@ -355,5 +299,5 @@ def main_text(tree, prune_xpath: tuple[str, ...] = ()) -> tuple[str, list[tuple[
     root = tree if body is None else body
     marked = marked_elements(root)
     frame = main_frame(root)
-    lines, marks, headings = render_marked(root, None if frame is root else frame, marked)
+    lines, marks, headings = render(root, None if frame is root else frame, marked)
     return "\n".join(lines), marks, headings

@@ -42,21 +42,12 @@ def test_discarded_leaves_content_markup_alone():
         assert not dom.discarded(_el(markup)), markup
 
 
-def test_discard_removes_outer_boilerplate_and_keeps_tails():
-    tree = lxml_html.document_fromstring(
-        f"<html><body><div><p>{PROSE}</p><div class='share-bar'><div class='menu'>Teilen</div></div>"
+def test_marked_elements_are_the_boilerplate_named_ones_nested_included():
+    root = lxml_html.document_fromstring(
+        f"<html><body><div><p>{PROSE * 3}</p><div class='share-bar'><div class='menu'>Teilen</div></div>"
         "danach</div></body></html>"
-    )
-    assert dom.discard(tree) == 1  # the outermost hit only
-    text = tree.text_content()
-    assert "Teilen" not in text and "danach" in text and PROSE.strip() in text
-
-
-def test_discard_keeps_the_page_when_it_would_remove_nearly_all_text():
-    # a page whose whole text sits in a "sidebar": removing it would leave less than a seventh
-    tree = lxml_html.document_fromstring(f"<html><body><div class='sidebar'><p>{PROSE * 3}</p></div></body></html>")
-    assert dom.discard(tree) == 0
-    assert PROSE.strip() in tree.text_content()
+    ).find("body")
+    assert sorted(e.get("class") for e in dom.marked_elements(root)) == ["menu", "share-bar"]
 
 
 def test_main_frame_prefers_the_article_body_over_a_wider_frame():
@@ -83,7 +74,8 @@ def test_render_gives_a_line_per_block_and_the_headings():
         "<div><h2>Neue <b>Halle</b></h2><p>Erster <a href='#'>Satz</a>.</p><p>Zeile eins<br>Zeile zwei</p>"
         "<ul><li>eins</li><li>zwei</li></ul><table><tr><td>a</td><td>b</td></tr></table>Schluss</div>"
     )
-    lines, headings = dom.render(root)
+    lines, marks, headings = dom.render(root)
+    assert len(marks) == len(lines) and all(m[:2] == (0.0, 0.0) for m in marks)  # no frame, nothing marked
     assert lines == ["Neue Halle", "Erster Satz.", "Zeile eins", "Zeile zwei", "eins", "zwei", "a b", "Schluss"]
     assert headings == {"Neue Halle": 2}
 
