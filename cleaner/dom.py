@@ -23,6 +23,7 @@ import trafilatura.xpaths as _tx
 from lxml import etree
 from lxml.etree import XPath
 from trafilatura.settings import MANUALLY_CLEANED, MANUALLY_STRIPPED
+from trafilatura.xml import delete_element
 
 #: removed with their content: trafilatura's list (asides, footers, navigation, forms, scripts, media)
 CLEANED = tuple(MANUALLY_CLEANED)
@@ -123,20 +124,6 @@ def discarded(el) -> bool:
     if id_ is not None and (_ID.search(id_) or "teaser" in id_.replace("T", "t")):
         return True
     return cls is not None and bool(_CLASS.search(cls) or "teaser" in cls.replace("T", "t"))
-
-
-def _remove(el) -> None:
-    """Remove ``el`` with its content; its tail text stays where it was."""
-    parent = el.getparent()
-    if parent is None:
-        return
-    if el.tail:
-        prev = el.getprevious()
-        if prev is not None:
-            prev.tail = (prev.tail or "") + el.tail
-        else:
-            parent.text = (parent.text or "") + el.tail
-    parent.remove(el)
 
 
 def strip(tree) -> None:
@@ -293,7 +280,7 @@ def main_text(tree, prune_xpath: tuple[str, ...] = ()) -> tuple[str, list[tuple[
     and the tag lists is removed: the block model reads the marks. Changes the tree."""
     for expression in prune_xpath:
         for el in tree.xpath(expression):
-            _remove(el)
+            delete_element(el)  # (its tail text stays)
     strip(tree)
     body = tree.find("body")
     root = tree if body is None else body

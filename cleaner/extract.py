@@ -63,6 +63,12 @@ class Extracted:
     #: own extraction only (cleaner/dom.py): each text line's ``dom.MARKS``, which the model reads
     dom: list[tuple[float, ...]] | None = None
 
+    @property
+    def mode(self) -> str:
+        """How the block stages judge the text: "html" (an extractor's output: drop only what the model
+        is sure of) or, for the own extraction's whole marked page, "text" (text mode's threshold)."""
+        return "text" if self.dom is not None else "html"
+
 
 #: htmldate's extensive search scans the whole text for any date: slow (it halved throughput) and
 #: a guess; without it the date comes from markup and metadata, else from our datelines
@@ -110,17 +116,18 @@ def extract_html(
             deduplicate=False,
         )
 
-    def run(tree, prune: tuple[str, ...]) -> tuple[TrafDocument | None, list | None, dict[str, int]]:
-        """The extraction, its lines' DOM marks (own extraction only) and its headings."""
-        if focus == "own":  # cleaner's own extraction (cleaner/dom.py), not trafilatura's
-            text, marks, found = dom.main_text(tree, prune)
-            own = TrafDocument()
-            own.text, own.body = text, None
-            return own, marks, found
-        return extracted(tree, list(prune) or None), None, {}
+    def run(tree, prune: tuple[str, ...]) -> tuple[str, list | None, dict[str, int]]:
+        """The extracted text, its lines' DOM marks (own extraction only) and its headings."""
+        if focus == "own":  # cleaner's own extraction (cleaner/dom.py)
+            return dom.main_text(tree, prune)
+        doc = extracted(tree, list(prune) or None)
+        if doc is None:  # no text, but what the page declares is still known
+            return "", None, {}
+        assert isinstance(doc, TrafDocument)  # (as_dict is not passed: a Document, never its dict)
+        return doc.text or "", None, _headings(doc.body) if headings else {}
 
-    doc, marks, own_headings = run(tree, prune_xpath)
-    if prune_xpath and (doc is None or not (doc.text or "").strip()):
+    text, marks, found = run(tree, prune_xpath)
+    if prune_xpath and not text.strip():
         # the prune list removes hidden widgets; on a page whose whole body waits hidden for a
         # script (``<main hidden>``) it removed the article: extract again without it, from a new
         # parse (extraction changes the tree it is given; a copy on every page would cost more)
@@ -131,19 +138,16 @@ def extract_html(
             and _elements(tree) > FLOOD_TREE_ELEMENTS
         ):
             thin_floods(tree)
-        doc, marks, own_headings = run(tree, ()) if tree is not None else (None, None, {})
-    if doc is None:  # no text, but what the page declares is still known
-        doc = TrafDocument()
-        doc.text, doc.body = "", None
-    assert isinstance(doc, TrafDocument)  # (as_dict is not passed: a Document, never its dict)
+        text, marks, found = run(tree, ()) if tree is not None else ("", None, {})
+    if focus != "own":  # (the own extraction renders the whole page: a visible lead is in it)
+        text = _with_lead(text, meta.description, html)
     title = meta.title or None
     if not title or len(title.split()) <= 1:  # a one-word title is usually a section label
         m = _TITLE_TAG.search(html[:100_000])
         if m and len(_html.unescape(m.group(1)).split()) > 1:
             title = " ".join(_html.unescape(m.group(1)).split())
     return Extracted(
-        # (the own extraction renders the whole page: a visible lead is in it)
-        text=(doc.text or "") if focus == "own" else _with_lead(doc.text or "", meta.description, html),
+        text=text,
         dom=marks,
         title=strip_site_suffix(title, meta.sitename, meta.hostname or url),
         date=meta.date or None,
@@ -154,7 +158,7 @@ def extract_html(
         description=meta.description or None,
         categories=_terms(meta.categories),
         tags=_terms(meta.tags),
-        headings=(own_headings if focus == "own" else _headings(doc.body)) if headings else {},
+        headings=found if headings else {},
     )
 
 

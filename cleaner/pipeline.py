@@ -186,9 +186,7 @@ class Cleaner:
             doc,
             scrub_text(ext.text),
             ext.text,
-            # the own extraction hands over the whole page, marked: its lines are judged as a text
-            # page's are (text mode's threshold), with the marks as the model's DOM columns
-            mode="text" if ext.dom is not None else "html",
+            mode=ext.mode,
             dom=ext.dom,
             given=given,
             known_title=ext.title,
@@ -200,11 +198,18 @@ class Cleaner:
         return doc
 
     # ------------------------------------------------------------------ the stages
-    def _segmented(self, body: str, raw_text: str, url: str | None, sitename: str | None) -> "Segmented":
-        """The rule language, the outlet and the blocks of a page (``body``: its scrubbed text)."""
+    def _segmented(
+        self, body: str, raw_text: str, url: str | None, sitename: str | None, dom: list | None = None
+    ) -> "Segmented":
+        """The rule language, the outlet and the blocks of a page (``body``: its scrubbed text), each
+        block with the ``dom`` marks of its first line (own HTML extraction only)."""
         rules = self.rules_for(raw_text)
         outlet, name, source = metadata.outlet_for(self.rules, raw_text, url, sitename)
         blocks = segment_text(body, words=self.rules.segment, unwrap_lines=self.settings.unwrap)
+        if dom is not None:
+            for b in blocks:
+                if 0 < b.line <= len(dom):
+                    b.dom = dom[b.line - 1]
         return Segmented(rules, tuple(outlet.line_rules) if outlet else (), name, source, blocks)
 
     def annotated(
@@ -219,8 +224,7 @@ class Cleaner:
         """A page's blocks (``text``: a text dump, or an HTML page's extracted text) with every rule's
         verdict, exactly as the decision stage of ``clean_text``/``clean_html`` sees them: training
         labels these, so that the model learns from what inference will ask it about."""
-        page = self._segmented(scrub_text(text), text, url, sitename)
-        _mark(page.blocks, dom)
+        page = self._segmented(scrub_text(text), text, url, sitename, dom)
         verdicts = self.verdicts_for(page.rules)
         annotate(page.blocks, page.rules, page.extra_rules, mode, verdicts, thresholds=self.settings.thresholds)
         return page.blocks, page.rules
@@ -248,14 +252,13 @@ class Cleaner:
         the stages find. ``headings``: an HTML page's heading lines (text -> level), which Markdown
         output writes back (a Markdown input's own are found by the segment stage)."""
         s = self.settings
-        page = self._segmented(body, raw_text, doc.url, sitename)
+        page = self._segmented(body, raw_text, doc.url, sitename, dom)
         lang_rules = page.rules
         doc.rules_language = lang_rules.language
         doc.outlet, doc.outlet_source = page.outlet_name, page.outlet_source
         if given.outlet:
             doc.outlet, doc.outlet_source = given.outlet, "input:metadata"
         doc.blocks = page.blocks
-        _mark(doc.blocks, dom)
         if headings:
             for b in doc.blocks:
                 b.heading = headings.get(b.text, b.heading)
@@ -287,15 +290,6 @@ class Cleaner:
 
         doc.language, doc.language_prob = metadata.language(doc.text, s.language_sample_chars, s.language_id)
         doc.meta = meta
-
-
-def _mark(blocks: list[Block], dom: list[tuple[float, ...]] | None) -> None:
-    """Each block's ``dom`` marks: those of its first input line (own extraction only)."""
-    if dom is None:
-        return
-    for b in blocks:
-        if 0 < b.line <= len(dom):
-            b.dom = dom[b.line - 1]
 
 
 @dataclass

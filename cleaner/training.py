@@ -184,7 +184,7 @@ def pages_from_gold(
             ext = extract_html(
                 html, url=url, prune_xpath=cleaner.rules.html_prune_xpath, focus=cleaner.settings.html_extraction
             )
-            views.append(("text" if ext.dom is not None else "html", ext.text, ext.sitename, ext.dom))
+            views.append((ext.mode, ext.text, ext.sitename, ext.dom))
         # half of the pages train without their address, so documents that come without one
         # (text dumps, the seed pages) are judged by a branch of the trees trained as well
         feature_url = url if hashlib.sha256(("url:" + key).encode("utf-8")).digest()[0] % 2 == 0 else None
