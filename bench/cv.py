@@ -129,7 +129,8 @@ def _thresholds(spec: str) -> Thresholds:
     changes = {}
     for item in spec.split(","):
         name, _, value = item.partition("=")
-        changes[name] = type(getattr(Thresholds(), name))(_value(value))
+        default = getattr(Thresholds(), name)
+        changes[name] = (float if default is None else type(default))(_value(value))
     return dataclasses.replace(Thresholds(), **changes)
 
 
@@ -270,8 +271,10 @@ def main(argv=None) -> int:
     held = {b: [p for p in data.load(b) if p.split == "train"] for b in a.bench}
     dumps = [f"text, {name}" for name in (run.dumpers() if a.dumps else [])]
     also = {f"text, {v}": _thresholds(v) for v in a.also}
+    # the own extraction's lines are judged as a text page's: its HTML mode varies with them too
+    also_html = {f"html, {v}": _thresholds(v) for v in a.also} if a.html_extraction == "own" else {}
     outputs: dict[tuple[str, str], dict[str, str]] = {
-        (b, m): {} for b in a.bench for m in ("text", "html", *dumps, *also)
+        (b, m): {} for b in a.bench for m in ("text", "html", *dumps, *also, *also_html)
     }
     errors: list[str] = []
     swept: dict[tuple[str, float], dict[str, str]] = {(b, t): {} for b in a.bench for t in SWEEP}
@@ -283,6 +286,10 @@ def main(argv=None) -> int:
             meta = training.train(fit, tmp, "cv", log=lambda m: None, config=config)
             cleaner = Cleaner(Settings(model=tmp, html_extraction=a.html_extraction))
             variants = {mode: Cleaner(Settings(model=tmp, thresholds=t)) for mode, t in also.items()}
+            html_variants = {
+                mode: Cleaner(Settings(model=tmp, thresholds=t, html_extraction=a.html_extraction))
+                for mode, t in also_html.items()
+            }
             for bench in a.bench:
                 for page in held[bench]:
                     if not held_out(page, fold, a.folds):
@@ -302,6 +309,8 @@ def main(argv=None) -> int:
                             )
                     for mode, cl in variants.items():
                         outputs[(bench, mode)][page.key] = cl.clean_text(text, source=page.key, url=page.url).text
+                    for mode, cl in html_variants.items():
+                        outputs[(bench, mode)][page.key] = cl.clean_html(html, source=page.key, url=page.url).text
                     for mode in dumps:
                         dump = run.render_dump(html, mode.split(", ")[1])
                         outputs[(bench, mode)][page.key] = cleaner.clean_text(dump, source=page.key, url=page.url).text

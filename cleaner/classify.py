@@ -300,13 +300,18 @@ def _section_end(
     t: Thresholds = DEFAULTS,
 ) -> int:
     """Index of the first block after the section: where a run of ``rule.resume`` prose blocks
-    starts, or where the next section header stands, or the end of the page."""
+    starts, or where the next section header stands, or (own HTML extraction) where the lines
+    cross the main frame's edge, or the end of the page."""
     run_start, run, strict = start, 0, False
     last = len(blocks) if rule.max_blocks is None else min(len(blocks), start + rule.max_blocks)
+    # (own HTML extraction) where the header stands: in the main frame or not (dom.MARKS)
+    frame = blocks[start - 1].dom[0] if start > 0 and blocks[start - 1].dom is not None else None
     for j in range(start, last):
         b = blocks[j]
         if b.header is not None:
             return j
+        if frame is not None and b.dom is not None and b.dom[0] != frame:
+            return j  # a section does not cross the main frame's edge (a comments link in the header)
         # a list does not run into the page footer ("Zum Seitenanfang", "© 2024 ..."); the bare
         # number of a lynx or elinks image link ("[52]") is part of the teaser it stands above
         if rule.ends_at_footer and b.category in FOOTER_CATEGORIES and not lynx.BARE_NUMBER.match(b.text):

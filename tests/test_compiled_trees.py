@@ -152,6 +152,37 @@ def test_tiny_models_score_exactly_as_lightgbm(tmp_path):
 
 
 @needs_compiled
+def test_infinite_thresholds_score_exactly_as_lightgbm(tmp_path):
+    """A column NaN on half the rows (as the DOM columns on text views) makes LightGBM write a
+    threshold of inf ("every value left, NaN right"): still compiled, == on every row (inf inputs too)."""
+    rng = np.random.default_rng(0)
+    n = 2000
+    X = np.column_stack(
+        [rng.integers(0, 2, n).astype(float), rng.normal(size=n), rng.integers(0, 3, n).astype(float)]
+    )
+    missing = rng.random(n) < 0.5
+    X[missing, 0] = np.nan
+    X[missing, 2] = np.nan
+    y = ((missing & (X[:, 1] > 0)) | (~missing & (np.nan_to_num(X[:, 0]) == 1))).astype(int)
+    booster = lgb.train(
+        {"objective": "binary", "num_leaves": 15, "min_data_in_leaf": 5, "verbose": -1, "num_threads": 1, "seed": 0},
+        lgb.Dataset(X, y),
+        num_boost_round=20,
+    )
+    path = tmp_path / "inf.txt"
+    booster.save_model(str(path))
+    thresholds = [
+        v for line in path.read_text().splitlines() if line.startswith("threshold=") for v in line[10:].split()
+    ]
+    assert "inf" in thresholds or "-inf" in thresholds
+    compiled = trees.load_booster(path)
+    assert isinstance(compiled, trees.CompiledBooster)
+    hostile = rng.choice(np.array(HOSTILE), size=(300, 3))
+    probe = np.vstack([X, hostile])
+    assert (compiled.predict(probe) == booster.predict(probe, num_threads=1)).all()
+
+
+@needs_compiled
 def test_shipped_model_scores_the_raw_pages_exactly_as_lightgbm():
     """The shipped two-stage model on every raw/ page: the rows page_features and stage2_rows give
     score == on both predictors."""

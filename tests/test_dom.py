@@ -183,3 +183,29 @@ def test_a_model_trained_on_own_extraction_reads_the_marks(tmp_path):
     assert np.isnan(cols[0, features.DOM_NAMES.index("dom_in_frame@-1")])
     shipped = Cleaner(Settings(html_extraction="own"))
     assert not shipped.scorer.with_dom and "Bürgermeisterin" in shipped.clean_html(html).text
+
+
+def test_a_section_opened_outside_the_main_frame_ends_at_its_edge():
+    """A comments link in the page header ("Kommentar hinzufügen") opens a comments section that
+    only ends after three prose paragraphs: on a flattened page it eats a two-paragraph article.
+    With the own extraction the section stops where the main frame begins, and one opened inside
+    the frame stops where the frame ends."""
+    prose = ["Meldung eins: " + PROSE, "Meldung zwei: " + PROSE]
+    page = (
+        "<html><head><title>Halle</title></head><body>"
+        "<div class='top'><p><a href='#c'>Kommentar hinzufügen</a></p></div>"
+        "<article>" + "".join(f"<p>{t}</p>" for t in prose) + "<p>Kommentare</p></article>"
+        "<div class='side'><p>Ein anderer Text der Seite, Nummer eins, mit mehr Wörtern als ein Menü hat.</p></div>"
+        "</body></html>"
+    )
+    doc = Cleaner(Settings(html_extraction="own")).clean_html(page, url="https://example.de/a")
+    assert "Meldung eins" in doc.text and "Meldung zwei" in doc.text
+    header = next(b for b in doc.blocks if b.text == "Kommentar hinzufügen")
+    assert header.section == "section.comments" and not header.kept
+    inner = next(b for b in doc.blocks if b.text == "Kommentare")
+    assert inner.section == "section.comments"
+    side = next(b for b in doc.blocks if b.text.startswith("Ein anderer Text"))
+    assert side.section is None  # (the model judges it)
+    # the same lines as a text page: the comments section opened by the first line eats the article
+    flat = Cleaner().clean_text("\n\n".join(["Kommentar hinzufügen", *prose]))
+    assert "Meldung eins" not in flat.text

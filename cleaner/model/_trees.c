@@ -20,6 +20,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -54,7 +55,9 @@ enum { MISSING_NONE = 0, MISSING_ZERO = 1, MISSING_NAN = 2 };
      ZERO_LEFT   missing type Zero, default left: NaN and 0.0 read as -inf
      ZERO_RIGHT  missing type Zero, default right: NaN and 0.0 read as +inf
    (values are zero-filtered first, so "|x| <= kZeroThreshold" is "x == 0.0"). A column exists
-   only for the (feature, variant) pairs some split uses. Thresholds are finite (checked). */
+   only for the (feature, variant) pairs some split uses. Infinite thresholds and inputs are clamped to
+   +-DBL_MAX (an input of exactly +-DBL_MAX against an infinite threshold is the one case that would
+   differ from LightGBM; no feature comes near it). */
 enum { PLAIN, NAN_LEFT, NAN_RIGHT, ZERO_LEFT, ZERO_RIGHT, N_VARIANTS };
 
 /* One tree is laid out breadth first with the two children of a node side by side. A leaf reads
@@ -269,8 +272,10 @@ static PyObject *Forest_new(PyTypeObject *type, PyObject *args, PyObject *kwds) 
                 nd->u.cat.words = cat_words[i];
                 variant = NAN_RIGHT;
             } else {
-                if (!isfinite(threshold[i])) FAIL("Forest: tree %zd node %d: threshold %g is not finite", t, id, threshold[i]);
-                nd->u.value = threshold[i];
+                if (isnan(threshold[i])) FAIL("Forest: tree %zd node %d: threshold is NaN", t, id);
+                /* LightGBM writes +inf for "every value left, missing right" (a column NaN on some rows):
+                   inputs are clamped to the finite range below, so DBL_MAX splits them as inf does */
+                nd->u.value = threshold[i] > DBL_MAX ? DBL_MAX : threshold[i] < -DBL_MAX ? -DBL_MAX : threshold[i];
                 variant = missing == MISSING_NONE ? PLAIN
                         : missing == MISSING_NAN ? (default_left ? NAN_LEFT : NAN_RIGHT)
                         : (default_left ? ZERO_LEFT : ZERO_RIGHT);
@@ -346,6 +351,9 @@ static PyObject *Forest_predict(Forest *self, PyObject *args) {
             double v = x[(size_t)r * nf + (size_t)self->col_feature[c]];
             /* LightGBM's row reader keeps only |x| > kZeroThreshold and NaN */
             if (!(fabs(v) > kZeroThreshold) && !isnan(v)) v = 0.0;
+            /* an infinite input meets an infinite threshold as LightGBM's x <= t does: inf <= inf */
+            else if (v > DBL_MAX) v = DBL_MAX;
+            else if (v < -DBL_MAX) v = -DBL_MAX;
             switch (self->col_variant[c]) {
             case PLAIN: if (isnan(v)) v = 0.0; break;
             case NAN_LEFT: if (isnan(v)) v = -INFINITY; break;
