@@ -873,11 +873,14 @@ def regress(raw, clean_dir, rules, model, language_id, update) -> None:
     "wcxb-dev=0.5; default 1: every page weighs the same).",
 )
 @rules_option
-def train(out_dir, golds, split, annotated, pairs, block_files, weights, rules) -> None:
-    """Train the block model from labelled pages (fixed seeds: the same data gives the same model)."""
+@html_option
+def train(out_dir, golds, split, annotated, pairs, block_files, weights, rules, html_extraction) -> None:
+    """Train the block model from labelled pages (fixed seeds: the same data gives the same model).
+    A gold page's HTML view is extracted with ``--html-extraction``: a model for ``own`` learns the
+    lines' DOM marks (the model's DOM columns)."""
     from . import training
 
-    cleaner = _cleaner(_settings("auto", rules, "none"))
+    cleaner = _cleaner(_settings("auto", rules, "none", html_extraction=html_extraction))
     try:
         weight_of = dict(training.parse_weight(item) for item in weights)
     except ValueError as exc:
@@ -904,6 +907,7 @@ def train(out_dir, golds, split, annotated, pairs, block_files, weights, rules) 
         + [f"--pairs {r} {c}" for r, c in pairs]
         + [f"--blocks {b}" for b in block_files]
         + [f"--rules {r}" for r in rules]
+        + ([f"--html-extraction {html_extraction}"] if html_extraction != "balanced" else [])
     )
     try:
         training.train(pages, out_dir, command, log=lambda m: click.echo(m, err=True))

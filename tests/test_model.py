@@ -8,7 +8,7 @@ import pytest
 from cleaner import Cleaner, Settings
 from cleaner.classify import annotate, segment_text
 from cleaner.model import BlockModel, load_model
-from cleaner.model.features import FEATURE_NAMES, RULE_CODE, page_features
+from cleaner.model.features import DOM_NAMES, FEATURE_NAMES, RULE_CODE, page_features
 from cleaner.model.scorer import TEXT_THRESHOLD
 from cleaner.ruleset import load_rules
 from cleaner.training import LabelledPage, pages_from_annotated, pages_from_block_jsonl, train
@@ -175,6 +175,14 @@ def test_training_on_a_small_set_is_reproducible_to_the_byte(tmp_path, in_root):
     assert result.exit_code == 0, result.output
     assert (tmp_path / "w" / "blocks.stage1.txt").read_bytes() != files["a"]["blocks.stage1.txt"]
     assert "--weight gold=0.25" in json.loads((tmp_path / "w" / "blocks.json").read_text())["command"]
+    # --html-extraction own: the HTML views are the own extraction's lines, so the model learns the DOM
+    # columns (features.DOM_NAMES) and the recorded command repeats the option
+    result = _train(["-o", str(tmp_path / "own"), *base, "--html-extraction", "own"])
+    assert result.exit_code == 0, result.output
+    own_meta = json.loads((tmp_path / "own" / "blocks.json").read_text())
+    plain = json.loads((tmp_path / "w" / "blocks.json").read_text())
+    assert "--html-extraction own" in own_meta["command"] and "--html-extraction" not in plain["command"]
+    assert set(DOM_NAMES) <= set(own_meta["features"]) and not set(DOM_NAMES) & set(plain["features"])
     for bad, says in (
         ("nosuch=0.5", "names no --gold folder: nosuch"),
         ("gold=x", "not FOLDER=W"),
