@@ -157,9 +157,7 @@ def test_infinite_thresholds_score_exactly_as_lightgbm(tmp_path):
     threshold of inf ("every value left, NaN right"): still compiled, == on every row (inf inputs too)."""
     rng = np.random.default_rng(0)
     n = 2000
-    X = np.column_stack(
-        [rng.integers(0, 2, n).astype(float), rng.normal(size=n), rng.integers(0, 3, n).astype(float)]
-    )
+    X = np.column_stack([rng.integers(0, 2, n).astype(float), rng.normal(size=n), rng.integers(0, 3, n).astype(float)])
     missing = rng.random(n) < 0.5
     X[missing, 0] = np.nan
     X[missing, 2] = np.nan
