@@ -305,7 +305,8 @@ def _section_end(
     run_start, run, strict = start, 0, False
     last = len(blocks) if rule.max_blocks is None else min(len(blocks), start + rule.max_blocks)
     # (own HTML extraction) where the header stands: in the main frame or not (dom.MARKS)
-    frame = blocks[start - 1].dom[0] if start > 0 and blocks[start - 1].dom is not None else None
+    marks = blocks[start - 1].dom if start > 0 else None
+    frame = marks[0] if marks is not None else None
     for j in range(start, last):
         b = blocks[j]
         if b.header is not None:
