@@ -129,8 +129,7 @@ def _thresholds(spec: str) -> Thresholds:
     changes = {}
     for item in spec.split(","):
         name, _, value = item.partition("=")
-        default = getattr(Thresholds(), name)
-        changes[name] = (float if default is None else type(default))(_value(value))
+        changes[name] = type(getattr(Thresholds(), name))(_value(value))
     return dataclasses.replace(Thresholds(), **changes)
 
 
@@ -232,8 +231,9 @@ def main(argv=None) -> int:
         action="append",
         default=[],
         metavar="NAME=V[,NAME=V]",
-        help="also score text mode with these classifier thresholds (cleaner/thresholds.py) changed, by "
-        "the same fold models (inference-only settings: the models are trained once)",
+        help="also score text mode (and HTML mode with --html-extraction own, whose lines are judged as "
+        "text) with these classifier thresholds (cleaner/thresholds.py) changed, by the same fold models "
+        "(inference-only settings: the models are trained once)",
     )
     ap.add_argument("--bench", nargs="+", default=list(BENCHES), choices=BENCHES, help="benchmarks scored")
     ap.add_argument(

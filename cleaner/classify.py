@@ -304,8 +304,8 @@ def _section_end(
     cross the main frame's edge, or the end of the page."""
     run_start, run, strict = start, 0, False
     last = len(blocks) if rule.max_blocks is None else min(len(blocks), start + rule.max_blocks)
-    # (own HTML extraction) where the header stands: in the main frame or not (dom.MARKS)
-    marks = blocks[start - 1].dom if start > 0 else None
+    # (own HTML extraction) whether the header (the block before ``start``) stands in the main frame
+    marks = blocks[start - 1].dom
     frame = marks[0] if marks is not None else None
     for j in range(start, last):
         b = blocks[j]

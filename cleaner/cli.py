@@ -47,7 +47,7 @@ html_option = click.option(
     "--html-extraction",
     "html_extraction",
     type=click.Choice(HTML_EXTRACTION),
-    default="balanced",
+    default=Settings.html_extraction,
     show_default=True,
     help="trafilatura mode for HTML pages; 'fast' skips its fallback extractors; 'own' is cleaner's "
     "own extraction (about 1.3x trafilatura's docs/s, lower F1: README).",
@@ -907,7 +907,7 @@ def train(out_dir, golds, split, annotated, pairs, block_files, weights, rules, 
         + [f"--pairs {r} {c}" for r, c in pairs]
         + [f"--blocks {b}" for b in block_files]
         + [f"--rules {r}" for r in rules]
-        + ([f"--html-extraction {html_extraction}"] if html_extraction != "balanced" else [])
+        + ([f"--html-extraction {html_extraction}"] if html_extraction != Settings.html_extraction else [])
     )
     try:
         training.train(pages, out_dir, command, log=lambda m: click.echo(m, err=True))
