@@ -17,8 +17,8 @@ from setuptools import Extension, setup
 
 HERE = Path(__file__).resolve().parent
 #: GCC and Clang flags: warnings fail the build; no contraction of a*b+c into FMA, so the
-#: floating-point sums are the reference's exactly
-GCC_FLAGS = ["-O2", "-std=c11", "-Wall", "-Wextra", "-Werror", "-ffp-contract=off"]
+#: floating-point sums are the reference's exactly; -O3: the tree walk 14% faster than -O2 (bench/trees_identity.py)
+GCC_FLAGS = ["-O3", "-std=c11", "-Wall", "-Wextra", "-Werror", "-ffp-contract=off"]
 #: (module, source, the macro that receives the source's sha256)
 EXTENSIONS = [
     ("cleaner.model._trees", "cleaner/model/_trees.c", "TREES_SOURCE_SHA256"),

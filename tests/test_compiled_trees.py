@@ -180,6 +180,54 @@ def test_infinite_thresholds_score_exactly_as_lightgbm(tmp_path):
     assert (compiled.predict(probe) == booster.predict(probe, num_threads=1)).all()
 
 
+def _forest(path: Path, compact: bool):
+    from cleaner.model import _trees  # type: ignore[attr-defined]
+
+    return _trees.Forest(**trees.parse_model(path.read_text(encoding="utf-8")), compact=compact)
+
+
+def _at_thresholds(path: Path, n_features: int) -> np.ndarray:
+    """Rows with each numerical split's threshold, and the doubles either side of it, in its column
+    (x <= t goes left: a walk that ranks a value equal to a threshold wrongly differs only here)."""
+    arrays = trees.parse_model(path.read_text(encoding="utf-8"))
+    rows = []
+    rng = np.random.default_rng(5)
+    for f, t, dt in zip(arrays["feature"], arrays["threshold"], arrays["decision_type"]):
+        if not dt & 1:
+            for v in (t, np.nextafter(t, -np.inf), np.nextafter(t, np.inf)):
+                row = _data(1, int(rng.integers(1 << 30)))[0, :n_features]
+                row[f] = v
+                rows.append(row)
+    return np.array(rows)
+
+
+@needs_compiled
+def test_the_compact_walk_and_the_node_walk_give_the_same_scores(tmp_path):
+    """The compact walk (16-bit threshold ranks) takes every model that fits it, categorical splits
+    with one-word bitsets included; the node walk every other (a bitset of two words) and any model
+    built with compact=False. Both == LightGBM on the same held-out and hostile rows."""
+    X = _data(600, 1)
+    X[:, 1] = np.nan_to_num(X[:, 1], nan=-1) % 30  # categories below 32: one-word bitsets
+    params = {"objective": "binary", "num_leaves": 15, "min_data_in_leaf": 5, "min_data_per_group": 5}
+    params |= {"cat_smooth": 1, "max_cat_to_onehot": 4, "verbose": -1, "num_threads": 1, "seed": 0}
+    fits = tmp_path / "fits.txt"
+    lgb.train(params, lgb.Dataset(X, _labels(X), categorical_feature=[1, 3]), 25).save_model(str(fits))
+    assert 9 in _decision_types(fits) or 1 in _decision_types(fits)  # categorical splits
+    wide = _train(tmp_path, "wide")  # categories 0-39: bitsets of two words
+    for path, compact in ((fits, True), (wide, False)):
+        probe = np.vstack([_probe_rows(5, 4), _at_thresholds(path, 5)])
+        expected = lgb.Booster(model_file=str(path)).predict(probe, num_threads=1)
+        both = {}
+        for want in (True, False):
+            forest = _forest(path, compact=want)
+            assert forest.compact == (want and compact), (path.name, want)
+            both[want] = np.empty(len(probe))
+            forest.predict(probe, both[want])
+            assert (both[want] == expected).all(), (path.name, want)
+    shipped = MODEL_DIR / "blocks.stage1.txt"
+    assert _forest(shipped, compact=True).compact  # the shipped model runs on the compact walk
+
+
 @needs_compiled
 def test_shipped_model_scores_the_raw_pages_exactly_as_lightgbm():
     """The shipped two-stage model on every raw/ page: the rows page_features and stage2_rows give
