@@ -428,3 +428,23 @@ def test_a_headline_is_the_title_unless_the_model_is_surer_than_title_keep_score
     assert (outcome.title == headline) is is_title
     assert block.kept is not is_title  # a title leaves the body for the record's title field
     assert not any(b.kept for b in blocks if b.text == "Startseite > Sport")
+
+
+def test_window_sums_add_left_to_right_bit_for_bit():
+    """features.window_sum over a zero-padded column gives the bits of a left-to-right sum of each
+    clipped window (huge and tiny magnitudes, signed zeros, pages shorter than a window)."""
+    from cleaner.model.features import window_sum
+
+    rng = np.random.default_rng(0)
+    for n in (1, 2, 3, 7, 50):
+        for radius in (2, 3, 5):
+            col = rng.normal(size=n) * 10.0 ** rng.integers(-300, 300, n)
+            col[rng.random(n) < 0.3] = -0.0
+            expected = []
+            for i in range(n):
+                acc = 0.0
+                for v in col[max(0, i - radius) : i + radius + 1].tolist():
+                    acc += v
+                expected.append(acc)
+            got = window_sum(col, radius)
+            assert got.tobytes() == np.array(expected).tobytes(), (n, radius)

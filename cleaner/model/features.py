@@ -243,9 +243,9 @@ def page_features(
     good_count = np.concatenate([[0], np.cumsum(good)])
     windowed = np.column_stack(
         [
-            window_sum(A[:, _COL["stopword_density"]], lo, hi) / size,
-            window_sum(A[:, _COL["log_chars"]], lo, hi) / size,
-            window_sum((A[:, _COL["rule"]] >= 0).astype(np.float64), lo, hi) / size,
+            window_sum(A[:, _COL["stopword_density"]], WINDOW) / size,
+            window_sum(A[:, _COL["log_chars"]], WINDOW) / size,
+            window_sum((A[:, _COL["rule"]] >= 0).astype(np.float64), WINDOW) / size,
             (good_count[hi5] - good_count[lo5]) / (hi5 - lo5),
             np.full(n, len(good_idx) / n),
             np.full(n, math.log1p(n)),
@@ -290,11 +290,15 @@ def topic_overlap(blocks: Sequence[Block], prose: Sequence[bool], stopwords) -> 
     return out
 
 
-def window_sum(col: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    """sum(col[lo[i]:hi[i]]) for every i, adding left to right like Python's sum."""
-    acc = np.zeros(len(col))
-    for k in range(int((hi - lo).max())):
-        idx = lo + k
-        inside = idx < hi
-        acc[inside] += col[idx[inside]]
+def window_sum(col: np.ndarray, radius: int) -> np.ndarray:
+    """sum(col[max(0, i - radius):i + radius + 1]) for every i, adding left to right like Python's
+    sum: the same bits. Each window is summed over a zero-padded copy of ``col``, so a window
+    clipped at a page end adds +0.0 before (left end) or after (right end) its values; a sum that
+    starts from +0.0 is never -0.0, and x + 0.0 == x for every other double (NaN and inf included),
+    so those additions change nothing. One vector addition per window position, not a loop per block."""
+    n = len(col)
+    padded = np.concatenate([np.zeros(radius), np.asarray(col, dtype=np.float64), np.zeros(radius)])
+    acc = np.zeros(n)
+    for k in range(2 * radius + 1):
+        acc += padded[k : k + n]
     return acc

@@ -77,7 +77,7 @@ def _smoothing_columns(P: np.ndarray) -> np.ndarray:
     cols = [P] + [padded[reach + o : reach + o + n] for o in STAGE2_OFFSETS]
     for w in (2, 5):
         lo, hi = np.maximum(0, pos - w), np.minimum(n, pos + w + 1)
-        cols.append(window_sum(P, lo, hi) / (hi - lo))
+        cols.append(window_sum(P, w) / (hi - lo))
     cols += [prefix_max, suffix_max, np.full(n, mean)]
     return np.column_stack(cols)
 
