@@ -42,6 +42,25 @@ def test_discarded_leaves_content_markup_alone():
         assert not dom.discarded(_el(markup)), markup
 
 
+def test_the_gated_token_searches_answer_as_the_alternations():
+    # every attribute value of the benchmark-free markup below, and each token's own literal
+    # pieces in several cases and positions: the gate may pass more, never fewer
+    import re
+
+    tests = [dom._ID, dom._CLASS, dom._CONSENT, dom._HIDDEN_CLASS, dom._HIDDEN_ID]
+    tests += [t for frame in dom._FRAME_TESTS for t in frame[:2]]
+    words = ["", " ", "a", "nav", "NAV", "post-nav x", "x nav", "share", "shared-box", " ad ", "my-ad-slot", "ad-top"]
+    words += ["dfpAd", "dfpad", "article-body", "article__body", "Articlebody", "FullText", "fulltext", "main-content"]
+    words += ["content-main", "content_main", "x hidden", "hide-me", "cookie-layer", "Cookie", "comments-title"]
+    for token in tests:
+        for piece in token.regex.pattern.split("|"):
+            lit = re.sub(r"[\\^$()?:\[\]*+|]", "", piece)
+            words += [lit, lit.upper(), lit.capitalize(), f"x {lit}", f"{lit}-y", f"a{lit}b"]
+    for token in tests:
+        for w in words:
+            assert token.search(w) == (token.regex.search(w) is not None), (token.regex.pattern[:40], w)
+
+
 def test_marked_elements_are_the_boilerplate_named_ones_nested_included():
     root = lxml_html.document_fromstring(
         f"<html><body><div><p>{PROSE * 3}</p><div class='share-bar'><div class='menu'>Teilen</div></div>"
@@ -112,6 +131,32 @@ def test_a_boilerplate_name_on_the_page_wrapper_marks_nothing():
     ).find("body")
     marked = dom.marked_elements(root)
     assert [e.get("class") for e in marked] == ["share-box"]
+
+
+def test_a_wrapper_holding_most_of_the_page_is_unwrapped_not_removed():
+    # an ASP.NET form around the page, the noscript text of a page built by script, a nav left open by
+    # broken markup: removing them would leave an empty page; smaller ones still go with their content
+    for wrapper in ("form", "noscript", "nav"):
+        tree = parse_html(
+            f"<html><body><nav>Startseite Politik Sport</nav><{wrapper} id='w'><h1>Die Halle</h1><p>{PROSE}</p>"
+            f"<p>{PROSE}</p><form><label>Suche</label><button>Los</button></form></{wrapper}>"
+            "<footer>Impressum Datenschutz</footer></body></html>"
+        )
+        text, _marks, _headings = dom.main_text(tree)
+        assert text.split("\n") == ["Die Halle", PROSE.strip(), PROSE.strip()], wrapper
+    # a wrapper holding less than half of the text still goes with its content (a third here), and so
+    # does one holding most of it where the rest of the page holds more than a tenth (a mega-menu)
+    tree = parse_html(f"<html><body><p>{PROSE}</p><p>{PROSE}</p><form><p>{PROSE}</p></form></body></html>")
+    assert dom.main_text(tree)[0].split("\n") == [PROSE.strip()] * 2
+    menu = "".join(f"<li><a href='/{i}'>Rubrik Nummer {i} mit Unterseiten</a></li>" for i in range(40))
+    tree = parse_html(f"<html><body><nav><ul>{menu}</ul></nav><p>{PROSE}</p><p>{PROSE}</p></body></html>")
+    assert dom.main_text(tree)[0].split("\n") == [PROSE.strip()] * 2
+    # a figure goes with its caption, unless it holds a table (a table of figures is text)
+    tree = parse_html(
+        f"<html><body><p>{PROSE}</p><figure><img src='a.jpg'><figcaption>Foto: dpa</figcaption></figure>"
+        "<figure><table><tr><td>Gebühr</td><td>1,5 %</td></tr></table></figure></body></html>"
+    )
+    assert dom.main_text(tree)[0].split("\n") == [PROSE.strip(), "Gebühr 1,5 %"]
 
 
 def test_cleaner_with_own_extraction_end_to_end():
