@@ -1,4 +1,5 @@
-"""CPU time per document of cleaner's text and HTML modes, for one or more checkouts, alternating.
+"""CPU time per document of cleaner's text and HTML modes (balanced and own extraction), for one or
+more checkouts, alternating.
 
     .venv/bin/python bench/cpu_ab.py                      # this checkout
     git worktree add /tmp/base REV                        # an older commit, its extensions built in place:
@@ -26,12 +27,13 @@ import sys, time
 sys.path.insert(0, {bench!r})
 import cleaner  # (first: the checkout's, before speed.py puts this one on the path)
 assert cleaner.__file__.startswith({checkout!r}), cleaner.__file__
-from cleaner import Cleaner
+from cleaner import Cleaner, Settings
 import speed
 html, text = speed._pages({limit})
 c = Cleaner()
+own = Cleaner(Settings(html_extraction="own"), scorer=c.scorer)
 out = []
-for fn, items in ((c.clean_text, text), (c.clean_html, html)):
+for fn, items in ((c.clean_text, text), (c.clean_html, html), (own.clean_html, html)):
     for x in items[:20]:
         fn(x)
     start = time.process_time()
@@ -42,13 +44,13 @@ print(*out)
 """
 
 
-def measure(checkout: Path, limit: int) -> tuple[float, float]:
+def measure(checkout: Path, limit: int) -> tuple[float, ...]:
     script = _CHILD.format(bench=str(HERE), checkout=str(checkout), limit=limit)
     env = {**os.environ, "PYTHONPATH": str(checkout)}
     out = subprocess.run(
         [sys.executable, "-c", script], env=env, cwd=checkout, capture_output=True, text=True, check=True
     ).stdout.split()
-    return float(out[0]), float(out[1])
+    return tuple(float(x) for x in out)
 
 
 def main() -> int:
@@ -58,13 +60,15 @@ def main() -> int:
     ap.add_argument("--limit", type=int, default=513, help="pages (the first N of the two benchmarks)")
     args = ap.parse_args()
     paths = [Path(c).resolve() for c in args.checkouts]
-    results: dict[Path, list[tuple[float, float]]] = {p: [] for p in paths}
+    results: dict[Path, list[tuple[float, ...]]] = {p: [] for p in paths}
     for _ in range(args.rounds):
         for p in paths:
             results[p].append(measure(p, args.limit))
-    print("| checkout | text ms/doc (each round) | HTML ms/doc (each round) |\n|---|---|---|")
+    print("| checkout | text ms/doc (each round) | HTML ms/doc (each round) | HTML own extraction ms/doc |")
+    print("|---|---|---|---|")
     for p, rows in results.items():
-        print(f"| {p} | {' / '.join(f'{t:.2f}' for t, _ in rows)} | {' / '.join(f'{h:.2f}' for _, h in rows)} |")
+        cells = [" / ".join(f"{r[k]:.2f}" for r in rows) for k in range(3)]
+        print(f"| {p} | {' | '.join(cells)} |")
     return 0
 
 
