@@ -9,7 +9,8 @@ pinned below 2.4 in pyproject) - and tests it in one pass over the elements that
 Nothing is cut on a name: cutting (trafilatura's discard and main-frame choice) lost 4 points of the
 gold's words on ScrapingHub and scored lower held out than marking (bench/RESULTS.md, log #260-#261).
 
-Stages, top to bottom: ``strip`` (tags removed with their content, tags unwrapped), ``marked_elements``
+Stages, top to bottom: ``strip`` (tags removed with their content - but for a wrapper holding the page -
+tags unwrapped), ``marked_elements``
 (elements whose class, id, role or style names boilerplate), ``main_frame`` (the first frame, in
 trafilatura's order of preference, holding enough text), ``render`` (a line per block element and
 ``<br>``, each with its ``MARKS``).
@@ -61,20 +62,16 @@ class _Tokens:
         return self.gate.candidates(text) != 0 and self.regex.search(text) is not None
 
 
-def _alt(tokens) -> _Tokens:
-    return _Tokens(tokens)
-
-
 # trafilatura's OVERALL_DISCARD_XPATH and TEASER_DISCARD_XPATH, as Python regexes over attributes
-_ID = _alt(_tx._OVERALL_DISCARD_BOTH_TOKENS + _tx._OVERALL_DISCARD_ID_TOKENS)
-_CLASS = _alt(_tx._OVERALL_DISCARD_BOTH_TOKENS + _tx._OVERALL_DISCARD_CLASS_TOKENS)
-_CONSENT = _alt(_tx._CONSENT_ID_CLASS_TOKENS)
-_HIDDEN_CLASS = _alt(
+_ID = _Tokens(_tx._OVERALL_DISCARD_BOTH_TOKENS + _tx._OVERALL_DISCARD_ID_TOKENS)
+_CLASS = _Tokens(_tx._OVERALL_DISCARD_BOTH_TOKENS + _tx._OVERALL_DISCARD_CLASS_TOKENS)
+_CONSENT = _Tokens(_tx._CONSENT_ID_CLASS_TOKENS)
+_HIDDEN_CLASS = _Tokens(
     r"^hide-|comments-title|nocomments|-reply-|message|akismet|suggest-links|-hide-|hide-print| hidden| hide|noprint|notloaded".split(
         "|"
     )
 )
-_HIDDEN_ID = _alt("reader-comments|akismet|hidden".split("|"))
+_HIDDEN_ID = _Tokens("reader-comments|akismet|hidden".split("|"))
 _WITH_ATTRIBUTES = XPath(
     "//*[@class or @id or @style or @role or @aria-hidden or @data-component or @data-lp-replacement-content]"
 )
@@ -82,20 +79,20 @@ _WITH_ATTRIBUTES = XPath(
 # trafilatura's BODY_XPATH, in its order of preference: (id regex, class regex, exact classes, exact ids)
 _FRAME_TESTS = (
     (
-        _alt(_tx._ARTICLE_CONTENT_ID_TOKENS),
-        _alt(_tx._ARTICLE_CONTENT_CLASS_TOKENS),
+        _Tokens(_tx._ARTICLE_CONTENT_ID_TOKENS),
+        _Tokens(_tx._ARTICLE_CONTENT_CLASS_TOKENS),
         frozenset(("post", "entry")),
         frozenset(("articleContent",)),
     ),
     (
-        _alt(_tx._STORY_ID_TOKENS),
-        _alt((*_tx._STORY_CLASS_TOKENS, "(?i:fulltext)")),
+        _Tokens(_tx._STORY_ID_TOKENS),
+        _Tokens((*_tx._STORY_CLASS_TOKENS, "(?i:fulltext)")),
         frozenset(("postarea", "art-postcontent", "text", "cell", "story")),
         frozenset(("article", "story")),
     ),
     (
-        _alt((*_tx._MAIN_CONTENT_ID_TOKENS, "(?i:main-content)")),
-        _alt((*_tx._MAIN_CONTENT_CLASS_TOKENS, "(?i:main-content)", "(?i:page-content)")),
+        _Tokens((*_tx._MAIN_CONTENT_ID_TOKENS, "(?i:main-content)")),
+        _Tokens((*_tx._MAIN_CONTENT_CLASS_TOKENS, "(?i:main-content)", "(?i:page-content)")),
         frozenset(("content",)),
         frozenset(("content",)),
     ),
