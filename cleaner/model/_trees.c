@@ -301,9 +301,18 @@ static int build_compact(Forest *self) {
     }
     free(numerical);
     return 0;
-unfit:
+unfit: /* nothing of the compact layout is kept */
     free(self->cnodes);
+    free(self->cbits);
+    free(self->col_thr);
+    free(self->col_thr_off);
+    free(self->col_thr_n);
+    free(self->col_is_cat);
     self->cnodes = NULL;
+    self->cbits = NULL;
+    self->col_thr = NULL;
+    self->col_thr_off = self->col_thr_n = NULL;
+    self->col_is_cat = NULL;
     free(numerical);
     return 0;
 oom:
